@@ -1,0 +1,256 @@
+//! Every flag and subcommand, defined once. Help text, completions and docs all derive from here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-ds",
+    bin_name = "kubectl ds",
+    version,
+    about = "DaemonSet operations for kubectl: list, and more to come",
+    long_about = "DaemonSet operations for kubectl.\n\n\
+                  Run as `kubectl ds COMMAND`. Connection flags (--kubeconfig, --context, -n, --as, ...) \
+                  go after `ds`, anywhere on the line, and mean what they mean to kubectl.",
+    after_help = "Exit codes: 0 ok, 1 findings/differences/failed rollout, 2 usage or bad input, \
+                  3 cannot reach or configure the cluster, 4 the API refused or failed the request, \
+                  5 unexpected error, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List DaemonSets with their rollout state, revision and node selector
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+}
+
+/// Flags every command accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// When to colour output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// How to reach the cluster; same names, meaning and precedence as kubectl's flags.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Cluster connection")]
+pub struct ConnectionArgs {
+    /// Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The kubeconfig cluster to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The kubeconfig user to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Namespace (default: the context's namespace, else "default")
+    #[arg(short = 'n', long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
+
+    /// Username to impersonate for the operation
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+
+    /// Group to impersonate for the operation; repeat for several groups
+    #[arg(long = "as-group", global = true, value_name = "GROUP")]
+    pub as_group: Vec<String>,
+
+    /// How long to wait for a single server request (e.g. 5s, 1m, 250ms); 0 waits forever
+    #[arg(long, global = true, value_name = "DURATION", default_value = "0", value_parser = parse_request_timeout)]
+    pub request_timeout: RequestTimeout,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestTimeout(pub Option<Duration>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List DaemonSets in every namespace
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Only DaemonSets whose labels match this selector (e.g. app=agent,tier!=canary)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `-o` and `--no-headers`, shared by every command that prints a listing.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = OutputFormat::Table, value_name = "FORMAT")]
+    pub output: OutputFormat,
+
+    /// Leave out the header row of tables
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+    Name,
+}
+
+/// kubectl's `--request-timeout` syntax: a bare integer is seconds, otherwise a number with a unit
+/// (ms, s, m, h), possibly several (`1m30s`); zero means no timeout.
+pub fn parse_request_timeout(text: &str) -> Result<RequestTimeout, String> {
+    let duration = parse_duration(text)?;
+    Ok(RequestTimeout((!duration.is_zero()).then_some(duration)))
+}
+
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let invalid = || {
+        format!("invalid duration {text:?}: use e.g. 30s, 2m, 1m30s, 500ms or a number of seconds")
+    };
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(invalid)?;
+        let value: f64 = rest[..digits].parse().map_err(|_| invalid())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let seconds_per_unit = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return Err(invalid()),
+        };
+        total += Duration::from_secs_f64(value * seconds_per_unit);
+        rest = &rest[unit_len..];
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_parse_like_kubectl() {
+        let cases: &[(&str, Option<Duration>)] = &[
+            ("0", Some(Duration::ZERO)),
+            ("5", Some(Duration::from_secs(5))),
+            ("5s", Some(Duration::from_secs(5))),
+            ("250ms", Some(Duration::from_millis(250))),
+            ("2m", Some(Duration::from_secs(120))),
+            ("1m30s", Some(Duration::from_secs(90))),
+            ("1h", Some(Duration::from_secs(3600))),
+            ("1.5s", Some(Duration::from_millis(1500))),
+            ("", None),
+            ("s", None),
+            ("5x", None),
+            ("-1s", None),
+            ("5 s", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text).ok(), *want, "parsing {text:?}");
+        }
+    }
+
+    #[test]
+    fn zero_request_timeout_means_none() {
+        assert_eq!(parse_request_timeout("0"), Ok(RequestTimeout(None)));
+        assert_eq!(parse_request_timeout("0s"), Ok(RequestTimeout(None)));
+        assert_eq!(
+            parse_request_timeout("3s"),
+            Ok(RequestTimeout(Some(Duration::from_secs(3))))
+        );
+    }
+
+    #[test]
+    fn connection_flags_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "kubectl-ds",
+            "list",
+            "--context",
+            "c",
+            "-n",
+            "ns",
+            "--as",
+            "u",
+            "--as-group",
+            "g1",
+            "--as-group",
+            "g2",
+            "--kubeconfig",
+            "/k",
+            "--request-timeout",
+            "2s",
+            "-vv",
+        ])
+        .expect("parses");
+        let c = &cli.global.connection;
+        assert_eq!(c.context.as_deref(), Some("c"));
+        assert_eq!(c.namespace.as_deref(), Some("ns"));
+        assert_eq!(c.as_user.as_deref(), Some("u"));
+        assert_eq!(c.as_group, vec!["g1", "g2"]);
+        assert_eq!(c.kubeconfig, Some(PathBuf::from("/k")));
+        assert_eq!(c.request_timeout.0, Some(Duration::from_secs(2)));
+        assert_eq!(cli.global.verbose, 2);
+    }
+
+    #[test]
+    fn ls_is_an_alias_of_list() {
+        let cli = Cli::try_parse_from(["kubectl-ds", "ls", "-A", "-o", "wide"]).expect("parses");
+        let Command::List(args) = cli.command;
+        assert!(args.all_namespaces);
+        assert_eq!(args.output.output, OutputFormat::Wide);
+    }
+}

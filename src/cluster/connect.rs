@@ -1,0 +1,200 @@
+//! Builds a client from kubeconfig the way kubectl does.
+//!
+//! Precedence: `--kubeconfig`, else the `KUBECONFIG` list merged first-wins (missing files skipped,
+//! as kubectl does), else `~/.kube/config`. `--context/--cluster/--user` pick entries; the namespace
+//! is `-n`, else the context's, else "default". Exec credential plugins and token files are
+//! handled by kube's auth layer, lazily, on the first request.
+
+use std::path::{Path, PathBuf};
+
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+use kube::{Client, Config};
+
+use crate::cli::ConnectionArgs;
+use crate::error::Failure;
+use crate::logging;
+
+/// A connected client plus what error messages need to name: the context and the server URL.
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: Client,
+    pub namespace: String,
+    pub context: String,
+    pub server: String,
+}
+
+pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
+    let (kubeconfig, source) = load_kubeconfig(args.kubeconfig.as_deref())?;
+    let context = selected_context(&kubeconfig, args.context.as_deref())?;
+    register_secrets(&kubeconfig);
+    let options = KubeConfigOptions {
+        context: args.context.clone(),
+        cluster: args.cluster.clone(),
+        user: args.user.clone(),
+    };
+    let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| kubeconfig_failure(&e, &source, &context))?;
+    apply_overrides(&mut config, args);
+    let namespace = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
+    tracing::debug!(%server, %context, %namespace, "connecting");
+    let client = Client::try_from(config).map_err(|e| {
+        Failure::connection(format!(
+            "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
+        ))
+    })?;
+    Ok(Cluster {
+        client,
+        namespace,
+        context,
+        server,
+    })
+}
+
+/// Where the kubeconfig came from, for error messages.
+fn load_kubeconfig(flag: Option<&Path>) -> Result<(Kubeconfig, String), Failure> {
+    if let Some(path) = flag {
+        let source = path.display().to_string();
+        if !path.exists() {
+            return Err(Failure::connection(format!(
+                "kubeconfig {source} does not exist; check the --kubeconfig path"
+            )));
+        }
+        return read_one(path).map(|k| (k, source));
+    }
+    if let Some(list) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let paths: Vec<PathBuf> = std::env::split_paths(&list)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        let source = format!("KUBECONFIG={}", list.to_string_lossy());
+        let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+        if existing.is_empty() {
+            return Err(Failure::connection(format!(
+                "none of the files in {source} exists; point KUBECONFIG or --kubeconfig at a kubeconfig file"
+            )));
+        }
+        let mut merged = Kubeconfig::default();
+        for path in existing {
+            merged = merged.merge(read_one(path)?).map_err(|e| {
+                Failure::connection(format!(
+                    "cannot merge {}: {e}; fix the KUBECONFIG list",
+                    path.display()
+                ))
+            })?;
+        }
+        return Ok((merged, source));
+    }
+    let home = home_kubeconfig().ok_or_else(|| {
+        Failure::connection(
+            "no kubeconfig: set KUBECONFIG or pass --kubeconfig (no home directory found)",
+        )
+    })?;
+    let source = home.display().to_string();
+    if !home.exists() {
+        return Err(Failure::connection(format!(
+            "no kubeconfig at {source}; set KUBECONFIG or pass --kubeconfig"
+        )));
+    }
+    read_one(&home).map(|k| (k, source))
+}
+
+fn home_kubeconfig() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".kube").join("config"))
+}
+
+fn read_one(path: &Path) -> Result<Kubeconfig, Failure> {
+    Kubeconfig::read_from(path).map_err(|e| {
+        let detail = match &e {
+            KubeconfigError::ReadConfig(io, _) => io.to_string(),
+            other => other.to_string(),
+        };
+        Failure::connection(format!(
+            "cannot read kubeconfig {}: {detail}; fix the file or point --kubeconfig elsewhere",
+            path.display()
+        ))
+    })
+}
+
+fn selected_context(kubeconfig: &Kubeconfig, flag: Option<&str>) -> Result<String, Failure> {
+    let name = match flag.or(kubeconfig.current_context.as_deref()) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => {
+            return Err(Failure::connection(
+                "the kubeconfig has no current-context; pass --context or run `kubectl config use-context NAME`",
+            ))
+        }
+    };
+    if !kubeconfig.contexts.iter().any(|c| c.name == name) {
+        let known: Vec<&str> = kubeconfig
+            .contexts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        let known = if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        };
+        return Err(Failure::connection(format!(
+            "context {name:?} is not in the kubeconfig (known: {known}); pick one with --context"
+        )));
+    }
+    Ok(name)
+}
+
+fn kubeconfig_failure(error: &KubeconfigError, source: &str, context: &str) -> Failure {
+    let hint = match error {
+        KubeconfigError::LoadClusterOfContext(_) => {
+            "check --cluster and the context's cluster entry"
+        }
+        KubeconfigError::LoadContext(_) => "check --context and --user",
+        KubeconfigError::MissingClusterUrl | KubeconfigError::ParseClusterUrl(_) => {
+            "fix the cluster's server URL"
+        }
+        _ => "fix the kubeconfig",
+    };
+    Failure::connection(format!(
+        "cannot use context {context:?} from {source}: {error}; {hint}"
+    ))
+}
+
+fn apply_overrides(config: &mut Config, args: &ConnectionArgs) {
+    if let Some(user) = &args.as_user {
+        config.auth_info.impersonate = Some(user.clone());
+    }
+    if !args.as_group.is_empty() {
+        config.auth_info.impersonate_groups = Some(args.as_group.clone());
+    }
+    if let Some(timeout) = args.request_timeout.0 {
+        config.connect_timeout = Some(timeout);
+        config.read_timeout = Some(timeout);
+        config.write_timeout = Some(timeout);
+        config.reset_reader_on_write = true;
+    }
+}
+
+/// Tells the log redactor about every credential in the kubeconfig, whichever user ends up used.
+fn register_secrets(kubeconfig: &Kubeconfig) {
+    use secrecy::ExposeSecret;
+    for named in &kubeconfig.auth_infos {
+        let Some(auth) = &named.auth_info else {
+            continue;
+        };
+        for secret in [&auth.token, &auth.password, &auth.client_key_data]
+            .into_iter()
+            .flatten()
+        {
+            logging::register_secret(secret.expose_secret());
+        }
+    }
+}

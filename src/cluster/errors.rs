@@ -1,0 +1,242 @@
+//! Turns a `kube::Error` into one line that says what failed and what to do.
+
+use crate::error::Failure;
+
+/// What we were asking the server for, so a refusal can name it.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub verb: &'a str,
+    /// Plural resource with its group, as RBAC names it (`daemonsets.apps`, `pods`).
+    pub resource: &'a str,
+    /// `None` for cluster-wide requests (`-A`, nodes).
+    pub namespace: Option<&'a str>,
+}
+
+impl Request<'_> {
+    fn scope(&self) -> String {
+        match self.namespace {
+            Some(ns) => format!("in namespace {ns:?}"),
+            None => "cluster-wide".to_string(),
+        }
+    }
+}
+
+/// Server and context of the connection, for messages about reaching it.
+pub struct Target<'a> {
+    pub server: &'a str,
+    pub context: &'a str,
+}
+
+pub fn describe(error: kube::Error, request: &Request, target: &Target) -> Failure {
+    match error {
+        kube::Error::Api(status) => api_failure(status.code, &status.reason, &status.message, request, target),
+        kube::Error::Auth(auth) => Failure::connection(format!(
+            "cannot get credentials for context {:?}: {}; check the user's token, certificate or exec plugin in the kubeconfig",
+            target.context,
+            innermost(&auth)
+        )),
+        other => transport_failure(&other, target),
+    }
+}
+
+fn api_failure(
+    code: u16,
+    reason: &str,
+    message: &str,
+    request: &Request,
+    target: &Target,
+) -> Failure {
+    let what = format!("{} {} {}", request.verb, request.resource, request.scope());
+    match code {
+        401 => Failure::connection(format!(
+            "unauthorized: the API server at {} rejected the credentials of context {:?} while trying to {what}; refresh them (log in again) or pick another --context",
+            target.server, target.context
+        )),
+        // The server's message already names the user, verb, resource and namespace.
+        403 => Failure::api(format!(
+            "forbidden: {message}; ask a cluster admin to grant {:?} on {} {}, or use --context/--as with an account that has it",
+            request.verb,
+            request.resource,
+            request.scope()
+        )),
+        404 if request.namespace.is_some() && message.contains("namespaces") => Failure::api(format!(
+            "{message}; check -n/--namespace"
+        )),
+        404 => Failure::api(format!("not found: {message}")),
+        // The request itself was malformed (a bad label selector, an invalid object): the user's input.
+        400 | 422 => Failure::usage(format!("the API server rejected the request to {what}: {message}")),
+        _ => Failure::api(format!(
+            "the API server refused to {what}: {message} ({reason}, HTTP {code})"
+        )),
+    }
+}
+
+fn transport_failure(error: &kube::Error, target: &Target) -> Failure {
+    let cause = innermost(error);
+    let lower = cause.to_ascii_lowercase();
+    let hint = if lower.contains("certificate")
+        || lower.contains("tls")
+        || lower.contains("handshake")
+    {
+        "TLS verification failed: check the cluster's certificate-authority in the kubeconfig"
+    } else if lower.contains("timed out") || lower.contains("elapsed") || lower.contains("timeout")
+    {
+        "the request timed out: check the network, or raise --request-timeout"
+    } else {
+        "check that the cluster is running and that --context/--kubeconfig select the right one"
+    };
+    Failure::connection(format!(
+        "cannot reach the API server at {} (context {:?}): {cause}; {hint}",
+        target.server, target.context
+    ))
+}
+
+/// The deepest cause is usually the informative one ("Connection refused (os error 111)").
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    let text = current.to_string();
+    if text.is_empty() {
+        error.to_string()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FailureKind;
+
+    const TARGET: Target = Target {
+        server: "https://127.0.0.1:6443",
+        context: "dev",
+    };
+
+    fn list_ds(namespace: Option<&'static str>) -> Request<'static> {
+        Request {
+            verb: "list",
+            resource: "daemonsets.apps",
+            namespace,
+        }
+    }
+
+    fn status(code: u16, reason: &str, message: &str) -> kube::Error {
+        kube::Error::Api(Box::new(kube::core::Status {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            ..Default::default()
+        }))
+    }
+
+    #[test]
+    fn api_errors_say_what_failed_and_what_to_do() {
+        let forbidden = "daemonsets.apps is forbidden: User \"limited\" cannot list resource \"daemonsets\" in API group \"apps\" in the namespace \"prod\"";
+        let cases = [
+            (
+                status(403, "Forbidden", forbidden),
+                list_ds(Some("prod")),
+                FailureKind::Api,
+                vec![
+                    "User \"limited\"",
+                    "cannot list",
+                    "daemonsets",
+                    "\"prod\"",
+                    "ask a cluster admin",
+                    "\"list\" on daemonsets.apps in namespace \"prod\"",
+                ],
+            ),
+            (
+                status(403, "Forbidden", "x"),
+                list_ds(None),
+                FailureKind::Api,
+                vec!["cluster-wide"],
+            ),
+            (
+                status(401, "Unauthorized", "Unauthorized"),
+                list_ds(Some("a")),
+                FailureKind::Connection,
+                vec![
+                    "unauthorized",
+                    "https://127.0.0.1:6443",
+                    "\"dev\"",
+                    "log in again",
+                ],
+            ),
+            (
+                status(404, "NotFound", "namespaces \"nope\" not found"),
+                list_ds(Some("nope")),
+                FailureKind::Api,
+                vec!["namespaces \"nope\" not found", "-n/--namespace"],
+            ),
+            (
+                status(
+                    400,
+                    "BadRequest",
+                    "unable to parse requirement: found '=', expected: identifier",
+                ),
+                list_ds(Some("a")),
+                FailureKind::Usage,
+                vec![
+                    "rejected the request to list daemonsets.apps",
+                    "unable to parse requirement",
+                ],
+            ),
+            (
+                status(500, "InternalError", "etcd down"),
+                list_ds(Some("a")),
+                FailureKind::Api,
+                vec![
+                    "refused to list daemonsets.apps in namespace \"a\"",
+                    "etcd down",
+                    "HTTP 500",
+                ],
+            ),
+        ];
+        for (error, request, kind, fragments) in cases {
+            let failure = describe(error, &request, &TARGET);
+            assert_eq!(failure.kind, kind, "{failure:?}");
+            for fragment in fragments {
+                assert!(
+                    failure.message.contains(fragment),
+                    "{:?} lacks {fragment:?}",
+                    failure.message
+                );
+            }
+            assert!(!failure.message.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn transport_errors_name_server_and_context() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "Connection refused (os error 111)",
+        );
+        let failure = describe(kube::Error::Service(Box::new(io)), &list_ds(None), &TARGET);
+        assert_eq!(failure.kind, FailureKind::Connection);
+        assert_eq!(
+            failure.message,
+            "cannot reach the API server at https://127.0.0.1:6443 (context \"dev\"): Connection refused (os error 111); check that the cluster is running and that --context/--kubeconfig select the right one"
+        );
+    }
+
+    #[test]
+    fn tls_and_timeouts_get_their_own_hint() {
+        let cases = [
+            (
+                "invalid peer certificate: UnknownIssuer",
+                "certificate-authority",
+            ),
+            ("operation timed out", "--request-timeout"),
+        ];
+        for (cause, hint) in cases {
+            let io = std::io::Error::other(cause);
+            let failure = describe(kube::Error::Service(Box::new(io)), &list_ds(None), &TARGET);
+            assert!(failure.message.contains(hint), "{}", failure.message);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The one place that talks to the Kubernetes API.
+
+mod connect;
+mod errors;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use kube::api::{Api, ListParams};
+use kube::Resource;
+use serde::de::DeserializeOwned;
+
+pub use connect::{connect, Cluster};
+pub use errors::{describe, Request, Target};
+
+use crate::error::Failure;
+
+/// Page size for list calls; large clusters are listed in pages, like kubectl does.
+const PAGE_SIZE: u32 = 500;
+
+/// Where a list looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Namespace(String),
+    AllNamespaces,
+}
+
+impl Scope {
+    fn namespace(&self) -> Option<&str> {
+        match self {
+            Scope::Namespace(ns) => Some(ns),
+            Scope::AllNamespaces => None,
+        }
+    }
+}
+
+impl Cluster {
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            server: &self.server,
+            context: &self.context,
+        }
+    }
+
+    pub async fn list_daemonsets(
+        &self,
+        scope: &Scope,
+        selector: Option<&str>,
+    ) -> Result<Vec<DaemonSet>, Failure> {
+        self.list_all(scope, "daemonsets.apps", selector).await
+    }
+
+    pub async fn list_controller_revisions(
+        &self,
+        scope: &Scope,
+    ) -> Result<Vec<ControllerRevision>, Failure> {
+        self.list_all(scope, "controllerrevisions.apps", None).await
+    }
+
+    /// Lists every object in `scope`, following continue tokens page by page.
+    async fn list_all<K>(
+        &self,
+        scope: &Scope,
+        resource: &str,
+        selector: Option<&str>,
+    ) -> Result<Vec<K>, Failure>
+    where
+        K: Resource<Scope = k8s_openapi::NamespaceResourceScope>
+            + Clone
+            + DeserializeOwned
+            + std::fmt::Debug,
+        K::DynamicType: Default,
+    {
+        let api: Api<K> = match scope {
+            Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
+            Scope::AllNamespaces => Api::all(self.client.clone()),
+        };
+        let request = Request {
+            verb: "list",
+            resource,
+            namespace: scope.namespace(),
+        };
+        let mut params = ListParams::default().limit(PAGE_SIZE);
+        if let Some(selector) = selector {
+            params = params.labels(selector);
+        }
+        let mut items = Vec::new();
+        loop {
+            let page = api
+                .list(&params)
+                .await
+                .map_err(|e| describe(e, &request, &self.target()))?;
+            items.extend(page.items);
+            match page.metadata.continue_.filter(|token| !token.is_empty()) {
+                Some(token) => params = params.continue_token(&token),
+                None => break,
+            }
+        }
+        tracing::debug!(resource, count = items.len(), "listed");
+        Ok(items)
+    }
+}

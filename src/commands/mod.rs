@@ -1,0 +1,27 @@
+//! One file per subcommand: read inputs, call the core, render. `run` dispatches.
+
+mod list;
+
+use crate::cli::{Cli, Command};
+use crate::error::{ExitStatus, Failure};
+
+/// What a command that ran to the end wants the process to exit with (0, or 1 for findings).
+pub type Outcome = ExitStatus;
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = dispatch(&cli) => result,
+            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+        }
+    })
+}
+
+async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::List(args) => list::exec(args, &cli.global).await,
+    }
+}

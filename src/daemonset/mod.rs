@@ -1,0 +1,3 @@
+//! DaemonSet logic without I/O: what the API objects mean, computed and unit tested here.
+
+pub mod summary;
