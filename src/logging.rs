@@ -33,10 +33,11 @@ pub fn init(verbosity: u8) {
 /// The filter each `-v` level selects: our own events first, the libraries' from -vv on.
 fn filter_for(verbosity: u8) -> &'static str {
     match verbosity {
-        0 => "warn,kube=error,hyper=off,rustls=off",
-        1 => "kubectl_ds=info,kube=warn,hyper=off,rustls=off",
-        2 => "kubectl_ds=debug,kube=debug,hyper=info,rustls=info",
-        3 => "kubectl_ds=trace,kube=trace,tower=debug,hyper=debug,rustls=debug",
+        // Our own warnings only: library errors surface as our one-line error instead.
+        0 => "off,kubectl_ds=warn",
+        1 => "off,kubectl_ds=info,kube_client=warn,kube_runtime=warn",
+        2 => "off,kubectl_ds=debug,kube_client=debug,kube_runtime=debug",
+        3 => "off,kubectl_ds=trace,kube_client=trace,kube_runtime=trace,hyper_util=debug,rustls=debug",
         _ => "trace",
     }
 }

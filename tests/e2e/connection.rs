@@ -1,0 +1,363 @@
+//! Connection flags, kubeconfig precedence, credentials, and the one-line errors with their exit codes.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::harness::{daemonset_yaml, env, parse_table, Namespace, Run};
+
+const USAGE: i32 = 2;
+const CONNECTION: i32 = 3;
+const API: i32 = 4;
+const INTERRUPTED: i32 = 130;
+
+fn admin_kubeconfig() -> Value {
+    serde_yaml::from_str(&std::fs::read_to_string(&env().kubeconfig).expect("read kubeconfig"))
+        .expect("kubeconfig YAML")
+}
+
+fn admin_token() -> String {
+    let config = admin_kubeconfig();
+    config["users"]
+        .as_sequence()
+        .and_then(|users| users.iter().find(|u| u["name"] == "admin"))
+        .and_then(|u| u["user"]["token"].as_str())
+        .expect("admin token")
+        .to_string()
+}
+
+fn write_yaml(dir: &Path, name: &str, value: &Value) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_yaml::to_string(value).expect("yaml")).expect("write");
+    path
+}
+
+/// The admin kubeconfig with `edit` applied to it, saved in `dir`.
+fn kubeconfig_variant(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let mut config = admin_kubeconfig();
+    edit(&mut config);
+    write_yaml(dir, name, &config)
+}
+
+#[track_caller]
+fn assert_one_line_error(run: &Run, code: i32, fragments: &[&str]) {
+    let errors = run.errors();
+    assert_eq!(run.code, code, "exit code; stderr: {errors}");
+    assert_eq!(errors.lines().count(), 1, "one line expected: {errors:?}");
+    assert!(errors.starts_with("error: "), "{errors}");
+    for fragment in fragments {
+        assert!(
+            errors.contains(fragment),
+            "{errors:?} should mention {fragment:?}"
+        );
+    }
+    assert_eq!(run.stdout, "", "nothing on stdout on error");
+}
+
+#[test]
+fn forbidden_names_user_verb_resource_and_namespace() {
+    let env = env();
+    let ns = Namespace::new("forbidden");
+    let run = env.ds(&["list", "--context", "kds-limited", "-n", &ns.name]);
+    assert_one_line_error(
+        &run,
+        API,
+        &[
+            "forbidden",
+            "User \"limited\"",
+            "list",
+            "daemonsets",
+            &format!("\"{}\"", ns.name),
+            "ask a cluster admin",
+        ],
+    );
+
+    let cluster_wide = env.ds(&["list", "--context", "kds-limited", "-A"]);
+    assert_one_line_error(
+        &cluster_wide,
+        API,
+        &["User \"limited\"", "cluster scope", "cluster-wide"],
+    );
+
+    // Impersonation through --as reaches the same refusal.
+    let impersonated = env.ds(&["list", "--as", "limited", "-n", &ns.name]);
+    assert_one_line_error(&impersonated, API, &["User \"limited\""]);
+}
+
+#[test]
+fn limited_user_lists_where_it_is_granted() {
+    let env = env();
+    let ns = Namespace::new("granted");
+    env.kubectl(&[
+        "create",
+        "rolebinding",
+        "reader",
+        "-n",
+        &ns.name,
+        "--clusterrole=kds:daemonset-reader",
+        "--user=limited",
+    ])
+    .success();
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+    );
+    env.wait_rollout(&ns.name, "agent");
+    let run = env.ds(&["list", "--context", "kds-limited", "-n", &ns.name]);
+    run.success();
+    assert_eq!(parse_table(&run.stdout)[0]["REVISION"], "1");
+}
+
+#[test]
+fn bad_kubeconfig_path_is_a_connection_error() {
+    let run = env().ds(&["list", "--kubeconfig", "/nonexistent/kubeconfig"]);
+    assert_one_line_error(
+        &run,
+        CONNECTION,
+        &["/nonexistent/kubeconfig", "does not exist", "--kubeconfig"],
+    );
+}
+
+#[test]
+fn unparsable_kubeconfig_is_a_connection_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("garbage");
+    std::fs::write(&path, "clusters: [\n  - {").expect("write");
+    let run = env().ds(&["list", "--kubeconfig", path.to_str().expect("utf-8")]);
+    assert_one_line_error(&run, CONNECTION, &["cannot read kubeconfig", "garbage"]);
+}
+
+#[test]
+fn unknown_context_lists_the_known_ones() {
+    let run = env().ds(&["list", "--context", "no-such-context"]);
+    assert_one_line_error(
+        &run,
+        CONNECTION,
+        &[
+            "\"no-such-context\"",
+            "kds-admin",
+            "kds-limited",
+            "--context",
+        ],
+    );
+}
+
+#[test]
+fn unreachable_server_names_url_and_context() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A port nobody listens on: bind one, learn its number, close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let path = kubeconfig_variant(dir.path(), "unreachable", |c| {
+        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
+    });
+    let run = env().ds(&["list", "--kubeconfig", path.to_str().expect("utf-8")]);
+    assert_one_line_error(
+        &run,
+        CONNECTION,
+        &[
+            &format!("https://127.0.0.1:{port}"),
+            "context \"kds-admin\"",
+            "refused",
+            "check that the cluster is running",
+        ],
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let env = env();
+    let cases: &[&[&str]] = &[
+        &["list", "--bogus"],
+        &["list", "-o", "xml"],
+        &["list", "--request-timeout", "soon"],
+        &["nope"],
+    ];
+    for args in cases {
+        let run = env.ds(args);
+        assert_eq!(run.code, USAGE, "{args:?}: {}", run.stderr);
+        assert!(
+            run.errors().starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn kubeconfig_precedence_matches_kubectl() {
+    let env = env();
+    let ns = Namespace::new("precedence");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The context's namespace is used when -n is not given.
+    let namespaced = kubeconfig_variant(dir.path(), "namespaced", |c| {
+        c["contexts"][0]["context"]["namespace"] = Value::from(ns.name.clone());
+    });
+    let missing = dir.path().join("missing");
+    let broken = kubeconfig_variant(dir.path(), "broken", |c| {
+        c["clusters"][0]["cluster"]["server"] = Value::from("https://127.0.0.1:1");
+    });
+    let list = |vars: &[(&str, &OsStr)], extra: &[&str]| {
+        let mut args = vec!["list", "-o", "name"];
+        args.extend_from_slice(extra);
+        env.ds_with(&args, vars)
+    };
+
+    // KUBECONFIG list: missing files are skipped, the first file to define a value wins.
+    let joined = std::env::join_paths([&missing, &namespaced, &broken]).expect("join");
+    let run = list(&[("KUBECONFIG", &joined)], &[]);
+    assert_eq!(run.success().stdout, "daemonset.apps/agent\n");
+
+    // --kubeconfig beats KUBECONFIG.
+    let run = list(
+        &[("KUBECONFIG", broken.as_os_str())],
+        &["--kubeconfig", namespaced.to_str().expect("utf-8")],
+    );
+    assert_eq!(run.success().stdout, "daemonset.apps/agent\n");
+
+    // -n beats the context's namespace.
+    let run = list(
+        &[("KUBECONFIG", namespaced.as_os_str())],
+        &["-n", "kds-limited"],
+    );
+    assert_eq!(run.success().stdout, "");
+
+    // With neither flag nor KUBECONFIG, ~/.kube/config is read.
+    let home = tempfile::tempdir().expect("home");
+    std::fs::create_dir(home.path().join(".kube")).expect("mkdir");
+    std::fs::copy(&namespaced, home.path().join(".kube/config")).expect("copy");
+    let run = list(&[("HOME", home.path().as_os_str())], &[]);
+    assert_eq!(run.success().stdout, "daemonset.apps/agent\n");
+}
+
+#[test]
+fn exec_credential_plugins_work() {
+    let env = env();
+    let ns = Namespace::new("exec");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plugin = dir.path().join("credential-plugin");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{}\"}}}}'\n",
+            admin_token()
+        ),
+    )
+    .expect("write plugin");
+    std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&plugin)
+        .status()
+        .expect("chmod");
+    let path = kubeconfig_variant(dir.path(), "exec", |c| {
+        let users = c["users"].as_sequence_mut().expect("users");
+        for user in users.iter_mut().filter(|u| u["name"] == "admin") {
+            user["user"] = serde_yaml::from_str(&format!(
+                "exec: {{apiVersion: client.authentication.k8s.io/v1beta1, command: {}, interactiveMode: Never}}",
+                plugin.display()
+            ))
+            .expect("exec yaml");
+        }
+    });
+    let run = env.ds(&[
+        "list",
+        "-n",
+        &ns.name,
+        "-o",
+        "name",
+        "--kubeconfig",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(run.success().stdout, "daemonset.apps/agent\n");
+}
+
+#[test]
+fn verbose_logs_never_print_the_token() {
+    let env = env();
+    let token = admin_token();
+    for verbosity in ["-v", "-vv", "-vvv", "-vvvvv"] {
+        let run = env.ds(&["list", "-n", "kds-limited", verbosity]);
+        run.success();
+        assert!(!run.stderr.is_empty(), "{verbosity} logs something");
+        assert!(!run.stderr.contains(&token), "{verbosity} leaked the token");
+        assert!(
+            !run.stdout.contains(&token),
+            "{verbosity} leaked the token on stdout"
+        );
+    }
+    let traced = env.ds(&["list", "-n", "kds-limited", "-vvvvv"]);
+    assert!(
+        traced
+            .stderr
+            .contains("/apis/apps/v1/namespaces/kds-limited/daemonsets"),
+        "trace shows requests"
+    );
+}
+
+/// A TCP server that accepts connections and never answers: requests hang until the client gives up.
+fn silent_server() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    (listener, port)
+}
+
+#[test]
+fn request_timeout_bounds_a_hung_server() {
+    let (_listener, port) = silent_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = kubeconfig_variant(dir.path(), "silent", |c| {
+        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
+    });
+    let run = env().ds(&[
+        "list",
+        "--kubeconfig",
+        path.to_str().expect("utf-8"),
+        "--request-timeout",
+        "1s",
+    ]);
+    assert_one_line_error(
+        &run,
+        CONNECTION,
+        &[&format!("127.0.0.1:{port}"), "--request-timeout"],
+    );
+}
+
+#[test]
+fn interrupt_exits_130() {
+    let (listener, port) = silent_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = kubeconfig_variant(dir.path(), "silent", |c| {
+        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
+    });
+    let child = env()
+        .plugin_command(&["list", "--kubeconfig", path.to_str().expect("utf-8")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Once the request is in flight, interrupt it as Ctrl-C would (kubectl execs the plugin in place).
+    let _conn = listener.accept().expect("the plugin connects");
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(INTERRUPTED),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

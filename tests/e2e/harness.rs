@@ -1,0 +1,279 @@
+//! The local control plane, started once per test run and shared; a namespace per test; and
+//! `kubectl ds ...` run the way users run it: through kubectl, with the built binary on PATH.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+pub struct TestEnv {
+    pub kubeconfig: PathBuf,
+    path: OsString,
+}
+
+/// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise runs
+/// `scripts/testenv up`, which returns at once when the control plane is already up.
+pub fn env() -> &'static TestEnv {
+    static ENV: OnceLock<TestEnv> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let kubeconfig = match std::env::var_os("KDS_TEST_KUBECONFIG") {
+            Some(path) => PathBuf::from(path),
+            None => start_testenv(),
+        };
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+            .parent()
+            .expect("bin dir")
+            .to_path_buf();
+        let mut paths = vec![bin_dir];
+        paths.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        TestEnv {
+            kubeconfig,
+            path: std::env::join_paths(paths).expect("PATH"),
+        }
+    })
+}
+
+fn start_testenv() -> PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/testenv");
+    let out = Command::new(&script)
+        .arg("up")
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run scripts/testenv up");
+    assert!(out.status.success(), "scripts/testenv up failed");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let path = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("export KUBECONFIG="))
+        .expect("testenv printed the KUBECONFIG");
+    PathBuf::from(path.trim())
+}
+
+/// What a command printed and how it exited.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Self {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// stderr without kubectl's client/server version-skew warning, which is not ours.
+    pub fn errors(&self) -> String {
+        self.stderr
+            .lines()
+            .filter(|l| !l.starts_with("Warning: version difference"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "command failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+impl TestEnv {
+    /// `kubectl ds ARGS` with the admin kubeconfig in KUBECONFIG.
+    pub fn ds(&self, args: &[&str]) -> Run {
+        self.ds_with(args, &[("KUBECONFIG", self.kubeconfig.as_os_str())])
+    }
+
+    /// `kubectl ds ARGS` with exactly these extra environment variables (KUBECONFIG unset otherwise).
+    pub fn ds_with(&self, args: &[&str], vars: &[(&str, &std::ffi::OsStr)]) -> Run {
+        let mut cmd = self.plugin_command(args);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        Run::from(cmd.output().expect("run kubectl ds"))
+    }
+
+    pub fn plugin_command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("kubectl");
+        cmd.arg("ds")
+            .args(args)
+            .env("PATH", &self.path)
+            .env_remove("KUBECONFIG")
+            .env_remove("NO_COLOR")
+            .env_remove("KUBECTL_DS_LOG")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Plain kubectl as the admin, for setting up and inspecting.
+    pub fn kubectl(&self, args: &[&str]) -> Run {
+        Run::from(
+            Command::new("kubectl")
+                .args(args)
+                .env("KUBECONFIG", &self.kubeconfig)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run kubectl"),
+        )
+    }
+
+    pub fn apply(&self, namespace: &str, yaml: &str) {
+        let mut child = Command::new("kubectl")
+            .args(["apply", "-n", namespace, "-f", "-"])
+            .env("KUBECONFIG", &self.kubeconfig)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kubectl apply");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(yaml.as_bytes())
+            .expect("write manifest");
+        let run = Run::from(child.wait_with_output().expect("kubectl apply"));
+        run.success();
+    }
+
+    pub fn node_count(&self) -> usize {
+        let run = self.kubectl(&["get", "nodes", "-o", "name"]);
+        run.success();
+        run.stdout.lines().count()
+    }
+
+    /// Waits (without asserting on time) until every desired node runs an available pod of the
+    /// current template, as the controller reports it. Works for OnDelete too, which
+    /// `kubectl rollout status` refuses.
+    pub fn wait_rollout(&self, namespace: &str, name: &str) {
+        self.eventually(&format!("{namespace}/{name} fully rolled out"), || {
+            let run = self.kubectl(&["get", "ds", name, "-n", namespace, "-o", "json"]);
+            let Ok(ds) = serde_json::from_str::<serde_json::Value>(&run.stdout) else {
+                return false;
+            };
+            let status = &ds["status"];
+            let desired = status["desiredNumberScheduled"].as_i64().unwrap_or(-1);
+            ds["metadata"]["generation"] == status["observedGeneration"]
+                && desired > 0
+                && status["updatedNumberScheduled"].as_i64() == Some(desired)
+                && status["numberAvailable"].as_i64() == Some(desired)
+        });
+    }
+
+    /// Polls `probe` until it returns true; panics with `what` after a generous bound.
+    pub fn eventually(&self, what: &str, mut probe: impl FnMut() -> bool) {
+        for _ in 0..600 {
+            if probe() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        panic!("gave up waiting: {what}");
+    }
+}
+
+/// A namespace of its own for one test, deleted when the test ends.
+pub struct Namespace {
+    pub name: String,
+}
+
+impl Namespace {
+    pub fn new(test: &str) -> Self {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "e2e-{test}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        env().kubectl(&["create", "namespace", &name]).success();
+        Self { name }
+    }
+}
+
+impl Drop for Namespace {
+    fn drop(&mut self) {
+        env().kubectl(&["delete", "namespace", &self.name, "--wait=false"]);
+    }
+}
+
+/// A kubectl-style table as rows of header -> value, sliced at the header columns.
+pub fn parse_table(text: &str) -> Vec<HashMap<String, String>> {
+    let mut lines = text.lines();
+    let Some(header) = lines.next() else {
+        return vec![];
+    };
+    let mut starts = vec![];
+    let mut prev_space = 0;
+    for (i, c) in header.char_indices() {
+        if c == ' ' {
+            prev_space += 1;
+        } else {
+            if i == 0 || prev_space >= 2 {
+                starts.push(i);
+            }
+            prev_space = 0;
+        }
+    }
+    let names: Vec<String> = starts
+        .iter()
+        .enumerate()
+        .map(|(k, &s)| {
+            header[s..starts.get(k + 1).copied().unwrap_or(header.len())]
+                .trim()
+                .to_string()
+        })
+        .collect();
+    lines
+        .map(|line| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    let start = starts[k].min(line.len());
+                    let end = starts
+                        .get(k + 1)
+                        .copied()
+                        .unwrap_or(line.len())
+                        .min(line.len());
+                    (name.clone(), line[start..end].trim().to_string())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+pub fn daemonset_yaml(name: &str, image: &str, strategy: &str) -> String {
+    format!(
+        r#"apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {name}
+spec:
+  selector:
+    matchLabels: {{app: {name}}}
+  updateStrategy:
+    type: {strategy}
+  template:
+    metadata:
+      labels: {{app: {name}}}
+    spec:
+      nodeSelector: {{kubernetes.io/os: linux}}
+      terminationGracePeriodSeconds: 0
+      containers:
+      - name: main
+        image: {image}
+"#
+    )
+}

@@ -1,0 +1,147 @@
+use serde_json::Value;
+
+use crate::harness::{daemonset_yaml, env, parse_table, Namespace};
+
+fn row_for<'a>(
+    rows: &'a [std::collections::HashMap<String, String>],
+    namespace: &str,
+    name: &str,
+) -> &'a std::collections::HashMap<String, String> {
+    rows.iter()
+        .find(|r| r.get("NAMESPACE").map(String::as_str) == Some(namespace) && r["NAME"] == name)
+        .unwrap_or_else(|| panic!("no row for {namespace}/{name} in {rows:?}"))
+}
+
+#[test]
+fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
+    let env = env();
+    let ns = Namespace::new("list");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+    );
+    env.wait_rollout(&ns.name, "agent");
+    let nodes = env.node_count().to_string();
+
+    let run = env.ds(&["list", "-A"]);
+    run.success();
+    let rows = parse_table(&run.stdout);
+    let row = row_for(&rows, &ns.name, "agent");
+    for column in ["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE"] {
+        assert_eq!(row[column], nodes, "{column} in {row:?}");
+    }
+    assert_eq!(row["STRATEGY"], "RollingUpdate");
+    assert_eq!(row["MISSCHEDULED"], "0");
+    assert_eq!(row["REVISION"], "1");
+    assert_eq!(row["ROLLOUT"], "complete");
+    assert_eq!(row["NODE SELECTOR"], "kubernetes.io/os=linux");
+    assert!(
+        !run.stdout.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+
+    // The alias, a namespace, wide, and --no-headers.
+    let wide = env.ds(&["ls", "-n", &ns.name, "-o", "wide"]);
+    wide.success();
+    let rows = parse_table(&wide.stdout);
+    assert_eq!(rows.len(), 1, "{}", wide.stdout);
+    assert_eq!(rows[0]["IMAGES"], "busybox:1.36");
+    assert_eq!(rows[0]["SELECTOR"], "app=agent");
+    assert_eq!(rows[0]["MAX-UNAVAILABLE"], "1");
+    let bare = env.ds(&["list", "-n", &ns.name, "--no-headers"]);
+    assert!(
+        bare.success().stdout.starts_with("agent "),
+        "{}",
+        bare.stdout
+    );
+    assert_eq!(bare.stdout.lines().count(), 1);
+}
+
+#[test]
+fn list_machine_readable_outputs() {
+    let env = env();
+    let ns = Namespace::new("list-out");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+    );
+    env.wait_rollout(&ns.name, "agent");
+
+    let json = env.ds(&["list", "-n", &ns.name, "-o", "json"]);
+    let doc: Value = serde_json::from_str(&json.success().stdout).expect("valid JSON on stdout");
+    let item = &doc["items"][0];
+    assert_eq!(item["name"], "agent");
+    assert_eq!(item["namespace"], ns.name.as_str());
+    assert_eq!(item["desired"], env.node_count() as u64);
+    assert_eq!(item["revision"], 1);
+    assert_eq!(item["rollout"]["state"], "complete");
+    assert_eq!(item["rolloutInProgress"], false);
+
+    let yaml = env.ds(&["list", "-n", &ns.name, "-o", "yaml"]);
+    let doc: serde_yaml::Value = serde_yaml::from_str(&yaml.success().stdout).expect("valid YAML");
+    assert_eq!(doc["items"][0]["name"].as_str(), Some("agent"));
+
+    let names = env.ds(&["list", "-n", &ns.name, "-o", "name"]);
+    assert_eq!(names.success().stdout, "daemonset.apps/agent\n");
+
+    let forced = env.ds(&["list", "-n", &ns.name, "--color", "always"]);
+    assert!(
+        forced.success().stdout.contains("\u{1b}["),
+        "--color always colours"
+    );
+}
+
+#[test]
+fn list_shows_an_ondelete_rollout_waiting_for_pod_deletes() {
+    let env = env();
+    let ns = Namespace::new("ondelete");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.36", "OnDelete"),
+    );
+    env.wait_rollout(&ns.name, "agent");
+    env.apply(
+        &ns.name,
+        &daemonset_yaml("agent", "busybox:1.37", "OnDelete"),
+    );
+
+    let list = || {
+        let run = env.ds(&["list", "-n", &ns.name]);
+        run.success();
+        parse_table(&run.stdout).remove(0)
+    };
+    env.eventually("revision 2 observed", || list()["REVISION"] == "2");
+    let row = list();
+    assert_eq!(row["STRATEGY"], "OnDelete");
+    assert_eq!(row["UP-TO-DATE"], "0", "{row:?}");
+    assert_eq!(row["ROLLOUT"], "waiting-deletes");
+
+    // Deleting one pod moves exactly that node to the new revision.
+    let pods = env.kubectl(&["get", "pods", "-n", &ns.name, "-o", "name"]);
+    let first = pods
+        .success()
+        .stdout
+        .lines()
+        .next()
+        .expect("a pod")
+        .to_string();
+    env.kubectl(&["delete", "-n", &ns.name, &first, "--wait=true"])
+        .success();
+    env.eventually("one node updated", || list()["UP-TO-DATE"] == "1");
+    assert_eq!(list()["ROLLOUT"], "waiting-deletes");
+}
+
+#[test]
+fn empty_namespace_says_so_on_stderr() {
+    let env = env();
+    let ns = Namespace::new("empty");
+    let run = env.ds(&["list", "-n", &ns.name]);
+    run.success();
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.errors()
+            .contains(&format!("No DaemonSets found in {} namespace.", ns.name)),
+        "{}",
+        run.stderr
+    );
+}

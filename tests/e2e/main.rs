@@ -1,0 +1,5 @@
+//! End-to-end tests against the local control plane (scripts/testenv).
+
+mod connection;
+mod harness;
+mod list;
