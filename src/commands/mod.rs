@@ -14,8 +14,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         .build()?;
     runtime.block_on(async {
         tokio::select! {
-            result = dispatch(&cli) => result,
+            // Checked first so an interrupt always wins over a command still in flight.
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+            result = dispatch(&cli) => result,
         }
     })
 }
