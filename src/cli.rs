@@ -40,11 +40,18 @@ pub struct GlobalArgs {
     pub connection: ConnectionArgs,
 
     /// More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)
-    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true)]
+    #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true, help_heading = "Output and logging")]
     pub verbose: u8,
 
     /// When to colour output
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        global = true,
+        value_name = "WHEN",
+        help_heading = "Output and logging"
+    )]
     pub color: ColorChoice,
 }
 

@@ -24,6 +24,13 @@ pub struct Cluster {
 }
 
 pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
+    if args
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| ns.trim().is_empty())
+    {
+        return Err(Failure::usage("-n/--namespace needs a namespace name"));
+    }
     let (kubeconfig, source) = load_kubeconfig(args.kubeconfig.as_deref())?;
     let context = selected_context(&kubeconfig, args.context.as_deref())?;
     register_secrets(&kubeconfig);
