@@ -43,6 +43,16 @@ pub struct GlobalArgs {
     #[arg(short = 'v', long = "verbose", action = ArgAction::Count, global = true, help_heading = "Output and logging")]
     pub verbose: u8,
 
+    /// kubectl's numeric form, `--v=N` or `-v=N`: 0-1 quiet, 2-3 info, 4-5 debug, 6-7 trace, 8+ everything
+    #[arg(
+        long = "v",
+        global = true,
+        value_name = "N",
+        hide_short_help = true,
+        help_heading = "Output and logging"
+    )]
+    pub klog_level: Option<u8>,
+
     /// When to colour output
     #[arg(
         long,
@@ -87,13 +97,35 @@ pub struct ConnectionArgs {
     #[arg(long = "as-group", global = true, value_name = "GROUP")]
     pub as_group: Vec<String>,
 
-    /// How long to wait for a single server request (e.g. 5s, 1m, 250ms); 0 waits forever
+    /// How long to wait for a single server request (e.g. 5s, 1m, 250ms); 0 means the client's defaults
     #[arg(long, global = true, value_name = "DURATION", default_value = "0", value_parser = parse_request_timeout)]
     pub request_timeout: RequestTimeout,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RequestTimeout(pub Option<Duration>);
+
+impl GlobalArgs {
+    /// The `-v` count, or kubectl's `--v=N` mapped onto the same levels, whichever says more.
+    pub fn verbosity(&self) -> u8 {
+        let from_klog = self.klog_level.map_or(0, |n| n / 2);
+        self.verbose.max(from_klog)
+    }
+}
+
+/// kubectl users type `-v=6`; clap reads `-v` as a counter, so that spelling becomes `--v=6`.
+pub fn normalize_args(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    args.into_iter()
+        .map(
+            |arg| match arg.to_str().and_then(|a| a.strip_prefix("-v=")) {
+                Some(level) => format!("--v={level}").into(),
+                None => arg,
+            },
+        )
+        .collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -173,7 +205,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "h" => 3600.0,
             _ => return Err(invalid()),
         };
-        total += Duration::from_secs_f64(value * seconds_per_unit);
+        let part = Duration::try_from_secs_f64(value * seconds_per_unit).map_err(|_| invalid())?;
+        total = total.checked_add(part).ok_or_else(invalid)?;
         rest = &rest[unit_len..];
     }
     Ok(total)
@@ -205,6 +238,8 @@ mod tests {
             ("5x", None),
             ("-1s", None),
             ("5 s", None),
+            ("99999999999999999999999s", None),
+            ("9999999999999999999h", None),
         ];
         for (text, want) in cases {
             assert_eq!(parse_duration(text).ok(), *want, "parsing {text:?}");
@@ -251,6 +286,26 @@ mod tests {
         assert_eq!(c.kubeconfig, Some(PathBuf::from("/k")));
         assert_eq!(c.request_timeout.0, Some(Duration::from_secs(2)));
         assert_eq!(cli.global.verbose, 2);
+    }
+
+    #[test]
+    fn kubectl_style_verbosity_is_accepted() {
+        let cases: &[(&[&str], u8)] = &[
+            (&["list"], 0),
+            (&["list", "-v"], 1),
+            (&["list", "-vvv"], 3),
+            (&["list", "-v=6"], 3),
+            (&["list", "--v=4"], 2),
+            (&["list", "--v", "9"], 4),
+            (&["list", "-vv", "--v=2"], 2),
+        ];
+        for (args, want) in cases {
+            let argv = normalize_args(
+                std::iter::once("kubectl-ds".into()).chain(args.iter().map(|a| a.into())),
+            );
+            let cli = Cli::try_parse_from(argv).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.global.verbosity(), *want, "{args:?}");
+        }
     }
 
     #[test]

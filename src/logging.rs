@@ -63,14 +63,16 @@ pub fn redact(line: &str) -> String {
             out = out.replace(secret.as_str(), REDACTED);
         }
     }
-    redact_private_keys(&redact_bearer_tokens(&out))
+    let out = redact_after(&out, "bearer ");
+    redact_private_keys(&redact_after(&out, "basic "))
 }
 
-fn redact_bearer_tokens(line: &str) -> String {
+/// Replaces the word after each (case-insensitive) `scheme` in an Authorization-like value.
+fn redact_after(line: &str, scheme: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    while let Some(found) = find_ignore_case(rest, "bearer ") {
-        let token_start = found + "bearer ".len();
+    while let Some(found) = find_ignore_case(rest, scheme) {
+        let token_start = found + scheme.len();
         out.push_str(&rest[..token_start]);
         let token_len = rest[token_start..]
             .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',')
@@ -174,6 +176,10 @@ mod tests {
                 "\"authorization\": \"bearer [REDACTED]\"",
             ),
             ("Bearer ", "Bearer "),
+            (
+                "Authorization: Basic dXNlcjpwYXNz",
+                "Authorization: Basic [REDACTED]",
+            ),
             (
                 "no secrets here, short stays",
                 "no secrets here, short stays",

@@ -24,15 +24,10 @@ pub struct Cluster {
 }
 
 pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
-    if args
-        .namespace
-        .as_deref()
-        .is_some_and(|ns| ns.trim().is_empty())
-    {
-        return Err(Failure::usage("-n/--namespace needs a namespace name"));
-    }
+    check_flags(args)?;
     let (kubeconfig, source) = load_kubeconfig(args.kubeconfig.as_deref())?;
     let context = selected_context(&kubeconfig, args.context.as_deref())?;
+    check_named_entries(&kubeconfig, args)?;
     register_secrets(&kubeconfig);
     let options = KubeConfigOptions {
         context: args.context.clone(),
@@ -52,7 +47,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
         .to_string()
         .trim_end_matches('/')
         .to_string();
-    tracing::debug!(%server, %context, %namespace, "connecting");
+    tracing::info!(%server, %context, %namespace, kubeconfig = %source, "connecting");
     let client = Client::try_from(config).map_err(|e| {
         Failure::connection(format!(
             "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
@@ -64,6 +59,69 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
         context,
         server,
     })
+}
+
+/// Flag combinations kubectl refuses before it reads any kubeconfig.
+fn check_flags(args: &ConnectionArgs) -> Result<(), Failure> {
+    if let Some(ns) = &args.namespace {
+        if !is_dns_label(ns) {
+            return Err(Failure::usage(format!(
+                "invalid namespace {ns:?}: a namespace is lower-case letters, digits and '-', at most 63 characters"
+            )));
+        }
+    }
+    if !args.as_group.is_empty() && args.as_user.is_none() {
+        return Err(Failure::usage(
+            "--as-group needs --as: name the user to impersonate too",
+        ));
+    }
+    Ok(())
+}
+
+fn is_dns_label(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 63
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+/// `--user`/`--cluster` naming an entry that does not exist would silently mean "anonymous".
+fn check_named_entries(kubeconfig: &Kubeconfig, args: &ConnectionArgs) -> Result<(), Failure> {
+    let missing = |flag: &str, name: &str, known: Vec<&str>| {
+        Failure::connection(format!(
+            "{flag} {name:?} is not in the kubeconfig (known: {}); pick one of those",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+    };
+    if let Some(user) = &args.user {
+        let known: Vec<&str> = kubeconfig
+            .auth_infos
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        if !known.contains(&user.as_str()) {
+            return Err(missing("user", user, known));
+        }
+    }
+    if let Some(cluster) = &args.cluster {
+        let known: Vec<&str> = kubeconfig
+            .clusters
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        if !known.contains(&cluster.as_str()) {
+            return Err(missing("cluster", cluster, known));
+        }
+    }
+    Ok(())
 }
 
 /// Where the kubeconfig came from, for error messages.
@@ -123,7 +181,13 @@ fn read_one(path: &Path) -> Result<Kubeconfig, Failure> {
     Kubeconfig::read_from(path).map_err(|e| {
         let detail = match &e {
             KubeconfigError::ReadConfig(io, _) => io.to_string(),
-            other => other.to_string(),
+            // The parser quotes the offending lines, which may hold a token: keep only its first line.
+            other => other
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         };
         Failure::connection(format!(
             "cannot read kubeconfig {}: {detail}; fix the file or point --kubeconfig elsewhere",
@@ -203,5 +267,53 @@ fn register_secrets(kubeconfig: &Kubeconfig) {
         {
             logging::register_secret(secret.expose_secret());
         }
+        if let Some(token) = auth
+            .token_file
+            .as_ref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+        {
+            logging::register_secret(token.trim());
+        }
+        for (key, value) in auth.auth_provider.iter().flat_map(|p| p.config.iter()) {
+            if key.contains("token") || key.contains("secret") {
+                logging::register_secret(value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_must_be_dns_labels() {
+        let cases = [
+            ("default", true),
+            ("kube-system", true),
+            ("a", true),
+            ("", false),
+            ("-a", false),
+            ("a-", false),
+            ("Prod", false),
+            ("a\nb", false),
+            ("a.b", false),
+            (&"x".repeat(64), false),
+        ];
+        for (name, ok) in cases {
+            assert_eq!(is_dns_label(name), ok, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn as_group_needs_as() {
+        let args = ConnectionArgs {
+            as_group: vec!["g".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            check_flags(&args).map_err(|f| f.kind),
+            Err(crate::error::FailureKind::Usage)
+        );
     }
 }

@@ -33,7 +33,7 @@ pub fn describe(error: kube::Error, request: &Request, target: &Target) -> Failu
         kube::Error::Auth(auth) => Failure::connection(format!(
             "cannot get credentials for context {:?}: {}; check the user's token, certificate or exec plugin in the kubeconfig",
             target.context,
-            innermost(&auth)
+            credential_problem(&auth)
         )),
         other => transport_failure(&other, target),
     }
@@ -53,8 +53,12 @@ fn api_failure(
             target.server, target.context
         )),
         // The server's message already names the user, verb, resource and namespace.
+        403 if message.contains("cannot impersonate") => Failure::api(format!(
+            "{message}; drop --as/--as-group, or ask a cluster admin for the \"impersonate\" permission"
+        )),
         403 => Failure::api(format!(
-            "forbidden: {message}; ask a cluster admin to grant {:?} on {} {}, or use --context/--as with an account that has it",
+            "{}; ask a cluster admin to grant {:?} on {} {}, or use --context/--as with an account that has it",
+            if message.contains("forbidden") { message.to_string() } else { format!("forbidden: {message}") },
             request.verb,
             request.resource,
             request.scope()
@@ -89,6 +93,26 @@ fn transport_failure(error: &kube::Error, target: &Target) -> Failure {
         "cannot reach the API server at {} (context {:?}): {cause}; {hint}",
         target.server, target.context
     ))
+}
+
+/// What went wrong getting credentials, without echoing what a plugin printed: its stdout is
+/// the credential itself.
+fn credential_problem(error: &kube::client::AuthError) -> String {
+    use kube::client::AuthError;
+    match error {
+        AuthError::AuthExecRun { cmd, out } => {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message");
+            format!("credential plugin {cmd:?} failed ({}): {first}", out.status)
+        }
+        AuthError::AuthExecParse(_) => {
+            "the credential plugin printed something that is not an ExecCredential".into()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The deepest cause is usually the informative one ("Connection refused (os error 111)").
@@ -207,6 +231,11 @@ mod tests {
                 );
             }
             assert!(!failure.message.contains('\n'));
+            assert!(
+                failure.message.matches("forbidden:").count() <= 1,
+                "{}",
+                failure.message
+            );
         }
     }
 

@@ -94,7 +94,7 @@ impl Cluster {
                 None => break,
             }
         }
-        tracing::debug!(resource, count = items.len(), "listed");
+        tracing::info!(resource, count = items.len(), "listed");
         Ok(items)
     }
 }

@@ -144,6 +144,61 @@ fn unknown_context_lists_the_known_ones() {
 }
 
 #[test]
+fn unknown_user_or_cluster_is_refused_not_anonymous() {
+    let run = env().ds(&["list", "--user", "typo"]);
+    assert_one_line_error(&run, CONNECTION, &["user \"typo\"", "admin", "limited"]);
+    let run = env().ds(&["list", "--cluster", "typo"]);
+    assert_one_line_error(&run, CONNECTION, &["cluster \"typo\"", "kds"]);
+}
+
+#[test]
+fn user_and_cluster_flags_select_kubeconfig_entries() {
+    let env = env();
+    let ns = Namespace::new("userflag");
+    // The admin context with --user limited is the limited user: refused.
+    let run = env.ds(&["list", "-n", &ns.name, "--user", "limited"]);
+    assert_one_line_error(&run, API, &["User \"limited\""]);
+    let run = env.ds(&[
+        "list",
+        "-n",
+        &ns.name,
+        "--user",
+        "admin",
+        "--cluster",
+        "kds",
+    ]);
+    run.success();
+}
+
+#[test]
+fn as_group_impersonates_groups() {
+    let env = env();
+    let ns = Namespace::new("asgroup");
+    env.kubectl(&[
+        "create",
+        "rolebinding",
+        "group-reader",
+        "-n",
+        &ns.name,
+        "--clusterrole=kds:daemonset-reader",
+        "--group=kds:readers",
+    ])
+    .success();
+    let run = env.ds(&[
+        "list",
+        "-n",
+        &ns.name,
+        "--as",
+        "someone",
+        "--as-group",
+        "kds:readers",
+    ]);
+    run.success();
+    let run = env.ds(&["list", "-n", &ns.name, "--as", "someone"]);
+    assert_one_line_error(&run, API, &["User \"someone\""]);
+}
+
+#[test]
 fn unreachable_server_names_url_and_context() {
     let dir = tempfile::tempdir().expect("tempdir");
     // A port nobody listens on: bind one, learn its number, close it.
@@ -238,6 +293,33 @@ fn kubeconfig_precedence_matches_kubectl() {
     assert_eq!(run.success().stdout, "daemonset.apps/agent\n");
 }
 
+/// A kubeconfig in `dir` whose admin user gets its token from an exec plugin that prints `token`.
+fn exec_plugin_kubeconfig(dir: &Path, token: &str) -> PathBuf {
+    let plugin = dir.join("credential-plugin");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{token}\"}}}}'\n"
+        ),
+    )
+    .expect("write plugin");
+    std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&plugin)
+        .status()
+        .expect("chmod");
+    kubeconfig_variant(dir, "exec", |c| {
+        let users = c["users"].as_sequence_mut().expect("users");
+        for user in users.iter_mut().filter(|u| u["name"] == "admin") {
+            user["user"] = serde_yaml::from_str(&format!(
+                "exec: {{apiVersion: client.authentication.k8s.io/v1beta1, command: {}, interactiveMode: Never}}",
+                plugin.display()
+            ))
+            .expect("exec yaml");
+        }
+    })
+}
+
 #[test]
 fn exec_credential_plugins_work() {
     let env = env();
@@ -247,30 +329,7 @@ fn exec_credential_plugins_work() {
         &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let plugin = dir.path().join("credential-plugin");
-    std::fs::write(
-        &plugin,
-        format!(
-            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"{}\"}}}}'\n",
-            admin_token()
-        ),
-    )
-    .expect("write plugin");
-    std::process::Command::new("chmod")
-        .args(["+x"])
-        .arg(&plugin)
-        .status()
-        .expect("chmod");
-    let path = kubeconfig_variant(dir.path(), "exec", |c| {
-        let users = c["users"].as_sequence_mut().expect("users");
-        for user in users.iter_mut().filter(|u| u["name"] == "admin") {
-            user["user"] = serde_yaml::from_str(&format!(
-                "exec: {{apiVersion: client.authentication.k8s.io/v1beta1, command: {}, interactiveMode: Never}}",
-                plugin.display()
-            ))
-            .expect("exec yaml");
-        }
-    });
+    let path = exec_plugin_kubeconfig(dir.path(), &admin_token());
     let run = env.ds(&[
         "list",
         "-n",
@@ -284,25 +343,51 @@ fn exec_credential_plugins_work() {
 }
 
 #[test]
-fn verbose_logs_never_print_the_token() {
+fn verbose_logs_never_print_credentials() {
     let env = env();
     let token = admin_token();
-    for verbosity in ["-v", "-vv", "-vvv", "-vvvvv"] {
-        let run = env.ds(&["list", "-n", "kds-limited", verbosity]);
+    // What each level must show, so the check below is about real log output.
+    let levels = [
+        ("-v", "connecting"),
+        ("-vv", "requesting"),
+        ("-vvv", "listed"),
+        ("-v=8", "hyper"),
+        ("-vvvvv", "hyper"),
+    ];
+    for (flag, expected) in levels {
+        let run = env.ds(&["list", "-n", "kds-limited", flag]);
         run.success();
-        assert!(!run.stderr.is_empty(), "{verbosity} logs something");
-        assert!(!run.stderr.contains(&token), "{verbosity} leaked the token");
+        assert!(
+            run.stderr.contains(expected),
+            "{flag} should log {expected:?}:\n{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(&token), "{flag} leaked the token");
         assert!(
             !run.stdout.contains(&token),
-            "{verbosity} leaked the token on stdout"
+            "{flag} leaked the token on stdout"
         );
     }
-    let traced = env.ds(&["list", "-n", "kds-limited", "-vvvvv"]);
+    // A token that is in no file: it only ever exists in the plugin's output and the request.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = exec_plugin_kubeconfig(dir.path(), &token);
+    let run = env.ds(&[
+        "list",
+        "-n",
+        "kds-limited",
+        "-vvvvv",
+        "--kubeconfig",
+        path.to_str().expect("utf-8"),
+    ]);
+    run.success();
     assert!(
-        traced
-            .stderr
+        run.stderr
             .contains("/apis/apps/v1/namespaces/kds-limited/daemonsets"),
         "trace shows requests"
+    );
+    assert!(
+        !run.stderr.contains(&token),
+        "exec-plugin token leaked at -vvvvv"
     );
 }
 
@@ -348,7 +433,17 @@ fn interrupt_exits_130() {
         .spawn()
         .expect("spawn");
     // Once the request is in flight, interrupt it as Ctrl-C would (kubectl execs the plugin in place).
-    let _conn = listener.accept().expect("the plugin connects");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let mut child = child;
+    let mut connection = None;
+    env().eventually("the plugin connects to the silent server", || {
+        assert!(
+            child.try_wait().expect("poll child").is_none(),
+            "the plugin exited before connecting"
+        );
+        connection = listener.accept().ok();
+        connection.is_some()
+    });
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -116,6 +116,18 @@ impl TestEnv {
         cmd
     }
 
+    /// kubectl (not the plugin) with the built binary on PATH.
+    pub fn kubectl_on_plugin_path(&self, args: &[&str]) -> Run {
+        Run::from(
+            Command::new("kubectl")
+                .args(args)
+                .env("PATH", &self.path)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run kubectl"),
+        )
+    }
+
     /// Plain kubectl as the admin, for setting up and inspecting.
     pub fn kubectl(&self, args: &[&str]) -> Run {
         Run::from(
@@ -148,10 +160,21 @@ impl TestEnv {
         run.success();
     }
 
-    pub fn node_count(&self) -> usize {
-        let run = self.kubectl(&["get", "nodes", "-o", "name"]);
-        run.success();
-        run.stdout.lines().count()
+    /// Nodes a DaemonSet without tolerations runs on: those with no NoSchedule/NoExecute taint.
+    pub fn untainted_node_count(&self) -> usize {
+        let run = self.kubectl(&["get", "nodes", "-o", "json"]);
+        let nodes: serde_json::Value =
+            serde_json::from_str(&run.success().stdout).expect("nodes JSON");
+        nodes["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|n| {
+                n["spec"]["taints"]
+                    .as_array()
+                    .is_none_or(|t| t.iter().all(|t| t["effect"] == "PreferNoSchedule"))
+            })
+            .count()
     }
 
     /// Waits (without asserting on time) until every desired node runs an available pod of the

@@ -21,7 +21,7 @@ fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
         &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
     );
     env.wait_rollout(&ns.name, "agent");
-    let nodes = env.node_count().to_string();
+    let nodes = env.untainted_node_count().to_string();
 
     let run = env.ds(&["list", "-A"]);
     run.success();
@@ -72,7 +72,7 @@ fn list_machine_readable_outputs() {
     let item = &doc["items"][0];
     assert_eq!(item["name"], "agent");
     assert_eq!(item["namespace"], ns.name.as_str());
-    assert_eq!(item["desired"], env.node_count() as u64);
+    assert_eq!(item["desired"], env.untainted_node_count() as u64);
     assert_eq!(item["revision"], 1);
     assert_eq!(item["rollout"]["state"], "complete");
     assert_eq!(item["rolloutInProgress"], false);
@@ -110,11 +110,12 @@ fn list_shows_an_ondelete_rollout_waiting_for_pod_deletes() {
         run.success();
         parse_table(&run.stdout).remove(0)
     };
-    env.eventually("revision 2 observed", || list()["REVISION"] == "2");
-    let row = list();
-    assert_eq!(row["STRATEGY"], "OnDelete");
-    assert_eq!(row["UP-TO-DATE"], "0", "{row:?}");
-    assert_eq!(row["ROLLOUT"], "waiting-deletes");
+    // The controller records the revision first and the counts in the same sync, a moment later.
+    env.eventually("revision 2 with no pod updated", || {
+        let row = list();
+        row["REVISION"] == "2" && row["UP-TO-DATE"] == "0" && row["ROLLOUT"] == "waiting-deletes"
+    });
+    assert_eq!(list()["STRATEGY"], "OnDelete");
 
     // Deleting one pod moves exactly that node to the new revision.
     let pods = env.kubectl(&["get", "pods", "-n", &ns.name, "-o", "name"]);
@@ -142,6 +143,18 @@ fn empty_namespace_says_so_on_stderr() {
         run.errors()
             .contains(&format!("No DaemonSets found in {} namespace.", ns.name)),
         "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn kubectl_finds_the_plugin() {
+    let env = env();
+    let run = env.kubectl_on_plugin_path(&["plugin", "list"]);
+    assert!(
+        run.stdout.lines().any(|l| l.ends_with("/kubectl-ds")),
+        "kubectl plugin list should show kubectl-ds:\n{}\n{}",
+        run.stdout,
         run.stderr
     );
 }
