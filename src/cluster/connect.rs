@@ -91,37 +91,40 @@ fn is_dns_label(name: &str) -> bool {
 
 /// `--user`/`--cluster` naming an entry that does not exist would silently mean "anonymous".
 fn check_named_entries(kubeconfig: &Kubeconfig, args: &ConnectionArgs) -> Result<(), Failure> {
-    let missing = |flag: &str, name: &str, known: Vec<&str>| {
-        Failure::connection(format!(
-            "{flag} {name:?} is not in the kubeconfig (known: {}); pick one of those",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
-    };
     if let Some(user) = &args.user {
-        let known: Vec<&str> = kubeconfig
-            .auth_infos
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect();
-        if !known.contains(&user.as_str()) {
-            return Err(missing("user", user, known));
-        }
+        require_entry(
+            "user",
+            user,
+            kubeconfig.auth_infos.iter().map(|a| a.name.as_str()),
+        )?;
     }
     if let Some(cluster) = &args.cluster {
-        let known: Vec<&str> = kubeconfig
-            .clusters
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        if !known.contains(&cluster.as_str()) {
-            return Err(missing("cluster", cluster, known));
-        }
+        require_entry(
+            "cluster",
+            cluster,
+            kubeconfig.clusters.iter().map(|c| c.name.as_str()),
+        )?;
     }
     Ok(())
+}
+
+fn require_entry<'a>(
+    kind: &str,
+    wanted: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> Result<(), Failure> {
+    let known: Vec<&str> = names.collect();
+    if known.contains(&wanted) {
+        return Ok(());
+    }
+    let known = if known.is_empty() {
+        "none".to_string()
+    } else {
+        known.join(", ")
+    };
+    Err(Failure::connection(format!(
+        "{kind} {wanted:?} is not in the kubeconfig (known: {known}); pick one with --{kind}"
+    )))
 }
 
 /// Where the kubeconfig came from, for error messages.
@@ -205,21 +208,11 @@ fn selected_context(kubeconfig: &Kubeconfig, flag: Option<&str>) -> Result<Strin
             ))
         }
     };
-    if !kubeconfig.contexts.iter().any(|c| c.name == name) {
-        let known: Vec<&str> = kubeconfig
-            .contexts
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        let known = if known.is_empty() {
-            "none".to_string()
-        } else {
-            known.join(", ")
-        };
-        return Err(Failure::connection(format!(
-            "context {name:?} is not in the kubeconfig (known: {known}); pick one with --context"
-        )));
-    }
+    require_entry(
+        "context",
+        &name,
+        kubeconfig.contexts.iter().map(|c| c.name.as_str()),
+    )?;
     Ok(name)
 }
 

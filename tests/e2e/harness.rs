@@ -118,26 +118,22 @@ impl TestEnv {
 
     /// kubectl (not the plugin) with the built binary on PATH.
     pub fn kubectl_on_plugin_path(&self, args: &[&str]) -> Run {
-        Run::from(
-            Command::new("kubectl")
-                .args(args)
-                .env("PATH", &self.path)
-                .stdin(Stdio::null())
-                .output()
-                .expect("run kubectl"),
-        )
+        self.kubectl_with(args, "PATH", &self.path)
     }
 
     /// Plain kubectl as the admin, for setting up and inspecting.
     pub fn kubectl(&self, args: &[&str]) -> Run {
-        Run::from(
-            Command::new("kubectl")
-                .args(args)
-                .env("KUBECONFIG", &self.kubeconfig)
-                .stdin(Stdio::null())
-                .output()
-                .expect("run kubectl"),
-        )
+        self.kubectl_with(args, "KUBECONFIG", self.kubeconfig.as_os_str())
+    }
+
+    fn kubectl_with(&self, args: &[&str], var: &str, value: &std::ffi::OsStr) -> Run {
+        let output = Command::new("kubectl")
+            .args(args)
+            .env(var, value)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run kubectl");
+        Run::from(output)
     }
 
     pub fn apply(&self, namespace: &str, yaml: &str) {
