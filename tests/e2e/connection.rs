@@ -246,11 +246,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn kubeconfig_precedence_matches_kubectl() {
     let env = env();
-    let ns = Namespace::new("precedence");
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    let ns = Namespace::with_ready_agent("precedence");
     let dir = tempfile::tempdir().expect("tempdir");
     // The context's namespace is used when -n is not given.
     let namespaced = kubeconfig_variant(dir.path(), "namespaced", |c| {
@@ -323,11 +319,7 @@ fn exec_plugin_kubeconfig(dir: &Path, token: &str) -> PathBuf {
 #[test]
 fn exec_credential_plugins_work() {
     let env = env();
-    let ns = Namespace::new("exec");
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    let ns = Namespace::with_ready_agent("exec");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = exec_plugin_kubeconfig(dir.path(), &admin_token());
     let run = env.ds(&[

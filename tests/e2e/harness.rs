@@ -221,6 +221,19 @@ impl Namespace {
     }
 }
 
+impl Namespace {
+    /// A namespace with a RollingUpdate DaemonSet `agent` that is fully rolled out.
+    pub fn with_ready_agent(test: &str) -> Self {
+        let ns = Self::new(test);
+        env().apply(
+            &ns.name,
+            &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+        );
+        env().wait_rollout(&ns.name, "agent");
+        ns
+    }
+}
+
 impl Drop for Namespace {
     fn drop(&mut self) {
         env().kubectl(&["delete", "namespace", &self.name, "--wait=false"]);

@@ -15,12 +15,7 @@ fn row_for<'a>(
 #[test]
 fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
     let env = env();
-    let ns = Namespace::new("list");
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
-    env.wait_rollout(&ns.name, "agent");
+    let ns = Namespace::with_ready_agent("list");
     let nodes = env.untainted_node_count().to_string();
 
     let run = env.ds(&["list", "-A"]);
@@ -60,12 +55,7 @@ fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
 #[test]
 fn list_machine_readable_outputs() {
     let env = env();
-    let ns = Namespace::new("list-out");
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
-    env.wait_rollout(&ns.name, "agent");
+    let ns = Namespace::with_ready_agent("list-out");
 
     let json = env.ds(&["list", "-n", &ns.name, "-o", "json"]);
     let doc: Value = serde_json::from_str(&json.success().stdout).expect("valid JSON on stdout");
