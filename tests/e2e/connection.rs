@@ -85,20 +85,26 @@ fn forbidden_names_user_verb_resource_and_namespace() {
     assert_one_line_error(&impersonated, API, &["User \"limited\""]);
 }
 
+/// Binds the testenv's read-only ClusterRole in `namespace` to `subject` (`--user=..`/`--group=..`).
+fn grant_daemonset_reader(namespace: &str, subject: &str) {
+    env()
+        .kubectl(&[
+            "create",
+            "rolebinding",
+            "daemonset-reader",
+            "-n",
+            namespace,
+            "--clusterrole=kds:daemonset-reader",
+            subject,
+        ])
+        .success();
+}
+
 #[test]
 fn limited_user_lists_where_it_is_granted() {
     let env = env();
     let ns = Namespace::new("granted");
-    env.kubectl(&[
-        "create",
-        "rolebinding",
-        "reader",
-        "-n",
-        &ns.name,
-        "--clusterrole=kds:daemonset-reader",
-        "--user=limited",
-    ])
-    .success();
+    grant_daemonset_reader(&ns.name, "--user=limited");
     env.apply(
         &ns.name,
         &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
@@ -174,16 +180,7 @@ fn user_and_cluster_flags_select_kubeconfig_entries() {
 fn as_group_impersonates_groups() {
     let env = env();
     let ns = Namespace::new("asgroup");
-    env.kubectl(&[
-        "create",
-        "rolebinding",
-        "group-reader",
-        "-n",
-        &ns.name,
-        "--clusterrole=kds:daemonset-reader",
-        "--group=kds:readers",
-    ])
-    .success();
+    grant_daemonset_reader(&ns.name, "--group=kds:readers");
     let run = env.ds(&[
         "list",
         "-n",
