@@ -40,6 +40,14 @@ fn kubeconfig_variant(dir: &Path, name: &str, edit: impl FnOnce(&mut Value)) -> 
     write_yaml(dir, name, &config)
 }
 
+/// The admin kubeconfig pointed at another server.
+fn kubeconfig_with_server(dir: &Path, name: &str, server: impl Into<String>) -> PathBuf {
+    let server = server.into();
+    kubeconfig_variant(dir, name, |c| {
+        c["clusters"][0]["cluster"]["server"] = Value::from(server);
+    })
+}
+
 #[track_caller]
 fn assert_one_line_error(run: &Run, code: i32, fragments: &[&str]) {
     let errors = run.errors();
@@ -204,9 +212,11 @@ fn unreachable_server_names_url_and_context() {
         .local_addr()
         .expect("addr")
         .port();
-    let path = kubeconfig_variant(dir.path(), "unreachable", |c| {
-        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
-    });
+    let path = kubeconfig_with_server(
+        dir.path(),
+        "unreachable",
+        format!("https://127.0.0.1:{port}"),
+    );
     let run = env().ds(&["list", "--kubeconfig", path.to_str().expect("utf-8")]);
     assert_one_line_error(
         &run,
@@ -250,9 +260,7 @@ fn kubeconfig_precedence_matches_kubectl() {
         c["contexts"][0]["context"]["namespace"] = Value::from(ns.name.clone());
     });
     let missing = dir.path().join("missing");
-    let broken = kubeconfig_variant(dir.path(), "broken", |c| {
-        c["clusters"][0]["cluster"]["server"] = Value::from("https://127.0.0.1:1");
-    });
+    let broken = kubeconfig_with_server(dir.path(), "broken", "https://127.0.0.1:1");
     let list = |vars: &[(&str, &OsStr)], extra: &[&str]| {
         let mut args = vec!["list", "-o", "name"];
         args.extend_from_slice(extra);
@@ -391,9 +399,7 @@ fn silent_server() -> (std::net::TcpListener, u16) {
 fn request_timeout_bounds_a_hung_server() {
     let (_listener, port) = silent_server();
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = kubeconfig_variant(dir.path(), "silent", |c| {
-        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
-    });
+    let path = kubeconfig_with_server(dir.path(), "silent", format!("https://127.0.0.1:{port}"));
     let run = env().ds(&[
         "list",
         "--kubeconfig",
@@ -412,9 +418,7 @@ fn request_timeout_bounds_a_hung_server() {
 fn interrupt_exits_130() {
     let (listener, port) = silent_server();
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = kubeconfig_variant(dir.path(), "silent", |c| {
-        c["clusters"][0]["cluster"]["server"] = Value::from(format!("https://127.0.0.1:{port}"));
-    });
+    let path = kubeconfig_with_server(dir.path(), "silent", format!("https://127.0.0.1:{port}"));
     let child = env()
         .plugin_command(&["list", "--kubeconfig", path.to_str().expect("utf-8")])
         .stdout(std::process::Stdio::piped())
