@@ -5,7 +5,11 @@ mod cluster;
 mod commands;
 mod daemonset;
 mod error;
+mod lint;
 mod logging;
+mod manifest;
+mod placement;
+mod quantity;
 mod render;
 
 use std::process::ExitCode;

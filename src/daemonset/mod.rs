@@ -1,3 +1,5 @@
 //! DaemonSet logic without I/O: what the API objects mean, computed and unit tested here.
 
+pub mod budget;
+pub mod selector;
 pub mod summary;

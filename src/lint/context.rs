@@ -1,0 +1,268 @@
+//! What a rule sees: the DaemonSet under check (typed, with positions), the rest of the input,
+//! and helpers for the questions many rules ask.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use serde_json::Value;
+
+use super::cluster::ClusterFacts;
+use super::IGNORE_ANNOTATION;
+use crate::manifest::{index_path, InputError, Object, Position};
+
+/// The pod template's spec, where most rules look.
+pub const POD: &str = "spec.template.spec";
+
+/// A DaemonSet from the input, ready for the rules.
+#[derive(Debug)]
+pub struct Subject {
+    /// The source object, for positions (its value is released once typed).
+    pub object: Object,
+    pub ds: DaemonSet,
+    /// `apiVersion` as written; the typed object is always read as apps/v1.
+    pub api_version: String,
+}
+
+impl Subject {
+    pub fn from_object(mut object: Object) -> Result<Subject, InputError> {
+        let api_version = object.api_version().to_string();
+        let mut value = std::mem::take(&mut object.value);
+        // Read other apiVersions as apps/v1 so their other fields are still checked; DS112
+        // reports the apiVersion itself.
+        value["apiVersion"] = Value::String("apps/v1".into());
+        let ds = object.typed(value)?;
+        Ok(Subject {
+            object,
+            ds,
+            api_version,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        self.ds.metadata.name.as_deref().unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.ds
+            .metadata
+            .namespace
+            .as_deref()
+            .filter(|ns| !ns.is_empty())
+    }
+
+    pub fn file(&self) -> &Arc<str> {
+        &self.object.file
+    }
+
+    pub fn position_of(&self, path: &str) -> Position {
+        self.object.position_of(path)
+    }
+
+    /// Rule IDs or names listed in the ignore annotation.
+    pub fn ignored_rules(&self) -> Vec<&str> {
+        self.ds
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(IGNORE_ANNOTATION))
+            .map(|list| {
+                list.split([',', ' ', '\n'])
+                    .map(str::trim)
+                    .filter(|key| !key.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// An object of another kind in the input, kept only as far as rules relate it to DaemonSets.
+#[derive(Debug, Clone)]
+pub struct OtherObject {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub file: Arc<str>,
+    pub position: Position,
+    /// The labels its pods get, for workloads (Deployment, StatefulSet, ...) and Pods.
+    pub pod_labels: Option<BTreeMap<String, String>>,
+}
+
+impl OtherObject {
+    pub fn from_object(object: &Object) -> OtherObject {
+        let labels_at = match object.kind() {
+            "Pod" => Some("/metadata/labels"),
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" | "Job" => {
+                Some("/spec/template/metadata/labels")
+            }
+            _ => None,
+        };
+        let pod_labels = labels_at.map(|pointer| {
+            object
+                .value
+                .pointer(pointer)
+                .and_then(Value::as_object)
+                .map(|labels| {
+                    labels
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        OtherObject {
+            kind: object.kind().to_string(),
+            name: object.name().to_string(),
+            namespace: object.namespace().map(str::to_string),
+            file: object.file.clone(),
+            position: object.position(),
+            pod_labels,
+        }
+    }
+
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.position.line)
+    }
+}
+
+/// Everything the input held.
+#[derive(Debug, Default)]
+pub struct Input {
+    pub daemonsets: Vec<Subject>,
+    pub others: Vec<OtherObject>,
+    /// Namespace for objects that name none: `-n`, the context's, or "default".
+    pub default_namespace: String,
+}
+
+impl Input {
+    pub fn new(default_namespace: &str) -> Self {
+        Self {
+            default_namespace: default_namespace.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Adds one object: DaemonSets are typed for the rules, others summarised.
+    pub fn add(&mut self, object: Object) -> Result<(), InputError> {
+        if object.kind() == "DaemonSet" {
+            self.daemonsets.push(Subject::from_object(object)?);
+        } else {
+            self.others.push(OtherObject::from_object(&object));
+        }
+        Ok(())
+    }
+
+    pub fn namespace_of<'a>(&'a self, subject: &'a Subject) -> &'a str {
+        subject.namespace().unwrap_or(&self.default_namespace)
+    }
+}
+
+/// A container with the path it was written at.
+pub struct ContainerRef<'a> {
+    pub path: String,
+    pub container: &'a Container,
+    pub init: bool,
+}
+
+impl<'a> ContainerRef<'a> {
+    pub fn name(&self) -> &'a str {
+        &self.container.name
+    }
+
+    /// How messages name it: `container "agent"` or `init container "setup"`.
+    pub fn label(&self) -> String {
+        let kind = if self.init {
+            "init container"
+        } else {
+            "container"
+        };
+        format!("{kind} {:?}", self.container.name)
+    }
+
+    pub fn field(&self, name: &str) -> String {
+        format!("{}.{name}", self.path)
+    }
+}
+
+static EMPTY_POD: LazyLock<PodSpec> = LazyLock::new(PodSpec::default);
+
+/// One rule's view: the DaemonSet under check and everything around it.
+pub struct Ctx<'a> {
+    pub subject: &'a Subject,
+    pub input: &'a Input,
+    pub cluster: Option<&'a ClusterFacts>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn ds(&self) -> &'a DaemonSet {
+        &self.subject.ds
+    }
+
+    pub fn spec(&self) -> &'a DaemonSetSpec {
+        &self.subject.ds.spec
+    }
+
+    pub fn pod(&self) -> &'a PodSpec {
+        self.spec().template.spec.as_ref().unwrap_or(&EMPTY_POD)
+    }
+
+    pub fn namespace(&self) -> &'a str {
+        self.input.namespace_of(self.subject)
+    }
+
+    /// Init containers, then containers.
+    pub fn containers(&self) -> Vec<ContainerRef<'a>> {
+        let pod = self.pod();
+        let init = pod.init_containers.iter().flatten().enumerate().map(|(i, c)| ContainerRef {
+            path: index_path(&format!("{POD}.initContainers"), i),
+            container: c,
+            init: true,
+        });
+        let main = pod.containers.iter().enumerate().map(|(i, c)| ContainerRef {
+            path: index_path(&format!("{POD}.containers"), i),
+            container: c,
+            init: false,
+        });
+        init.chain(main).collect()
+    }
+
+    /// Only the long-running containers.
+    pub fn main_containers(&self) -> Vec<ContainerRef<'a>> {
+        self.containers().into_iter().filter(|c| !c.init).collect()
+    }
+
+    /// `RollingUpdate` unless the manifest says otherwise (the API default).
+    pub fn strategy_type(&self) -> &'a str {
+        self.spec()
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            .unwrap_or("RollingUpdate")
+    }
+
+    /// Why this DaemonSet is a node agent (it reaches into the host), or `None`.
+    pub fn node_agent_reason(&self) -> Option<String> {
+        let pod = self.pod();
+        if pod.host_network == Some(true) {
+            return Some("hostNetwork: true".into());
+        }
+        if pod.host_pid == Some(true) {
+            return Some("hostPID: true".into());
+        }
+        if let Some(c) = self.containers().into_iter().find(|c| {
+            c.container
+                .security_context
+                .as_ref()
+                .and_then(|s| s.privileged)
+                == Some(true)
+        }) {
+            return Some(format!("{} is privileged", c.label()));
+        }
+        pod.volumes
+            .iter()
+            .flatten()
+            .find_map(|v| v.host_path.as_ref())
+            .map(|h| format!("hostPath {}", h.path))
+    }
+}

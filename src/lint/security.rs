@@ -1,0 +1,5 @@
+//! DS3xx: security and hygiene of the pod template.
+
+use super::Rule;
+
+pub const RULES: &[Rule] = &[];

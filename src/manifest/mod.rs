@@ -1,0 +1,290 @@
+//! Kubernetes manifests as users write them: multi-document YAML or JSON, `kind: List`, with the
+//! file and line of every field kept for messages. Parsing is pure; `files` does the reading.
+
+pub mod files;
+pub mod path;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub use path::{index_path, key_path};
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Self {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Input that cannot be read or understood; always reported with the file and, when known, line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: String,
+    pub position: Option<Position>,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(file: &str, position: Option<Position>, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            position,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(at) => write!(f, "{}:{}:{}: {}", self.file, at.line, at.column, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// One Kubernetes object from the input, with where each of its fields was written.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub file: Arc<str>,
+    pub value: Value,
+    positions: Arc<HashMap<String, Position>>,
+    /// Where the object sits in its document: "" or `items[N]` for a member of a List.
+    prefix: String,
+}
+
+impl Object {
+    pub fn kind(&self) -> &str {
+        self.str_field("kind")
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.str_field("apiVersion")
+    }
+
+    pub fn name(&self) -> &str {
+        self.value
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .filter(|ns| !ns.is_empty())
+    }
+
+    fn str_field(&self, key: &str) -> &str {
+        self.value.get(key).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// Where the object starts.
+    pub fn position(&self) -> Position {
+        self.position_of("")
+    }
+
+    /// Where `path` (relative to the object) was written; for a field that is absent, where its
+    /// nearest written ancestor is, which is where a reader would add it.
+    pub fn position_of(&self, path: &str) -> Position {
+        let mut current = Some(path);
+        while let Some(path) = current {
+            let full = self.full_path(path);
+            if let Some(position) = self.positions.get(&full) {
+                return *position;
+            }
+            current = path::parent_path(path);
+        }
+        Position::new(1, 1)
+    }
+
+    fn full_path(&self, path: &str) -> String {
+        match (self.prefix.is_empty(), path.is_empty()) {
+            (true, _) => path.to_string(),
+            (false, true) => self.prefix.clone(),
+            (false, false) if path.starts_with('[') => format!("{}{path}", self.prefix),
+            (false, false) => format!("{}.{path}", self.prefix),
+        }
+    }
+
+    /// Reads the object as a typed API struct. On a type mismatch the error names the field path
+    /// and its line, as kubectl would reject it.
+    pub fn typed<T: DeserializeOwned>(&self, value: Value) -> Result<T, InputError> {
+        serde_path_to_error::deserialize(value).map_err(|error| {
+            let path = error.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let at = self.position_of(&path);
+            let field = if path.is_empty() {
+                String::new()
+            } else {
+                format!("{path}: ")
+            };
+            InputError::new(
+                &self.file,
+                Some(at),
+                format!(
+                    "{} {}: {field}{}",
+                    self.kind(),
+                    self.display_name(),
+                    error.inner()
+                ),
+            )
+        })
+    }
+
+    pub fn display_name(&self) -> String {
+        match self.namespace() {
+            Some(ns) => format!("{ns}/{}", self.name()),
+            None => self.name().to_string(),
+        }
+    }
+}
+
+/// Splits a file's text into objects. `file` is the name used in messages.
+pub fn parse_objects(file: &str, text: &str) -> Result<Vec<Object>, InputError> {
+    let documents = yaml::parse_documents(text)
+        .map_err(|e| InputError::new(file, Some(e.position), e.message))?;
+    if documents.is_empty() {
+        return Err(InputError::new(
+            file,
+            None,
+            "contains no Kubernetes objects (the file is empty or only comments)",
+        ));
+    }
+    let file: Arc<str> = Arc::from(file);
+    let mut objects = Vec::new();
+    for document in documents {
+        let positions = Arc::new(document.positions);
+        let at = Some(Position::new(document.line as usize, 1));
+        let Value::Object(map) = &document.value else {
+            return Err(InputError::new(
+                &file,
+                at,
+                "a document must be a Kubernetes object (a mapping with apiVersion and kind)",
+            ));
+        };
+        check_type_fields(&file, map, at)?;
+        let is_list = map.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"))
+            && map.get("items").is_some_and(Value::is_array);
+        if is_list {
+            let Value::Object(mut map) = document.value else {
+                unreachable!("checked above")
+            };
+            let Some(Value::Array(items)) = map.remove("items") else {
+                unreachable!("checked above")
+            };
+            for (index, item) in items.into_iter().enumerate() {
+                let prefix = index_path("items", index);
+                let object = Object {
+                    file: file.clone(),
+                    value: item,
+                    positions: positions.clone(),
+                    prefix,
+                };
+                let Value::Object(item_map) = &object.value else {
+                    return Err(InputError::new(
+                        &file,
+                        Some(object.position()),
+                        "a List item must be a Kubernetes object",
+                    ));
+                };
+                check_type_fields(&file, item_map, Some(object.position()))?;
+                objects.push(object);
+            }
+        } else {
+            objects.push(Object {
+                file: file.clone(),
+                value: document.value,
+                positions,
+                prefix: String::new(),
+            });
+        }
+    }
+    Ok(objects)
+}
+
+fn check_type_fields(
+    file: &str,
+    map: &serde_json::Map<String, Value>,
+    at: Option<Position>,
+) -> Result<(), InputError> {
+    for field in ["apiVersion", "kind"] {
+        match map.get(field) {
+            Some(Value::String(text)) if !text.is_empty() => {}
+            Some(_) => {
+                return Err(InputError::new(
+                    file,
+                    at,
+                    format!("{field} must be a non-empty string"),
+                ))
+            }
+            None => {
+                return Err(InputError::new(
+                    file,
+                    at,
+                    format!("object has no {field}; every Kubernetes object needs apiVersion and kind"),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::apps::v1::DaemonSet;
+
+    #[test]
+    fn lists_are_expanded_and_positions_kept() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: DaemonSet\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n";
+        let objects = parse_objects("f.yaml", text).unwrap();
+        assert_eq!(objects.len(), 2);
+        assert_eq!(objects[0].kind(), "DaemonSet");
+        assert_eq!(objects[1].name(), "b");
+        assert_eq!(objects[1].position_of("metadata.name").line, 11);
+        assert_eq!(objects[1].position_of("spec.missing").line, 8);
+    }
+
+    #[test]
+    fn type_errors_name_the_field_and_line() {
+        let text = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\nspec:\n  minReadySeconds: soon\n";
+        let objects = parse_objects("f.yaml", text).unwrap();
+        let error = objects[0]
+            .typed::<DaemonSet>(objects[0].value.clone())
+            .unwrap_err();
+        let shown = error.to_string();
+        assert!(shown.starts_with("f.yaml:6:3: DaemonSet a: spec.minReadySeconds: invalid type"), "{shown}");
+    }
+
+    #[test]
+    fn bad_documents_are_input_errors() {
+        let cases = [
+            ("", "no Kubernetes objects"),
+            ("# just a comment\n", "no Kubernetes objects"),
+            ("- a\n- b\n", "must be a Kubernetes object"),
+            ("kind: DaemonSet\n", "no apiVersion"),
+            ("apiVersion: v1\nkind: 3\n", "kind must be"),
+            ("a: [\n", "f.yaml:2"),
+        ];
+        for (text, want) in cases {
+            let error = parse_objects("f.yaml", text).unwrap_err().to_string();
+            assert!(error.contains(want), "{text:?}: {error}");
+        }
+    }
+}
