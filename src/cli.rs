@@ -10,7 +10,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
     name = "kubectl-ds",
     bin_name = "kubectl ds",
     version,
-    about = "DaemonSet operations for kubectl: list, and more to come",
+    about = "DaemonSet operations for kubectl: list, lint, and more to come",
     long_about = "DaemonSet operations for kubectl.\n\n\
                   Run as `kubectl ds COMMAND`. Connection flags (--kubeconfig, --context, -n, --as, ...) \
                   go after `ds`, anywhere on the line, and mean what they mean to kubectl.",
@@ -31,6 +31,22 @@ pub enum Command {
     /// List DaemonSets with their rollout state, revision and node selector
     #[command(visible_alias = "ls")]
     List(ListArgs),
+
+    /// Check DaemonSet manifests for mistakes, DaemonSet pitfalls and risky settings
+    #[command(
+        long_about = "Check DaemonSet manifests for what the API server rejects, what it accepts and then \
+                      silently ignores, DaemonSet pitfalls (host ports, DNS with hostNetwork, immutable \
+                      selectors, tolerations, priority) and security hygiene.\n\n\
+                      Objects of other kinds are read only where a rule relates them to a DaemonSet. \
+                      With --cluster (kubectl's flag: alone, or naming a kubeconfig cluster), the rules that \
+                      read the cluster also run: nodes, pods, PriorityClasses and ServiceAccounts, read-only.",
+        after_help = "Examples:\n  kubectl ds lint -f daemonset.yaml\n  kubectl ds lint manifests/ -o sarif > lint.sarif\n  \
+                      helm template agent ./chart | kubectl ds lint -f -\n  kubectl ds lint -f ds.yaml --cluster --fail-on warning\n  \
+                      kubectl ds lint --explain DS202\n\n\
+                      Suppress rules on one object with the annotation lint.kubectl-ds.io/ignore: \"DS209,DS307\".\n\
+                      Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable or invalid input."
+    )]
+    Lint(LintArgs),
 }
 
 /// Flags every command accepts, before or after the subcommand.
@@ -77,8 +93,9 @@ pub struct ConnectionArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub context: Option<String>,
 
-    /// The kubeconfig cluster to use
-    #[arg(long, global = true, value_name = "NAME")]
+    /// The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules
+    /// that read the cluster (the current context's cluster unless a name is given)
+    #[arg(long, global = true, value_name = "NAME", num_args = 0..=1, default_missing_value = "")]
     pub cluster: Option<String>,
 
     /// The kubeconfig user to use
@@ -146,6 +163,85 @@ pub struct ListArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Manifest file or directory (recursive: .yaml, .yml, .json); `-` reads stdin; repeatable
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// More files or directories, as with -f
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = LintFormat::Table, value_name = "FORMAT")]
+    pub output: LintFormat,
+
+    /// Exit 1 when a finding is at or above this severity
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// YAML file that turns rules off or changes their severity (`rules: {DS309: off, DS210: error}`)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// List every rule with its ID, severity and summary, then exit
+    #[arg(long, conflicts_with = "explain")]
+    pub list_rules: bool,
+
+    /// Explain one rule (by ID or name): why it matters and how to fix it
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+
+    /// Leave out the header row of tables
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+impl ConnectionArgs {
+    /// `--cluster` given without a name: lint's switch for the rules that read the cluster.
+    pub fn cluster_flag_without_name(&self) -> bool {
+        self.cluster.as_deref() == Some("")
+    }
+}
+
+impl LintArgs {
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.filenames.iter().chain(&self.paths).cloned().collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Table,
+    /// The table with the field path and the fix for each finding
+    Wide,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Always exit 0 when the input could be read
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<crate::lint::Severity> {
+        use crate::lint::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
 }
 
 /// `-o` and `--no-headers`, shared by every command that prints a listing.
@@ -311,7 +407,9 @@ mod tests {
     #[test]
     fn ls_is_an_alias_of_list() {
         let cli = Cli::try_parse_from(["kubectl-ds", "ls", "-A", "-o", "wide"]).expect("parses");
-        let Command::List(args) = cli.command;
+        let Command::List(args) = cli.command else {
+            panic!("not list")
+        };
         assert!(args.all_namespaces);
         assert_eq!(args.output.output, OutputFormat::Wide);
     }

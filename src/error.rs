@@ -86,14 +86,16 @@ pub fn report(error: &anyhow::Error) -> (String, ExitStatus) {
     if let Some(failure) = error.chain().find_map(|e| e.downcast_ref::<Failure>()) {
         return (failure.message.clone(), failure.exit_status());
     }
-    if let Some(io) = error
-        .chain()
-        .find_map(|e| e.downcast_ref::<std::io::Error>())
-    {
-        if io.kind() == std::io::ErrorKind::BrokenPipe {
-            // `kubectl ds list | head` is normal use, not an error worth a message.
-            return (String::new(), ExitStatus::Ok);
-        }
+    let broken_pipe = error.chain().any(|e| {
+        let io_kind = e
+            .downcast_ref::<std::io::Error>()
+            .map(std::io::Error::kind)
+            .or_else(|| e.downcast_ref::<serde_json::Error>()?.io_error_kind());
+        io_kind == Some(std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        // `kubectl ds list | head` is normal use, not an error worth a message.
+        return (String::new(), ExitStatus::Ok);
     }
     let chain: Vec<String> = error.chain().map(|e| e.to_string()).collect();
     (one_line(&chain.join(": ")), ExitStatus::Internal)

@@ -31,7 +31,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
     register_secrets(&kubeconfig);
     let options = KubeConfigOptions {
         context: args.context.clone(),
-        cluster: args.cluster.clone(),
+        cluster: args.cluster.clone().filter(|name| !name.is_empty()),
         user: args.user.clone(),
     };
     let mut config = Config::from_custom_kubeconfig(kubeconfig, &options)
@@ -98,7 +98,7 @@ fn check_named_entries(kubeconfig: &Kubeconfig, args: &ConnectionArgs) -> Result
             kubeconfig.auth_infos.iter().map(|a| a.name.as_str()),
         )?;
     }
-    if let Some(cluster) = &args.cluster {
+    if let Some(cluster) = args.cluster.as_ref().filter(|name| !name.is_empty()) {
         require_entry(
             "cluster",
             cluster,

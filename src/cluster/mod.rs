@@ -4,6 +4,8 @@ mod connect;
 mod errors;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use kube::api::{Api, ListParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
@@ -55,6 +57,31 @@ impl Cluster {
         self.list_all(scope, "controllerrevisions.apps", None).await
     }
 
+    pub async fn list_nodes(&self) -> Result<Vec<Node>, Failure> {
+        let params = ListParams::default();
+        self.list_pages(Api::all(self.client.clone()), "nodes", None, params)
+            .await
+    }
+
+    /// Pods that occupy their node: running or pending, not finished.
+    pub async fn list_active_pods(&self) -> Result<Vec<Pod>, Failure> {
+        let params =
+            ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
+        self.list_pages(Api::all(self.client.clone()), "pods", None, params)
+            .await
+    }
+
+    pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {
+        let params = ListParams::default();
+        let api = Api::all(self.client.clone());
+        self.list_pages(api, "priorityclasses.scheduling.k8s.io", None, params)
+            .await
+    }
+
+    pub async fn list_service_accounts(&self, scope: &Scope) -> Result<Vec<ServiceAccount>, Failure> {
+        self.list_all(scope, "serviceaccounts", None).await
+    }
+
     /// Lists every object in `scope`, following continue tokens page by page.
     async fn list_all<K>(
         &self,
@@ -73,15 +100,31 @@ impl Cluster {
             Scope::Namespace(ns) => Api::namespaced(self.client.clone(), ns),
             Scope::AllNamespaces => Api::all(self.client.clone()),
         };
-        let request = Request {
-            verb: "list",
-            resource,
-            namespace: scope.namespace(),
-        };
-        let mut params = ListParams::default().limit(PAGE_SIZE);
+        let mut params = ListParams::default();
         if let Some(selector) = selector {
             params = params.labels(selector);
         }
+        self.list_pages(api, resource, scope.namespace(), params)
+            .await
+    }
+
+    /// Follows continue tokens until the list is complete; `PAGE_SIZE` objects per request.
+    async fn list_pages<K>(
+        &self,
+        api: Api<K>,
+        resource: &str,
+        namespace: Option<&str>,
+        params: ListParams,
+    ) -> Result<Vec<K>, Failure>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
+        let request = Request {
+            verb: "list",
+            resource,
+            namespace,
+        };
+        let mut params = params.limit(PAGE_SIZE);
         let mut items = Vec::new();
         loop {
             let page = api

@@ -1,5 +1,6 @@
 //! One file per subcommand: read inputs, call the core, render. `run` dispatches.
 
+mod lint;
 mod list;
 
 use crate::cli::{Cli, Command};
@@ -23,7 +24,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
+    let is_lint = matches!(cli.command, Command::Lint(_));
+    if cli.global.connection.cluster_flag_without_name() && !is_lint {
+        return Err(Failure::usage("--cluster needs the name of a kubeconfig cluster").into());
+    }
     match &cli.command {
         Command::List(args) => list::exec(args, &cli.global).await,
+        Command::Lint(args) => lint::exec(args, &cli.global).await,
     }
 }
