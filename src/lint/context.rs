@@ -28,11 +28,13 @@ pub struct Subject {
 impl Subject {
     pub fn from_object(mut object: Object) -> Result<Subject, InputError> {
         let api_version = object.api_version().to_string();
-        let mut value = std::mem::take(&mut object.value);
+        let mut value = object.value.clone();
         // Read other apiVersions as apps/v1 so their other fields are still checked; DS112
         // reports the apiVersion itself.
         value["apiVersion"] = Value::String("apps/v1".into());
         let ds = object.typed(value)?;
+        // The typed object is what rules read; the raw value would only double the memory.
+        object.value = Value::Null;
         Ok(Subject {
             object,
             ds,

@@ -34,10 +34,17 @@ pub struct ObjectRef {
 }
 
 impl ObjectRef {
+    pub fn display_name(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{ns}/{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
     pub fn display(&self) -> String {
         match &self.namespace {
-            Some(ns) => format!("{}/{ns}/{}", self.kind, self.name),
-            None => format!("{}/{}", self.kind, self.name),
+            Some(ns) => format!("{} {ns}/{}", self.kind, self.name),
+            None => format!("{} {}", self.kind, self.name),
         }
     }
 }
@@ -173,7 +180,7 @@ impl Report {
                         },
                         "logicalLocations": [{
                             "name": finding.object.name,
-                            "fullyQualifiedName": format!("{}.{}", finding.object.display(), finding.field),
+                            "fullyQualifiedName": format!("{}/{}.{}", finding.object.kind, finding.object.display_name(), finding.field),
                             "kind": "object",
                         }],
                     }],

@@ -22,19 +22,52 @@ pub fn env() -> &'static TestEnv {
             Some(path) => PathBuf::from(path),
             None => start_testenv(),
         };
-        let bin_dir = Path::new(env!("CARGO_BIN_EXE_kubectl-ds"))
-            .parent()
-            .expect("bin dir")
-            .to_path_buf();
-        let mut paths = vec![bin_dir];
-        paths.extend(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        ));
         TestEnv {
             kubeconfig,
-            path: std::env::join_paths(paths).expect("PATH"),
+            path: plugin_path(),
         }
     })
+}
+
+/// PATH with the built binary first, so `kubectl ds` finds this build.
+fn plugin_path() -> OsString {
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_kubectl-ds"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let mut paths = vec![bin_dir];
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(paths).expect("PATH")
+}
+
+/// `kubectl ds ARGS` run in `dir` with no cluster at all (no kubeconfig), feeding `stdin`.
+pub fn ds_offline(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    use std::io::Write;
+    let mut cmd = Command::new("kubectl");
+    cmd.arg("ds")
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", plugin_path())
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .env_remove("NO_COLOR")
+        .env_remove("KUBECTL_DS_LOG")
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run kubectl ds");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        // A command that stops reading early closes the pipe; that is its business, not ours.
+        let _ = pipe.write_all(bytes);
+    }
+    Run::from(child.wait_with_output().expect("wait for kubectl ds"))
+}
+
+/// The test fixtures directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 fn start_testenv() -> PathBuf {

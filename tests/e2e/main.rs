@@ -2,4 +2,5 @@
 
 mod connection;
 mod harness;
+mod lint;
 mod list;
