@@ -1,22 +1,11 @@
 //! `kubectl-ds`: parse the command line, run the command, map the outcome to an exit code.
 
-mod cli;
-mod cluster;
-mod commands;
-mod daemonset;
-mod error;
-mod lint;
-mod logging;
-mod manifest;
-mod placement;
-mod quantity;
-mod render;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use error::ExitStatus;
+use kubectl_ds::error::{self, ExitStatus};
+use kubectl_ds::{cli, commands, logging};
 
 fn main() -> ExitCode {
     install_panic_hook();

@@ -32,7 +32,7 @@ impl Config {
         let Value::Object(top) = &document.value else {
             return Err(InputError::new(file, at(""), "the config must be a mapping with a `rules` key"));
         };
-        for key in top.keys().filter(|k| *k != "rules") {
+        if let Some(key) = top.keys().find(|k| *k != "rules") {
             return Err(InputError::new(file, at(key), format!("unknown key {key:?}; the config has only `rules`")));
         }
         let Some(rules) = top.get("rules") else {

@@ -14,7 +14,9 @@ pub struct TestEnv {
 }
 
 /// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise runs
-/// `scripts/testenv up`, which returns at once when the control plane is already up.
+/// `scripts/testenv up` with the suite's topology (tests/e2e/topology.args: three nodes,
+/// kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule), which returns
+/// at once when that control plane is already up.
 pub fn env() -> &'static TestEnv {
     static ENV: OnceLock<TestEnv> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -71,9 +73,11 @@ pub fn fixtures() -> PathBuf {
 }
 
 fn start_testenv() -> PathBuf {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/testenv");
-    let out = Command::new(&script)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let topology = std::fs::read_to_string(root.join("tests/e2e/topology.args")).expect("topology");
+    let out = Command::new(root.join("scripts/testenv"))
         .arg("up")
+        .args(topology.split_whitespace())
         .stderr(Stdio::inherit())
         .output()
         .expect("run scripts/testenv up");
