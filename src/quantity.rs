@@ -183,13 +183,19 @@ mod tests {
         ];
         for (text, want) in cases {
             let got = Quantity::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
-            assert!((got.as_f64() - want).abs() < 1e-9, "{text}: {}", got.as_f64());
+            assert!(
+                (got.as_f64() - want).abs() < 1e-9,
+                "{text}: {}",
+                got.as_f64()
+            );
         }
     }
 
     #[test]
     fn rejects_malformed_and_huge() {
-        for text in ["", "abc", "1.2.3", "10MB", "1Gib", "e3", "1e", "--1", "1 Gi", "."] {
+        for text in [
+            "", "abc", "1.2.3", "10MB", "1Gib", "e3", "1e", "--1", "1 Gi", ".",
+        ] {
             assert!(Quantity::parse(text).is_err(), "{text}");
         }
         assert!(Quantity::parse("1e400").is_err());

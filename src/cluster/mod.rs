@@ -65,8 +65,7 @@ impl Cluster {
 
     /// Pods that occupy their node: running or pending, not finished.
     pub async fn list_active_pods(&self) -> Result<Vec<Pod>, Failure> {
-        let params =
-            ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
+        let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
         self.list_pages(Api::all(self.client.clone()), "pods", None, params)
             .await
     }
@@ -78,7 +77,10 @@ impl Cluster {
             .await
     }
 
-    pub async fn list_service_accounts(&self, scope: &Scope) -> Result<Vec<ServiceAccount>, Failure> {
+    pub async fn list_service_accounts(
+        &self,
+        scope: &Scope,
+    ) -> Result<Vec<ServiceAccount>, Failure> {
         self.list_all(scope, "serviceaccounts", None).await
     }
 

@@ -119,9 +119,10 @@ fn read_input(
 /// Nodes are required; pods, PriorityClasses and ServiceAccounts the user may not read only
 /// switch their rules off, with one warning each.
 async fn read_cluster(cluster: &Cluster) -> Result<ClusterFacts, Failure> {
-    let nodes: Vec<Node> = cluster.list_nodes().await.map_err(|e| {
-        Failure::api(format!("{}; --cluster needs to list nodes", e.message))
-    })?;
+    let nodes: Vec<Node> = cluster
+        .list_nodes()
+        .await
+        .map_err(|e| Failure::api(format!("{}; --cluster needs to list nodes", e.message)))?;
     let pods: Option<Vec<Pod>> = optional(cluster.list_active_pods().await, "DS405");
     let priority_classes = optional(cluster.list_priority_classes().await, "DS402")
         .map(|list| list.into_iter().filter_map(|pc| pc.metadata.name).collect());
@@ -168,14 +169,20 @@ fn severity_cell(severity: Severity) -> Cell {
     Cell::toned(severity.label(), tone)
 }
 
-fn print_table(report: &Report, totals: &Totals, args: &LintArgs, color: bool) -> anyhow::Result<()> {
+fn print_table(
+    report: &Report,
+    totals: &Totals,
+    args: &LintArgs,
+    color: bool,
+) -> anyhow::Result<()> {
     let wide = args.output == LintFormat::Wide;
     let mut out = std::io::stdout().lock();
     let mut groups: Vec<(&Finding, Vec<&Finding>)> = Vec::new();
     for finding in &report.findings {
-        match groups.iter_mut().find(|(first, _)| {
-            first.file == finding.file && first.object == finding.object
-        }) {
+        match groups
+            .iter_mut()
+            .find(|(first, _)| first.file == finding.file && first.object == finding.object)
+        {
             Some((_, members)) => members.push(finding),
             None => groups.push((finding, vec![finding])),
         }

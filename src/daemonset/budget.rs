@@ -58,9 +58,24 @@ mod tests {
     fn parses_and_resolves_like_the_controller() {
         let cases = [
             (IntOrString::Int(2), Ok(Budget::Count(2)), 15, 2),
-            (IntOrString::String("10%".into()), Ok(Budget::Percent(10)), 15, 2),
-            (IntOrString::String("100%".into()), Ok(Budget::Percent(100)), 7, 7),
-            (IntOrString::String("0%".into()), Ok(Budget::Percent(0)), 7, 0),
+            (
+                IntOrString::String("10%".into()),
+                Ok(Budget::Percent(10)),
+                15,
+                2,
+            ),
+            (
+                IntOrString::String("100%".into()),
+                Ok(Budget::Percent(100)),
+                7,
+                7,
+            ),
+            (
+                IntOrString::String("0%".into()),
+                Ok(Budget::Percent(0)),
+                7,
+                0,
+            ),
         ];
         for (value, want, desired, resolved) in cases {
             let got = Budget::parse(&value);

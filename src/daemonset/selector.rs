@@ -14,7 +14,10 @@ pub fn is_empty(selector: &LabelSelector) -> bool {
 }
 
 /// Whether `labels` satisfy every term of `selector`. An unknown operator is an error, naming it.
-pub fn matches(selector: &LabelSelector, labels: &BTreeMap<String, String>) -> Result<bool, String> {
+pub fn matches(
+    selector: &LabelSelector,
+    labels: &BTreeMap<String, String>,
+) -> Result<bool, String> {
     let labels_match = selector
         .match_labels
         .iter()
@@ -69,7 +72,10 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn expr(key: &str, op: &str, values: &[&str]) -> LabelSelectorRequirement {
@@ -93,7 +99,10 @@ mod tests {
             (labels(&[("app", "a"), ("tier", "x")]), true),
             (labels(&[("app", "a"), ("tier", "z")]), false),
             (labels(&[("app", "b"), ("tier", "x")]), false),
-            (labels(&[("app", "a"), ("tier", "y"), ("canary", "1")]), false),
+            (
+                labels(&[("app", "a"), ("tier", "y"), ("canary", "1")]),
+                false,
+            ),
         ];
         for (given, want) in cases {
             assert_eq!(matches(&selector, &given), Ok(want), "{given:?}");

@@ -31,7 +31,11 @@ impl ClusterFacts {
             ..ClusterFacts::default()
         };
         for value in values {
-            let kind = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+            let kind = value
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
             let name = value
                 .pointer("/metadata/name")
                 .and_then(Value::as_str)
@@ -45,7 +49,10 @@ impl ClusterFacts {
                     .pods
                     .get_or_insert_with(Vec::new)
                     .push(serde_json::from_value(value).map_err(|e| format!("Pod {name}: {e}"))?),
-                "PriorityClass" => facts.priority_classes.get_or_insert_with(Vec::new).push(name),
+                "PriorityClass" => facts
+                    .priority_classes
+                    .get_or_insert_with(Vec::new)
+                    .push(name),
                 "ServiceAccount" => {
                     let namespace = value
                         .pointer("/metadata/namespace")

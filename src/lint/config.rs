@@ -30,24 +30,44 @@ impl Config {
         };
         let at = |path: &str| document.positions.get(path).copied();
         let Value::Object(top) = &document.value else {
-            return Err(InputError::new(file, at(""), "the config must be a mapping with a `rules` key"));
+            return Err(InputError::new(
+                file,
+                at(""),
+                "the config must be a mapping with a `rules` key",
+            ));
         };
         if let Some(key) = top.keys().find(|k| *k != "rules") {
-            return Err(InputError::new(file, at(key), format!("unknown key {key:?}; the config has only `rules`")));
+            return Err(InputError::new(
+                file,
+                at(key),
+                format!("unknown key {key:?}; the config has only `rules`"),
+            ));
         }
         let Some(rules) = top.get("rules") else {
             return Ok(config);
         };
         let Value::Object(rules) = rules else {
-            return Err(InputError::new(file, at("rules"), "`rules` must map rule IDs or names to off, error, warning or info"));
+            return Err(InputError::new(
+                file,
+                at("rules"),
+                "`rules` must map rule IDs or names to off, error, warning or info",
+            ));
         };
         for (key, setting) in rules {
             let here = at(&key_path("rules", key));
             let rule = find_rule(key).ok_or_else(|| {
-                InputError::new(file, here, format!("unknown rule {key:?}; see `kubectl ds lint --list-rules`"))
+                InputError::new(
+                    file,
+                    here,
+                    format!("unknown rule {key:?}; see `kubectl ds lint --list-rules`"),
+                )
             })?;
             let severity = parse_setting(setting).ok_or_else(|| {
-                InputError::new(file, here, format!("rule {key}: use off, error, warning or info, not {setting}"))
+                InputError::new(
+                    file,
+                    here,
+                    format!("rule {key}: use off, error, warning or info, not {setting}"),
+                )
             })?;
             config.overrides.insert(rule.id, severity);
         }
@@ -87,7 +107,10 @@ mod tests {
     fn turns_rules_off_and_changes_severity() {
         let ids: Vec<_> = rules().map(|r| r.id).take(2).collect();
         let name = rules().nth(2).unwrap().name;
-        let text = format!("rules:\n  {}: off\n  {}: info\n  {name}: error\n", ids[0], ids[1]);
+        let text = format!(
+            "rules:\n  {}: off\n  {}: info\n  {name}: error\n",
+            ids[0], ids[1]
+        );
         let config = Config::parse("c.yaml", &text).unwrap();
         let all: Vec<_> = rules().collect();
         assert_eq!(config.severity_of(all[0]), None);

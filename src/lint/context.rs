@@ -216,16 +216,25 @@ impl<'a> Ctx<'a> {
     /// Init containers, then containers.
     pub fn containers(&self) -> Vec<ContainerRef<'a>> {
         let pod = self.pod();
-        let init = pod.init_containers.iter().flatten().enumerate().map(|(i, c)| ContainerRef {
-            path: index_path(&format!("{POD}.initContainers"), i),
-            container: c,
-            init: true,
-        });
-        let main = pod.containers.iter().enumerate().map(|(i, c)| ContainerRef {
-            path: index_path(&format!("{POD}.containers"), i),
-            container: c,
-            init: false,
-        });
+        let init = pod
+            .init_containers
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, c)| ContainerRef {
+                path: index_path(&format!("{POD}.initContainers"), i),
+                container: c,
+                init: true,
+            });
+        let main = pod
+            .containers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ContainerRef {
+                path: index_path(&format!("{POD}.containers"), i),
+                container: c,
+                init: false,
+            });
         init.chain(main).collect()
     }
 

@@ -25,9 +25,7 @@ pub use context::{Ctx, Input, OtherObject, Subject};
 pub use report::{Finding, Report};
 
 /// How much a finding matters; `--fail-on` and the config compare against this order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -134,11 +132,16 @@ pub fn lint(input: &Input, config: &Config, cluster: Option<&ClusterFacts>) -> R
                 continue;
             };
             for hit in (rule.check)(&ctx) {
-                if ignored.iter().any(|key| key.eq_ignore_ascii_case(rule.id) || *key == rule.name) {
+                if ignored
+                    .iter()
+                    .any(|key| key.eq_ignore_ascii_case(rule.id) || *key == rule.name)
+                {
                     report.suppressed += 1;
                     continue;
                 }
-                report.findings.push(Finding::new(rule, severity, subject, hit));
+                report
+                    .findings
+                    .push(Finding::new(rule, severity, subject, hit));
             }
         }
     }
@@ -166,7 +169,13 @@ mod tests {
                 "{}",
                 rule.name
             );
-            assert!(!rule.summary.is_empty() && !rule.description.is_empty() && !rule.remediation.is_empty(), "{}", rule.id);
+            assert!(
+                !rule.summary.is_empty()
+                    && !rule.description.is_empty()
+                    && !rule.remediation.is_empty(),
+                "{}",
+                rule.id
+            );
             for other in &all[i + 1..] {
                 assert_ne!(rule.id, other.id);
                 assert_ne!(rule.name, other.name);

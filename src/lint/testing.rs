@@ -164,7 +164,11 @@ pub fn check_family(rules: &[Rule], cases: &[Case]) {
         );
     }
     for case in cases {
-        assert!(rules.iter().any(|r| r.id == case.id), "case for unknown rule {}", case.id);
+        assert!(
+            rules.iter().any(|r| r.id == case.id),
+            "case for unknown rule {}",
+            case.id
+        );
         let failing = lint_fixture(case.fail, case.cluster);
         assert!(
             failing.iter().any(|f| f.rule_id == case.id),

@@ -368,7 +368,10 @@ fn invalid_quantity(ctx: &Ctx) -> Vec<Hit> {
     resource_values(ctx)
         .into_iter()
         .filter_map(|(path, kind, name, text)| match Quantity::parse(text) {
-            Ok(q) if q.is_negative() => Some(Hit::new(path, format!("{kind}.{name} {text:?} is negative"))),
+            Ok(q) if q.is_negative() => Some(Hit::new(
+                path,
+                format!("{kind}.{name} {text:?} is negative"),
+            )),
             Ok(_) => None,
             Err(problem) => Some(Hit::new(path, format!("{kind}.{name}: {problem}"))),
         })
@@ -456,7 +459,10 @@ mod tests {
             None,
         );
         let hit = findings.iter().find(|f| f.rule_id == "DS104").unwrap();
-        assert_eq!(hit.field, "spec.updateStrategy.rollingUpdate.maxUnavailable");
+        assert_eq!(
+            hit.field,
+            "spec.updateStrategy.rollingUpdate.maxUnavailable"
+        );
         assert_eq!(hit.message, "maxUnavailable is above 100%");
     }
 }

@@ -36,7 +36,11 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<Input>, InputError> {
     for argument in arguments {
         if argument.as_os_str() == "-" {
             if stdin_seen {
-                return Err(InputError::new("-", None, "stdin (-) can be given only once"));
+                return Err(InputError::new(
+                    "-",
+                    None,
+                    "stdin (-) can be given only once",
+                ));
             }
             stdin_seen = true;
             inputs.push(Input::Stdin);
@@ -137,7 +141,12 @@ pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError> {
 
 fn not_text(name: &str, bytes: &[u8], offset: usize) -> InputError {
     let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
-    let column = offset - bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+    let column = offset
+        - bytes[..offset]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
     InputError::new(
         name,
         Some(super::Position::new(line, column)),

@@ -51,7 +51,11 @@ impl InputError {
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
-            Some(at) => write!(f, "{}:{}:{}: {}", self.file, at.line, at.column, self.message),
+            Some(at) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, at.line, at.column, self.message
+            ),
             None => write!(f, "{}: {}", self.file, self.message),
         }
     }
@@ -179,7 +183,10 @@ pub fn parse_objects(file: &str, text: &str) -> Result<Vec<Object>, InputError> 
             ));
         };
         check_type_fields(&file, map, at)?;
-        let is_list = map.get("kind").and_then(Value::as_str).is_some_and(|k| k.ends_with("List"))
+        let is_list = map
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"))
             && map.get("items").is_some_and(Value::is_array);
         if is_list {
             let Value::Object(mut map) = document.value else {
@@ -237,7 +244,9 @@ fn check_type_fields(
                 return Err(InputError::new(
                     file,
                     at,
-                    format!("object has no {field}; every Kubernetes object needs apiVersion and kind"),
+                    format!(
+                        "object has no {field}; every Kubernetes object needs apiVersion and kind"
+                    ),
                 ))
             }
         }
@@ -269,7 +278,10 @@ mod tests {
             .typed::<DaemonSet>(objects[0].value.clone())
             .unwrap_err();
         let shown = error.to_string();
-        assert!(shown.starts_with("f.yaml:6:3: DaemonSet a: spec.minReadySeconds: invalid type"), "{shown}");
+        assert!(
+            shown.starts_with("f.yaml:6:3: DaemonSet a: spec.minReadySeconds: invalid type"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -39,7 +39,11 @@ mod tests {
         let cases = [
             ("", "spec", "spec"),
             ("spec", "template", "spec.template"),
-            ("metadata.labels", "app.kubernetes.io/name", "metadata.labels[app.kubernetes.io/name]"),
+            (
+                "metadata.labels",
+                "app.kubernetes.io/name",
+                "metadata.labels[app.kubernetes.io/name]",
+            ),
             ("metadata.labels", "app", "metadata.labels.app"),
         ];
         for (parent, key, want) in cases {

@@ -38,7 +38,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, SyntaxError> {
         let (event, span) = event.map_err(|e| SyntaxError {
             position: Position::new(e.marker().line(), e.marker().col() + 1),
             message: match e.info() {
-                "recursion limit exceeded" => format!("nesting is deeper than the parser allows ({})", e.info()),
+                "recursion limit exceeded" => {
+                    format!("nesting is deeper than the parser allows ({})", e.info())
+                }
                 info => info.to_string(),
             },
         })?;
@@ -98,10 +100,14 @@ impl Builder {
                         message: "an alias cannot be a mapping key here".into(),
                     });
                 }
-                let size = self.anchors.get(&id).map(count_values).ok_or_else(|| SyntaxError {
-                    position: at,
-                    message: "alias refers to an unknown anchor".into(),
-                })?;
+                let size = self
+                    .anchors
+                    .get(&id)
+                    .map(count_values)
+                    .ok_or_else(|| SyntaxError {
+                        position: at,
+                        message: "alias refers to an unknown anchor".into(),
+                    })?;
                 // Counted before cloning, so a bomb is refused before it takes the memory.
                 self.count_nodes(size, at)?;
                 let value = self.anchors[&id].clone();
@@ -161,7 +167,9 @@ impl Builder {
                 if let Some(first) = key_lines.insert(key.clone(), at.line) {
                     return Err(SyntaxError {
                         position: at,
-                        message: format!("key {key:?} appears twice in this mapping (first on line {first})"),
+                        message: format!(
+                            "key {key:?} appears twice in this mapping (first on line {first})"
+                        ),
                     });
                 }
             }
@@ -204,7 +212,12 @@ impl Builder {
         }
     }
 
-    fn finish_node(&mut self, value: Value, anchor: usize, at: Position) -> Result<(), SyntaxError> {
+    fn finish_node(
+        &mut self,
+        value: Value,
+        anchor: usize,
+        at: Position,
+    ) -> Result<(), SyntaxError> {
         if self.stack.is_empty() {
             return self.close_node(value, anchor, at);
         }

@@ -38,7 +38,10 @@ impl fmt::Display for HostPort {
 pub fn host_ports(pod: &PodSpec, pod_path: &str) -> Vec<(String, HostPort)> {
     let host_network = pod.host_network == Some(true);
     let lists = [
-        ("initContainers", pod.init_containers.as_deref().unwrap_or_default()),
+        (
+            "initContainers",
+            pod.init_containers.as_deref().unwrap_or_default(),
+        ),
         ("containers", pod.containers.as_slice()),
     ];
     let mut ports = Vec::new();
@@ -83,10 +86,18 @@ mod tests {
         let cases = [
             (port("", "TCP", 80), port("", "TCP", 80), true),
             (port("", "TCP", 80), port("10.0.0.1", "TCP", 80), true),
-            (port("10.0.0.2", "TCP", 80), port("10.0.0.1", "TCP", 80), false),
+            (
+                port("10.0.0.2", "TCP", 80),
+                port("10.0.0.1", "TCP", 80),
+                false,
+            ),
             (port("", "TCP", 80), port("", "UDP", 80), false),
             (port("", "TCP", 80), port("", "TCP", 81), false),
-            (port("0.0.0.0", "TCP", 53), port("127.0.0.1", "TCP", 53), true),
+            (
+                port("0.0.0.0", "TCP", 53),
+                port("127.0.0.1", "TCP", 53),
+                true,
+            ),
         ];
         for (a, b, want) in cases {
             assert_eq!(a.conflicts_with(&b), want, "{a} vs {b}");

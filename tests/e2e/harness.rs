@@ -55,7 +55,11 @@ pub fn ds_offline(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .env("KUBECONFIG", "/nonexistent/kubeconfig")
         .env_remove("NO_COLOR")
         .env_remove("KUBECTL_DS_LOG")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run kubectl ds");

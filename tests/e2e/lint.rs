@@ -64,7 +64,10 @@ fn sarif_output_snapshot_and_shape() {
     let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
     for result in run0["results"].as_array().unwrap() {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
-        assert_eq!(rules[index]["id"], result["ruleId"], "ruleIndex points at its rule");
+        assert_eq!(
+            rules[index]["id"], result["ruleId"],
+            "ruleIndex points at its rule"
+        );
         let location = &result["locations"][0]["physicalLocation"];
         assert_eq!(location["artifactLocation"]["uri"], "report/agents.yaml");
         assert!(location["region"]["startLine"].as_u64().unwrap() > 1);
@@ -82,13 +85,30 @@ fn line_numbers_come_from_the_source() {
     // 1-based line of the first `needle` after the first `marker`.
     let line_after = |marker: &str, needle: &str| {
         let start = lines.iter().position(|l| l.contains(marker)).unwrap();
-        (start + lines[start..].iter().position(|l| l.contains(needle)).unwrap() + 1) as u64
+        (start
+            + lines[start..]
+                .iter()
+                .position(|l| l.contains(needle))
+                .unwrap()
+            + 1) as u64
     };
     let expect = [
-        ("DS111", "log-agent", line_after("kind: DaemonSet", "requests: {cpu: 100m")),
-        ("DS112", "node-exporter", line_after("extensions/v1beta1", "apiVersion")),
+        (
+            "DS111",
+            "log-agent",
+            line_after("kind: DaemonSet", "requests: {cpu: 100m"),
+        ),
+        (
+            "DS112",
+            "node-exporter",
+            line_after("extensions/v1beta1", "apiVersion"),
+        ),
         // No selector at all: the finding points at `spec:`, where it belongs.
-        ("DS101", "node-exporter", line_after("name: node-exporter", "spec:")),
+        (
+            "DS101",
+            "node-exporter",
+            line_after("name: node-exporter", "spec:"),
+        ),
     ];
     for (rule, object, line) in expect {
         assert!(
@@ -117,8 +137,16 @@ fn directories_are_read_recursively_with_lists_and_json() {
     assert_eq!(summary["daemonSets"], 2);
     assert_eq!(summary["otherObjects"], 1);
     let findings = json_findings(&run);
-    assert!(findings.contains(&("DS102".into(), "listed".into(), 8)), "{findings:?}");
-    assert!(findings.iter().any(|(rule, name, _)| rule == "DS103" && name == "from-json"), "{findings:?}");
+    assert!(
+        findings.contains(&("DS102".into(), "listed".into(), 8)),
+        "{findings:?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|(rule, name, _)| rule == "DS103" && name == "from-json"),
+        "{findings:?}"
+    );
 }
 
 #[test]
@@ -126,7 +154,8 @@ fn fail_on_sets_the_exit_code() {
     let clean = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec: {containers: [{name: a, image: 'a:1'}]}\n";
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ds.yaml"), clean).unwrap();
-    let run = |fail_on: &str| ds_offline(dir.path(), &["lint", "ds.yaml", "--fail-on", fail_on], None);
+    let run =
+        |fail_on: &str| ds_offline(dir.path(), &["lint", "ds.yaml", "--fail-on", fail_on], None);
     // No errors in this manifest, but warnings (e.g. the missing readiness probe).
     assert_eq!(run("error").code, 0, "{}", run("error").stdout);
     assert_eq!(run("warning").code, 1);
@@ -141,23 +170,53 @@ fn annotation_and_config_suppress_rules() {
     std::fs::write(dir.path().join("ds.yaml"), manifest).unwrap();
     let run = ds_offline(dir.path(), &["lint", "ds.yaml", "-o", "json"], None);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["ruleId"].as_str().unwrap()).collect();
-    assert!(!rules.contains(&"DS103") && !rules.contains(&"DS102"), "{rules:?}");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(
+        !rules.contains(&"DS103") && !rules.contains(&"DS102"),
+        "{rules:?}"
+    );
     assert!(rules.contains(&"DS111"), "{rules:?}");
     assert_eq!(report["summary"]["suppressed"], 2);
     assert_eq!(run.code, 1);
 
     std::fs::write(dir.path().join("lint.yaml"), "rules:\n  DS111: warning\n").unwrap();
-    let run = ds_offline(dir.path(), &["lint", "ds.yaml", "--config", "lint.yaml", "-o", "json"], None);
+    let run = ds_offline(
+        dir.path(),
+        &["lint", "ds.yaml", "--config", "lint.yaml", "-o", "json"],
+        None,
+    );
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let ds111 = report["findings"].as_array().unwrap().iter().find(|f| f["ruleId"] == "DS111").unwrap();
+    let ds111 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["ruleId"] == "DS111")
+        .unwrap();
     assert_eq!(ds111["severity"], "warning");
     assert_eq!(run.code, 0, "no error left once DS111 is a warning");
 
-    std::fs::write(dir.path().join("lint.yaml"), "rules:\n  DS111: off\n  DS999: error\n").unwrap();
-    let run = ds_offline(dir.path(), &["lint", "ds.yaml", "--config", "lint.yaml"], None);
+    std::fs::write(
+        dir.path().join("lint.yaml"),
+        "rules:\n  DS111: off\n  DS999: error\n",
+    )
+    .unwrap();
+    let run = ds_offline(
+        dir.path(),
+        &["lint", "ds.yaml", "--config", "lint.yaml"],
+        None,
+    );
     assert_eq!(run.code, 2);
-    assert!(run.errors().contains("lint.yaml:3:3: unknown rule \"DS999\""), "{}", run.stderr);
+    assert!(
+        run.errors()
+            .contains("lint.yaml:3:3: unknown rule \"DS999\""),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -169,11 +228,19 @@ fn list_rules_and_explain() {
     }
     let run = lint(&["--explain", "selector-mismatch"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.starts_with("DS102 selector-mismatch (error)"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("DS102 selector-mismatch (error)"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("Fix: "));
     let run = lint(&["--explain", "DS999"]);
     assert_eq!(run.code, 2);
-    assert!(run.errors().contains("unknown rule \"DS999\""), "{}", run.stderr);
+    assert!(
+        run.errors().contains("unknown rule \"DS999\""),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Writes `bytes` as `name` and lints it; returns the run.
@@ -201,7 +268,10 @@ fn bad_input_is_one_clear_line_with_file_and_line_and_exit_2() {
         let errors = run.errors();
         let lines: Vec<&str> = errors.lines().collect();
         assert_eq!(lines.len(), 1, "{name}: one line: {errors}");
-        assert!(lines[0].starts_with(&format!("error: {want}")), "{name}: {errors}");
+        assert!(
+            lines[0].starts_with(&format!("error: {want}")),
+            "{name}: {errors}"
+        );
     }
 }
 
@@ -213,24 +283,40 @@ fn a_100_mb_file_is_refused_without_reading_it_all() {
     file.set_len(100 * 1024 * 1024).unwrap();
     let run = ds_offline(dir.path(), &["lint", "-f", "huge.yaml"], None);
     assert_eq!(run.code, 2);
-    assert!(run.errors().starts_with("error: huge.yaml: is larger than 32 MiB"), "{}", run.stderr);
+    assert!(
+        run.errors()
+            .starts_with("error: huge.yaml: is larger than 32 MiB"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn missing_inputs_are_usage_errors() {
     let run = lint(&[]);
     assert_eq!(run.code, 2);
-    assert!(run.errors().contains("no manifests given"), "{}", run.stderr);
+    assert!(
+        run.errors().contains("no manifests given"),
+        "{}",
+        run.stderr
+    );
     let run = lint(&["-f", "nope.yaml"]);
     assert_eq!(run.code, 2);
-    assert_eq!(run.errors().trim(), "error: nope.yaml: no such file or directory");
+    assert_eq!(
+        run.errors().trim(),
+        "error: nope.yaml: no such file or directory"
+    );
 }
 
 #[test]
 fn valid_objects_are_still_linted_when_another_input_is_bad() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bad.yaml"), "a: [\n").unwrap();
-    std::fs::copy(lint_dir().join("report/agents.yaml"), dir.path().join("good.yaml")).unwrap();
+    std::fs::copy(
+        lint_dir().join("report/agents.yaml"),
+        dir.path().join("good.yaml"),
+    )
+    .unwrap();
     let run = ds_offline(dir.path(), &["lint", ".", "-o", "json"], None);
     assert_eq!(run.code, 2);
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
