@@ -2,12 +2,424 @@
 //! ServiceAccounts in reach say about the DaemonSet. Objects of those kinds in the input count as
 //! present too.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
 
-use super::Rule;
+use super::context::{Ctx, POD};
+use super::{Hit, Needs, Rule, Severity};
+use crate::manifest::key_path;
+use crate::placement::ports::{self, HostPort};
+use crate::placement::{evaluate, fits, pod_requests, Eligibility, Exclusion, Shortfall};
 
-pub const RULES: &[Rule] = &[];
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "DS401",
+        name: "uncovered-nodes",
+        severity: Severity::Warning,
+        needs: Needs::Cluster,
+        summary: "some nodes will not run the DaemonSet (untolerated taints, nodeSelector or node affinity)",
+        description: "The DaemonSet controller creates a pod only on nodes whose labels match the \
+                      template's nodeSelector and required node affinity and whose NoSchedule and \
+                      NoExecute taints are all tolerated (it adds tolerations only for node \
+                      conditions such as not-ready or unschedulable). Node agents usually must run \
+                      everywhere, so a control-plane taint or a too narrow selector silently leaves \
+                      nodes uncovered; DESIRED counts only the nodes that match.",
+        remediation: "add tolerations for the listed taints (or `- operator: Exists` to run on every node), or widen nodeSelector/affinity; if the exclusion is intended, suppress DS401 with the lint.kubectl-ds.io/ignore annotation",
+        check: uncovered_nodes,
+    },
+    Rule {
+        id: "DS402",
+        name: "missing-priority-class",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "priorityClassName names a PriorityClass that does not exist",
+        description: "The Priority admission plugin rejects pods whose priorityClassName does not \
+                      exist, so the controller's pod creations fail and the DaemonSet stays at 0 \
+                      pods (with FailedCreate events). system-node-critical and \
+                      system-cluster-critical always exist.",
+        remediation: "create the PriorityClass first (or apply it with the DaemonSet), fix the name, or use system-node-critical for node agents",
+        check: missing_priority_class,
+    },
+    Rule {
+        id: "DS403",
+        name: "missing-service-account",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "serviceAccountName names a ServiceAccount that does not exist in the namespace",
+        description: "Pods may only use a ServiceAccount of their own namespace that exists; the \
+                      ServiceAccount admission plugin rejects them otherwise, so the controller \
+                      cannot create any pod. Only \"default\" is created automatically.",
+        remediation: "create the ServiceAccount in the DaemonSet's namespace (or apply it with the DaemonSet), or fix serviceAccountName",
+        check: missing_service_account,
+    },
+    Rule {
+        id: "DS404",
+        name: "requests-exceed-node",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "the pod requests more than some eligible node can allocate",
+        description: "The controller creates a pod on every eligible node regardless of resources, \
+                      but the scheduler then refuses nodes whose allocatable capacity is below the \
+                      pod's requests (the larger of the containers' sum and each init container, \
+                      plus overhead; a limit without a request counts as the request). Those pods \
+                      stay Pending for good and the rollout never completes.",
+        remediation: "lower the requests to fit the smallest node, or keep the DaemonSet off those nodes with a nodeSelector or node affinity",
+        check: requests_exceed_node,
+    },
+    Rule {
+        id: "DS405",
+        name: "host-port-taken",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "a host port is already used on an eligible node by another pod",
+        description: "A hostPort (every containerPort with hostNetwork) can be bound by only one pod \
+                      per node, address and protocol; the scheduler leaves the DaemonSet's pod \
+                      Pending on nodes where another pod holds it.",
+        remediation: "pick a free port, or remove the other workload's use of it from those nodes",
+        check: host_port_taken,
+    },
+];
+
+/// How many node names a message lists before "and N more".
+const LISTED: usize = 5;
+
+fn node_name(node: &Node) -> &str {
+    node.metadata.name.as_deref().unwrap_or("")
+}
+
+fn list_names<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if names.len() > LISTED {
+        text.push_str(&format!(" and {} more", names.len() - LISTED));
+    }
+    text
+}
+
+/// Every node of the cluster with the controller's verdict for this DaemonSet.
+fn verdicts<'a>(ctx: &Ctx<'a>) -> Vec<(&'a Node, Eligibility)> {
+    let pod = ctx.pod();
+    ctx.cluster
+        .map(|c| c.nodes.iter().map(|n| (n, evaluate(pod, n))).collect())
+        .unwrap_or_default()
+}
+
+fn eligible_nodes<'a>(ctx: &Ctx<'a>) -> Vec<&'a Node> {
+    verdicts(ctx)
+        .into_iter()
+        .filter(|(_, e)| e.should_run)
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// Whether the input defines an object of this kind and name (in `namespace`, when given).
+fn in_input(ctx: &Ctx, kind: &str, name: &str, namespace: Option<&str>) -> bool {
+    ctx.input.others.iter().any(|o| {
+        o.kind == kind
+            && o.name == name
+            && namespace.is_none_or(|ns| {
+                o.namespace
+                    .as_deref()
+                    .unwrap_or(&ctx.input.default_namespace)
+                    == ns
+            })
+    })
+}
+
+/// Nodes excluded for one reason.
+struct Group<'a> {
+    exclusions: Vec<(&'a str, Exclusion)>,
+}
+
+impl Group<'_> {
+    /// The reason as the nodes share it: with the node's value if all agree, else without.
+    fn label(&self) -> String {
+        let first = self.exclusions[0].1.to_string();
+        if self.exclusions.iter().all(|(_, e)| e.to_string() == first) {
+            first
+        } else {
+            self.exclusions[0].1.summary()
+        }
+    }
+
+    fn describe(&self) -> String {
+        let names: Vec<&str> = self.exclusions.iter().map(|(n, _)| *n).collect();
+        format!("{} ({})", self.label(), list_names(&names))
+    }
+}
+
+fn uncovered_nodes(ctx: &Ctx) -> Vec<Hit> {
+    let verdicts = verdicts(ctx);
+    let total = verdicts.len();
+    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+    for (node, verdict) in verdicts {
+        if let Some(exclusion) = verdict.exclusion.filter(|_| !verdict.should_run) {
+            groups
+                .entry(exclusion.group_key())
+                .or_insert_with(|| Group { exclusions: vec![] })
+                .exclusions
+                .push((node_name(node), exclusion));
+        }
+    }
+    let mut groups: Vec<Group> = groups.into_values().collect();
+    // Largest groups first; ties in the order of their keys.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.exclusions.len()));
+    let excluded: usize = groups.iter().map(|g| g.exclusions.len()).sum();
+    if excluded == 0 {
+        return vec![];
+    }
+    let field_of = |g: &Group| format!("{POD}.{}", g.exclusions[0].1.field());
+    if excluded == total {
+        let reasons: Vec<String> = groups.iter().map(Group::describe).collect();
+        return vec![Hit::new(
+            field_of(&groups[0]),
+            format!(
+                "none of the {total} nodes will run this DaemonSet, so DESIRED will be 0: {}",
+                reasons.join("; ")
+            ),
+        )];
+    }
+    // One hit per template field, so each points at what to change.
+    let mut by_field: Vec<(String, Vec<&Group>)> = Vec::new();
+    for group in &groups {
+        let field = field_of(group);
+        match by_field.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, list)) => list.push(group),
+            None => by_field.push((field, vec![group])),
+        }
+    }
+    by_field
+        .into_iter()
+        .map(|(field, groups)| {
+            let count: usize = groups.iter().map(|g| g.exclusions.len()).sum();
+            let reasons: Vec<String> = groups.iter().map(|g| g.describe()).collect();
+            Hit::new(
+                field,
+                format!(
+                    "{count} of {total} nodes will not run this DaemonSet: {}",
+                    reasons.join("; ")
+                ),
+            )
+        })
+        .collect()
+}
+
+/// PriorityClasses every cluster has.
+const BUILTIN_PRIORITY_CLASSES: &[&str] = &["system-node-critical", "system-cluster-critical"];
+
+fn missing_priority_class(ctx: &Ctx) -> Vec<Hit> {
+    let Some(name) = ctx
+        .pod()
+        .priority_class_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+    else {
+        return vec![];
+    };
+    let Some(known) = ctx.cluster.and_then(|c| c.priority_classes.as_ref()) else {
+        return vec![];
+    };
+    if BUILTIN_PRIORITY_CLASSES.contains(&name)
+        || known.iter().any(|k| k == name)
+        || in_input(ctx, "PriorityClass", name, None)
+    {
+        return vec![];
+    }
+    vec![Hit::new(
+        format!("{POD}.priorityClassName"),
+        format!(
+            "PriorityClass {name:?} does not exist in the cluster or the input; pods are rejected \
+             at admission and the DaemonSet will have 0 pods"
+        ),
+    )]
+}
+
+fn missing_service_account(ctx: &Ctx) -> Vec<Hit> {
+    let pod = ctx.pod();
+    let non_empty = |v: &Option<String>| v.clone().filter(|n| !n.is_empty());
+    let (field, name) = match (
+        non_empty(&pod.service_account_name),
+        non_empty(&pod.service_account),
+    ) {
+        (Some(name), _) => ("serviceAccountName", name),
+        (None, Some(name)) => ("serviceAccount", name),
+        (None, None) => return vec![],
+    };
+    if name == "default" {
+        return vec![];
+    }
+    let Some(known) = ctx.cluster.and_then(|c| c.service_accounts.as_ref()) else {
+        return vec![];
+    };
+    let namespace = ctx.namespace();
+    if known.iter().any(|(ns, n)| ns == namespace && *n == name)
+        || in_input(ctx, "ServiceAccount", &name, Some(namespace))
+    {
+        return vec![];
+    }
+    vec![Hit::new(
+        format!("{POD}.{field}"),
+        format!(
+            "ServiceAccount {name:?} does not exist in namespace {namespace:?} (cluster or input); \
+             the controller cannot create any pod"
+        ),
+    )]
+}
+
+/// Where the template asks for `resource`: the first container requesting (or limiting) it,
+/// else pod-level resources or overhead.
+fn request_path(ctx: &Ctx, resource: &str) -> String {
+    for container in ctx.containers() {
+        let Some(resources) = container.container.resources.as_ref() else {
+            continue;
+        };
+        for (kind, list) in [
+            ("requests", &resources.requests),
+            ("limits", &resources.limits),
+        ] {
+            if list.as_ref().is_some_and(|l| l.contains_key(resource)) {
+                return key_path(&container.field(&format!("resources.{kind}")), resource);
+            }
+        }
+    }
+    let pod = ctx.pod();
+    if pod
+        .overhead
+        .as_ref()
+        .is_some_and(|o| o.contains_key(resource))
+    {
+        return key_path(&format!("{POD}.overhead"), resource);
+    }
+    if pod.resources.is_some() {
+        return format!("{POD}.resources");
+    }
+    format!("{POD}.containers")
+}
+
+/// resource -> (the first shortfall, every node falling short with its own).
+type ShortByResource<'a> = BTreeMap<String, (Shortfall, Vec<(&'a str, Shortfall)>)>;
+
+fn requests_exceed_node(ctx: &Ctx) -> Vec<Hit> {
+    let requests = pod_requests(ctx.pod());
+    let eligible = eligible_nodes(ctx);
+    let none = BTreeMap::new();
+    let mut short: ShortByResource = BTreeMap::new();
+    for node in &eligible {
+        // A node that reports no allocatable at all is not judged.
+        let Some(allocatable) = node.status.as_ref().and_then(|s| s.allocatable.as_ref()) else {
+            continue;
+        };
+        for shortfall in fits(&requests, allocatable, &none, 0) {
+            short
+                .entry(shortfall.resource.clone())
+                .or_insert_with(|| (shortfall.clone(), vec![]))
+                .1
+                .push((node_name(node), shortfall));
+        }
+    }
+    short
+        .into_iter()
+        .map(|(resource, (first, mut nodes))| {
+            nodes.sort_by(|a, b| a.1.available.cmp(&b.1.available).then(a.0.cmp(b.0)));
+            let listed: Vec<String> = nodes
+                .iter()
+                .map(|(name, s)| format!("{name} ({})", s.available))
+                .collect();
+            let scope = format!("{} of {} eligible nodes", nodes.len(), eligible.len());
+            if resource == "pods" {
+                return Hit::new(
+                    format!("{POD}.containers"),
+                    format!(
+                        "{scope} allow no pods (allocatable pods 0): {}; pods there stay Pending",
+                        list_names(&listed)
+                    ),
+                );
+            }
+            Hit::new(
+                request_path(ctx, &resource),
+                format!(
+                    "the pod requests {resource} {} but {scope} allocate less: {}; pods there stay Pending",
+                    first.requested,
+                    list_names(&listed)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Whether the pod belongs to the DaemonSet under check.
+fn is_own_pod(ctx: &Ctx, pod: &Pod) -> bool {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    namespace == ctx.namespace()
+        && pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .any(|owner| owner.kind == "DaemonSet" && owner.name == ctx.subject.name())
+}
+
+fn host_port_taken(ctx: &Ctx) -> Vec<Hit> {
+    let ours = ports::host_ports(ctx.pod(), POD);
+    let Some(pods) = ctx.cluster.and_then(|c| c.pods.as_ref()) else {
+        return vec![];
+    };
+    if ours.is_empty() {
+        return vec![];
+    }
+    // Ports other pods hold, per node.
+    let mut held: BTreeMap<&str, Vec<(String, HostPort)>> = BTreeMap::new();
+    for pod in pods {
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        if matches!(phase, Some("Succeeded" | "Failed")) || is_own_pod(ctx, pod) {
+            continue;
+        }
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let name = format!(
+            "{}/{}",
+            pod.metadata.namespace.as_deref().unwrap_or("default"),
+            pod.metadata.name.as_deref().unwrap_or("")
+        );
+        for (_, port) in ports::host_ports(spec, "spec") {
+            held.entry(node).or_default().push((name.clone(), port));
+        }
+    }
+    let eligible = eligible_nodes(ctx);
+    let mut hits = Vec::new();
+    for (path, port) in &ours {
+        let mut taken = Vec::new();
+        for node in &eligible {
+            let node = node_name(node);
+            if let Some((holder, theirs)) = held
+                .get(node)
+                .into_iter()
+                .flatten()
+                .find(|(_, theirs)| port.conflicts_with(theirs))
+            {
+                taken.push(format!("{node} by pod {holder} ({theirs})"));
+            }
+        }
+        if !taken.is_empty() {
+            hits.push(Hit::new(
+                path.clone(),
+                format!(
+                    "host port {port} is already in use on {} of {} eligible nodes: {}; pods there stay Pending",
+                    taken.len(),
+                    eligible.len(),
+                    list_names(&taken)
+                ),
+            ));
+        }
+    }
+    hits
+}
 
 /// What was read from the cluster. A list the user may not read is `None`; its rules then stay
 /// quiet (the command warns once) instead of guessing.
@@ -68,5 +480,195 @@ impl ClusterFacts {
             }
         }
         Ok(facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::testing::{check_family, lint_fixture, Case, BASELINE_CLUSTER};
+    use crate::lint::Finding;
+
+    /// A control-plane node, a plain worker and an SSD worker.
+    const NODES: &str = r#"
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Node
+  metadata: {name: kds-node-1, labels: {kubernetes.io/os: linux, disktype: ssd, node-role.kubernetes.io/control-plane: ""}}
+  spec: {taints: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]}
+  status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: kds-node-2, labels: {kubernetes.io/os: linux}}
+  status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: kds-node-3, labels: {kubernetes.io/os: linux, disktype: ssd}}
+  status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}
+"#;
+
+    const ACCOUNTS: &str = r#"
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: node-1}, status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}}
+- {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: agents-high}}
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: agent, namespace: default}}
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: agent-sa, namespace: monitoring}}
+"#;
+
+    /// node-exporter holds 9100 on node-1; the DaemonSet's own pod and a finished pod hold 9300.
+    const PORTS: &str = r#"
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: node-1}, status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}}
+- {apiVersion: v1, kind: Node, metadata: {name: node-2}, status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: node-exporter-x1, namespace: kube-system}
+  spec: {nodeName: node-1, containers: [{name: e, image: 'e:1', ports: [{containerPort: 9100, hostPort: 9100}]}]}
+  status: {phase: Running}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: agent-abc
+    namespace: monitoring
+    ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: u1}]
+  spec: {nodeName: node-1, containers: [{name: agent, image: 'a:1', ports: [{containerPort: 9300, hostPort: 9300}]}]}
+  status: {phase: Running}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: job-x, namespace: default}
+  spec: {nodeName: node-2, containers: [{name: j, image: 'j:1', ports: [{containerPort: 9300, hostPort: 9300}]}]}
+  status: {phase: Succeeded}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: dns-x, namespace: kube-system}
+  spec: {nodeName: node-2, containers: [{name: d, image: 'd:1', ports: [{containerPort: 53, hostPort: 53, hostIP: 10.0.0.2, protocol: UDP}]}]}
+  status: {phase: Running}
+"#;
+
+    const CASES: &[Case] = &[
+        Case::with_cluster("DS401", "", "spec: {template: {spec: {tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", NODES),
+        Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {disktype: ssd}}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {kubernetes.io/os: linux}}}}", NODES),
+        Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: [{operator: Exists}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disktype, operator: NotIn, values: [ssd]}]}]}}}}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]}]}}}}}}", NODES),
+        Case::with_cluster("DS402", "spec: {template: {spec: {priorityClassName: agents-critical}}}", "spec: {template: {spec: {priorityClassName: agents-high}}}", ACCOUNTS),
+        Case::with_cluster("DS402", "spec: {template: {spec: {priorityClassName: system-node-critcal}}}", "spec: {template: {spec: {priorityClassName: system-node-critical}}}", ACCOUNTS),
+        Case::with_cluster("DS402", "spec: {template: {spec: {priorityClassName: agents-critical}}}", "spec: {template: {spec: {priorityClassName: agents-critical}}}\n---\n{apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: agents-critical}, value: 1000000}", ACCOUNTS),
+        Case::with_cluster("DS403", "spec: {template: {spec: {serviceAccountName: agent}}}", "spec: {template: {spec: {serviceAccountName: agent-sa}}}", ACCOUNTS),
+        Case::with_cluster("DS403", "spec: {template: {spec: {serviceAccount: agent}}}", "spec: {template: {spec: {serviceAccount: default}}}", ACCOUNTS),
+        Case::with_cluster("DS403", "spec: {template: {spec: {serviceAccountName: collector}}}\n---\n{apiVersion: v1, kind: ServiceAccount, metadata: {name: collector, namespace: other}}", "spec: {template: {spec: {serviceAccountName: collector}}}\n---\n{apiVersion: v1, kind: ServiceAccount, metadata: {name: collector, namespace: monitoring}}", ACCOUNTS),
+        Case::with_cluster("DS404", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: '3'}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: '2'}}}]}}}", BASELINE_CLUSTER),
+        Case::with_cluster("DS404", "spec: {template: {spec: {initContainers: [{name: warm, image: 'a:1', resources: {limits: {memory: 6Gi}}}]}}}", "spec: {template: {spec: {initContainers: [{name: warm, image: 'a:1', resources: {limits: {memory: 4Gi}}}]}}}", BASELINE_CLUSTER),
+        Case::with_cluster("DS404", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", "spec: {template: {spec: {nodeSelector: {gpu: 'true'}, containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", BASELINE_CLUSTER),
+        Case::with_cluster("DS405", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', ports: [{containerPort: 9300}]}]}}}", PORTS),
+        Case::with_cluster("DS405", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, hostIP: 10.0.0.3, protocol: UDP}, {containerPort: 53, hostPort: 53}]}]}}}", PORTS),
+    ];
+
+    #[test]
+    fn every_rule_has_a_failing_and_a_passing_fixture() {
+        check_family(RULES, CASES);
+    }
+
+    fn only<'a>(findings: &'a [Finding], id: &str) -> Vec<&'a Finding> {
+        findings.iter().filter(|f| f.rule_id == id).collect()
+    }
+
+    #[test]
+    fn uncovered_nodes_are_grouped_by_reason() {
+        let findings = lint_fixture(
+            "spec: {template: {spec: {nodeSelector: {disktype: ssd}}}}",
+            Some(NODES),
+        );
+        let mut hits = only(&findings, "DS401");
+        hits.sort_by(|a, b| a.field.cmp(&b.field));
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(hits[0].field, "spec.template.spec.nodeSelector");
+        assert_eq!(
+            hits[0].message,
+            "1 of 3 nodes will not run this DaemonSet: nodeSelector disktype=ssd (node has none) (kds-node-2)"
+        );
+        assert_eq!(hits[1].field, "spec.template.spec.tolerations");
+        assert_eq!(
+            hits[1].message,
+            "1 of 3 nodes will not run this DaemonSet: taint node-role.kubernetes.io/control-plane:NoSchedule not tolerated (kds-node-1)"
+        );
+
+        let findings = lint_fixture(
+            "spec: {template: {spec: {nodeSelector: {kubernetes.io/os: windows}}}}",
+            Some(NODES),
+        );
+        let hits = only(&findings, "DS401");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "none of the 3 nodes will run this DaemonSet, so DESIRED will be 0: nodeSelector kubernetes.io/os=windows (node has linux) (kds-node-1, kds-node-2, kds-node-3)"
+        );
+    }
+
+    #[test]
+    fn long_node_lists_are_cut() {
+        assert_eq!(list_names(&["a", "b"]), "a, b");
+        assert_eq!(
+            list_names(&["a", "b", "c", "d", "e", "f", "g"]),
+            "a, b, c, d, e and 2 more"
+        );
+    }
+
+    #[test]
+    fn messages_name_node_resource_and_holder() {
+        let findings = lint_fixture(
+            "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: '3', memory: 1Gi}}}]}}}",
+            Some(BASELINE_CLUSTER),
+        );
+        let hits = only(&findings, "DS404");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].field,
+            "spec.template.spec.containers[0].resources.requests.cpu"
+        );
+        assert_eq!(
+            hits[0].message,
+            "the pod requests cpu 3 but 1 of 2 eligible nodes allocate less: node-1 (2); pods there stay Pending"
+        );
+
+        let findings = lint_fixture("spec: {template: {spec: {hostNetwork: true}}}", Some(PORTS));
+        let hits = only(&findings, "DS405");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].field,
+            "spec.template.spec.containers[0].ports[0].hostPort"
+        );
+        assert_eq!(
+            hits[0].message,
+            "host port 9100/TCP is already in use on 1 of 2 eligible nodes: node-1 by pod kube-system/node-exporter-x1 (9100/TCP); pods there stay Pending"
+        );
+    }
+
+    #[test]
+    fn unreadable_lists_keep_their_rules_quiet() {
+        let fixture = crate::lint::testing::fixture(
+            "spec: {template: {spec: {hostNetwork: true, priorityClassName: nope, serviceAccountName: nope}}}",
+        );
+        let mut input = crate::lint::Input::new("default");
+        for object in crate::manifest::parse_objects("f.yaml", &fixture).unwrap() {
+            input.add(object).unwrap();
+        }
+        let mut facts = crate::lint::testing::cluster_facts(PORTS);
+        let config = crate::lint::Config::default();
+        let loud = crate::lint::lint(&input, &config, Some(&facts)).findings;
+        for id in ["DS402", "DS403", "DS405"] {
+            assert_eq!(only(&loud, id).len(), 1, "{id}");
+        }
+        facts.pods = None;
+        facts.priority_classes = None;
+        facts.service_accounts = None;
+        let quiet = crate::lint::lint(&input, &config, Some(&facts)).findings;
+        for id in ["DS402", "DS403", "DS405"] {
+            assert!(only(&quiet, id).is_empty(), "{id}");
+        }
     }
 }
