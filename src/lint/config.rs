@@ -28,7 +28,7 @@ impl Config {
         let Some(document) = documents.into_iter().next() else {
             return Ok(config);
         };
-        let at = |path: &str| document.positions.get(path).copied();
+        let at = |path: &str| document.positions.get(path);
         let Value::Object(top) = &document.value else {
             return Err(InputError::new(
                 file,

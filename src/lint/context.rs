@@ -2,7 +2,7 @@
 //! and helpers for the questions many rules ask.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
 use k8s_openapi::api::core::v1::{Container, PodSpec};
@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::cluster::ClusterFacts;
 use super::IGNORE_ANNOTATION;
 use crate::manifest::{index_path, InputError, Object, Position};
+use crate::placement::ports::{self, HostPort};
 
 /// The pod template's spec, where most rules look.
 pub const POD: &str = "spec.template.spec";
@@ -23,6 +24,8 @@ pub struct Subject {
     pub ds: DaemonSet,
     /// `apiVersion` as written; the typed object is always read as apps/v1.
     pub api_version: String,
+    /// Computed once: cross-object rules compare every DaemonSet with every other.
+    host_ports: OnceLock<Vec<(String, HostPort)>>,
 }
 
 impl Subject {
@@ -39,7 +42,34 @@ impl Subject {
             object,
             ds,
             api_version,
+            host_ports: OnceLock::new(),
         })
+    }
+
+    pub fn pod(&self) -> &PodSpec {
+        self.ds.spec.template.spec.as_ref().unwrap_or(&EMPTY_POD)
+    }
+
+    /// The host ports its pods claim, with their field paths.
+    pub fn host_ports(&self) -> &[(String, HostPort)] {
+        self.host_ports
+            .get_or_init(|| ports::host_ports(self.pod(), POD))
+    }
+
+    /// The template's nodeSelector (empty when none).
+    pub fn node_selector(&self) -> &BTreeMap<String, String> {
+        self.pod().node_selector.as_ref().unwrap_or(&EMPTY_LABELS)
+    }
+
+    /// The labels its pods get (empty when none).
+    pub fn pod_labels(&self) -> &BTreeMap<String, String> {
+        self.ds
+            .spec
+            .template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.as_ref())
+            .unwrap_or(&EMPTY_LABELS)
     }
 
     pub fn name(&self) -> &str {
@@ -188,6 +218,7 @@ impl<'a> ContainerRef<'a> {
 }
 
 static EMPTY_POD: LazyLock<PodSpec> = LazyLock::new(PodSpec::default);
+static EMPTY_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 /// One rule's view: the DaemonSet under check and everything around it.
 pub struct Ctx<'a> {
@@ -206,7 +237,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn pod(&self) -> &'a PodSpec {
-        self.spec().template.spec.as_ref().unwrap_or(&EMPTY_POD)
+        self.subject.pod()
     }
 
     pub fn namespace(&self) -> &'a str {

@@ -241,17 +241,6 @@ fn host_port_with_surge(ctx: &Ctx) -> Vec<Hit> {
     )]
 }
 
-fn node_selector_of(subject: &Subject) -> BTreeMap<String, String> {
-    subject
-        .ds
-        .spec
-        .template
-        .spec
-        .as_ref()
-        .and_then(|p| p.node_selector.clone())
-        .unwrap_or_default()
-}
-
 /// Whether no node can match both nodeSelectors: they require different values for one key.
 fn disjoint(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> bool {
     a.iter()
@@ -263,24 +252,21 @@ fn subject_location(subject: &Subject) -> String {
 }
 
 fn host_port_collision(ctx: &Ctx) -> Vec<Hit> {
-    let own = host_ports(ctx.pod(), POD);
+    let own = ctx.subject.host_ports();
     if own.is_empty() {
         return vec![];
     }
-    let own_selector = node_selector_of(ctx.subject);
+    let own_selector = ctx.subject.node_selector();
     let mut hits = Vec::new();
     for other in &ctx.input.daemonsets {
         if std::ptr::eq(other, ctx.subject) {
             continue;
         }
-        if disjoint(&own_selector, &node_selector_of(other)) {
+        let theirs = other.host_ports();
+        if theirs.is_empty() || disjoint(own_selector, other.node_selector()) {
             continue;
         }
-        let Some(other_pod) = other.ds.spec.template.spec.as_ref() else {
-            continue;
-        };
-        let theirs = host_ports(other_pod, POD);
-        for (path, port) in &own {
+        for (path, port) in own {
             let Some((_, clash)) = theirs.iter().find(|(_, p)| port.conflicts_with(p)) else {
                 continue;
             };
@@ -392,15 +378,7 @@ fn selector_overlap(ctx: &Ctx) -> Vec<Hit> {
         if std::ptr::eq(other, ctx.subject) || ctx.input.namespace_of(other) != namespace {
             continue;
         }
-        let labels = other
-            .ds
-            .spec
-            .template
-            .metadata
-            .as_ref()
-            .and_then(|m| m.labels.clone())
-            .unwrap_or_default();
-        if matches(&labels) {
+        if matches(other.pod_labels()) {
             hit(format!(
                 "DaemonSet {namespace}/{} at {}",
                 other.name(),

@@ -79,6 +79,16 @@ impl Finding {
     }
 }
 
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonReport<'a> {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub summary: &'a Totals,
+    pub findings: &'a [Finding],
+    pub input_errors: &'a [String],
+}
+
 /// Counts for the summary line.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -131,14 +141,15 @@ impl Report {
         }
     }
 
-    pub fn to_json(&self, totals: &Totals, input_errors: &[String]) -> Value {
-        json!({
-            "apiVersion": "kubectl-ds/v1alpha1",
-            "kind": "LintReport",
-            "summary": totals,
-            "findings": self.findings,
-            "inputErrors": input_errors,
-        })
+    /// The `-o json` document; borrows the findings rather than copying them into a JSON tree.
+    pub fn to_json<'a>(&'a self, totals: &'a Totals, input_errors: &'a [String]) -> JsonReport<'a> {
+        JsonReport {
+            api_version: "kubectl-ds/v1alpha1",
+            kind: "LintReport",
+            summary: totals,
+            findings: &self.findings,
+            input_errors,
+        }
     }
 
     /// SARIF 2.1.0 as GitHub code scanning reads it: one run, every enabled rule described,

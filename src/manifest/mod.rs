@@ -5,14 +5,13 @@ pub mod files;
 pub mod path;
 pub mod yaml;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub use path::{index_path, key_path};
+pub use path::{index_path, key_path, Positions};
 
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, PartialOrd, Ord)]
@@ -66,7 +65,7 @@ impl fmt::Display for InputError {
 pub struct Object {
     pub file: Arc<str>,
     pub value: Value,
-    positions: Arc<HashMap<String, Position>>,
+    positions: Arc<Positions>,
     /// Where the object sits in its document: "" or `items[N]` for a member of a List.
     prefix: String,
 }
@@ -110,7 +109,7 @@ impl Object {
         while let Some(path) = current {
             let full = self.full_path(path);
             if let Some(position) = self.positions.get(&full) {
-                return *position;
+                return position;
             }
             current = path::parent_path(path);
         }

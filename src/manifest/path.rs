@@ -1,6 +1,37 @@
 //! Field paths as users read them in kubectl's errors: `spec.template.spec.containers[0].image`,
 //! with keys that contain dots or slashes in brackets: `metadata.labels[app.kubernetes.io/name]`.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::Position;
+
+/// Where each field path was written. Keyed by a 64-bit hash of the path rather than the path
+/// itself: a thousand manifests keep a few hundred thousand paths, and the strings would be most
+/// of the memory. (A collision would only misplace a line number.)
+#[derive(Debug, Default, Clone)]
+pub struct Positions {
+    by_path: HashMap<u64, Position>,
+}
+
+impl Positions {
+    /// Records the first position seen for `path`; later ones (merged keys) don't move it.
+    pub fn record(&mut self, path: &str, position: Position) {
+        self.by_path.entry(path_hash(path)).or_insert(position);
+    }
+
+    pub fn get(&self, path: &str) -> Option<Position> {
+        self.by_path.get(&path_hash(path)).copied()
+    }
+}
+
+fn path_hash(path: &str) -> u64 {
+    // DefaultHasher::new() has fixed keys, so hashes agree within the process.
+    let mut hasher = DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// The path of `key` inside the mapping at `parent`.
 pub fn key_path(parent: &str, key: &str) -> String {
     let bracketed = key.contains(['.', '/', '[', ']']) || key.is_empty();

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Number, Value};
 
-use super::path::{index_path, key_path};
+use super::path::{index_path, key_path, Positions};
 use super::Position;
 
 /// Deeper than any Kubernetes object gets; the limit keeps hostile input from exhausting the stack.
@@ -22,7 +22,7 @@ pub struct Document {
     /// 1-based line where the document's content starts.
     pub line: u32,
     pub value: Value,
-    pub positions: HashMap<String, Position>,
+    pub positions: Positions,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,8 @@ enum Frame {
         path: String,
         /// The key just read, waiting for its value, with the key's position.
         pending_key: Option<(String, Position)>,
-        key_lines: HashMap<String, u32>,
+        /// Keys that came from a merge key (`<<`): an explicit key may override these.
+        merged: Vec<String>,
         anchor: usize,
     },
     Sequence {
@@ -69,7 +70,7 @@ enum Frame {
 struct Builder {
     documents: Vec<Document>,
     stack: Vec<Frame>,
-    positions: HashMap<String, Position>,
+    positions: Positions,
     anchors: HashMap<usize, Value>,
     document_line: u32,
     nodes: usize,
@@ -80,7 +81,7 @@ impl Builder {
         let at = Position::new(span.start.line(), span.start.col() + 1);
         match event {
             Event::DocumentStart(_) => {
-                self.positions = HashMap::new();
+                self.positions = Positions::default();
                 self.anchors.clear();
                 self.nodes = 0;
                 self.document_line = at.line;
@@ -119,7 +120,7 @@ impl Builder {
                     map: Map::new(),
                     path,
                     pending_key: None,
-                    key_lines: HashMap::new(),
+                    merged: Vec::new(),
                     anchor,
                 });
             }
@@ -157,24 +158,27 @@ impl Builder {
     }
 
     fn push_key(&mut self, key: String, at: Position) -> Result<(), SyntaxError> {
-        if let Some(Frame::Mapping {
+        let Some(Frame::Mapping {
             pending_key,
-            key_lines,
+            path,
+            map,
+            merged,
             ..
         }) = self.stack.last_mut()
-        {
-            if key != MERGE_KEY {
-                if let Some(first) = key_lines.insert(key.clone(), at.line) {
-                    return Err(SyntaxError {
-                        position: at,
-                        message: format!(
-                            "key {key:?} appears twice in this mapping (first on line {first})"
-                        ),
-                    });
-                }
-            }
-            *pending_key = Some((key, at));
+        else {
+            return Ok(());
+        };
+        if key != MERGE_KEY && map.contains_key(&key) && !merged.contains(&key) {
+            let first = self
+                .positions
+                .get(&key_path(path, &key))
+                .map_or(String::new(), |p| format!(" (first on line {})", p.line));
+            return Err(SyntaxError {
+                position: at,
+                message: format!("key {key:?} appears twice in this mapping{first}"),
+            });
         }
+        *pending_key = Some((key, at));
         Ok(())
     }
 
@@ -193,7 +197,7 @@ impl Builder {
             });
         }
         let (path, position) = self.child_path(at);
-        self.positions.entry(path.clone()).or_insert(position);
+        self.positions.record(&path, position);
         Ok(path)
     }
 
@@ -222,7 +226,7 @@ impl Builder {
             return self.close_node(value, anchor, at);
         }
         let (path, position) = self.child_path(at);
-        self.positions.entry(path).or_insert(position);
+        self.positions.record(&path, position);
         self.close_node(value, anchor, at)
     }
 
@@ -244,12 +248,16 @@ impl Builder {
             }
             Some(Frame::Sequence { items, .. }) => items.push(value),
             Some(Frame::Mapping {
-                map, pending_key, ..
+                map,
+                pending_key,
+                merged,
+                ..
             }) => {
                 if let Some((key, key_at)) = pending_key.take() {
                     if key == MERGE_KEY {
-                        merge_into(map, value, key_at)?;
+                        merge_into(map, merged, value, key_at)?;
                     } else {
+                        merged.retain(|k| *k != key);
                         map.insert(key, value);
                     }
                 }
@@ -274,8 +282,14 @@ impl Builder {
 
 const MERGE_KEY: &str = "<<";
 
-/// YAML merge keys (`<<: *defaults`): keys already written in the mapping win.
-fn merge_into(map: &mut Map<String, Value>, value: Value, at: Position) -> Result<(), SyntaxError> {
+/// YAML merge keys (`<<: *defaults`): keys already written in the mapping win; merged keys are
+/// remembered so that a key written after the merge may override them.
+fn merge_into(
+    map: &mut Map<String, Value>,
+    merged: &mut Vec<String>,
+    value: Value,
+    at: Position,
+) -> Result<(), SyntaxError> {
     let sources = match value {
         Value::Object(source) => vec![source],
         Value::Array(items) => items
@@ -290,7 +304,10 @@ fn merge_into(map: &mut Map<String, Value>, value: Value, at: Position) -> Resul
     };
     for source in sources {
         for (key, value) in source {
-            map.entry(key).or_insert(value);
+            if !map.contains_key(&key) {
+                merged.push(key.clone());
+                map.insert(key, value);
+            }
         }
     }
     Ok(())

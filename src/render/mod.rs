@@ -27,9 +27,11 @@ fn color_decision(choice: ColorChoice, stdout_is_tty: bool, no_color_env: bool) 
 }
 
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout alone is line-buffered, which costs a syscall per line of a big report.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).context("writing JSON")?;
     writeln!(out).context("writing JSON")?;
+    out.flush().context("writing JSON")?;
     Ok(())
 }
 
