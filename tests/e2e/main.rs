@@ -3,4 +3,5 @@
 mod connection;
 mod harness;
 mod lint;
+mod lint_agents;
 mod list;
