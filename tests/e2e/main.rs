@@ -3,5 +3,6 @@
 mod connection;
 mod harness;
 mod lint;
+mod lint_agents;
 mod lint_cluster;
 mod list;
