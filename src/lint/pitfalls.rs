@@ -9,7 +9,6 @@ use super::{Hit, Needs, Rule, Severity};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::selector;
 use crate::manifest::{index_path, key_path};
-use crate::placement::ports::host_ports;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -21,8 +20,9 @@ pub const RULES: &[Rule] = &[
         description: "With hostNetwork the default dnsPolicy ClusterFirst falls back to the node's \
                       /etc/resolv.conf, so cluster Service names (svc.cluster.local) stop resolving \
                       inside the agent while everything else still works.",
-        remediation: "set spec.template.spec.dnsPolicy: ClusterFirstWithHostNet (or Default if the agent \
-                      really wants only the node's resolvers)",
+        remediation: "set spec.template.spec.dnsPolicy: ClusterFirstWithHostNet; or dnsPolicy: Default to \
+                      state that the agent uses only the node's resolvers, as kube-proxy and CNI agents \
+                      must (they run before cluster DNS does)",
         check: host_network_dns_policy,
     },
     Rule {
@@ -30,11 +30,14 @@ pub const RULES: &[Rule] = &[
         name: "host-port-with-surge",
         severity: Severity::Error,
         needs: Needs::Manifest,
-        summary: "the pod uses host ports and the rolling update surges",
+        summary: "the rolling update surges but the new pod cannot share the node with the old one",
         description: "With maxSurge the new pod is started beside the old one on the same node, but \
                       a host port (any containerPort under hostNetwork) can be bound only once per \
-                      node: the surge pod stays Pending and the rollout hangs.",
-        remediation: "use maxUnavailable: N (or N%) with maxSurge: 0 for DaemonSets with host ports",
+                      node, and a required pod anti-affinity against its own labels on \
+                      kubernetes.io/hostname forbids the two pods on one node: the surge pod stays \
+                      Pending and the rollout hangs.",
+        remediation: "use maxUnavailable: N (or N%) with maxSurge: 0 for DaemonSets with host ports or \
+                      self anti-affinity",
         check: host_port_with_surge,
     },
     Rule {
@@ -83,10 +86,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         needs: Needs::Manifest,
         summary: "node selection uses a deprecated or removed node label",
-        description: "The beta.kubernetes.io/* and failure-domain.beta.kubernetes.io/* node labels \
-                      and node-role.kubernetes.io/master are no longer set on current nodes. A \
-                      nodeSelector or required affinity on them matches no node: DESIRED stays 0 \
-                      and nothing reports an error.",
+        description: "node-role.kubernetes.io/master is no longer set by kubeadm (1.24+), and \
+                      failure-domain.beta.kubernetes.io/* and beta.kubernetes.io/instance-type are \
+                      not set by current cloud providers; kubelets still set beta.kubernetes.io/os \
+                      and /arch, but they are deprecated for removal. A nodeSelector or required \
+                      affinity on a label the nodes lack matches nothing: DESIRED stays 0 and \
+                      nothing reports an error.",
         remediation: "use the GA label: kubernetes.io/os, kubernetes.io/arch, topology.kubernetes.io/zone, \
                       topology.kubernetes.io/region, node.kubernetes.io/instance-type, \
                       node-role.kubernetes.io/control-plane",
@@ -224,9 +229,20 @@ fn host_port_with_surge(ctx: &Ctx) -> Vec<Hit> {
     if surge.is_zero() {
         return vec![];
     }
-    let ports = host_ports(ctx.pod(), POD);
+    let ports = ctx.subject.host_ports();
     let Some((path, first)) = ports.first() else {
-        return vec![];
+        return self_anti_affinity(ctx)
+            .map(|term| {
+                vec![Hit::new(
+                    format!("{ROLLING}.maxSurge"),
+                    format!(
+                        "maxSurge {text} with a required pod anti-affinity against the pod's own \
+                         labels on kubernetes.io/hostname ({term}): the surge pod can never \
+                         schedule beside the old one, so the rollout hangs"
+                    ),
+                )]
+            })
+            .unwrap_or_default();
     };
     let more = match ports.len() {
         1 => String::new(),
@@ -239,6 +255,37 @@ fn host_port_with_surge(ctx: &Ctx) -> Vec<Hit> {
              the port on a node whose old pod holds it, so the rollout hangs"
         ),
     )]
+}
+
+/// The path of a required pod anti-affinity term that keeps two of this DaemonSet's pods off one
+/// node (hostname topology, selector matching the pod's own labels, own namespace).
+fn self_anti_affinity(ctx: &Ctx) -> Option<String> {
+    let terms = ctx
+        .pod()
+        .affinity
+        .as_ref()?
+        .pod_anti_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?;
+    let labels = ctx.subject.pod_labels();
+    terms.iter().enumerate().find_map(|(i, term)| {
+        let own_namespace = term
+            .namespaces
+            .as_ref()
+            .is_none_or(|n| n.is_empty() || n.iter().any(|ns| ns == ctx.namespace()));
+        let selects_itself = term
+            .label_selector
+            .as_ref()
+            .is_some_and(|s| selector::matches(s, labels) == Ok(true));
+        (term.topology_key == "kubernetes.io/hostname" && own_namespace && selects_itself).then(
+            || {
+                format!(
+                    "{POD}.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[{i}]"
+                )
+            },
+        )
+    })
 }
 
 /// Whether no node can match both nodeSelectors: they require different values for one key.
@@ -407,45 +454,55 @@ fn selector_overlap(ctx: &Ctx) -> Vec<Hit> {
 }
 
 /// Deprecated node label keys and the labels that replace them.
-const DEPRECATED_NODE_LABELS: &[(&str, &str)] = &[
-    ("beta.kubernetes.io/os", "kubernetes.io/os"),
-    ("beta.kubernetes.io/arch", "kubernetes.io/arch"),
+/// Deprecated node labels: (old key, GA key, what happens to selections on the old key).
+const DEPRECATED_NODE_LABELS: &[(&str, &str, &str)] = &[
+    (
+        "beta.kubernetes.io/os",
+        "kubernetes.io/os",
+        "deprecated since 1.14; kubelets still set it, but its removal is announced",
+    ),
+    (
+        "beta.kubernetes.io/arch",
+        "kubernetes.io/arch",
+        "deprecated since 1.14; kubelets still set it, but its removal is announced",
+    ),
     (
         "failure-domain.beta.kubernetes.io/zone",
         "topology.kubernetes.io/zone",
+        "deprecated since 1.17; nodes whose cloud provider no longer sets it are not selected",
     ),
     (
         "failure-domain.beta.kubernetes.io/region",
         "topology.kubernetes.io/region",
+        "deprecated since 1.17; nodes whose cloud provider no longer sets it are not selected",
     ),
     (
         "beta.kubernetes.io/instance-type",
         "node.kubernetes.io/instance-type",
+        "deprecated since 1.17; nodes whose cloud provider no longer sets it are not selected",
     ),
     (
         "node-role.kubernetes.io/master",
         "node-role.kubernetes.io/control-plane",
+        "kubeadm stopped setting it in 1.24, so it selects no node there (DESIRED 0)",
     ),
 ];
 
-fn replacement_of(key: &str) -> Option<&'static str> {
+fn replacement_of(key: &str) -> Option<(&'static str, &'static str)> {
     DEPRECATED_NODE_LABELS
         .iter()
-        .find(|(old, _)| *old == key)
-        .map(|(_, new)| *new)
+        .find(|(old, _, _)| *old == key)
+        .map(|(_, new, status)| (*new, *status))
 }
 
 fn deprecated_node_label(ctx: &Ctx) -> Vec<Hit> {
     let pod = ctx.pod();
     let mut hits = Vec::new();
     let mut check = |path: String, key: &str, place: &str| {
-        if let Some(new) = replacement_of(key) {
+        if let Some((new, status)) = replacement_of(key) {
             hits.push(Hit::new(
                 path,
-                format!(
-                    "{place} uses the deprecated node label {key}; current nodes may not carry it \
-                     (DESIRED 0), use {new}"
-                ),
+                format!("{place} uses the deprecated node label {key} ({status}); use {new}"),
             ));
         }
     };
@@ -690,6 +747,7 @@ mod tests {
         Case::new("DS201", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet}}}"),
         Case::new("DS201", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirst}}}", "spec: {template: {spec: {dnsPolicy: ClusterFirst}}}"),
         Case::new("DS202", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet}}}", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}}"),
+        Case::new("DS202", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: agent}}}]}}}}}", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: other}}}]}}}}}"),
         Case::new(
             "DS202",
             concat!("spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 10%}}, template: {spec: {containers: [", host_port_container!(8080), "]}}}"),
@@ -798,8 +856,9 @@ mod tests {
                 "DS206",
                 "spec: {template: {spec: {affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: Exists}]}, {matchExpressions: [{key: node-role.kubernetes.io/master, operator: Exists}]}]}}}}}}",
                 "spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1].matchExpressions[0].key",
-                "required node affinity uses the deprecated node label node-role.kubernetes.io/master; \
-                 current nodes may not carry it (DESIRED 0), use node-role.kubernetes.io/control-plane",
+                "required node affinity uses the deprecated node label node-role.kubernetes.io/master \
+                 (kubeadm stopped setting it in 1.24, so it selects no node there (DESIRED 0)); \
+                 use node-role.kubernetes.io/control-plane",
             ),
             (
                 "DS207",

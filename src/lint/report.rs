@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::context::Subject;
 use super::{Hit, Rule, Severity};
@@ -154,82 +153,226 @@ impl Report {
 
     /// SARIF 2.1.0 as GitHub code scanning reads it: one run, every enabled rule described,
     /// one result per finding with its file and line.
-    pub fn to_sarif(&self, rules: &[&'static Rule], version: &str) -> Value {
-        let descriptors: Vec<Value> = rules
+    pub fn to_sarif<'a>(&'a self, rules: &[&'static Rule], version: &'a str) -> sarif::Log<'a> {
+        sarif::log(&self.findings, rules, version)
+    }
+}
+
+/// The SARIF document as borrowed structs, so a large report is written without an
+/// intermediate JSON tree.
+pub mod sarif {
+    use serde::Serialize;
+
+    use super::{Finding, Rule, Severity};
+
+    #[derive(Serialize)]
+    pub struct Log<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        version: &'static str,
+        runs: [Run<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    struct Run<'a> {
+        tool: Tool<'a>,
+        results: Vec<SarifResult<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct Tool<'a> {
+        driver: Driver<'a>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Driver<'a> {
+        name: &'static str,
+        semantic_version: &'a str,
+        information_uri: &'static str,
+        rules: Vec<Descriptor>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Descriptor {
+        id: &'static str,
+        name: &'static str,
+        short_description: Text,
+        full_description: Text,
+        help: Help,
+        default_configuration: Level,
+        properties: Properties,
+    }
+
+    #[derive(Serialize)]
+    struct Text {
+        text: String,
+    }
+
+    #[derive(Serialize)]
+    struct Help {
+        text: String,
+        markdown: String,
+    }
+
+    #[derive(Serialize)]
+    struct Level {
+        level: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct Properties {
+        tags: [&'static str; 2],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct SarifResult<'a> {
+        rule_id: &'static str,
+        rule_index: Option<usize>,
+        level: &'static str,
+        message: Text,
+        locations: [Location<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Location<'a> {
+        physical_location: PhysicalLocation,
+        logical_locations: [LogicalLocation<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PhysicalLocation {
+        artifact_location: ArtifactLocation,
+        region: Region,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ArtifactLocation {
+        uri: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        uri_base_id: Option<&'static str>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Region {
+        start_line: u32,
+        start_column: u32,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct LogicalLocation<'a> {
+        name: &'a str,
+        fully_qualified_name: String,
+        kind: &'static str,
+    }
+
+    pub fn log<'a>(findings: &'a [Finding], rules: &[&'static Rule], version: &'a str) -> Log<'a> {
+        let descriptors = rules
             .iter()
-            .map(|rule| {
-                json!({
-                    "id": rule.id,
-                    "name": rule.name,
-                    "shortDescription": { "text": rule.summary },
-                    "fullDescription": { "text": rule.description },
-                    "help": {
-                        "text": format!("{}\n\nFix: {}", rule.description, rule.remediation),
-                        "markdown": format!("{}\n\n**Fix:** {}", rule.description, rule.remediation),
-                    },
-                    "defaultConfiguration": { "level": sarif_level(rule.severity) },
-                    "properties": { "tags": ["kubernetes", "daemonset"] },
-                })
-            })
-            .collect();
-        let results: Vec<Value> = self
-            .findings
-            .iter()
-            .map(|finding| {
-                let index = rules.iter().position(|r| r.id == finding.rule_id);
-                json!({
-                    "ruleId": finding.rule_id,
-                    "ruleIndex": index,
-                    "level": sarif_level(finding.severity),
-                    "message": {
-                        "text": format!("{} ({}): {}", finding.message, finding.field, finding.remediation)
-                    },
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": artifact_location(&finding.file),
-                            "region": { "startLine": finding.line, "startColumn": finding.column },
-                        },
-                        "logicalLocations": [{
-                            "name": finding.object.name,
-                            "fullyQualifiedName": format!("{}/{}.{}", finding.object.kind, finding.object.display_name(), finding.field),
-                            "kind": "object",
-                        }],
-                    }],
-                })
-            })
-            .collect();
-        json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {
-                    "driver": {
-                        "name": "kubectl-ds",
-                        "semanticVersion": version,
-                        "informationUri": "https://github.com/kubectl-ds/kubectl-ds",
-                        "rules": descriptors,
-                    }
+            .map(|rule| Descriptor {
+                id: rule.id,
+                name: rule.name,
+                short_description: Text {
+                    text: rule.summary.to_string(),
                 },
-                "results": results,
+                full_description: Text {
+                    text: rule.description.to_string(),
+                },
+                help: Help {
+                    text: format!("{}\n\nFix: {}", rule.description, rule.remediation),
+                    markdown: format!("{}\n\n**Fix:** {}", rule.description, rule.remediation),
+                },
+                default_configuration: Level {
+                    level: level(rule.severity),
+                },
+                properties: Properties {
+                    tags: ["kubernetes", "daemonset"],
+                },
+            })
+            .collect();
+        let results = findings
+            .iter()
+            .map(|finding| SarifResult {
+                rule_id: finding.rule_id,
+                rule_index: rules.iter().position(|r| r.id == finding.rule_id),
+                level: level(finding.severity),
+                message: Text {
+                    text: format!(
+                        "{} ({}): {}",
+                        finding.message, finding.field, finding.remediation
+                    ),
+                },
+                locations: [Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact_location(&finding.file),
+                        region: Region {
+                            start_line: finding.line,
+                            start_column: finding.column,
+                        },
+                    },
+                    logical_locations: [LogicalLocation {
+                        name: &finding.object.name,
+                        fully_qualified_name: format!(
+                            "{}/{}.{}",
+                            finding.object.kind,
+                            finding.object.display_name(),
+                            finding.field
+                        ),
+                        kind: "object",
+                    }],
+                }],
+            })
+            .collect();
+        Log {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            version: "2.1.0",
+            runs: [Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "kubectl-ds",
+                        semantic_version: version,
+                        information_uri: "https://github.com/kubectl-ds/kubectl-ds",
+                        rules: descriptors,
+                    },
+                },
+                results,
             }],
-        })
+        }
     }
-}
 
-fn sarif_level(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
+    fn level(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "note",
+        }
     }
-}
 
-/// Relative paths are given against the checkout root, which is how code scanning resolves them.
-fn artifact_location(file: &str) -> Value {
-    let uri = file.trim_start_matches("./").replace('\\', "/");
-    if uri.starts_with('/') || uri == "<stdin>" {
-        json!({ "uri": if uri == "<stdin>" { "stdin".to_string() } else { format!("file://{uri}") } })
-    } else {
-        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
+    /// Relative paths are given against the checkout root, which is how code scanning resolves them.
+    fn artifact_location(file: &str) -> ArtifactLocation {
+        let uri = file.trim_start_matches("./").replace('\\', "/");
+        if uri == "<stdin>" {
+            ArtifactLocation {
+                uri: "stdin".into(),
+                uri_base_id: None,
+            }
+        } else if uri.starts_with('/') {
+            ArtifactLocation {
+                uri: format!("file://{uri}"),
+                uri_base_id: None,
+            }
+        } else {
+            ArtifactLocation {
+                uri,
+                uri_base_id: Some("%SRCROOT%"),
+            }
+        }
     }
 }

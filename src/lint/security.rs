@@ -113,10 +113,11 @@ pub const RULES: &[Rule] = &[
         name: "automount-service-account-token",
         severity: Severity::Info,
         needs: Needs::Manifest,
-        summary: "the pod mounts a service account token by default",
+        summary: "the pod mounts the default service account's token",
         description: "Every pod gets an API token unless automountServiceAccountToken is false. A node \
-                      agent that never calls the API should not carry one: a DaemonSet puts the \
-                      token on every node.",
+                      agent on the default service account usually never calls the API and should \
+                      not carry one: a DaemonSet puts the token on every node. (Agents with a \
+                      dedicated service account are assumed to need theirs.)",
         remediation: "set spec.template.spec.automountServiceAccountToken: false if the agent does not call the Kubernetes API",
         check: automount_service_account_token,
     },
@@ -150,7 +151,7 @@ pub const RULES: &[Rule] = &[
         name: "image-tag-latest",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "an image uses the tag latest or no tag at all",
+        summary: "an image uses the tag latest, another moving tag (canary, nightly, main...) or no tag",
         description: "latest (also what an untagged image means) moves: nodes that pull at different \
                       times run different versions, and a rollout cannot tell the old template \
                       from the new one.",
@@ -460,10 +461,18 @@ fn read_only_root_filesystem(ctx: &Ctx) -> Vec<Hit> {
 }
 
 fn automount_service_account_token(ctx: &Ctx) -> Vec<Hit> {
-    let message = match ctx.pod().automount_service_account_token {
+    let pod = ctx.pod();
+    // A dedicated service account says the agent talks to the API; the default one says nothing.
+    let dedicated = pod
+        .service_account_name
+        .as_deref()
+        .or(pod.service_account.as_deref())
+        .is_some_and(|name| !name.is_empty() && name != "default");
+    let message = match pod.automount_service_account_token {
         Some(false) => return vec![],
-        Some(true) => "automountServiceAccountToken: true mounts an API token into every pod",
-        None => "automountServiceAccountToken is not false, so every pod gets an API token unless its service account opts out",
+        _ if dedicated => return vec![],
+        Some(true) => "automountServiceAccountToken: true mounts the default service account's API token into every pod",
+        None => "the pods run as the namespace's default service account with its API token mounted",
     };
     vec![Hit::new(
         format!("{POD}.automountServiceAccountToken"),
@@ -525,6 +534,10 @@ fn floating_tag(image: &ImageRef) -> Option<&'static str> {
     match image.tag {
         None => Some("has no tag, so it means latest"),
         Some("latest") => Some("uses the tag latest"),
+        // Conventional names of tags that move with a branch, like latest does.
+        Some("canary" | "edge" | "nightly" | "dev" | "main" | "master" | "stable") => {
+            Some("uses a moving tag (it follows a branch, like latest)")
+        }
         Some(_) => None,
     }
 }
@@ -604,12 +617,14 @@ mod tests {
         Case::new("DS308", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {readOnlyRootFilesystem: false}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1'}]}}}"),
         Case::new("DS309", "spec: {template: {spec: {automountServiceAccountToken: null}}}", "spec: {template: {spec: {automountServiceAccountToken: false}}}"),
         Case::new("DS309", "spec: {template: {spec: {automountServiceAccountToken: true}}}", ""),
+        Case::new("DS309", "spec: {template: {spec: {automountServiceAccountToken: null, serviceAccountName: default}}}", "spec: {template: {spec: {automountServiceAccountToken: null, serviceAccountName: log-agent}}}"),
         Case::new("DS310", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}}}]}}}"),
         // Limits without requests: the API server copies the limits into the requests.
         Case::new("DS310", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m}, limits: {cpu: 100m}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {cpu: 100m, memory: 128Mi}}}]}}}"),
         Case::new("DS310", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {memory: 128Mi}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m}, limits: {memory: 128Mi}}}]}}}"),
         Case::new("DS311", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}, limits: {cpu: 1}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {memory: 128Mi}}}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:latest'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25'}]}}}"),
+        Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:canary'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:v3.11.0'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img@sha256:0f5b7a0c'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {initContainers: [{name: setup, image: busybox}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'busybox:latest@sha256:0f5b7a0c'}]}}}"),
         Case::new("DS313", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25@sha256:0f5b7a0c'}]}}}"),

@@ -126,8 +126,8 @@ fn the_whole_directory() {
     assert_eq!(summary["otherObjects"], 8, "{summary}");
     assert_eq!(summary["inputErrors"], 0, "{summary}");
     assert_eq!(summary["errors"], 1, "{summary}");
-    assert_eq!(summary["warnings"], 153, "{summary}");
-    assert_eq!(summary["infos"], 30, "{summary}");
+    assert_eq!(summary["warnings"], 155, "{summary}");
+    assert_eq!(summary["infos"], 21, "{summary}");
     assert_eq!(summary["suppressed"], 0, "{summary}");
 
     let tables = [
@@ -150,7 +150,7 @@ fn the_whole_directory() {
         *got.entry(rule.as_str()).or_default() += 1;
     }
     assert_eq!(got, want, "findings per rule over the directory");
-    assert_eq!(got_findings.len(), 184);
+    assert_eq!(got_findings.len(), 177);
     for rule in ["DS203", "DS205"] {
         assert!(
             !got.contains_key(rule),
@@ -368,11 +368,6 @@ const CNI_AGENT: &[Expected] = &[
         "spec.template.spec.initContainers[4].volumeMounts[0]",
         278,
     ),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        284,
-    ),
 ];
 /// ceph-csi CephFS node plugin: OnDelete (DS209) with a leftover rollingUpdate (DS106), hostPID
 /// (DS303), three privileged containers (DS301, so no DS302), no tolerations (DS208), host /dev
@@ -383,11 +378,6 @@ const CSI_NODE_PLUGIN: &[Expected] = &[
     ("DS106", "spec.updateStrategy.rollingUpdate", 17),
     ("DS209", "spec.updateStrategy.type", 19),
     ("DS208", "spec.template.spec.tolerations", 24),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        24,
-    ),
     ("DS303", "spec.template.spec.hostPID", 28),
     (
         "DS210",
@@ -424,7 +414,7 @@ const CSI_NODE_PLUGIN: &[Expected] = &[
         "spec.template.spec.containers[0].securityContext.capabilities.add[0]",
         37,
     ),
-    ("DS313", "spec.template.spec.containers[0].image", 40),
+    ("DS312", "spec.template.spec.containers[0].image", 40),
     (
         "DS304",
         "spec.template.spec.containers[0].volumeMounts[0]",
@@ -526,7 +516,7 @@ const CSI_NODE_PLUGIN: &[Expected] = &[
         "spec.template.spec.containers[2].securityContext.privileged",
         116,
     ),
-    ("DS313", "spec.template.spec.containers[2].image", 118),
+    ("DS312", "spec.template.spec.containers[2].image", 118),
     (
         "DS304",
         "spec.template.spec.containers[2].volumeMounts[0]",
@@ -557,11 +547,6 @@ const GPU_DEVICE_PLUGIN: &[Expected] = &[
 const KUBE_PROXY: &[Expected] = &[
     ("DS211", "spec.minReadySeconds", 54),
     ("DS201", "spec.template.spec.dnsPolicy", 64),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        64,
-    ),
     (
         "DS210",
         "spec.template.spec.containers[0].readinessProbe",
@@ -619,11 +604,6 @@ const LOG_SHIPPER: &[Expected] = &[
     ("DS207", "spec.template.spec.priorityClassName", 94),
     ("DS208", "spec.template.spec.tolerations", 94),
     (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        94,
-    ),
-    (
         "DS302",
         "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
         100,
@@ -669,11 +649,6 @@ const METRICS_EXPORTER: &[Expected] = &[
     ),
     ("DS201", "spec.template.spec.dnsPolicy", 29),
     ("DS207", "spec.template.spec.priorityClassName", 29),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        29,
-    ),
     (
         "DS210",
         "spec.template.spec.containers[0].readinessProbe",
@@ -727,11 +702,6 @@ const METRICS_EXPORTER: &[Expected] = &[
 const SECURITY_AGENT: &[Expected] = &[
     ("DS211", "spec.minReadySeconds", 25),
     ("DS207", "spec.template.spec.priorityClassName", 39),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        39,
-    ),
     ("DS313", "spec.template.spec.containers[0].image", 48),
     (
         "DS307",
@@ -845,11 +815,6 @@ const SECURITY_AGENT: &[Expected] = &[
 const STORAGE_DAEMON: &[Expected] = &[
     ("DS211", "spec.minReadySeconds", 25),
     ("DS208", "spec.template.spec.tolerations", 36),
-    (
-        "DS309",
-        "spec.template.spec.automountServiceAccountToken",
-        36,
-    ),
     (
         "DS310",
         "spec.template.spec.containers[0].resources.requests",

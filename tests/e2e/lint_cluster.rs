@@ -35,7 +35,16 @@ fn lint_findings(ns: &Namespace, text: &str, extra: &[&str]) -> (i32, Vec<Value>
     let path = dir.path().join("ds.yaml");
     std::fs::write(&path, text).unwrap();
     let path = path.to_str().unwrap().to_string();
-    let mut args = vec!["lint", "-f", &path, "--cluster", "-o", "json", "-n", &ns.name];
+    let mut args = vec![
+        "lint",
+        "-f",
+        &path,
+        "--cluster",
+        "-o",
+        "json",
+        "-n",
+        &ns.name,
+    ];
     args.extend(extra);
     let run = env().ds(&args);
     let report: Value = serde_json::from_str(&run.stdout)
@@ -84,7 +93,11 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
     let uncovered = cluster_findings(&findings, "DS401");
     assert_eq!(uncovered.len(), 1, "{findings:#?}");
     assert!(uncovered[0].contains("kds-node-3"), "{}", uncovered[0]);
-    assert!(uncovered[0].contains("dedicated=infra:NoSchedule"), "{}", uncovered[0]);
+    assert!(
+        uncovered[0].contains("dedicated=infra:NoSchedule"),
+        "{}",
+        uncovered[0]
+    );
     assert!(!uncovered[0].contains("kds-node-1"), "{}", uncovered[0]);
 
     let pc = cluster_findings(&findings, "DS402");
@@ -92,7 +105,10 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
     let sa = cluster_findings(&findings, "DS403");
     assert!(sa.len() == 1 && sa[0].contains("probe-agent"), "{sa:?}");
     let fit = cluster_findings(&findings, "DS404");
-    assert!(!fit.is_empty() && fit.iter().any(|m| m.contains("cpu")), "{fit:?}");
+    assert!(
+        !fit.is_empty() && fit.iter().any(|m| m.contains("cpu")),
+        "{fit:?}"
+    );
     let ports = cluster_findings(&findings, "DS405");
     assert!(
         ports.len() == 1 && ports[0].contains("kds-node-1") && ports[0].contains("port-holder"),
@@ -128,8 +144,14 @@ fn a_node_selector_leaves_out_the_nodes_without_the_label() {
     let text = manifest(&ns.name, "      nodeSelector: {disktype: ssd}", "");
     let (_, findings, _) = lint_findings(&ns, &text, &[]);
     let uncovered = cluster_findings(&findings, "DS401").join(" ");
-    assert!(uncovered.contains("kds-node-1") && uncovered.contains("disktype"), "{uncovered}");
-    assert!(!uncovered.contains("kds-node-2"), "kds-node-2 has the label: {uncovered}");
+    assert!(
+        uncovered.contains("kds-node-1") && uncovered.contains("disktype"),
+        "{uncovered}"
+    );
+    assert!(
+        !uncovered.contains("kds-node-2"),
+        "kds-node-2 has the label: {uncovered}"
+    );
 }
 
 #[test]
@@ -165,7 +187,9 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
     let errors = run.errors();
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(
-        errors.contains("nodes") && errors.contains("forbidden") && errors.contains("--cluster needs to list nodes"),
+        errors.contains("nodes")
+            && errors.contains("forbidden")
+            && errors.contains("--cluster needs to list nodes"),
         "{errors}"
     );
 }
