@@ -197,7 +197,7 @@ pub mod sarif {
     #[serde(rename_all = "camelCase")]
     struct Descriptor {
         id: &'static str,
-        name: &'static str,
+        name: String,
         short_description: Text,
         full_description: Text,
         help: Help,
@@ -278,7 +278,7 @@ pub mod sarif {
             .iter()
             .map(|rule| Descriptor {
                 id: rule.id,
-                name: rule.name,
+                name: pascal_case(rule.name),
                 short_description: Text {
                     text: rule.summary.to_string(),
                 },
@@ -345,6 +345,19 @@ pub mod sarif {
                 results,
             }],
         }
+    }
+
+    /// SARIF viewers expect rule names as Pascal-case identifiers: `host-port-with-surge` becomes
+    /// `HostPortWithSurge`.
+    fn pascal_case(name: &str) -> String {
+        name.split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars.next().map_or(String::new(), |first| {
+                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                })
+            })
+            .collect()
     }
 
     fn level(severity: Severity) -> &'static str {
