@@ -167,7 +167,7 @@ pub fn summarize(ds: &DaemonSet, revisions: Option<&[ControllerRevision]>) -> Su
             .and_then(|p| p.node_selector.clone())
             .unwrap_or_default(),
         selector: spec
-            .map(|s| label_selector_text(&s.selector))
+            .map(|s| super::selector::describe(&s.selector))
             .unwrap_or_default(),
         containers: containers.iter().map(|c| c.name.clone()).collect(),
         images: containers
@@ -235,29 +235,6 @@ fn int_or_string(v: &k8s_openapi::apimachinery::pkg::util::intstr::IntOrString) 
         IntOrString::Int(i) => i.to_string(),
         IntOrString::String(s) => s.clone(),
     }
-}
-
-/// `kubectl get -o wide` style: `app=agent,tier in (a,b)`.
-fn label_selector_text(
-    selector: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
-) -> String {
-    let mut parts: Vec<String> = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for expr in selector.match_expressions.iter().flatten() {
-        let values = expr.values.clone().unwrap_or_default().join(",");
-        parts.push(match expr.operator.as_str() {
-            "In" => format!("{} in ({values})", expr.key),
-            "NotIn" => format!("{} notin ({values})", expr.key),
-            "Exists" => expr.key.clone(),
-            "DoesNotExist" => format!("!{}", expr.key),
-            other => format!("{} {other} ({values})", expr.key),
-        });
-    }
-    parts.join(",")
 }
 
 #[cfg(test)]
@@ -430,7 +407,7 @@ mod tests {
             ]),
         };
         assert_eq!(
-            label_selector_text(&selector),
+            crate::daemonset::selector::describe(&selector),
             "app=agent,tier in (a,b),zone notin (x),gpu,!old"
         );
     }

@@ -350,3 +350,23 @@ spec:
 "#
     )
 }
+
+/// The findings of a `kubectl ds lint -o json` report as (rule ID, the value at `pointer` in
+/// each finding, line), e.g. pointer `/field` or `/object/name`.
+pub fn lint_findings(report: &serde_json::Value, pointer: &str) -> Vec<(String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["ruleId"].as_str().expect("ruleId").to_string(),
+                f.pointer(pointer)
+                    .and_then(|v| v.as_str())
+                    .expect(pointer)
+                    .to_string(),
+                f["line"].as_u64().expect("line"),
+            )
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::harness::{ds_offline, fixtures, Run};
+use crate::harness::{ds_offline, fixtures, lint_findings, Run};
 
 fn lint_dir() -> std::path::PathBuf {
     fixtures().join("lint")
@@ -19,18 +19,7 @@ fn lint(args: &[&str]) -> Run {
 
 fn json_findings(run: &Run) -> Vec<(String, String, u64)> {
     let report: Value = serde_json::from_str(&run.stdout).expect("JSON report");
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["ruleId"].as_str().unwrap().to_string(),
-                f["object"]["name"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    lint_findings(&report, "/object/name")
 }
 
 #[test]

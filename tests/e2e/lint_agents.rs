@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::harness::{ds_offline, fixtures};
+use crate::harness::{ds_offline, fixtures, lint_findings};
 
 /// (rule ID, field path, line).
 type Expected = (&'static str, &'static str, u64);
@@ -31,18 +31,7 @@ fn lint_json(target: &str) -> (i32, Value) {
 }
 
 fn findings(report: &Value) -> Vec<(String, String, u64)> {
-    report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["ruleId"].as_str().unwrap().to_string(),
-                f["field"].as_str().unwrap().to_string(),
-                f["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    lint_findings(report, "/field")
 }
 
 /// Lints one manifest and compares its findings with `expected`, as sets with multiplicity.
