@@ -47,6 +47,21 @@ pub enum Command {
                       Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unreadable or invalid input."
     )]
     Lint(LintArgs),
+
+    /// Preview, node by node, where a DaemonSet will run and why not
+    #[command(
+        long_about = "Preview, node by node, where a DaemonSet will run and where it will not, and why, \
+                      as the DaemonSet controller and the scheduler decide: nodeSelector, required node \
+                      affinity, taints against the tolerations (plus those the controller adds), \
+                      resources and host ports left on each node, the pod there now and what will \
+                      happen to it.\n\n\
+                      Plan a manifest (-f) or a live DaemonSet (NAME). With --nodes (and --pods) the \
+                      plan runs offline from `kubectl get nodes -o json` dumps.",
+        after_help = "Examples:\n  kubectl ds plan -f agent.yaml\n  kubectl ds plan node-exporter -n monitoring --only-excluded\n  \
+                      kubectl ds plan -f agent.yaml --nodes nodes.json --pods pods.json -o json\n  \
+                      kubectl ds plan -f agent.yaml -l topology.kubernetes.io/zone=eu-west-1a -o wide"
+    )]
+    Plan(PlanArgs),
 }
 
 /// Flags every command accepts, before or after the subcommand.
@@ -198,6 +213,49 @@ pub struct LintArgs {
     /// Leave out the header row of tables
     #[arg(long)]
     pub no_headers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A live DaemonSet to plan (its current template against the current nodes)
+    #[arg(value_name = "NAME", conflicts_with = "filenames")]
+    pub name: Option<String>,
+
+    /// Manifest file or directory with one or more DaemonSets; `-` reads stdin
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Plan offline against these nodes (`kubectl get nodes -o json|yaml` output)
+    #[arg(long, value_name = "FILE")]
+    pub nodes: Option<PathBuf>,
+
+    /// With --nodes: the pods on them (`kubectl get pods -A -o json|yaml`), for FIT and CURRENT
+    #[arg(long, value_name = "FILE", requires = "nodes")]
+    pub pods: Option<PathBuf>,
+
+    /// Output format (`wide` adds node labels and taints)
+    #[arg(short = 'o', long, value_enum, default_value_t = PlanFormat::Table, value_name = "FORMAT")]
+    pub output: PlanFormat,
+
+    /// Show only the nodes that will not run the DaemonSet
+    #[arg(long)]
+    pub only_excluded: bool,
+
+    /// Show only nodes whose labels match this selector (the summary still counts every node)
+    #[arg(short = 'l', long = "node-selector", value_name = "SELECTOR")]
+    pub node_selector: Option<String>,
+
+    /// Leave out the header row of tables
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
 }
 
 impl ConnectionArgs {

@@ -18,6 +18,17 @@ use crate::error::Failure;
 /// Page size for list calls; large clusters are listed in pages, like kubectl does.
 const PAGE_SIZE: u32 = 500;
 
+fn slim_node(mut node: Node) -> Node {
+    node.metadata.managed_fields = None;
+    node.metadata.annotations = None;
+    if let Some(status) = node.status.as_mut() {
+        status.images = None;
+        status.volumes_attached = None;
+        status.volumes_in_use = None;
+    }
+    node
+}
+
 /// Where a list looks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -57,10 +68,22 @@ impl Cluster {
         self.list_all(scope, "controllerrevisions.apps", None).await
     }
 
+    /// Every node, without what placement never reads (image lists, managed fields), so 5,000
+    /// nodes stay small in memory.
     pub async fn list_nodes(&self) -> Result<Vec<Node>, Failure> {
-        let params = ListParams::default();
-        self.list_pages(Api::all(self.client.clone()), "nodes", None, params)
-            .await
+        let mut nodes = Vec::new();
+        let api = Api::all(self.client.clone());
+        self.for_each_page(
+            api,
+            "nodes",
+            None,
+            ListParams::default(),
+            |page: Vec<Node>| {
+                nodes.extend(page.into_iter().map(slim_node));
+            },
+        )
+        .await?;
+        Ok(nodes)
     }
 
     /// Pods that occupy their node: running or pending, not finished.
@@ -121,25 +144,73 @@ impl Cluster {
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
     {
+        let mut items = Vec::new();
+        self.for_each_page(api, resource, namespace, params, |page| items.extend(page))
+            .await?;
+        Ok(items)
+    }
+
+    /// Lists page by page, handing each page to `each` before the next is fetched, so a caller
+    /// can fold a very long list (50,000 pods) without holding it.
+    async fn for_each_page<K>(
+        &self,
+        api: Api<K>,
+        resource: &str,
+        namespace: Option<&str>,
+        params: ListParams,
+        mut each: impl FnMut(Vec<K>),
+    ) -> Result<(), Failure>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
         let request = Request {
             verb: "list",
             resource,
             namespace,
         };
         let mut params = params.limit(PAGE_SIZE);
-        let mut items = Vec::new();
+        let mut count = 0;
         loop {
             let page = api
                 .list(&params)
                 .await
                 .map_err(|e| describe(e, &request, &self.target()))?;
-            items.extend(page.items);
+            count += page.items.len();
+            each(page.items);
             match page.metadata.continue_.filter(|token| !token.is_empty()) {
                 Some(token) => params = params.continue_token(&token),
                 None => break,
             }
         }
-        tracing::info!(resource, count = items.len(), "listed");
-        Ok(items)
+        tracing::info!(resource, count, "listed");
+        Ok(())
+    }
+
+    /// Every active pod in the cluster, handed over a page at a time.
+    pub async fn for_each_active_pod_page(
+        &self,
+        each: impl FnMut(Vec<Pod>),
+    ) -> Result<(), Failure> {
+        let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
+        self.for_each_page(Api::all(self.client.clone()), "pods", None, params, each)
+            .await
+    }
+
+    /// One DaemonSet, or `None` when it does not exist.
+    pub async fn get_daemonset(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Option<DaemonSet>, Failure> {
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let request = Request {
+            verb: "get",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        match api.get_opt(name).await {
+            Ok(found) => Ok(found),
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
     }
 }

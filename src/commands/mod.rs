@@ -2,6 +2,7 @@
 
 mod lint;
 mod list;
+mod plan;
 
 use crate::cli::{Cli, Command};
 use crate::error::{ExitStatus, Failure};
@@ -31,5 +32,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::List(args) => list::exec(args, &cli.global).await,
         Command::Lint(args) => lint::exec(args, &cli.global).await,
+        Command::Plan(args) => plan::exec(args, &cli.global).await,
     }
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::cluster::ClusterFacts;
 use super::{lint, Config, Finding, Input, Rule};
-use crate::manifest::parse_objects;
+use crate::manifest::{merge_patch, parse_objects};
 
 /// A DaemonSet that no manifest rule objects to.
 pub const BASELINE: &str = r#"
@@ -117,26 +117,6 @@ pub fn fixture(text: &str) -> String {
 }
 
 use serde::Deserialize;
-
-/// RFC 7386: objects merge key by key, null deletes, anything else replaces.
-pub fn merge_patch(target: &mut Value, patch: Value) {
-    match patch {
-        Value::Object(patch) => {
-            if !target.is_object() {
-                *target = Value::Object(Default::default());
-            }
-            let map = target.as_object_mut().expect("just made an object");
-            for (key, value) in patch {
-                if value.is_null() {
-                    map.remove(&key);
-                } else {
-                    merge_patch(map.entry(key).or_insert(Value::Null), value);
-                }
-            }
-        }
-        other => *target = other,
-    }
-}
 
 pub fn cluster_facts(text: &str) -> ClusterFacts {
     let objects = parse_objects("cluster.yaml", text).expect("cluster fixture parses");

@@ -158,6 +158,44 @@ impl Object {
     }
 }
 
+/// RFC 7386 JSON merge patch: objects merge key by key, null deletes, anything else replaces.
+pub fn merge_patch(target: &mut Value, patch: Value) {
+    match patch {
+        Value::Object(patch) => {
+            if !target.is_object() {
+                *target = Value::Object(Default::default());
+            }
+            if let Value::Object(map) = target {
+                for (key, value) in patch {
+                    if value.is_null() {
+                        map.remove(&key);
+                    } else {
+                        merge_patch(map.entry(key).or_insert(Value::Null), value);
+                    }
+                }
+            }
+        }
+        other => *target = other,
+    }
+}
+
+/// Whether every field `written` sets has the same value in `stored`: a manifest compared with
+/// what the server keeps, which adds defaults the manifest never wrote.
+pub fn is_subset(written: &Value, stored: &Value) -> bool {
+    match (written, stored) {
+        (Value::Object(w), Value::Object(s)) => w
+            .iter()
+            .all(|(k, v)| v.is_null() || s.get(k).is_some_and(|sv| is_subset(v, sv))),
+        (Value::Array(w), Value::Array(s)) => {
+            w.len() == s.len() && w.iter().zip(s).all(|(a, b)| is_subset(a, b))
+        }
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        // A number written where the server keeps a string (quantities, ports by number).
+        (Value::Number(a), Value::String(b)) => a.to_string() == *b,
+        (a, b) => a == b,
+    }
+}
+
 /// Splits a file's text into objects. `file` is the name used in messages.
 pub fn parse_objects(file: &str, text: &str) -> Result<Vec<Object>, InputError> {
     let documents = yaml::parse_documents(text)

@@ -2,8 +2,10 @@
 //! decide (../shared/reference/daemonset-semantics.md). Pure: nodes and pods come in as values.
 
 pub mod eligibility;
+pub mod plan;
 pub mod ports;
 pub mod resources;
+pub mod validate;
 
 #[allow(unused_imports)] // used by plan (issue 4)
 pub use eligibility::{

@@ -1,0 +1,670 @@
+//! `kubectl ds plan`: read the DaemonSet(s) and the nodes (and pods), plan each node, render.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde::Serialize;
+
+use super::Outcome;
+use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
+use crate::cluster::{self, Cluster, Scope};
+use crate::daemonset::selector;
+use crate::error::{ExitStatus, Failure};
+use crate::manifest::{self, files, is_subset, InputError, Object};
+use crate::placement::plan::{self, Action, NodePlan, PodIndex, Summary};
+use crate::placement::validate::check_template;
+use crate::render::{self, Cell, Table, Tone};
+
+/// One DaemonSet to plan, and where it came from.
+struct Target {
+    ds: DaemonSet,
+    /// The manifest object, for file:line in messages; `None` for a live DaemonSet.
+    object: Option<Object>,
+    namespace: String,
+}
+
+impl Target {
+    fn name(&self) -> &str {
+        self.ds.metadata.name.as_deref().unwrap_or("")
+    }
+
+    fn strategy(&self) -> &str {
+        self.ds
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            .unwrap_or("RollingUpdate")
+    }
+
+    /// `file:line: ` of a field for a manifest, `daemonset NAME: ` for a live object.
+    fn locate(&self, path: &str) -> String {
+        match &self.object {
+            Some(object) => {
+                let at = object.position_of(path);
+                format!("{}:{}:{}: {path}", object.file, at.line, at.column)
+            }
+            None => format!("daemonset {}/{}: {path}", self.namespace, self.name()),
+        }
+    }
+}
+
+/// What the live cluster says about one DaemonSet: the object, and its revisions by hash.
+#[derive(Default)]
+struct Live {
+    ds: Option<DaemonSet>,
+    revisions: HashMap<String, i64>,
+    current_hash: Option<String>,
+}
+
+pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    if args.name.is_none() && args.filenames.is_empty() {
+        return Err(Failure::usage(
+            "name a live DaemonSet (kubectl ds plan NAME) or give a manifest with -f",
+        )
+        .into());
+    }
+    let shown = args
+        .node_selector
+        .as_deref()
+        .map(selector::parse)
+        .transpose()
+        .map_err(Failure::usage)?;
+    let offline = args.nodes.is_some();
+    let cluster = match !offline || args.name.is_some() {
+        true => Some(cluster::connect(&global.connection).await?),
+        false => None,
+    };
+    let default_namespace = match (&cluster, &global.connection.namespace) {
+        (Some(cluster), _) => cluster.namespace.clone(),
+        (None, Some(namespace)) => namespace.clone(),
+        (None, None) => "default".to_string(),
+    };
+    let targets = match (&args.name, &cluster) {
+        (Some(name), Some(cluster)) => vec![live_target(cluster, &default_namespace, name).await?],
+        _ => manifest_targets(&args.filenames, &default_namespace)?,
+    };
+    for target in &targets {
+        let pod = target.ds.spec.template.spec.clone().unwrap_or_default();
+        check_template(&pod).map_err(|(path, message)| {
+            Failure::usage(format!("{}: {message}", target.locate(&path)))
+        })?;
+    }
+    let nodes = match (&args.nodes, &cluster) {
+        (Some(path), _) => read_nodes(path)?,
+        (None, Some(cluster)) => cluster.list_nodes().await?,
+        (None, None) => unreachable!("a cluster is connected unless --nodes is given"),
+    };
+    let pods = match (&args.pods, &cluster, offline) {
+        (Some(path), _, _) => Some(read_pods(path)?),
+        (None, Some(cluster), false) => index_cluster_pods(cluster).await?,
+        _ => None,
+    };
+    let mut documents = Vec::new();
+    for target in &targets {
+        let live = match &cluster {
+            Some(cluster) if !offline || args.name.is_some() => read_live(cluster, target).await?,
+            _ => Live::default(),
+        };
+        documents.push(plan_target(target, &live, &nodes, pods.as_ref()));
+    }
+    render_plans(args, global, &documents, &nodes, shown.as_ref())?;
+    Ok(ExitStatus::Ok)
+}
+
+async fn live_target(cluster: &Cluster, namespace: &str, name: &str) -> Result<Target, Failure> {
+    let ds = cluster.get_daemonset(namespace, name).await?.ok_or_else(|| {
+        Failure::usage(format!(
+            "daemonset {name:?} not found in namespace {namespace:?}; check the name and -n (kubectl ds list -A shows them all)"
+        ))
+    })?;
+    Ok(Target {
+        ds,
+        object: None,
+        namespace: namespace.to_string(),
+    })
+}
+
+fn manifest_targets(paths: &[PathBuf], default_namespace: &str) -> Result<Vec<Target>, Failure> {
+    let usage = |e: InputError| Failure::usage(e.to_string());
+    let mut targets = Vec::new();
+    let mut others = 0;
+    for input in files::expand(paths).map_err(usage)? {
+        let text = files::read_text(&input).map_err(usage)?;
+        for object in manifest::parse_objects(&input.display_name(), &text).map_err(usage)? {
+            if object.kind() != "DaemonSet" {
+                others += 1;
+                continue;
+            }
+            if object.api_version() != "apps/v1" {
+                let at = object.position_of("apiVersion");
+                return Err(Failure::usage(format!(
+                    "{}:{}: DaemonSet {}: apiVersion {} is not served since Kubernetes 1.16; use apps/v1",
+                    object.file,
+                    at.line,
+                    object.display_name(),
+                    object.api_version()
+                )));
+            }
+            let ds: DaemonSet = object.typed(object.value.clone()).map_err(usage)?;
+            let namespace = object.namespace().unwrap_or(default_namespace).to_string();
+            targets.push(Target {
+                ds,
+                object: Some(object),
+                namespace,
+            });
+        }
+    }
+    if targets.is_empty() {
+        return Err(Failure::usage(format!(
+            "no DaemonSet in the input ({others} objects of other kinds); plan needs a DaemonSet manifest"
+        )));
+    }
+    Ok(targets)
+}
+
+/// Objects of one kind from a `kubectl get ... -o json|yaml` dump.
+fn read_dump<T: serde::de::DeserializeOwned>(path: &Path, kind: &str) -> Result<Vec<T>, Failure> {
+    let usage = |e: InputError| Failure::usage(e.to_string());
+    let input = files::Input::File(path.to_path_buf());
+    let text = files::read_text(&input).map_err(usage)?;
+    let objects = manifest::parse_objects(&input.display_name(), &text).map_err(usage)?;
+    objects
+        .iter()
+        .map(|object| {
+            if object.kind() != kind {
+                let at = object.position();
+                return Err(Failure::usage(format!(
+                    "{}:{}: expected {kind} objects (kubectl get {}s -o json), found {}",
+                    object.file,
+                    at.line,
+                    kind.to_lowercase(),
+                    object.kind()
+                )));
+            }
+            object.typed(object.value.clone()).map_err(usage)
+        })
+        .collect()
+}
+
+fn read_nodes(path: &Path) -> Result<Vec<Node>, Failure> {
+    read_dump(path, "Node")
+}
+
+fn read_pods(path: &Path) -> Result<PodIndex, Failure> {
+    let mut index = PodIndex::default();
+    for pod in read_dump::<Pod>(path, "Pod")? {
+        index.add(&pod);
+    }
+    Ok(index)
+}
+
+/// Pods folded per node as the pages arrive. Without permission to list pods the plan still
+/// shows placement, with one warning.
+async fn index_cluster_pods(cluster: &Cluster) -> Result<Option<PodIndex>, Failure> {
+    let mut index = PodIndex::default();
+    let listed = cluster
+        .for_each_active_pod_page(|page| {
+            for pod in &page {
+                index.add(pod);
+            }
+        })
+        .await;
+    match listed {
+        Ok(()) => Ok(Some(index)),
+        Err(failure) if failure.exit_status() == ExitStatus::Api => {
+            eprintln!(
+                "warning: {}; showing placement only (no FIT, no CURRENT)",
+                failure.message
+            );
+            Ok(None)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+async fn read_live(cluster: &Cluster, target: &Target) -> Result<Live, Failure> {
+    let ds = match &target.object {
+        None => Some(target.ds.clone()),
+        Some(_) => match cluster
+            .get_daemonset(&target.namespace, target.name())
+            .await
+        {
+            Ok(found) => found,
+            Err(failure) if failure.exit_status() == ExitStatus::Api => {
+                eprintln!(
+                    "warning: {}; planning the manifest as a new DaemonSet",
+                    failure.message
+                );
+                None
+            }
+            Err(failure) => return Err(failure),
+        },
+    };
+    let Some(uid) = ds.as_ref().and_then(|d| d.metadata.uid.clone()) else {
+        return Ok(Live {
+            ds,
+            ..Live::default()
+        });
+    };
+    let revisions = match cluster
+        .list_controller_revisions(&Scope::Namespace(target.namespace.clone()))
+        .await
+    {
+        Ok(revisions) => revisions,
+        Err(failure) if failure.exit_status() == ExitStatus::Api => {
+            eprintln!("warning: {}; revisions show as hashes", failure.message);
+            Vec::new()
+        }
+        Err(failure) => return Err(failure),
+    };
+    let mut by_hash = HashMap::new();
+    let mut newest: Option<(i64, String)> = None;
+    for revision in revisions {
+        let owned = revision
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .any(|o| o.uid == uid);
+        let hash = revision
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("controller-revision-hash").cloned());
+        if let (true, Some(hash), Some(number)) = (owned, hash, revision.revision) {
+            by_hash.insert(hash.clone(), number);
+            if newest.as_ref().is_none_or(|(n, _)| number > *n) {
+                newest = Some((number, hash));
+            }
+        }
+    }
+    Ok(Live {
+        ds,
+        revisions: by_hash,
+        current_hash: newest.map(|(_, hash)| hash),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanDocument {
+    daemon_set: DaemonSetRef,
+    /// "manifest" or "live".
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    strategy: String,
+    /// For a manifest: whether the DaemonSet exists in the cluster (then the plan is a change).
+    exists: bool,
+    /// For a manifest of an existing DaemonSet: whether its pod template differs from the live one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_changed: Option<bool>,
+    pods_known: bool,
+    summary: Summary,
+    nodes: Vec<NodePlan>,
+}
+
+#[derive(Serialize)]
+struct DaemonSetRef {
+    namespace: String,
+    name: String,
+}
+
+fn plan_target(
+    target: &Target,
+    live: &Live,
+    nodes: &[Node],
+    pods: Option<&PodIndex>,
+) -> PlanDocument {
+    let template = target.ds.spec.template.spec.clone().unwrap_or_default();
+    let template_changed = match (&target.object, &live.ds) {
+        (Some(_), Some(live_ds)) => Some(!same_template(&target.ds, live_ds)),
+        _ => None,
+    };
+    let ctx = plan::Context {
+        pod: &template,
+        namespace: &target.namespace,
+        name: target.name(),
+        strategy: target.strategy(),
+        pods,
+        template_changed: template_changed.unwrap_or(false),
+        current_hash: live.current_hash.as_deref(),
+        revisions: &live.revisions,
+    };
+    let plans: Vec<NodePlan> = nodes
+        .iter()
+        .map(|node| plan::plan_node(&ctx, node))
+        .collect();
+    PlanDocument {
+        daemon_set: DaemonSetRef {
+            namespace: target.namespace.clone(),
+            name: target.name().to_string(),
+        },
+        source: if target.object.is_some() {
+            "manifest"
+        } else {
+            "live"
+        },
+        file: target.object.as_ref().map(|o| o.file.to_string()),
+        strategy: target.strategy().to_string(),
+        exists: live.ds.is_some(),
+        template_changed,
+        pods_known: pods.is_some(),
+        summary: plan::summarize(&plans),
+        nodes: plans,
+    }
+}
+
+/// Whether every field the manifest's template sets has the same value live (the server adds
+/// defaults the manifest never wrote, so plain equality would always differ).
+fn same_template(manifest: &DaemonSet, live: &DaemonSet) -> bool {
+    match (
+        serde_json::to_value(&manifest.spec.template),
+        serde_json::to_value(&live.spec.template),
+    ) {
+        (Ok(written), Ok(stored)) => is_subset(&written, &stored),
+        _ => false,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanList<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    items: Vec<&'a PlanDocument>,
+}
+
+fn render_plans(
+    args: &PlanArgs,
+    global: &GlobalArgs,
+    documents: &[PlanDocument],
+    nodes: &[Node],
+    shown: Option<&LabelSelector>,
+) -> anyhow::Result<()> {
+    let labels_of: HashMap<&str, &Node> = nodes
+        .iter()
+        .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+        .collect();
+    let visible = |plan: &NodePlan| {
+        let node = labels_of.get(plan.node.as_str());
+        let labels = node
+            .and_then(|n| n.metadata.labels.clone())
+            .unwrap_or_default();
+        (!args.only_excluded || !plan.run)
+            && shown.is_none_or(|s| selector::matches(s, &labels) == Ok(true))
+    };
+    let filtered: Vec<PlanDocument> = documents
+        .iter()
+        .map(|d| PlanDocument {
+            daemon_set: DaemonSetRef {
+                namespace: d.daemon_set.namespace.clone(),
+                name: d.daemon_set.name.clone(),
+            },
+            source: d.source,
+            file: d.file.clone(),
+            strategy: d.strategy.clone(),
+            exists: d.exists,
+            template_changed: d.template_changed,
+            pods_known: d.pods_known,
+            summary: d.summary.clone(),
+            nodes: d.nodes.iter().filter(|p| visible(p)).cloned().collect(),
+        })
+        .collect();
+    let list = PlanList {
+        api_version: "kubectl-ds/v1alpha1",
+        kind: "PlacementPlanList",
+        items: filtered.iter().collect(),
+    };
+    match args.output {
+        PlanFormat::Json => render::print_json(&list),
+        PlanFormat::Yaml => render::print_yaml(&list),
+        PlanFormat::Table | PlanFormat::Wide => {
+            let color = render::use_color(global.color);
+            let wide = args.output == PlanFormat::Wide;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for (i, document) in filtered.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out).context("writing output")?;
+                }
+                write_table(
+                    &mut out,
+                    document,
+                    &labels_of,
+                    wide,
+                    !args.no_headers,
+                    color,
+                )?;
+            }
+            out.flush().context("writing output")
+        }
+    }
+}
+
+fn write_table(
+    out: &mut impl Write,
+    document: &PlanDocument,
+    nodes: &HashMap<&str, &Node>,
+    wide: bool,
+    headers: bool,
+    color: bool,
+) -> anyhow::Result<()> {
+    let d = &document.daemon_set;
+    let source = match &document.file {
+        Some(file) => format!("manifest {file}"),
+        None => "live".to_string(),
+    };
+    writeln!(
+        out,
+        "DaemonSet {}/{} ({source}, {})",
+        d.namespace, d.name, document.strategy
+    )
+    .context("writing output")?;
+    let mut columns = vec!["NODE", "RUN", "REASON", "FIT", "CURRENT", "ACTION"];
+    if wide {
+        columns.extend(["LABELS", "TAINTS"]);
+    }
+    let mut table = Table::new(&columns);
+    for plan in &document.nodes {
+        let mut row = vec![
+            Cell::from(plan.node.clone()),
+            Cell::toned(
+                if plan.run { "yes" } else { "no" },
+                if plan.run { Tone::Good } else { Tone::Warn },
+            ),
+            Cell::from(plan.reason.clone().unwrap_or_default()),
+            fit_cell(plan, document.pods_known),
+            Cell::from(current_text(plan)),
+            action_cell(plan.action),
+        ];
+        if wide {
+            let node = nodes.get(plan.node.as_str());
+            row.push(Cell::from(node_labels(node.copied())));
+            row.push(Cell::from(node_taints(node.copied())));
+        }
+        table.push(row);
+    }
+    write!(out, "{}", table.render(headers, color)).context("writing output")?;
+    for line in summary_lines(document) {
+        writeln!(out, "{line}").context("writing output")?;
+    }
+    Ok(())
+}
+
+fn fit_cell(plan: &NodePlan, pods_known: bool) -> Cell {
+    match (&plan.fit, pods_known, plan.run) {
+        (_, false, _) => Cell::from("?"),
+        (_, true, false) | (None, true, true) => Cell::from("-"),
+        (Some(fit), true, true) if fit.fits => Cell::toned("ok", Tone::Good),
+        (Some(fit), true, true) => {
+            let why: Vec<&str> = fit
+                .shortfalls
+                .iter()
+                .chain(&fit.port_conflicts)
+                .map(String::as_str)
+                .collect();
+            Cell::toned(format!("no: {}", why.join("; ")), Tone::Bad)
+        }
+    }
+}
+
+fn current_text(plan: &NodePlan) -> String {
+    let Some(current) = &plan.current else {
+        return "?".into();
+    };
+    if current.is_empty() {
+        return "none".into();
+    }
+    current
+        .iter()
+        .map(|pod| {
+            let revision = match (pod.revision, &pod.revision_hash) {
+                (Some(n), _) => format!("rev {n}"),
+                (None, Some(hash)) => format!("hash {hash}"),
+                (None, None) => "rev ?".into(),
+            };
+            let mut text = format!(
+                "{revision} {}",
+                if pod.ready { "ready" } else { "not ready" }
+            );
+            if !pod.up_to_date {
+                text.push_str(", outdated");
+            }
+            if pod.terminating {
+                text.push_str(", terminating");
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn action_cell(action: Action) -> Cell {
+    let tone = match action {
+        Action::Create | Action::Replace => Tone::Good,
+        Action::Delete => Tone::Bad,
+        Action::Keep | Action::None => Tone::Plain,
+    };
+    Cell::toned(action.label(), tone)
+}
+
+fn node_labels(node: Option<&Node>) -> String {
+    node.and_then(|n| n.metadata.labels.as_ref())
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+fn node_taints(node: Option<&Node>) -> String {
+    let taints: Vec<String> = node
+        .and_then(|n| n.spec.as_ref())
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|t| match t.value.as_deref().filter(|v| !v.is_empty()) {
+            Some(value) => format!("{}={value}:{}", t.key, t.effect),
+            None => format!("{}:{}", t.key, t.effect),
+        })
+        .collect();
+    if taints.is_empty() {
+        "<none>".into()
+    } else {
+        taints.join(",")
+    }
+}
+
+fn nodes_list(nodes: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = nodes
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if nodes.len() > SHOWN {
+        text.push_str(&format!(" and {} more", nodes.len() - SHOWN));
+    }
+    text
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+fn summary_lines(document: &PlanDocument) -> Vec<String> {
+    let s = &document.summary;
+    let mut lines = vec![format!(
+        "Desired: {} of {} will run the DaemonSet.",
+        s.desired,
+        plural(s.nodes, "node", "nodes")
+    )];
+    for group in &s.excluded {
+        lines.push(format!(
+            "Excluded: {}: {} ({}).",
+            plural(group.count, "node", "nodes"),
+            group.reason,
+            nodes_list(&group.nodes)
+        ));
+    }
+    if !s.pending.is_empty() {
+        let shown: Vec<String> = s
+            .pending
+            .iter()
+            .take(5)
+            .map(|(n, why)| format!("{n} ({why})"))
+            .collect();
+        let more = s.pending.len().saturating_sub(5);
+        lines.push(format!(
+            "Pending: the pod would stay Pending on {}: {}{}.",
+            plural(s.pending.len(), "node", "nodes"),
+            shown.join("; "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if !s.deleted.is_empty() {
+        let shown: Vec<String> = s
+            .deleted
+            .iter()
+            .map(|(node, pod)| format!("{pod} on {node}"))
+            .collect();
+        lines.push(format!(
+            "Deleted: {} on nodes that no longer qualify: {}.",
+            plural(s.deleted.len(), "misscheduled pod", "misscheduled pods"),
+            nodes_list(&shown)
+        ));
+    }
+    if !document.pods_known {
+        lines.push("Pods could not be read: FIT and CURRENT are unknown (?).".into());
+    } else if document.exists || document.source == "live" {
+        let change = match document.template_changed {
+            Some(true) => "the new template",
+            Some(false) => "the manifest (template unchanged)",
+            None => "the current state",
+        };
+        lines.push(format!(
+            "Change: {change} touches {} (create, replace or delete).",
+            plural(s.touched, "node", "nodes")
+        ));
+    } else {
+        lines.push(format!(
+            "Change: a new DaemonSet; pods will be created on {}.",
+            plural(s.touched, "node", "nodes")
+        ));
+    }
+    lines
+}

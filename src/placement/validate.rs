@@ -1,0 +1,217 @@
+//! Checks that a pod template can be planned: the parts of API validation that placement reads
+//! (node affinity operators and values, tolerations, quantities). A plan of an invalid template
+//! would be a guess; the API server would reject it.
+
+use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodSpec};
+
+use crate::manifest::{index_path, key_path};
+use crate::quantity::Quantity;
+
+/// The first problem found: (field path under the object, message).
+pub type Problem = (String, String);
+
+const POD: &str = "spec.template.spec";
+
+pub fn check_template(pod: &PodSpec) -> Result<(), Problem> {
+    check_affinity(pod)?;
+    check_tolerations(pod)?;
+    check_quantities(pod)
+}
+
+fn check_affinity(pod: &PodSpec) -> Result<(), Problem> {
+    let Some(selector) = pod
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+    else {
+        return Ok(());
+    };
+    let terms_path = format!(
+        "{POD}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+    );
+    for (i, term) in selector.node_selector_terms.iter().enumerate() {
+        let term_path = index_path(&terms_path, i);
+        for (j, expression) in term.match_expressions.iter().flatten().enumerate() {
+            let path = index_path(&format!("{term_path}.matchExpressions"), j);
+            check_expression(expression).map_err(|m| (path, m))?;
+        }
+        for (j, field) in term.match_fields.iter().flatten().enumerate() {
+            let path = index_path(&format!("{term_path}.matchFields"), j);
+            if field.key != "metadata.name" {
+                return Err((
+                    path,
+                    format!(
+                        "matchFields key {:?}: only metadata.name is supported",
+                        field.key
+                    ),
+                ));
+            }
+            let values = field.values.as_deref().unwrap_or_default();
+            if !matches!(field.operator.as_str(), "In" | "NotIn") || values.len() != 1 {
+                return Err((
+                    path,
+                    "matchFields metadata.name needs operator In or NotIn and exactly one value"
+                        .into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_expression(expression: &NodeSelectorRequirement) -> Result<(), String> {
+    let values = expression.values.as_deref().unwrap_or_default();
+    let key = &expression.key;
+    match expression.operator.as_str() {
+        "In" | "NotIn" if values.is_empty() => Err(format!(
+            "{key} {}: needs at least one value",
+            expression.operator
+        )),
+        "Exists" | "DoesNotExist" if !values.is_empty() => {
+            Err(format!("{key} {}: takes no values", expression.operator))
+        }
+        "Gt" | "Lt" if values.len() != 1 || values[0].parse::<i64>().is_err() => Err(format!(
+            "{key} {}: needs exactly one integer value, not {values:?}",
+            expression.operator
+        )),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => Ok(()),
+        other => Err(format!(
+            "unknown operator {other:?} for {key} (use In, NotIn, Exists, DoesNotExist, Gt or Lt)"
+        )),
+    }
+}
+
+fn check_tolerations(pod: &PodSpec) -> Result<(), Problem> {
+    for (i, toleration) in pod.tolerations.iter().flatten().enumerate() {
+        let path = index_path(&format!("{POD}.tolerations"), i);
+        let operator = toleration.operator.as_deref().unwrap_or("");
+        let has_value = toleration.value.as_deref().is_some_and(|v| !v.is_empty());
+        match operator {
+            "" | "Equal" if toleration.key.as_deref().unwrap_or("").is_empty() => {
+                return Err((path, "a toleration with operator Equal needs a key (use operator: Exists to tolerate everything)".into()))
+            }
+            "Exists" if has_value => {
+                return Err((path, "operator Exists takes no value".into()))
+            }
+            "" | "Equal" | "Exists" => {}
+            other => {
+                return Err((path, format!("unknown toleration operator {other:?} (use Equal or Exists)")))
+            }
+        }
+        let effect = toleration.effect.as_deref().unwrap_or("");
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            return Err((path, format!("unknown taint effect {effect:?} (use NoSchedule, PreferNoSchedule or NoExecute)")));
+        }
+    }
+    Ok(())
+}
+
+fn check_quantities(pod: &PodSpec) -> Result<(), Problem> {
+    let lists = [
+        (
+            "initContainers",
+            pod.init_containers.as_deref().unwrap_or_default(),
+        ),
+        ("containers", pod.containers.as_slice()),
+    ];
+    for (list, containers) in lists {
+        for (i, container) in containers.iter().enumerate() {
+            let Some(resources) = &container.resources else {
+                continue;
+            };
+            for (kind, values) in [
+                ("requests", &resources.requests),
+                ("limits", &resources.limits),
+            ] {
+                for (name, quantity) in values.iter().flatten() {
+                    let path = key_path(
+                        &format!(
+                            "{}.resources.{kind}",
+                            index_path(&format!("{POD}.{list}"), i)
+                        ),
+                        name,
+                    );
+                    Quantity::parse(&quantity.0).map_err(|e| (path, e.to_string()))?;
+                }
+            }
+        }
+    }
+    for (name, quantity) in pod.overhead.iter().flatten() {
+        Quantity::parse(&quantity.0)
+            .map_err(|e| (key_path(&format!("{POD}.overhead"), name), e.to_string()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_what_the_api_server_would_reject() {
+        let affinity = |expression: serde_json::Value| json!({"containers": [{"name": "c"}], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [expression]}]}}}});
+        let cases = [
+            (json!({"containers": [{"name": "c"}]}), None),
+            (
+                affinity(json!({"key": "zone", "operator": "In", "values": ["a"]})),
+                None,
+            ),
+            (
+                affinity(json!({"key": "cores", "operator": "Gt", "values": ["4"]})),
+                None,
+            ),
+            (
+                affinity(json!({"key": "zone", "operator": "Equals", "values": ["a"]})),
+                Some("unknown operator"),
+            ),
+            (
+                affinity(json!({"key": "cores", "operator": "Gt", "values": ["four"]})),
+                Some("integer"),
+            ),
+            (
+                affinity(json!({"key": "zone", "operator": "In"})),
+                Some("at least one value"),
+            ),
+            (
+                affinity(json!({"key": "zone", "operator": "Exists", "values": ["a"]})),
+                Some("takes no values"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "tolerations": [{"key": "k", "operator": "Exists", "value": "v"}]}),
+                Some("takes no value"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "tolerations": [{"key": "k", "operator": "Like"}]}),
+                Some("unknown toleration operator"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "tolerations": [{"operator": "Equal", "value": "v"}]}),
+                Some("needs a key"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "tolerations": [{"key": "k", "effect": "NoRun"}]}),
+                Some("unknown taint effect"),
+            ),
+            (
+                json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "two"}}}]}),
+                Some("not a quantity"),
+            ),
+        ];
+        for (pod, want) in cases {
+            let pod: PodSpec = serde_json::from_value(pod.clone()).unwrap();
+            match (check_template(&pod), want) {
+                (Ok(()), None) => {}
+                (Err((path, message)), Some(want)) => {
+                    assert!(message.contains(want), "{path}: {message}");
+                    assert!(path.starts_with("spec.template.spec."), "{path}");
+                }
+                (got, want) => panic!("{got:?}, wanted {want:?}"),
+            }
+        }
+    }
+}
