@@ -337,10 +337,7 @@ fn plan_target(
         current_hash: live.current_hash.as_deref(),
         revisions: &live.revisions,
     };
-    let plans: Vec<NodePlan> = nodes
-        .iter()
-        .map(|node| plan::plan_node(&ctx, node))
-        .collect();
+    let plans = plan::plan_nodes(&ctx, nodes);
     PlanDocument {
         daemon_set: DaemonSetRef {
             namespace: target.namespace.clone(),

@@ -221,18 +221,44 @@ pub struct Context<'a> {
     pub revisions: &'a HashMap<String, i64>,
 }
 
-pub fn plan_node(ctx: &Context, node: &Node) -> NodePlan {
+/// What every node's plan needs from the template and the pods, computed once per DaemonSet.
+struct Prepared<'a> {
+    requests: BTreeMap<String, Quantity>,
+    ports: Vec<HostPort>,
+    own_by_node: HashMap<&'a str, Vec<&'a OwnedPod>>,
+}
+
+/// Plans every node.
+pub fn plan_nodes(ctx: &Context, nodes: &[Node]) -> Vec<NodePlan> {
+    let mut own_by_node: HashMap<&str, Vec<&OwnedPod>> = HashMap::new();
+    for pod in ctx
+        .pods
+        .map(|index| index.owned_by(ctx.namespace, ctx.name))
+        .unwrap_or_default()
+    {
+        own_by_node.entry(pod.node.as_str()).or_default().push(pod);
+    }
+    let prepared = Prepared {
+        requests: pod_requests(ctx.pod),
+        ports: host_ports(ctx.pod, "")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect(),
+        own_by_node,
+    };
+    nodes
+        .iter()
+        .map(|node| plan_node(ctx, &prepared, node))
+        .collect()
+}
+
+fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
     let name = node.metadata.name.clone().unwrap_or_default();
     let eligibility = evaluate(ctx.pod, node);
-    let own: Vec<&OwnedPod> = ctx
-        .pods
-        .map(|index| {
-            index
-                .owned_by(ctx.namespace, ctx.name)
-                .iter()
-                .filter(|p| p.node == name)
-                .collect()
-        })
+    let own: Vec<&OwnedPod> = prepared
+        .own_by_node
+        .get(name.as_str())
+        .cloned()
         .unwrap_or_default();
     let current = ctx.pods.map(|_| {
         own.iter()
@@ -250,7 +276,7 @@ pub fn plan_node(ctx: &Context, node: &Node) -> NodePlan {
             .collect::<Vec<_>>()
     });
     let fit = match (ctx.pods, eligibility.should_run) {
-        (Some(index), true) => Some(fit_on(ctx, node, &name, index, &own)),
+        (Some(index), true) => Some(fit_on(ctx, prepared, node, &name, index, &own)),
         _ => None,
     };
     let has_pod = own.iter().any(|p| !p.terminating);
@@ -290,7 +316,14 @@ fn is_up_to_date(ctx: &Context, pod: &OwnedPod) -> bool {
 
 /// NodeResourcesFit and NodePorts for this pod on this node, leaving out the DaemonSet's own pod
 /// there (the one the new pod replaces).
-fn fit_on(ctx: &Context, node: &Node, name: &str, index: &PodIndex, own: &[&OwnedPod]) -> Fit {
+fn fit_on(
+    ctx: &Context,
+    prepared: &Prepared,
+    node: &Node,
+    name: &str,
+    index: &PodIndex,
+    own: &[&OwnedPod],
+) -> Fit {
     let empty = NodeLoad::default();
     let load = index.loads.get(name).unwrap_or(&empty);
     let mut requested = load.requested.clone();
@@ -308,7 +341,7 @@ fn fit_on(ctx: &Context, node: &Node, name: &str, index: &PodIndex, own: &[&Owne
         .as_ref()
         .and_then(|s| s.allocatable.clone())
         .unwrap_or_default();
-    let shortfalls: Vec<String> = fits(&pod_requests(ctx.pod), &allocatable, &requested, pods)
+    let shortfalls: Vec<String> = fits(&prepared.requests, &allocatable, &requested, pods)
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -317,7 +350,7 @@ fn fit_on(ctx: &Context, node: &Node, name: &str, index: &PodIndex, own: &[&Owne
         .map(|p| format!("{}/{}", ctx.namespace, p.name))
         .collect();
     let mut port_conflicts = Vec::new();
-    for (_, wanted) in host_ports(ctx.pod, "") {
+    for wanted in &prepared.ports {
         let mut others = load
             .host_ports
             .iter()
@@ -457,7 +490,7 @@ mod tests {
             current_hash: Some("new"),
             revisions: &revisions,
         };
-        nodes.iter().map(|n| plan_node(&ctx, n)).collect()
+        plan_nodes(&ctx, nodes)
     }
 
     #[test]
