@@ -86,13 +86,6 @@ impl Cluster {
         Ok(nodes)
     }
 
-    /// Pods that occupy their node: running or pending, not finished.
-    pub async fn list_active_pods(&self) -> Result<Vec<Pod>, Failure> {
-        let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
-        self.list_pages(Api::all(self.client.clone()), "pods", None, params)
-            .await
-    }
-
     pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {
         let params = ListParams::default();
         let api = Api::all(self.client.clone());

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, LintArgs, LintFormat};
@@ -12,6 +12,7 @@ use crate::error::{ExitStatus, Failure};
 use crate::lint::report::Totals;
 use crate::lint::{self, ClusterFacts, Config, Finding, Input, Needs, Report, Rule, Severity};
 use crate::manifest::{self, files, InputError};
+use crate::placement::plan::PodIndex;
 use crate::render::{self, Cell, Table, Tone};
 
 pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -123,7 +124,11 @@ async fn read_cluster(cluster: &Cluster) -> Result<ClusterFacts, Failure> {
         .list_nodes()
         .await
         .map_err(|e| Failure::api(format!("{}; --cluster needs to list nodes", e.message)))?;
-    let pods: Option<Vec<Pod>> = optional(cluster.list_active_pods().await, "DS405");
+    let mut index = PodIndex::default();
+    let listed = cluster
+        .for_each_active_pod_page(|page| page.iter().for_each(|pod| index.add(pod)))
+        .await;
+    let pods = optional(listed.map(|()| index), "DS405");
     let priority_classes = optional(cluster.list_priority_classes().await, "DS402")
         .map(|list| list.into_iter().filter_map(|pc| pc.metadata.name).collect());
     let service_accounts = optional(
@@ -143,9 +148,9 @@ async fn read_cluster(cluster: &Cluster) -> Result<ClusterFacts, Failure> {
     })
 }
 
-fn optional<T>(result: Result<Vec<T>, Failure>, rule: &str) -> Option<Vec<T>> {
+fn optional<T>(result: Result<T, Failure>, rule: &str) -> Option<T> {
     match result {
-        Ok(items) => Some(items),
+        Ok(value) => Some(value),
         Err(failure) => {
             eprintln!("warning: {}; skipping {rule}", failure.message);
             None

@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::context::{Ctx, POD};
 use super::{Hit, Needs, Rule, Severity};
 use crate::manifest::key_path;
+use crate::placement::plan::PodIndex;
 use crate::placement::ports::{self, HostPort};
 use crate::placement::{evaluate, fits, pod_requests, Eligibility, Exclusion, Shortfall};
 
@@ -350,17 +351,6 @@ fn requests_exceed_node(ctx: &Ctx) -> Vec<Hit> {
 }
 
 /// Whether the pod belongs to the DaemonSet under check.
-fn is_own_pod(ctx: &Ctx, pod: &Pod) -> bool {
-    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
-    namespace == ctx.namespace()
-        && pod
-            .metadata
-            .owner_references
-            .iter()
-            .flatten()
-            .any(|owner| owner.kind == "DaemonSet" && owner.name == ctx.subject.name())
-}
-
 fn host_port_taken(ctx: &Ctx) -> Vec<Hit> {
     let ours = ports::host_ports(ctx.pod(), POD);
     let Some(pods) = ctx.cluster.and_then(|c| c.pods.as_ref()) else {
@@ -369,38 +359,32 @@ fn host_port_taken(ctx: &Ctx) -> Vec<Hit> {
     if ours.is_empty() {
         return vec![];
     }
-    // Ports other pods hold, per node.
-    let mut held: BTreeMap<&str, Vec<(String, HostPort)>> = BTreeMap::new();
-    for pod in pods {
-        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded" | "Failed")) || is_own_pod(ctx, pod) {
-            continue;
-        }
-        let Some(spec) = pod.spec.as_ref() else {
-            continue;
-        };
-        let Some(node) = spec.node_name.as_deref().filter(|n| !n.is_empty()) else {
-            continue;
-        };
-        let name = format!(
-            "{}/{}",
-            pod.metadata.namespace.as_deref().unwrap_or("default"),
-            pod.metadata.name.as_deref().unwrap_or("")
-        );
-        for (_, port) in ports::host_ports(spec, "spec") {
-            held.entry(node).or_default().push((name.clone(), port));
-        }
-    }
+    // This DaemonSet's own pods hold its ports legitimately: they are the ones to be replaced.
+    let own: Vec<String> = pods
+        .owned_by(ctx.namespace(), ctx.subject.name())
+        .iter()
+        .map(|p| format!("{}/{}", ctx.namespace(), p.name))
+        .collect();
+    let held = |node: &str| -> Vec<(&str, &HostPort)> {
+        pods.loads
+            .get(node)
+            .map(|load| {
+                load.host_ports
+                    .iter()
+                    .filter(|(_, holder)| !own.contains(holder))
+                    .map(|(port, holder)| (holder.as_str(), port))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
     let eligible = eligible_nodes(ctx);
     let mut hits = Vec::new();
     for (path, port) in &ours {
         let mut taken = Vec::new();
         for node in &eligible {
             let node = node_name(node);
-            if let Some((holder, theirs)) = held
-                .get(node)
+            if let Some((holder, theirs)) = held(node)
                 .into_iter()
-                .flatten()
                 .find(|(_, theirs)| port.conflicts_with(theirs))
             {
                 taken.push(format!("{node} by pod {holder} ({theirs})"));
@@ -426,7 +410,8 @@ fn host_port_taken(ctx: &Ctx) -> Vec<Hit> {
 #[derive(Debug, Default, Clone)]
 pub struct ClusterFacts {
     pub nodes: Vec<Node>,
-    pub pods: Option<Vec<Pod>>,
+    /// Pods folded per node (requests, host ports) with the DaemonSet-owned ones by owner.
+    pub pods: Option<PodIndex>,
     pub priority_classes: Option<Vec<String>>,
     /// (namespace, name)
     pub service_accounts: Option<Vec<(String, String)>>,
@@ -437,7 +422,7 @@ impl ClusterFacts {
     /// fixtures and offline dumps provide them. Lists of a kind not present stay empty, not `None`.
     pub fn from_objects(values: impl IntoIterator<Item = Value>) -> Result<ClusterFacts, String> {
         let mut facts = ClusterFacts {
-            pods: Some(vec![]),
+            pods: Some(PodIndex::default()),
             priority_classes: Some(vec![]),
             service_accounts: Some(vec![]),
             ..ClusterFacts::default()
@@ -457,10 +442,11 @@ impl ClusterFacts {
                 "Node" => facts
                     .nodes
                     .push(serde_json::from_value(value).map_err(|e| format!("Node {name}: {e}"))?),
-                "Pod" => facts
-                    .pods
-                    .get_or_insert_with(Vec::new)
-                    .push(serde_json::from_value(value).map_err(|e| format!("Pod {name}: {e}"))?),
+                "Pod" => {
+                    let pod: Pod =
+                        serde_json::from_value(value).map_err(|e| format!("Pod {name}: {e}"))?;
+                    facts.pods.get_or_insert_with(PodIndex::default).add(&pod);
+                }
                 "PriorityClass" => facts
                     .priority_classes
                     .get_or_insert_with(Vec::new)

@@ -35,7 +35,7 @@ pub struct OwnedPod {
 }
 
 /// Pods folded per node, plus the DaemonSet-owned ones by owner (namespace, name).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PodIndex {
     pub loads: HashMap<String, NodeLoad>,
     pub owned: HashMap<(String, String), Vec<OwnedPod>>,
@@ -52,14 +52,18 @@ impl PodIndex {
         if matches!(phase, Some("Succeeded" | "Failed")) {
             return;
         }
-        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+        let namespace = pod
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
         let name = pod.metadata.name.clone().unwrap_or_default();
         let owner = pod
             .metadata
             .owner_references
             .iter()
             .flatten()
-            .find(|o| o.kind == "DaemonSet" && o.controller == Some(true))
+            .find(|o| o.kind == "DaemonSet" && o.controller != Some(false))
             .map(|o| o.name.clone());
         // A DaemonSet pod not yet scheduled still targets its node through node affinity.
         let node = spec
