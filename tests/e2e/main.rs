@@ -6,3 +6,4 @@ mod lint;
 mod lint_agents;
 mod lint_cluster;
 mod list;
+mod plan_agreement;
