@@ -74,8 +74,10 @@ fn check_expression(expression: &NodeSelectorRequirement) -> Result<(), String> 
         "Exists" | "DoesNotExist" if !values.is_empty() => {
             Err(format!("{key} {}: takes no values", expression.operator))
         }
-        "Gt" | "Lt" if values.len() != 1 || values[0].parse::<i64>().is_err() => Err(format!(
-            "{key} {}: needs exactly one integer value, not {values:?}",
+        // Only the count: the API server accepts a value that is not an integer (as of 1.20 and
+        // since), and the controller then treats the term as matching no node, which the plan shows.
+        "Gt" | "Lt" if values.len() != 1 => Err(format!(
+            "{key} {}: needs exactly one value, not {values:?}",
             expression.operator
         )),
         "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => Ok(()),
@@ -169,9 +171,14 @@ mod tests {
                 affinity(json!({"key": "zone", "operator": "Equals", "values": ["a"]})),
                 Some("unknown operator"),
             ),
+            // Accepted by the API server; the term then matches no node (see eligibility).
             (
                 affinity(json!({"key": "cores", "operator": "Gt", "values": ["four"]})),
-                Some("integer"),
+                None,
+            ),
+            (
+                affinity(json!({"key": "cores", "operator": "Lt", "values": ["1", "2"]})),
+                Some("exactly one value"),
             ),
             (
                 affinity(json!({"key": "zone", "operator": "In"})),

@@ -1,4 +1,5 @@
-//! End-to-end tests against the local control plane (scripts/testenv).
+//! End-to-end tests against the local control plane (scripts/testenv). Tests here run in
+//! parallel and never add or change nodes; the one that does is in tests/agreement.
 
 mod connection;
 mod harness;
