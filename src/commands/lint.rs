@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::Node;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, LintArgs, LintFormat};
-use crate::cluster::{self, Cluster, Scope};
+use crate::cluster::{Cluster, Scope};
 use crate::error::{ExitStatus, Failure};
 use crate::lint::report::Totals;
 use crate::lint::{self, ClusterFacts, Config, Finding, Input, Needs, Report, Rule, Severity};
@@ -31,15 +31,7 @@ pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     }
     let config = load_config(args)?;
     let with_cluster = global.connection.cluster.is_some();
-    let cluster = match with_cluster {
-        true => Some(cluster::connect(&global.connection).await?),
-        false => None,
-    };
-    let default_namespace = match (&cluster, &global.connection.namespace) {
-        (Some(cluster), _) => cluster.namespace.clone(),
-        (None, Some(namespace)) => namespace.clone(),
-        (None, None) => "default".to_string(),
-    };
+    let (cluster, default_namespace) = super::connect_if(with_cluster, &global.connection).await?;
     let (input, mut totals, errors) = read_input(&inputs, &default_namespace)?;
     let facts = match &cluster {
         Some(cluster) => Some(read_cluster(cluster).await?),

@@ -24,6 +24,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Connects when the command needs the cluster, and resolves the namespace for objects that name
+/// none: the connection's (from -n or the context), else -n, else "default".
+async fn connect_if(
+    needed: bool,
+    connection: &crate::cli::ConnectionArgs,
+) -> Result<(Option<crate::cluster::Cluster>, String), Failure> {
+    let cluster = match needed {
+        true => Some(crate::cluster::connect(connection).await?),
+        false => None,
+    };
+    let namespace = match (&cluster, &connection.namespace) {
+        (Some(cluster), _) => cluster.namespace.clone(),
+        (None, Some(namespace)) => namespace.clone(),
+        (None, None) => "default".to_string(),
+    };
+    Ok((cluster, namespace))
+}
+
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let is_lint = matches!(cli.command, Command::Lint(_));
     if cli.global.connection.cluster_flag_without_name() && !is_lint {

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
-use crate::cluster::{self, Cluster, Scope};
+use crate::cluster::{Cluster, Scope};
 use crate::daemonset::selector;
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
@@ -76,15 +76,8 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
         .transpose()
         .map_err(Failure::usage)?;
     let offline = args.nodes.is_some();
-    let cluster = match !offline || args.name.is_some() {
-        true => Some(cluster::connect(&global.connection).await?),
-        false => None,
-    };
-    let default_namespace = match (&cluster, &global.connection.namespace) {
-        (Some(cluster), _) => cluster.namespace.clone(),
-        (None, Some(namespace)) => namespace.clone(),
-        (None, None) => "default".to_string(),
-    };
+    let (cluster, default_namespace) =
+        super::connect_if(!offline || args.name.is_some(), &global.connection).await?;
     let targets = match (&args.name, &cluster) {
         (Some(name), Some(cluster)) => vec![live_target(cluster, &default_namespace, name).await?],
         _ => manifest_targets(&args.filenames, &default_namespace)?,

@@ -513,14 +513,7 @@ fn deprecated_node_label(ctx: &Ctx) -> Vec<Hit> {
             "nodeSelector",
         );
     }
-    let terms = pod
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
+    let terms = crate::placement::eligibility::required_node_affinity(pod)
         .map(|s| s.node_selector_terms.as_slice())
         .unwrap_or_default();
     let terms_path = format!(

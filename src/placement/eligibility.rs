@@ -256,16 +256,19 @@ fn check_node_affinity(pod: &PodSpec, node: &Node) -> Option<Exclusion> {
             });
         }
     }
-    let required = pod
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })?;
+    let required = required_node_affinity(pod)?;
     let node_name = node.metadata.name.as_deref().unwrap_or("");
     match_node_selector(required, labels, node_name).err()
+}
+
+/// The pod's required node affinity (`requiredDuringSchedulingIgnoredDuringExecution`), if any.
+pub fn required_node_affinity(pod: &PodSpec) -> Option<&NodeSelector> {
+    pod.affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()
 }
 
 /// Why one term does not match: the expression as written and what the node has for its key.

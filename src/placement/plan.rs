@@ -124,14 +124,7 @@ impl PodIndex {
 
 /// The node a DaemonSet pod is pinned to by the controller's `matchFields metadata.name` term.
 fn affinity_target(spec: &PodSpec) -> Option<String> {
-    let terms = &spec
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()?
-        .node_selector_terms;
+    let terms = &super::eligibility::required_node_affinity(spec)?.node_selector_terms;
     terms.iter().find_map(|term| {
         term.match_fields.iter().flatten().find_map(|field| {
             (field.key == "metadata.name" && field.operator == "In")

@@ -19,15 +19,7 @@ pub fn check_template(pod: &PodSpec) -> Result<(), Problem> {
 }
 
 fn check_affinity(pod: &PodSpec) -> Result<(), Problem> {
-    let Some(selector) = pod
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-    else {
+    let Some(selector) = super::eligibility::required_node_affinity(pod) else {
         return Ok(());
     };
     let terms_path = format!(

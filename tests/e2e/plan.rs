@@ -102,6 +102,22 @@ spec:
         ports: [{containerPort: 9100, hostPort: 9100}]
 "#;
 
+/// `kubectl ds plan -f ds.yaml --nodes nodes.yaml -o json` plus `extra`, offline, as JSON.
+fn offline_plan(dir: &tempfile::TempDir, extra: &[&str]) -> Value {
+    let args = [
+        "plan",
+        "-f",
+        "ds.yaml",
+        "--nodes",
+        "nodes.yaml",
+        "-o",
+        "json",
+    ];
+    let run = ds_offline(dir.path(), &[&args[..], extra].concat(), None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    json(&run)
+}
+
 fn offline_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("nodes.yaml"), NODES).unwrap();
@@ -175,22 +191,7 @@ fn offline_plan_from_node_and_pod_dumps() {
 #[test]
 fn node_filters_restrict_the_rows_not_the_summary() {
     let dir = offline_dir();
-    let run = ds_offline(
-        dir.path(),
-        &[
-            "plan",
-            "-f",
-            "ds.yaml",
-            "--nodes",
-            "nodes.yaml",
-            "-l",
-            "zone=b",
-            "-o",
-            "json",
-        ],
-        None,
-    );
-    let plan = json(&run);
+    let plan = offline_plan(&dir, &["-l", "zone=b"]);
     let nodes: Vec<String> = rows(&plan).into_iter().map(|r| r.0).collect();
     assert_eq!(nodes, ["gpu", "cordoned"]);
     assert_eq!(plan["items"][0]["summary"]["desired"], 3);
@@ -199,21 +200,8 @@ fn node_filters_restrict_the_rows_not_the_summary() {
         "no --pods: placement only"
     );
 
-    let run = ds_offline(
-        dir.path(),
-        &[
-            "plan",
-            "-f",
-            "ds.yaml",
-            "--nodes",
-            "nodes.yaml",
-            "--only-excluded",
-            "-o",
-            "json",
-        ],
-        None,
-    );
-    let nodes: Vec<String> = rows(&json(&run)).into_iter().map(|r| r.0).collect();
+    let plan = offline_plan(&dir, &["--only-excluded"]);
+    let nodes: Vec<String> = rows(&plan).into_iter().map(|r| r.0).collect();
     assert_eq!(nodes, ["gpu", "windows"]);
 }
 
