@@ -62,6 +62,29 @@ pub enum Command {
                       kubectl ds plan -f agent.yaml -l topology.kubernetes.io/zone=eu-west-1a -o wide"
     )]
     Plan(PlanArgs),
+
+    /// Show what applying a manifest would change, and what that does to the pods
+    #[command(
+        long_about = "Compare the live DaemonSet with what the server would store if the manifest were \
+                      applied (a server-side apply dry run, field manager kubectl-ds), without the noise \
+                      (status, managedFields, resourceVersion, defaults nobody wrote). Then say what the \
+                      change does: which parts of the pod template changed (images per container, env, \
+                      resources, probes, ...), and whether pods will be replaced, on how many nodes and \
+                      in about how many waves.",
+        after_help = "Exit codes, as kubectl diff: 0 no differences, 1 differences, 2 or more an error \
+                      (including a change the server would reject, such as the immutable selector)."
+    )]
+    Diff(DiffArgs),
+
+    /// List a DaemonSet's revisions, the pods on each, and diff any two of them
+    #[command(
+        after_help = "Revisions are numbers as `kubectl ds history NAME` lists them; negative numbers count \
+                      back from the newest (-1 is the one before the newest).\n\nExamples:\n  \
+                      kubectl ds history agent\n  kubectl ds history agent --revision 2 -o yaml\n  \
+                      kubectl ds history agent --diff            # previous against current\n  \
+                      kubectl ds history agent --diff 1 3"
+    )]
+    History(HistoryArgs),
 }
 
 /// Flags every command accepts, before or after the subcommand.
@@ -248,6 +271,58 @@ pub struct PlanArgs {
     /// Leave out the header row of tables
     #[arg(long)]
     pub no_headers: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Manifest file or directory with DaemonSets; `-` reads stdin; repeatable
+    #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
+    pub filenames: Vec<PathBuf>,
+
+    /// Output format: the coloured diff and summary, or the structured change list
+    #[arg(short = 'o', long, value_enum, default_value_t = DiffFormat::Text, value_name = "FORMAT")]
+    pub output: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Show one revision: with -o yaml|json its pod template, else its details
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        conflicts_with = "diff"
+    )]
+    pub revision: Option<i64>,
+
+    /// Diff two revisions' templates (default: the previous against the current)
+    #[arg(long, value_name = "A B", num_args = 0..=2, allow_negative_numbers = true)]
+    pub diff: Option<Vec<i64>>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = HistoryFormat::Table, value_name = "FORMAT")]
+    pub output: HistoryFormat,
+
+    /// Leave out the header row of tables
+    #[arg(long)]
+    pub no_headers: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod daemonset;
+pub mod diff;
 pub mod error;
 pub mod lint;
 pub mod logging;

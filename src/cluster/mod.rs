@@ -6,7 +6,7 @@ mod errors;
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
-use kube::api::{Api, ListParams};
+use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
@@ -27,6 +27,17 @@ fn slim_node(mut node: Node) -> Node {
         status.volumes_in_use = None;
     }
     node
+}
+
+/// The field manager for everything the plugin applies.
+pub const FIELD_MANAGER: &str = "kubectl-ds";
+
+/// Why a server-side apply did not go through.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The server refused the object itself (422): the message says which field and why.
+    Rejected(String),
+    Failed(Failure),
 }
 
 /// Where a list looks.
@@ -187,6 +198,37 @@ impl Cluster {
         let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
         self.for_each_page(Api::all(self.client.clone()), "pods", None, params, each)
             .await
+    }
+
+    /// The pods matching a label selector in one namespace.
+    pub async fn list_pods(&self, namespace: &str, selector: &str) -> Result<Vec<Pod>, Failure> {
+        let scope = Scope::Namespace(namespace.to_string());
+        self.list_all(&scope, "pods", Some(selector)).await
+    }
+
+    /// What the server would store if `object` were applied (server-side apply, dry run, field
+    /// manager kubectl-ds, conflicts forced: nothing is kept). A change the server rejects
+    /// (422, e.g. an immutable field) comes back as `Rejected` with the server's message.
+    pub async fn apply_dry_run(
+        &self,
+        namespace: &str,
+        name: &str,
+        object: &serde_json::Value,
+    ) -> Result<DaemonSet, ApplyError> {
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let params = PatchParams::apply(FIELD_MANAGER).dry_run().force();
+        let request = Request {
+            verb: "patch",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        match api.patch(name, &params, &Patch::Apply(object)).await {
+            Ok(stored) => Ok(stored),
+            Err(kube::Error::Api(status)) if status.code == 422 => {
+                Err(ApplyError::Rejected(status.message))
+            }
+            Err(e) => Err(ApplyError::Failed(describe(e, &request, &self.target()))),
+        }
     }
 
     /// One DaemonSet, or `None` when it does not exist.

@@ -1,5 +1,8 @@
 //! One file per subcommand: read inputs, call the core, render. `run` dispatches.
 
+mod diff;
+mod history;
+mod inputs;
 mod lint;
 mod list;
 mod plan;
@@ -42,6 +45,13 @@ async fn connect_if(
     Ok((cluster, namespace))
 }
 
+/// The one line for a DaemonSet that is not there: bad input (exit 2), with where to look.
+fn not_found(name: &str, namespace: &str) -> Failure {
+    Failure::usage(format!(
+        "daemonset {name:?} not found in namespace {namespace:?}; check the name and -n (kubectl ds list -A shows them all)"
+    ))
+}
+
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let is_lint = matches!(cli.command, Command::Lint(_));
     if cli.global.connection.cluster_flag_without_name() && !is_lint {
@@ -51,5 +61,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::List(args) => list::exec(args, &cli.global).await,
         Command::Lint(args) => lint::exec(args, &cli.global).await,
         Command::Plan(args) => plan::exec(args, &cli.global).await,
+        Command::Diff(args) => diff::exec(args, &cli.global).await,
+        Command::History(args) => history::exec(args, &cli.global).await,
     }
 }

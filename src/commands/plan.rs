@@ -80,7 +80,11 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
         super::connect_if(!offline || args.name.is_some(), &global.connection).await?;
     let targets = match (&args.name, &cluster) {
         (Some(name), Some(cluster)) => vec![live_target(cluster, &default_namespace, name).await?],
-        _ => manifest_targets(&args.filenames, &default_namespace)?,
+        _ => manifest_targets(
+            &args.filenames,
+            &default_namespace,
+            global.connection.namespace.as_deref(),
+        )?,
     };
     for target in &targets {
         let pod = target.ds.spec.template.spec.clone().unwrap_or_default();
@@ -111,11 +115,10 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
 }
 
 async fn live_target(cluster: &Cluster, namespace: &str, name: &str) -> Result<Target, Failure> {
-    let ds = cluster.get_daemonset(namespace, name).await?.ok_or_else(|| {
-        Failure::usage(format!(
-            "daemonset {name:?} not found in namespace {namespace:?}; check the name and -n (kubectl ds list -A shows them all)"
-        ))
-    })?;
+    let ds = cluster
+        .get_daemonset(namespace, name)
+        .await?
+        .ok_or_else(|| super::not_found(name, namespace))?;
     Ok(Target {
         ds,
         object: None,
@@ -123,42 +126,20 @@ async fn live_target(cluster: &Cluster, namespace: &str, name: &str) -> Result<T
     })
 }
 
-fn manifest_targets(paths: &[PathBuf], default_namespace: &str) -> Result<Vec<Target>, Failure> {
-    let usage = |e: InputError| Failure::usage(e.to_string());
-    let mut targets = Vec::new();
-    let mut others = 0;
-    for input in files::expand(paths).map_err(usage)? {
-        let text = files::read_text(&input).map_err(usage)?;
-        for object in manifest::parse_objects(&input.display_name(), &text).map_err(usage)? {
-            if object.kind() != "DaemonSet" {
-                others += 1;
-                continue;
-            }
-            if object.api_version() != "apps/v1" {
-                let at = object.position_of("apiVersion");
-                return Err(Failure::usage(format!(
-                    "{}:{}: DaemonSet {}: apiVersion {} is not served since Kubernetes 1.16; use apps/v1",
-                    object.file,
-                    at.line,
-                    object.display_name(),
-                    object.api_version()
-                )));
-            }
-            let ds: DaemonSet = object.typed(object.value.clone()).map_err(usage)?;
-            let namespace = object.namespace().unwrap_or(default_namespace).to_string();
-            targets.push(Target {
-                ds,
-                object: Some(object),
-                namespace,
-            });
-        }
-    }
-    if targets.is_empty() {
-        return Err(Failure::usage(format!(
-            "no DaemonSet in the input ({others} objects of other kinds); plan needs a DaemonSet manifest"
-        )));
-    }
-    Ok(targets)
+fn manifest_targets(
+    paths: &[PathBuf],
+    default_namespace: &str,
+    explicit_namespace: Option<&str>,
+) -> Result<Vec<Target>, Failure> {
+    let (found, _) = super::inputs::read_daemonsets(paths, default_namespace, explicit_namespace)?;
+    Ok(found
+        .into_iter()
+        .map(|m| Target {
+            ds: m.ds,
+            object: Some(m.object),
+            namespace: m.namespace,
+        })
+        .collect())
 }
 
 /// Objects of one kind from a `kubectl get ... -o json|yaml` dump.
