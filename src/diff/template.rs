@@ -57,9 +57,6 @@ impl TemplateChanges {
     }
 }
 
-/// The aspects compared, each with how to read it from a pod template.
-type Reader = fn(&PodTemplateSpec) -> Value;
-
 fn containers(t: &PodTemplateSpec) -> Vec<&Container> {
     let pod = t.spec.as_ref();
     pod.into_iter()
@@ -67,56 +64,93 @@ fn containers(t: &PodTemplateSpec) -> Vec<&Container> {
         .collect()
 }
 
-fn per_container(t: &PodTemplateSpec, read: fn(&Container) -> Value) -> Value {
-    Value::Array(
-        containers(t)
-            .into_iter()
-            .map(|c| Value::Array(vec![Value::String(c.name.clone()), read(c)]))
-            .collect(),
-    )
-}
-
 fn json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-const ASPECTS: &[(&str, Reader)] = &[
-    ("env", |t| {
-        per_container(t, |c| json(&(&c.env, &c.env_from)))
-    }),
-    ("args/command", |t| {
-        per_container(t, |c| json(&(&c.command, &c.args)))
-    }),
-    ("resources", |t| per_container(t, |c| json(&c.resources))),
-    ("probes", |t| {
-        per_container(t, |c| {
-            json(&(&c.readiness_probe, &c.liveness_probe, &c.startup_probe))
-        })
-    }),
-    ("ports", |t| per_container(t, |c| json(&c.ports))),
-    ("volumes", |t| {
-        json(&(
-            t.spec.as_ref().map(|p| &p.volumes),
-            per_container(t, |c| json(&c.volume_mounts)),
-        ))
-    }),
-    ("securityContext", |t| {
-        json(&(
-            t.spec.as_ref().map(|p| &p.security_context),
-            per_container(t, |c| json(&c.security_context)),
-        ))
-    }),
-    ("tolerations", |t| {
-        json(&t.spec.as_ref().map(|p| &p.tolerations))
-    }),
-    ("nodeSelector", |t| {
-        json(&t.spec.as_ref().map(|p| &p.node_selector))
-    }),
-    ("affinity", |t| json(&t.spec.as_ref().map(|p| &p.affinity))),
-    ("labels/annotations", |t| {
-        json(&t.metadata.as_ref().map(|m| (&m.labels, &m.annotations)))
-    }),
+/// An aspect: how to read it from each container (compared for containers on both sides, by
+/// name) and from the pod.
+struct Aspect {
+    name: &'static str,
+    container: Option<fn(&Container) -> Value>,
+    pod: Option<fn(&PodTemplateSpec) -> Value>,
+}
+
+const ASPECTS: &[Aspect] = &[
+    Aspect {
+        name: "env",
+        container: Some(|c| json(&(&c.env, &c.env_from))),
+        pod: None,
+    },
+    Aspect {
+        name: "args/command",
+        container: Some(|c| json(&(&c.command, &c.args))),
+        pod: None,
+    },
+    Aspect {
+        name: "resources",
+        container: Some(|c| json(&c.resources)),
+        pod: None,
+    },
+    Aspect {
+        name: "probes",
+        container: Some(|c| json(&(&c.readiness_probe, &c.liveness_probe, &c.startup_probe))),
+        pod: None,
+    },
+    Aspect {
+        name: "ports",
+        container: Some(|c| json(&c.ports)),
+        pod: None,
+    },
+    Aspect {
+        name: "volumes",
+        container: Some(|c| json(&c.volume_mounts)),
+        pod: Some(|t| json(&t.spec.as_ref().map(|p| &p.volumes))),
+    },
+    Aspect {
+        name: "securityContext",
+        container: Some(|c| json(&c.security_context)),
+        pod: Some(|t| json(&t.spec.as_ref().map(|p| &p.security_context))),
+    },
+    Aspect {
+        name: "tolerations",
+        container: None,
+        pod: Some(|t| json(&t.spec.as_ref().map(|p| &p.tolerations))),
+    },
+    Aspect {
+        name: "nodeSelector",
+        container: None,
+        pod: Some(|t| json(&t.spec.as_ref().map(|p| &p.node_selector))),
+    },
+    Aspect {
+        name: "affinity",
+        container: None,
+        pod: Some(|t| json(&t.spec.as_ref().map(|p| &p.affinity))),
+    },
+    Aspect {
+        name: "labels/annotations",
+        container: None,
+        pod: Some(|t| json(&t.metadata.as_ref().map(|m| (&m.labels, &m.annotations)))),
+    },
 ];
+
+fn aspect_changed(aspect: &Aspect, old: &PodTemplateSpec, new: &PodTemplateSpec) -> bool {
+    if let Some(read) = aspect.pod {
+        if read(old) != read(new) {
+            return true;
+        }
+    }
+    let Some(read) = aspect.container else {
+        return false;
+    };
+    let before = containers(old);
+    containers(new).into_iter().any(|after| {
+        before
+            .iter()
+            .find(|c| c.name == after.name)
+            .is_some_and(|c| read(c) != read(after))
+    })
+}
 
 /// Compares two pod templates aspect by aspect. A change none of the named aspects covers
 /// (hostNetwork, priorityClassName, ...) shows as `other`.
@@ -140,9 +174,9 @@ pub fn compare(old: &PodTemplateSpec, new: &PodTemplateSpec) -> TemplateChanges 
             changes.containers_removed.push(container.name.clone());
         }
     }
-    for (name, read) in ASPECTS {
-        if read(old) != read(new) {
-            changes.changed.push(name);
+    for aspect in ASPECTS {
+        if aspect_changed(aspect, old, new) {
+            changes.changed.push(aspect.name);
         }
     }
     if changes.is_empty() && json(old) != json(new) {
