@@ -3,6 +3,7 @@
 
 mod connection;
 mod harness;
+mod history;
 mod lint;
 mod lint_agents;
 mod lint_cluster;
