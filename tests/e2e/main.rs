@@ -2,6 +2,7 @@
 //! parallel and never add or change nodes; the one that does is in tests/agreement.
 
 mod connection;
+mod diff;
 mod harness;
 mod history;
 mod lint;
