@@ -213,10 +213,10 @@ fn history_of_three_revisions_with_pods_split_between_two() {
     assert_eq!(bare.success().stdout.lines().count(), 3, "{}", bare.stdout);
 
     // Revision diffs name exactly what changed.
-    let image = "main:busybox:1.36→busybox:1.37".to_string();
+    let image = "main:busybox:1.36→busybox:1.37";
     let (paths, images, changed) = revision_diff(ns, "1", "2");
     assert_eq!(paths, ["spec.containers[0].image"]);
-    assert_eq!(images, [image.clone()]);
+    assert_eq!(images, [image]);
     assert!(changed.is_empty(), "{changed:?}");
     let (paths, images, changed) = revision_diff(ns, "2", "3");
     assert_eq!(
