@@ -28,8 +28,17 @@ struct DiffResult {
     verdict: Verdict,
     template_changes: TemplateChanges,
     changes: Vec<Change>,
+    /// The two sides as YAML and their labels, for the text diff.
     #[serde(skip)]
-    text: String,
+    sides: Sides,
+}
+
+#[derive(Default)]
+struct Sides {
+    old: String,
+    new: String,
+    old_label: String,
+    new_label: String,
 }
 
 pub async fn exec(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -43,10 +52,9 @@ pub async fn exec(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     if others > 0 {
         eprintln!("warning: skipping {others} objects of other kinds; kubectl ds diff compares DaemonSets");
     }
-    let color = render::use_color(global.color) && args.output == DiffFormat::Text;
     let mut results = Vec::new();
     for manifest in &manifests {
-        results.push(diff_one(&cluster, manifest, color).await?);
+        results.push(diff_one(&cluster, manifest).await?);
     }
     let differs = results
         .iter()
@@ -57,7 +65,14 @@ pub async fn exec(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
             kind: "DaemonSetDiffList",
             items: &results,
         })?,
-        DiffFormat::Text => print_text(&results)?,
+        DiffFormat::Text => {
+            use std::io::Write;
+            let text = render_text(&results, render::use_color(global.color));
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .context("writing output")?;
+        }
     }
     Ok(if differs {
         ExitStatus::Findings
@@ -74,11 +89,7 @@ struct DiffList<'a> {
     items: &'a [DiffResult],
 }
 
-async fn diff_one(
-    cluster: &Cluster,
-    manifest: &ManifestDaemonSet,
-    color: bool,
-) -> anyhow::Result<DiffResult> {
+async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Result<DiffResult> {
     let (namespace, name) = (manifest.namespace.as_str(), manifest.name());
     let live = cluster.get_daemonset(namespace, name).await?;
     let mut body = manifest.object.value.clone();
@@ -99,13 +110,12 @@ async fn diff_one(
     diff::strip_noise(&mut new);
     diff::prune_unwritten(&mut old, &mut new, &manifest.object.value);
     let changes = diff::changes(&old, &new);
-    let text = diff::text::unified(
-        &yaml_or_empty(&old)?,
-        &yaml(&new)?,
-        &format!("live daemonset {namespace}/{name}"),
-        &format!("{} (server-side dry run)", manifest.object.file),
-        color,
-    );
+    let sides = Sides {
+        old: yaml_or_empty(&old)?,
+        new: yaml(&new)?,
+        old_label: format!("live daemonset {namespace}/{name}"),
+        new_label: format!("{} (server-side dry run)", manifest.object.file),
+    };
     let template_changes = match &live {
         Some(live) => template::compare(&live.spec.template, &stored.spec.template),
         None => TemplateChanges::default(),
@@ -129,7 +139,7 @@ async fn diff_one(
         verdict,
         template_changes,
         changes,
-        text,
+        sides,
     })
 }
 
@@ -215,26 +225,141 @@ fn yaml_or_empty(value: &Value) -> anyhow::Result<String> {
     }
 }
 
-fn print_text(results: &[DiffResult]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+/// The text output: per DaemonSet, the unified diff (coloured when `color`), the pod template
+/// summary, and the verdict line.
+fn render_text(results: &[DiffResult], color: bool) -> String {
+    let mut out = String::new();
     for result in results {
-        write!(out, "{}", result.text).context("writing output")?;
+        let sides = &result.sides;
+        out.push_str(&diff::text::unified(
+            &sides.old,
+            &sides.new,
+            &sides.old_label,
+            &sides.new_label,
+            color,
+        ));
         let summary = result.template_changes.lines();
         if !summary.is_empty() {
-            writeln!(out, "Pod template:").context("writing output")?;
+            out.push_str("Pod template:\n");
             for line in summary {
-                writeln!(out, "  {line}").context("writing output")?;
+                out.push_str(&format!("  {line}\n"));
             }
         }
-        writeln!(
-            out,
-            "daemonset {}/{}: {}",
+        out.push_str(&format!(
+            "daemonset {}/{}: {}\n",
             result.namespace,
             result.name,
             result.verdict.sentence()
-        )
-        .context("writing output")?;
+        ));
     }
-    out.flush().context("writing output")
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::template::ImageChange;
+
+    const LIVE: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  labels:
+    team: infra
+  name: agent
+  namespace: prod
+spec:
+  selector:
+    matchLabels:
+      app: agent
+  template:
+    metadata:
+      labels:
+        app: agent
+    spec:
+      containers:
+      - image: busybox:1.36
+        name: main
+";
+
+    fn result(
+        name: &str,
+        new: &str,
+        verdict: Verdict,
+        template_changes: TemplateChanges,
+    ) -> DiffResult {
+        DiffResult {
+            namespace: "prod".into(),
+            name: name.into(),
+            exists: !matches!(verdict, Verdict::Create { .. }),
+            template_changed: !template_changes.is_empty(),
+            verdict,
+            template_changes,
+            changes: Vec::new(),
+            sides: Sides {
+                old: if name == "new-agent" {
+                    String::new()
+                } else {
+                    LIVE.into()
+                },
+                new: new.into(),
+                old_label: format!("live daemonset prod/{name}"),
+                new_label: "agent.yaml (server-side dry run)".into(),
+            },
+        }
+    }
+
+    /// An unchanged DaemonSet, a label-only change, an image change under RollingUpdate, and a new
+    /// DaemonSet, in one output.
+    fn results() -> Vec<DiffResult> {
+        vec![
+            result("same", LIVE, Verdict::NoChanges, TemplateChanges::default()),
+            result(
+                "labelled",
+                &LIVE.replace("team: infra", "team: platform"),
+                Verdict::NoPodsReplaced,
+                TemplateChanges::default(),
+            ),
+            result(
+                "agent",
+                &LIVE.replace("busybox:1.36", "busybox:1.37"),
+                Verdict::Rollout {
+                    nodes: 5,
+                    max_unavailable: "2".into(),
+                    max_surge: "0".into(),
+                    waves: 3,
+                },
+                TemplateChanges {
+                    images: vec![ImageChange {
+                        container: "main".into(),
+                        old: "busybox:1.36".into(),
+                        new: "busybox:1.37".into(),
+                    }],
+                    changed: vec!["env"],
+                    ..TemplateChanges::default()
+                },
+            ),
+            result(
+                "new-agent",
+                &LIVE.replace("name: agent", "name: new-agent"),
+                Verdict::Create { nodes: Some(2) },
+                TemplateChanges::default(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn text_without_colour() {
+        insta::assert_snapshot!("diff_text_plain", render_text(&results(), false));
+    }
+
+    #[test]
+    fn text_with_colour() {
+        let text = render_text(&results(), true);
+        assert!(
+            text.contains("\x1b[32m+      - image: busybox:1.37\x1b[0m"),
+            "{text}"
+        );
+        // Escapes shown as ␛ so the snapshot stays readable.
+        insta::assert_snapshot!("diff_text_color", text.replace('\x1b', "␛"));
+    }
 }

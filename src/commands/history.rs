@@ -101,7 +101,15 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     match args.output {
         HistoryFormat::Json => render::print_json(&HistoryList::new(name, &namespace, rows))?,
         HistoryFormat::Yaml => render::print_yaml(&HistoryList::new(name, &namespace, rows))?,
-        HistoryFormat::Table => print_table(&rows, args, global)?,
+        HistoryFormat::Table => print!(
+            "{}",
+            render_table(
+                &rows,
+                k8s_openapi::jiff::Timestamp::now(),
+                !args.no_headers,
+                render::use_color(global.color),
+            )
+        ),
     }
     Ok(ExitStatus::Ok)
 }
@@ -128,12 +136,13 @@ impl HistoryList {
     }
 }
 
-fn print_table(
+/// The history table; AGE counts from `now`.
+fn render_table(
     rows: &[RevisionRow],
-    args: &HistoryArgs,
-    global: &GlobalArgs,
-) -> anyhow::Result<()> {
-    let now = k8s_openapi::jiff::Timestamp::now();
+    now: k8s_openapi::jiff::Timestamp,
+    headers: bool,
+    color: bool,
+) -> String {
     let mut table = Table::new(&["REVISION", "HASH", "AGE", "PODS", "CHANGE-CAUSE", "IMAGES"]);
     for row in rows {
         let age = row
@@ -156,11 +165,7 @@ fn print_table(
             Cell::from(row.images.join(",")),
         ]);
     }
-    print!(
-        "{}",
-        table.render(!args.no_headers, render::use_color(global.color))
-    );
-    Ok(())
+    table.render(headers, color)
 }
 
 #[derive(Serialize)]
@@ -201,25 +206,122 @@ fn diff_revisions(
         }
         return Ok(ExitStatus::Ok);
     }
-    let color = render::use_color(global.color);
-    let text = diff::text::unified(
-        &yaml(&old)?,
-        &yaml(&new)?,
-        &format!("revision {a}"),
-        &format!("revision {b}"),
-        color,
-    );
-    let mut lines = vec![format!("Template of revision {a} against revision {b}:")];
-    if summary.is_empty() {
-        lines.push("no differences".into());
-    } else {
-        lines.extend(summary.lines().into_iter().map(|l| format!("  {l}")));
-    }
-    render::print_lines(lines)?;
+    let text = render_revision_diff(a, b, &old, &new, &summary, render::use_color(global.color))?;
     print!("{text}");
     Ok(ExitStatus::Ok)
 }
 
+/// `history --diff` as text: the template summary of revision `a` against `b`, then the unified
+/// diff of the two templates (coloured when `color`).
+fn render_revision_diff(
+    a: i64,
+    b: i64,
+    old: &Value,
+    new: &Value,
+    summary: &template::TemplateChanges,
+    color: bool,
+) -> anyhow::Result<String> {
+    let mut out = format!("Template of revision {a} against revision {b}:\n");
+    if summary.is_empty() {
+        out.push_str("no differences\n");
+    } else {
+        for line in summary.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
+    out.push_str(&diff::text::unified(
+        &yaml(old)?,
+        &yaml(new)?,
+        &format!("revision {a}"),
+        &format!("revision {b}"),
+        color,
+    ));
+    Ok(out)
+}
+
 fn yaml(value: &Value) -> anyhow::Result<String> {
     serde_yaml::to_string(value).context("rendering YAML")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(revision: i64, hash: &str, created: &str, pods: usize, image: &str) -> RevisionRow {
+        RevisionRow {
+            revision,
+            hash: hash.into(),
+            name: format!("agent-{hash}"),
+            created: Some(created.into()),
+            change_cause: (revision == 2).then(|| "kubectl set env ds/agent MODE=fast".into()),
+            images: vec![image.into(), "busybox:1.36".into()],
+            pods,
+            current: revision == 3,
+        }
+    }
+
+    fn rows() -> Vec<RevisionRow> {
+        vec![
+            row(1, "6d4f8b9c7", "2024-05-01T10:00:00Z", 0, "nginx:1.25"),
+            row(2, "7f5c9d8b6", "2024-05-03T09:30:00Z", 1, "nginx:1.26"),
+            row(3, "85b7c6d9f", "2024-05-03T11:55:30Z", 2, "nginx:1.27"),
+        ]
+    }
+
+    fn now() -> k8s_openapi::jiff::Timestamp {
+        "2024-05-03T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn table_without_colour() {
+        insta::assert_snapshot!(
+            "history_table_plain",
+            render_table(&rows(), now(), true, false)
+        );
+        let bare = render_table(&rows(), now(), false, false);
+        assert!(!bare.contains("REVISION"), "{bare}");
+        assert_eq!(bare.lines().count(), 3, "{bare}");
+    }
+
+    #[test]
+    fn table_with_colour() {
+        let table = render_table(&rows(), now(), true, true);
+        insta::assert_snapshot!("history_table_color", table.replace('\x1b', "␛"));
+    }
+
+    fn templates() -> (Value, Value) {
+        let old = json!({"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [
+            {"name": "main", "image": "nginx:1.25", "env": [{"name": "MODE", "value": "slow"}]}]}});
+        let new = json!({"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [
+            {"name": "main", "image": "nginx:1.26", "env": [{"name": "MODE", "value": "fast"}],
+             "resources": {"limits": {"memory": "64Mi"}}}]}});
+        (old, new)
+    }
+
+    fn summary(old: &Value, new: &Value) -> template::TemplateChanges {
+        template::compare(
+            &serde_json::from_value(old.clone()).unwrap(),
+            &serde_json::from_value(new.clone()).unwrap(),
+        )
+    }
+
+    #[test]
+    fn revision_diff_without_colour() {
+        let (old, new) = templates();
+        let text = render_revision_diff(1, 2, &old, &new, &summary(&old, &new), false).unwrap();
+        insta::assert_snapshot!("history_diff_plain", text);
+        let same = render_revision_diff(2, 2, &new, &new, &summary(&new, &new), false).unwrap();
+        assert_eq!(
+            same,
+            "Template of revision 2 against revision 2:\nno differences\n"
+        );
+    }
+
+    #[test]
+    fn revision_diff_with_colour() {
+        let (old, new) = templates();
+        let text = render_revision_diff(1, 2, &old, &new, &summary(&old, &new), true).unwrap();
+        insta::assert_snapshot!("history_diff_color", text.replace('\x1b', "␛"));
+    }
 }

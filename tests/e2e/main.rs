@@ -2,7 +2,9 @@
 //! parallel and never add or change nodes; the one that does is in tests/agreement.
 
 mod connection;
+mod diff;
 mod harness;
+mod history;
 mod lint;
 mod lint_agents;
 mod lint_cluster;
