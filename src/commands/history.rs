@@ -70,6 +70,13 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     }
 
     if let Some(pair) = &args.diff {
+        if pair.is_empty() && numbers.len() < 2 {
+            return Err(Failure::usage(format!(
+                "daemonset {name:?} has only revision {}: there is no previous one to compare with yet",
+                numbers[0]
+            ))
+            .into());
+        }
         let (from, to) = match pair.as_slice() {
             [] => (-1, *numbers.last().expect("not empty")),
             [one] => (*one, *numbers.last().expect("not empty")),
