@@ -13,3 +13,4 @@ pub mod manifest;
 pub mod placement;
 pub mod quantity;
 pub mod render;
+pub mod rollout;

@@ -1,0 +1,6 @@
+//! Controlled rollouts without I/O: the wave plan (canary, waves of max-unavailable, node order)
+//! and the recorded state with the decision of the next step, which makes a rollout resumable
+//! from anywhere. The `rollout` command (issue 6) drives these against the API.
+
+pub mod state;
+pub mod waves;

@@ -1,0 +1,371 @@
+//! The state a controlled rollout records on its DaemonSet before every step, and the decision of
+//! what to do next from that record and what the cluster shows now. The decision depends only on
+//! the two, so a rollout interrupted anywhere (Ctrl-C, kill -9, a dropped connection) resumes
+//! exactly where it stopped: a pod is deleted only while it is an old-revision pod that is not
+//! already terminating, and only while the unavailable count stays within the budget.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::waves::Wave;
+
+/// The annotation holding the recorded state as JSON.
+pub const STATE_ANNOTATION: &str = "rollout.kubectl-ds.io/state";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Phase {
+    Running,
+    /// Stopped after the canary wave until `rollout resume`.
+    PausedAfterCanary,
+    /// Stopped by `rollout pause` (or Ctrl-C answered with pause).
+    Paused,
+    /// A health gate failed; nothing further is deleted.
+    Failed,
+    Complete,
+}
+
+/// What the rollout recorded on the DaemonSet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutState {
+    /// The `controller-revision-hash` of the template being rolled out.
+    pub target_hash: String,
+    pub waves: Vec<Wave>,
+    /// Nodes that may be without a Ready pod at once.
+    pub max_unavailable: usize,
+    /// Seconds a new pod must have been Ready before its node counts as done.
+    pub min_ready_seconds: i64,
+    /// Seconds a replaced node may take to get an available new pod.
+    pub progress_deadline_seconds: i64,
+    pub pause_after_canary: bool,
+    pub phase: Phase,
+    /// Why the rollout failed, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+    /// When each node's old pod was deleted (seconds since the epoch), for the progress deadline.
+    #[serde(default)]
+    pub deleted_at: BTreeMap<String, i64>,
+}
+
+/// The DaemonSet's pod on a node, as the cluster shows it now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodView {
+    pub uid: String,
+    pub hash: String,
+    pub ready: bool,
+    /// Seconds since the epoch when the pod became Ready.
+    pub ready_since: Option<i64>,
+    pub terminating: bool,
+    /// A reason the pod is failing (CrashLoopBackOff, ImagePullBackOff, ...), if any.
+    pub failing: Option<String>,
+}
+
+/// Every eligible node with the DaemonSet's pods on it now.
+pub type Observation = BTreeMap<String, Vec<PodView>>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Delete these old pods (node, pod uid); the budget allows it.
+    Delete(Vec<(String, String)>),
+    /// Wait for these nodes of the current wave to get an available new pod.
+    Wait(Vec<String>),
+    /// Stop: paused after the canary, or paused by the user.
+    Pause,
+    /// Stop: a node of the current wave failed its gate (node, why).
+    Fail(Vec<(String, String)>),
+    Complete,
+}
+
+impl RolloutState {
+    /// The wave in progress: the first with a node not yet done.
+    pub fn current_wave(&self, observed: &Observation, now: i64) -> Option<usize> {
+        self.waves
+            .iter()
+            .position(|wave| wave.nodes.iter().any(|n| !self.node_done(observed, n, now)))
+    }
+
+    /// A node is done when its pod is on the target revision and has been Ready for
+    /// min-ready seconds. A node that no longer runs the DaemonSet counts as done.
+    pub fn node_done(&self, observed: &Observation, node: &str, now: i64) -> bool {
+        let Some(pods) = observed.get(node) else {
+            return true;
+        };
+        pods.iter().any(|p| {
+            p.hash == self.target_hash
+                && !p.terminating
+                && p.ready
+                && p.ready_since
+                    .is_some_and(|since| now - since >= self.min_ready_seconds)
+        })
+    }
+
+    /// Eligible nodes without a Ready pod that is not terminating.
+    fn unavailable(observed: &Observation) -> usize {
+        observed
+            .values()
+            .filter(|pods| !pods.iter().any(|p| p.ready && !p.terminating))
+            .count()
+    }
+
+    /// What to do next.
+    pub fn next_step(&self, observed: &Observation, now: i64) -> Step {
+        if matches!(self.phase, Phase::Paused | Phase::PausedAfterCanary) {
+            return Step::Pause;
+        }
+        let Some(index) = self.current_wave(observed, now) else {
+            return Step::Complete;
+        };
+        // The canary wave is done and the rollout was asked to stop there.
+        let canary_done = self.waves.first().is_some_and(|w| w.canary) && index > 0;
+        if canary_done && self.pause_after_canary && self.phase == Phase::Running && index == 1 {
+            return Step::Pause;
+        }
+        let wave = &self.waves[index];
+        let mut failures = Vec::new();
+        let mut waiting = Vec::new();
+        let mut to_delete = Vec::new();
+        for node in &wave.nodes {
+            if self.node_done(observed, node, now) {
+                continue;
+            }
+            let pods = &observed[node];
+            let new_pod = pods
+                .iter()
+                .find(|p| p.hash == self.target_hash && !p.terminating);
+            if let Some(reason) = new_pod.and_then(|p| p.failing.clone()) {
+                failures.push((node.clone(), reason));
+                continue;
+            }
+            let deadline_passed = self
+                .deleted_at
+                .get(node)
+                .is_some_and(|at| now - at > self.progress_deadline_seconds);
+            if deadline_passed {
+                let why = match new_pod {
+                    Some(_) => format!(
+                        "new pod not available within {}s",
+                        self.progress_deadline_seconds
+                    ),
+                    None => format!("no new pod within {}s", self.progress_deadline_seconds),
+                };
+                failures.push((node.clone(), why));
+                continue;
+            }
+            let old: Vec<&PodView> = pods
+                .iter()
+                .filter(|p| p.hash != self.target_hash && !p.terminating)
+                .collect();
+            match old.first() {
+                Some(pod) if new_pod.is_none() => to_delete.push((node.clone(), pod.uid.clone())),
+                _ => waiting.push(node.clone()),
+            }
+        }
+        if !failures.is_empty() {
+            return Step::Fail(failures);
+        }
+        // Deleting an old pod makes a node unavailable only if that pod was Ready.
+        let mut unavailable = Self::unavailable(observed);
+        let mut allowed = Vec::new();
+        for (node, uid) in to_delete {
+            let ready = observed[&node].iter().any(|p| p.uid == uid && p.ready);
+            if !ready || unavailable < self.max_unavailable {
+                if ready {
+                    unavailable += 1;
+                }
+                allowed.push((node, uid));
+            } else {
+                waiting.push(node);
+            }
+        }
+        if !allowed.is_empty() {
+            return Step::Delete(allowed);
+        }
+        waiting.sort();
+        Step::Wait(waiting)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_000;
+
+    fn pod(uid: &str, hash: &str, ready: bool) -> PodView {
+        PodView {
+            uid: uid.into(),
+            hash: hash.into(),
+            ready,
+            ready_since: ready.then_some(NOW - 60),
+            terminating: false,
+            failing: None,
+        }
+    }
+
+    fn state(waves: &[(bool, &[&str])], max_unavailable: usize) -> RolloutState {
+        RolloutState {
+            target_hash: "new".into(),
+            waves: waves
+                .iter()
+                .map(|(canary, nodes)| Wave {
+                    canary: *canary,
+                    nodes: nodes.iter().map(|n| n.to_string()).collect(),
+                })
+                .collect(),
+            max_unavailable,
+            min_ready_seconds: 10,
+            progress_deadline_seconds: 300,
+            pause_after_canary: false,
+            phase: Phase::Running,
+            failure: None,
+            deleted_at: BTreeMap::new(),
+        }
+    }
+
+    fn observe(pods: &[(&str, PodView)]) -> Observation {
+        let mut observed = Observation::new();
+        for (node, pod) in pods {
+            observed
+                .entry(node.to_string())
+                .or_default()
+                .push(pod.clone());
+        }
+        observed
+    }
+
+    #[test]
+    fn steps_from_every_recorded_situation() {
+        let waves: &[(bool, &[&str])] = &[(true, &["a"]), (false, &["b", "c"])];
+        let s = state(waves, 2);
+        let mut terminating = pod("a1", "old", true);
+        terminating.terminating = true;
+        let mut fresh = pod("a2", "new", true);
+        fresh.ready_since = Some(NOW - 3);
+        let mut crashing = pod("a2", "new", false);
+        crashing.failing = Some("CrashLoopBackOff".into());
+        let cases: Vec<(&str, Observation, Step)> = vec![
+            (
+                "start: delete the canary's old pod",
+                observe(&[
+                    ("a", pod("a1", "old", true)),
+                    ("b", pod("b1", "old", true)),
+                    ("c", pod("c1", "old", true)),
+                ]),
+                Step::Delete(vec![("a".into(), "a1".into())]),
+            ),
+            (
+                "crash after the delete request: the old pod is terminating, never deleted again",
+                observe(&[
+                    ("a", terminating.clone()),
+                    ("b", pod("b1", "old", true)),
+                    ("c", pod("c1", "old", true)),
+                ]),
+                Step::Wait(vec!["a".into()]),
+            ),
+            (
+                "new pod Ready but not for min-ready yet",
+                observe(&[
+                    ("a", fresh),
+                    ("b", pod("b1", "old", true)),
+                    ("c", pod("c1", "old", true)),
+                ]),
+                Step::Wait(vec!["a".into()]),
+            ),
+            (
+                "canary done: the next wave deletes both within the budget",
+                observe(&[
+                    ("a", pod("a2", "new", true)),
+                    ("b", pod("b1", "old", true)),
+                    ("c", pod("c1", "old", true)),
+                ]),
+                Step::Delete(vec![("b".into(), "b1".into()), ("c".into(), "c1".into())]),
+            ),
+            (
+                "a failing new pod fails the gate",
+                observe(&[
+                    ("a", crashing),
+                    ("b", pod("b1", "old", true)),
+                    ("c", pod("c1", "old", true)),
+                ]),
+                Step::Fail(vec![("a".into(), "CrashLoopBackOff".into())]),
+            ),
+            (
+                "everything on the target and available",
+                observe(&[
+                    ("a", pod("a2", "new", true)),
+                    ("b", pod("b2", "new", true)),
+                    ("c", pod("c2", "new", true)),
+                ]),
+                Step::Complete,
+            ),
+        ];
+        for (what, observed, want) in cases {
+            assert_eq!(s.next_step(&observed, NOW), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn the_budget_counts_nodes_already_unavailable() {
+        let s = state(&[(false, &["a", "b", "c"])], 1);
+        // c has no Ready pod already: deleting a Ready old pod would make two unavailable.
+        let observed = observe(&[
+            ("a", pod("a1", "old", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", false)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Delete(vec![("c".into(), "c1".into())]),
+            "an unavailable old pod can go without using budget"
+        );
+        let observed = observe(&[
+            ("a", pod("a1", "old", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c2", "new", false)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Wait(vec!["a".into(), "b".into(), "c".into()])
+        );
+    }
+
+    #[test]
+    fn deadline_pause_and_vanished_nodes() {
+        let mut s = state(&[(true, &["a"]), (false, &["b"])], 1);
+        s.deleted_at.insert("a".into(), NOW - 301);
+        let observed = observe(&[
+            ("a", pod("a2", "new", false)),
+            ("b", pod("b1", "old", true)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Fail(vec![(
+                "a".into(),
+                "new pod not available within 300s".into()
+            )])
+        );
+
+        let mut s = state(&[(true, &["a"]), (false, &["b"])], 1);
+        s.pause_after_canary = true;
+        let observed = observe(&[("a", pod("a2", "new", true)), ("b", pod("b1", "old", true))]);
+        assert_eq!(s.next_step(&observed, NOW), Step::Pause);
+        s.phase = Phase::Paused;
+        assert_eq!(s.next_step(&observed, NOW), Step::Pause);
+
+        // A node that left the DaemonSet (no longer eligible) does not hold the rollout up.
+        let s = state(&[(false, &["gone", "b"])], 1);
+        let observed = observe(&[("b", pod("b2", "new", true))]);
+        assert_eq!(s.next_step(&observed, NOW), Step::Complete);
+    }
+
+    #[test]
+    fn the_record_round_trips_as_json() {
+        let s = state(&[(true, &["a"]), (false, &["b", "c"])], 1);
+        let text = serde_json::to_string(&s).unwrap();
+        let back: RolloutState = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, s);
+        assert!(text.contains("\"targetHash\":\"new\""));
+    }
+}
