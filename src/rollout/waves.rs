@@ -186,7 +186,10 @@ mod tests {
         }
     }
 
-    fn names(waves: &[Wave]) -> Vec<(bool, Vec<&str>)> {
+    /// (canary, node names) per wave.
+    type Expected<'a> = Vec<(bool, Vec<&'a str>)>;
+
+    fn names(waves: &[Wave]) -> Expected<'_> {
         waves
             .iter()
             .map(|w| (w.canary, w.nodes.iter().map(String::as_str).collect()))
@@ -210,7 +213,7 @@ mod tests {
             node("n2", Some("a")),
             node("n5", None),
         ];
-        let cases: Vec<(WaveOptions, Vec<(bool, Vec<&str>)>)> = vec![
+        let cases: Vec<(WaveOptions, Expected)> = vec![
             (
                 options(Canary::None, Budget::Count(2), NodeOrder::Name),
                 vec![
