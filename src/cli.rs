@@ -85,6 +85,76 @@ pub enum Command {
                       kubectl ds history agent --diff 1 3"
     )]
     History(HistoryArgs),
+
+    /// Follow, pause, resume and undo DaemonSet rollouts (both update strategies)
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Pods per revision, per-node progress and the recorded rollout state; --watch until done
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete, 1 it is halted, failed or timed out \
+                            (with --watch), 2 bad input."
+    )]
+    Status(RolloutStatusArgs),
+
+    /// Pause a DaemonSet's rollout: no more pods are replaced until `rollout resume`
+    Pause(RolloutNameArgs),
+
+    /// Resume a paused rollout
+    Resume(RolloutNameArgs),
+
+    /// Roll back to the previous revision's pod template, or to --to-revision N
+    Undo(RolloutUndoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutNameArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutStatusArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Keep watching until the rollout is complete (exit 0) or halted/failed (exit 1)
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// With --watch: give up after this long (e.g. 5m); 0 waits forever
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Output format (json: one status object; with --watch, one per line as it changes)
+    #[arg(short = 'o', long, value_enum, default_value_t = StatusFormat::Table, value_name = "FORMAT")]
+    pub output: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutUndoArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The revision to go back to (default: the one before the current; negative counts back)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub to_revision: Option<i64>,
+
+    /// Show what would change, change nothing (server-side dry run)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Flags every command accepts, before or after the subcommand.

@@ -6,6 +6,7 @@ mod inputs;
 mod lint;
 mod list;
 mod plan;
+mod rollout;
 
 use crate::cli::{Cli, Command};
 use crate::error::{ExitStatus, Failure};
@@ -63,5 +64,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Plan(args) => plan::exec(args, &cli.global).await,
         Command::Diff(args) => diff::exec(args, &cli.global).await,
         Command::History(args) => history::exec(args, &cli.global).await,
+        Command::Rollout(command) => rollout::exec(command, &cli.global).await,
     }
 }

@@ -1,0 +1,16 @@
+//! `kubectl ds rollout ...`: one file per subcommand.
+
+mod control;
+mod status;
+
+use super::Outcome;
+use crate::cli::{GlobalArgs, RolloutCommand};
+
+pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    match command {
+        RolloutCommand::Status(args) => status::exec(args, global).await,
+        RolloutCommand::Pause(args) => control::pause(args, global).await,
+        RolloutCommand::Resume(args) => control::resume(args, global).await,
+        RolloutCommand::Undo(args) => control::undo(args, global).await,
+    }
+}
