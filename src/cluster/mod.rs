@@ -249,3 +249,86 @@ impl Cluster {
         }
     }
 }
+
+/// A change seen by [`Cluster::watch_daemonset_and_pods`].
+#[derive(Debug)]
+pub enum WatchChange {
+    /// The DaemonSet as it is now; `None` when it was deleted.
+    DaemonSet(Option<Box<DaemonSet>>),
+    /// The complete set of matching pods (after a (re-)list), or one pod added/changed.
+    PodsListed(Vec<Pod>),
+    PodApplied(Box<Pod>),
+    PodDeleted(Box<Pod>),
+    /// A watch request failed; the watcher backs off and re-lists by itself.
+    Trouble(String),
+}
+
+impl Cluster {
+    /// Watches one DaemonSet (field selector on its name) and the pods matching `selector`,
+    /// with kube's runtime watcher: it re-lists on its own when a watch expires (410 Gone) or the
+    /// connection drops, backing off between attempts. Pods of a re-list come as one
+    /// `PodsListed`, so the caller can replace its set at once.
+    pub fn watch_daemonset_and_pods(
+        &self,
+        namespace: &str,
+        name: &str,
+        selector: &str,
+    ) -> futures::stream::BoxStream<'static, WatchChange> {
+        use futures::StreamExt as _;
+        use kube::runtime::watcher::{self, Event};
+        use kube::runtime::WatchStreamExt as _;
+
+        let daemonsets: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let ds_stream = watcher::watcher(
+            daemonsets,
+            watcher::Config::default().fields(&format!("metadata.name={name}")),
+        )
+        .default_backoff()
+        .filter_map(|event| async move {
+            match event {
+                Ok(Event::Apply(ds) | Event::InitApply(ds)) => {
+                    Some(WatchChange::DaemonSet(Some(Box::new(ds))))
+                }
+                Ok(Event::Delete(_)) => Some(WatchChange::DaemonSet(None)),
+                Ok(Event::Init | Event::InitDone) => None,
+                Err(e) => Some(WatchChange::Trouble(format!("watching the daemonset: {e}"))),
+            }
+        });
+        let mut buffer: Vec<Pod> = Vec::new();
+        let pod_stream = watcher::watcher(pods, watcher::Config::default().labels(selector))
+            .default_backoff()
+            .filter_map(move |event| {
+                let change = match event {
+                    Ok(Event::Init) => {
+                        buffer.clear();
+                        None
+                    }
+                    Ok(Event::InitApply(pod)) => {
+                        buffer.push(pod);
+                        None
+                    }
+                    Ok(Event::InitDone) => {
+                        Some(WatchChange::PodsListed(std::mem::take(&mut buffer)))
+                    }
+                    Ok(Event::Apply(pod)) => Some(WatchChange::PodApplied(Box::new(pod))),
+                    Ok(Event::Delete(pod)) => Some(WatchChange::PodDeleted(Box::new(pod))),
+                    Err(e) => Some(WatchChange::Trouble(format!("watching pods: {e}"))),
+                };
+                std::future::ready(change)
+            });
+        futures::stream::select(ds_stream.boxed(), pod_stream.boxed()).boxed()
+    }
+
+    /// The ControllerRevisions in `namespace` whose labels match `selector` (a DaemonSet's
+    /// revisions carry its template labels, which its selector matches).
+    pub async fn list_controller_revisions_matching(
+        &self,
+        namespace: &str,
+        selector: &str,
+    ) -> Result<Vec<ControllerRevision>, Failure> {
+        let scope = Scope::Namespace(namespace.to_string());
+        self.list_all(&scope, "controllerrevisions.apps", Some(selector))
+            .await
+    }
+}

@@ -1,9 +1,554 @@
-//! `kubectl ds rollout status NAME`.
+//! `kubectl ds rollout status NAME [--watch] [--timeout D] [-o json]`: where a DaemonSet's rollout
+//! stands (both strategies), pods per revision and per node, and the state a controlled rollout
+//! recorded. `--watch` follows the DaemonSet and its pods with kube's runtime watcher (no polling)
+//! until the rollout completes (exit 0), is recorded as failed (exit 1) or `--timeout` passes
+//! (exit 1).
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal as _;
+
+use futures::StreamExt as _;
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::core::v1::Pod;
+use serde::Serialize;
 
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutStatusArgs};
-use crate::error::Failure;
+use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
+use crate::cluster::{Cluster, WatchChange};
+use crate::daemonset::history::{self, HASH_LABEL};
+use crate::daemonset::selector;
+use crate::daemonset::summary::{self, Strategy};
+use crate::error::{ExitStatus, Failure};
+use crate::render::{self, Cell, Table, Tone};
+use crate::rollout::state::{Observation, Phase, PodView, RolloutState, STATE_ANNOTATION};
 
-pub async fn exec(_args: &RolloutStatusArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    Err(Failure::usage("kubectl ds rollout status is being built (issue 6)").into())
+/// Set by `rollout pause` on a DaemonSet whose own strategy it parked.
+const PAUSED_ANNOTATION: &str = "rollout.kubectl-ds.io/paused-strategy";
+
+pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let (cluster, namespace) = super::super::connect_if(true, &global.connection).await?;
+    let cluster = cluster.expect("connected");
+    let name = &args.name;
+    let ds = cluster
+        .get_daemonset(&namespace, name)
+        .await?
+        .ok_or_else(|| super::super::not_found(name, &namespace))?;
+    let selector = selector::describe(&ds.spec.selector);
+    if !args.watch {
+        let revisions = cluster
+            .list_controller_revisions_matching(&namespace, &selector)
+            .await?;
+        let pods = cluster.list_pods(&namespace, &selector).await?;
+        let view = StatusView::new(&ds, &revisions, pods.iter(), now());
+        match args.output {
+            StatusFormat::Json => render::print_json(&view)?,
+            StatusFormat::Table => print!("{}", view.render(render::use_color(global.color))),
+        }
+        return Ok(ExitStatus::Ok);
+    }
+    let watching = watch(&cluster, &namespace, ds, &selector, args, global);
+    if args.timeout.is_zero() {
+        return watching.await;
+    }
+    match tokio::time::timeout(args.timeout, watching).await {
+        Ok(result) => result,
+        Err(_) => {
+            eprintln!(
+                "error: timed out after {} waiting for daemonset {name:?} to finish its rollout",
+                humanize(args.timeout)
+            );
+            Ok(ExitStatus::Findings)
+        }
+    }
+}
+
+fn humanize(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0 => format!("{}ms", d.as_millis()),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+fn now() -> i64 {
+    k8s_openapi::jiff::Timestamp::now().as_second()
+}
+
+/// Follows the DaemonSet and its pods; renders on every change; returns on completion or failure.
+async fn watch(
+    cluster: &Cluster,
+    namespace: &str,
+    mut ds: DaemonSet,
+    selector: &str,
+    args: &RolloutStatusArgs,
+    global: &GlobalArgs,
+) -> anyhow::Result<Outcome> {
+    let name = &args.name;
+    let uid = ds.metadata.uid.clone().unwrap_or_default();
+    let terminal = std::io::stdout().is_terminal();
+    let color = render::use_color(global.color);
+    let mut changes = cluster.watch_daemonset_and_pods(namespace, name, selector);
+    let mut revisions = cluster
+        .list_controller_revisions_matching(namespace, selector)
+        .await?;
+    let mut pods: Option<BTreeMap<String, Pod>> = None;
+    let mut last = String::new();
+    let mut last_trouble = String::new();
+    while let Some(change) = changes.next().await {
+        match change {
+            WatchChange::DaemonSet(Some(new)) => {
+                if new.metadata.uid.as_deref() != Some(uid.as_str()) {
+                    return Err(Failure::api(format!(
+                        "daemonset {name:?} was deleted and created again while watching"
+                    ))
+                    .into());
+                }
+                let template_changed = new.metadata.generation != ds.metadata.generation;
+                ds = *new;
+                if template_changed || current_hash(&ds, &revisions).is_none() {
+                    revisions = cluster
+                        .list_controller_revisions_matching(namespace, selector)
+                        .await?;
+                }
+            }
+            WatchChange::DaemonSet(None) => {
+                return Err(
+                    Failure::api(format!("daemonset {name:?} was deleted while watching")).into(),
+                );
+            }
+            WatchChange::PodsListed(list) => {
+                pods = Some(list.into_iter().map(|p| (key(&p), p)).collect());
+            }
+            WatchChange::PodApplied(pod) => {
+                if let Some(pods) = pods.as_mut() {
+                    pods.insert(key(&pod), *pod);
+                }
+            }
+            WatchChange::PodDeleted(pod) => {
+                if let Some(pods) = pods.as_mut() {
+                    pods.remove(&key(&pod));
+                }
+            }
+            WatchChange::Trouble(message) => {
+                if message != last_trouble {
+                    eprintln!("warning: {message}; retrying");
+                    last_trouble = message;
+                }
+                continue;
+            }
+        }
+        let Some(pods) = pods.as_ref() else {
+            continue;
+        };
+        // A pod of a revision the list does not know yet: the controller made a new revision.
+        let known =
+            |p: &Pod| pod_hash(p).is_none_or(|h| revisions.iter().any(|r| revision_hash(r) == h));
+        if !pods.values().all(known) {
+            revisions = cluster
+                .list_controller_revisions_matching(namespace, selector)
+                .await?;
+        }
+        let view = StatusView::new(&ds, &revisions, pods.values(), now());
+        let text = match (args.output, terminal) {
+            (StatusFormat::Json, _) => format!("{}\n", serde_json::to_string(&view)?),
+            (StatusFormat::Table, true) => format!("\x1b[H\x1b[2J{}", view.render(color)),
+            (StatusFormat::Table, false) => format!("{}\n", view.progress_line()),
+        };
+        if text != last {
+            print!("{text}");
+            use std::io::Write as _;
+            std::io::stdout().flush()?;
+            last = text;
+        }
+        if view.failed() {
+            if args.output == StatusFormat::Table {
+                println!(
+                    "daemonset {name:?} rollout failed: {}",
+                    view.recorded
+                        .as_ref()
+                        .and_then(|r| r.failure.clone())
+                        .unwrap_or_else(|| "see the recorded state".into())
+                );
+            }
+            return Ok(ExitStatus::Findings);
+        }
+        if view.complete() {
+            if args.output == StatusFormat::Table {
+                println!("daemonset {name:?} successfully rolled out");
+            }
+            return Ok(ExitStatus::Ok);
+        }
+    }
+    Err(Failure::api(format!(
+        "the watch on daemonset {name:?} ended unexpectedly"
+    ))
+    .into())
+}
+
+fn key(pod: &Pod) -> String {
+    pod.metadata
+        .uid
+        .clone()
+        .or_else(|| pod.metadata.name.clone())
+        .unwrap_or_default()
+}
+
+fn pod_hash(pod: &Pod) -> Option<&str> {
+    pod.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(HASH_LABEL))
+        .map(String::as_str)
+}
+
+fn revision_hash(revision: &ControllerRevision) -> &str {
+    revision
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(HASH_LABEL))
+        .map(String::as_str)
+        .unwrap_or_default()
+}
+
+/// The hash of the DaemonSet's newest owned revision.
+fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> Option<String> {
+    let uid = ds.metadata.uid.as_deref()?;
+    history::owned_revisions(revisions.to_vec(), uid)
+        .last()
+        .map(|r| revision_hash(r).to_string())
+}
+
+fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
+        .map_or((false, None), |c| {
+            let ready = c.status == "True";
+            let since = c.last_transition_time.as_ref().map(|t| t.0.as_second());
+            (ready, ready.then_some(since).flatten())
+        })
+}
+
+/// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
+fn failing(pod: &Pod) -> Option<String> {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
+        .find(|r| r != "ContainerCreating" && r != "PodInitializing")
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusView {
+    api_version: &'static str,
+    kind: &'static str,
+    daemon_set: String,
+    namespace: String,
+    strategy: Strategy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_revision: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current_hash: Option<String>,
+    /// complete, progressing, waiting-deletes, pending, paused or failed.
+    state: &'static str,
+    detail: String,
+    generation: i64,
+    observed_generation: i64,
+    desired: i32,
+    updated: i32,
+    ready: i32,
+    available: i32,
+    revisions: Vec<RevisionPods>,
+    nodes: Vec<NodeRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded: Option<Recorded>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RevisionPods {
+    revision: i64,
+    hash: String,
+    pods: usize,
+    ready: usize,
+    current: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NodeRow {
+    node: String,
+    pod: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<i64>,
+    hash: String,
+    ready: bool,
+    up_to_date: bool,
+    terminating: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Recorded {
+    phase: Phase,
+    /// 1-based; equal to `waves` once every wave is done.
+    wave: usize,
+    waves: usize,
+    target_hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failure: Option<String>,
+}
+
+impl StatusView {
+    fn new<'a>(
+        ds: &DaemonSet,
+        revisions: &[ControllerRevision],
+        pods: impl Iterator<Item = &'a Pod>,
+        now: i64,
+    ) -> Self {
+        let uid = ds.metadata.uid.clone().unwrap_or_default();
+        let owned = history::owned_revisions(revisions.to_vec(), &uid);
+        let summary = summary::summarize(ds, Some(&owned));
+        let current = owned.last();
+        let current_hash = current.map(|r| revision_hash(r).to_string());
+        let number_of: BTreeMap<&str, i64> = owned
+            .iter()
+            .map(|r| (revision_hash(r), r.revision.unwrap_or_default()))
+            .collect();
+        let pods: Vec<&Pod> = pods
+            .filter(|p| {
+                p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.uid == uid)
+            })
+            .collect();
+
+        let mut per_hash: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let mut nodes = Vec::new();
+        let mut observation = Observation::new();
+        for pod in &pods {
+            let hash = pod_hash(pod).unwrap_or_default();
+            let (ready, ready_since) = pod_ready(pod);
+            let terminating = pod.metadata.deletion_timestamp.is_some();
+            let entry = per_hash.entry(hash).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(ready);
+            let node = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_else(|| "<none>".into());
+            observation.entry(node.clone()).or_default().push(PodView {
+                uid: pod.metadata.uid.clone().unwrap_or_default(),
+                hash: hash.to_string(),
+                ready,
+                ready_since,
+                terminating,
+                failing: failing(pod),
+            });
+            nodes.push(NodeRow {
+                node,
+                pod: pod.metadata.name.clone().unwrap_or_default(),
+                revision: number_of.get(hash).copied(),
+                hash: hash.to_string(),
+                ready,
+                up_to_date: current_hash.as_deref() == Some(hash),
+                terminating,
+            });
+        }
+        nodes.sort_by(|a, b| (&a.node, &a.pod).cmp(&(&b.node, &b.pod)));
+        let revision_pods = owned
+            .iter()
+            .map(|r| {
+                let hash = revision_hash(r);
+                let (pods, ready) = per_hash.get(hash).copied().unwrap_or_default();
+                RevisionPods {
+                    revision: r.revision.unwrap_or_default(),
+                    hash: hash.to_string(),
+                    pods,
+                    ready,
+                    current: Some(r) == current,
+                }
+            })
+            .collect();
+
+        let annotations = ds.metadata.annotations.clone().unwrap_or_default();
+        let recorded_state: Option<RolloutState> = annotations
+            .get(STATE_ANNOTATION)
+            .and_then(|s| serde_json::from_str(s).ok());
+        let recorded = recorded_state.as_ref().map(|state| Recorded {
+            phase: state.phase,
+            wave: state
+                .current_wave(&observation, now)
+                .map_or(state.waves.len(), |i| i + 1),
+            waves: state.waves.len(),
+            target_hash: state.target_hash.clone(),
+            failure: state.failure.clone(),
+        });
+
+        let status = ds.status.clone().unwrap_or_default();
+        let mut view = Self {
+            api_version: "kubectl-ds/v1alpha1",
+            kind: "DaemonSetRolloutStatus",
+            daemon_set: summary.name.clone(),
+            namespace: summary.namespace.clone(),
+            strategy: summary.strategy,
+            current_revision: summary.revision,
+            current_hash,
+            state: summary.rollout.label(),
+            detail: summary.rollout.detail(),
+            generation: ds.metadata.generation.unwrap_or_default(),
+            observed_generation: status.observed_generation.unwrap_or_default(),
+            desired: summary.desired,
+            updated: summary.up_to_date,
+            ready: summary.ready,
+            available: summary.available,
+            revisions: revision_pods,
+            nodes,
+            recorded,
+        };
+        // OnDelete is complete only when every node's pod runs the current revision and is
+        // ready, whatever the (lagging) counters say.
+        if view.state == "complete"
+            && view.strategy == Strategy::OnDelete
+            && !view.nodes.iter().all(|n| n.up_to_date && n.ready)
+        {
+            view.state = "waiting-deletes";
+            view.detail = "some pods are still on an old revision or not ready".into();
+        }
+        match (&view.recorded, annotations.contains_key(PAUSED_ANNOTATION)) {
+            (Some(r), _) if r.phase == Phase::Failed => {
+                view.state = "failed";
+                view.detail = r.failure.clone().unwrap_or_else(|| "rollout failed".into());
+            }
+            (Some(r), _) if matches!(r.phase, Phase::Paused | Phase::PausedAfterCanary) => {
+                view.state = "paused";
+                view.detail = match r.phase {
+                    Phase::PausedAfterCanary => "paused after the canary wave".into(),
+                    _ => "paused".into(),
+                };
+            }
+            (_, true) if view.state != "complete" => {
+                view.state = "paused";
+                view.detail = "paused by rollout pause; rollout resume continues".into();
+            }
+            _ => {}
+        }
+        view
+    }
+
+    fn complete(&self) -> bool {
+        self.state == "complete"
+    }
+
+    fn failed(&self) -> bool {
+        self.state == "failed"
+    }
+
+    /// The state in words for the header.
+    fn state_words(&self) -> String {
+        match self.state {
+            "complete" => "complete".into(),
+            "progressing" => format!("progressing ({})", self.detail),
+            "waiting-deletes" => format!("waiting for pod deletions (OnDelete): {}", self.detail),
+            "pending" => format!("pending observation ({})", self.detail),
+            "paused" => format!("paused ({})", self.detail),
+            "failed" => format!("halted: failed ({})", self.detail),
+            other => other.to_string(),
+        }
+    }
+
+    /// One plain line for a watch into a pipe or file.
+    fn progress_line(&self) -> String {
+        format!(
+            "progress: {} of {} nodes updated, {} available ({})",
+            self.updated, self.desired, self.available, self.state
+        )
+    }
+
+    fn render(&self, color: bool) -> String {
+        let revision = match (self.current_revision, &self.current_hash) {
+            (Some(n), Some(h)) => format!("revision {n} ({h})"),
+            _ => "no revision yet".into(),
+        };
+        let strategy = match self.strategy {
+            Strategy::RollingUpdate => "RollingUpdate",
+            Strategy::OnDelete => "OnDelete",
+        };
+        let mut out = format!(
+            "daemonset {}/{} ({strategy}), current {revision}: {}\n",
+            self.namespace,
+            self.daemon_set,
+            self.state_words()
+        );
+        out.push_str(&format!(
+            "{} desired, {} updated, {} ready, {} available\n\n",
+            self.desired, self.updated, self.ready, self.available
+        ));
+        let mut table = Table::new(&["REVISION", "HASH", "PODS", "READY"]);
+        for r in &self.revisions {
+            let number = if r.current {
+                Cell::toned(format!("{} (current)", r.revision), Tone::Good)
+            } else {
+                Cell::from(r.revision.to_string())
+            };
+            table.push(vec![
+                number,
+                Cell::from(r.hash.clone()),
+                Cell::from(r.pods.to_string()),
+                Cell::from(r.ready.to_string()),
+            ]);
+        }
+        out.push_str(&table.render(true, color));
+        out.push('\n');
+        let mut table = Table::new(&["NODE", "POD", "REVISION", "READY", "UP-TO-DATE"]);
+        for n in &self.nodes {
+            let pod = match n.terminating {
+                true => format!("{} (terminating)", n.pod),
+                false => n.pod.clone(),
+            };
+            let flag = |value: bool| match value {
+                true => Cell::from("true"),
+                false => Cell::toned("false", Tone::Bad),
+            };
+            table.push(vec![
+                Cell::from(n.node.clone()),
+                Cell::from(pod),
+                Cell::from(n.revision.map_or_else(|| "?".into(), |r| r.to_string())),
+                flag(n.ready),
+                flag(n.up_to_date),
+            ]);
+        }
+        if self.nodes.is_empty() {
+            out.push_str("no pods\n");
+        } else {
+            out.push_str(&table.render(true, color));
+        }
+        if let Some(r) = &self.recorded {
+            out.push_str(&format!(
+                "\nrecorded rollout: phase {}, wave {} of {}, target {}{}\n",
+                serde_json::to_value(r.phase)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                r.wave,
+                r.waves,
+                r.target_hash,
+                r.failure
+                    .as_ref()
+                    .map(|f| format!(", failure: {f}"))
+                    .unwrap_or_default()
+            ));
+        }
+        out
+    }
 }
