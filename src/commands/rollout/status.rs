@@ -552,3 +552,109 @@ impl StatusView {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn daemonset(strategy: &str, annotations: Value, updated: i32) -> DaemonSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "agent", "namespace": "ops", "uid": "u", "generation": 2,
+                         "annotations": annotations},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "updateStrategy": {"type": strategy},
+                     "template": {"metadata": {"labels": {"app": "agent"}},
+                                  "spec": {"containers": [{"name": "main", "image": "busybox"}]}}},
+            "status": {"observedGeneration": 2, "desiredNumberScheduled": 2,
+                       "currentNumberScheduled": 2, "numberMisscheduled": 0, "numberReady": 2,
+                       "numberAvailable": 2, "updatedNumberScheduled": updated}
+        }))
+        .unwrap()
+    }
+
+    fn revision(number: i64, hash: &str) -> ControllerRevision {
+        serde_json::from_value(json!({
+            "metadata": {"name": format!("agent-{hash}"), "labels": {HASH_LABEL: hash},
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                              "name": "agent", "uid": "u", "controller": true}]},
+            "revision": number, "data": {}
+        }))
+        .unwrap()
+    }
+
+    fn pod(name: &str, node: &str, hash: &str) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "uid": name, "labels": {HASH_LABEL: hash},
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                              "name": "agent", "uid": "u", "controller": true}]},
+            "spec": {"nodeName": node, "containers": []},
+            "status": {"conditions": [{"type": "Ready", "status": "True",
+                                       "lastTransitionTime": "2024-05-03T11:00:00Z"}]}
+        }))
+        .unwrap()
+    }
+
+    fn view(strategy: &str, annotations: Value, updated: i32, hashes: [&str; 2]) -> StatusView {
+        let pods = [pod("p1", "n1", hashes[0]), pod("p2", "n2", hashes[1])];
+        StatusView::new(
+            &daemonset(strategy, annotations, updated),
+            &[revision(1, "old"), revision(2, "new")],
+            pods.iter(),
+            1_800_000_000,
+        )
+    }
+
+    #[test]
+    fn states_from_counters_pods_and_recorded_state() {
+        let done = view("RollingUpdate", json!({}), 2, ["new", "new"]);
+        assert_eq!((done.state, done.current_revision), ("complete", Some(2)));
+        assert_eq!(
+            done.revisions
+                .iter()
+                .map(|r| (r.revision, r.pods, r.ready))
+                .collect::<Vec<_>>(),
+            [(1, 0, 0), (2, 2, 2)]
+        );
+
+        let waiting = view("OnDelete", json!({}), 1, ["old", "new"]);
+        assert_eq!(waiting.state, "waiting-deletes");
+        assert!(!waiting.nodes[0].up_to_date && waiting.nodes[1].up_to_date);
+        assert_eq!(waiting.nodes[0].revision, Some(1));
+
+        // Counters that already say complete do not end an OnDelete rollout with an old pod.
+        let lagging = view("OnDelete", json!({}), 2, ["old", "new"]);
+        assert_eq!(lagging.state, "waiting-deletes");
+
+        let paused = view(
+            "OnDelete",
+            json!({PAUSED_ANNOTATION: "RollingUpdate"}),
+            1,
+            ["old", "new"],
+        );
+        assert_eq!(paused.state, "paused");
+
+        let recorded = json!({"targetHash": "new", "waves": [
+            {"canary": true, "nodes": ["n2"]}, {"canary": false, "nodes": ["n1"]}],
+            "maxUnavailable": 1, "minReadySeconds": 0, "progressDeadlineSeconds": 300,
+            "pauseAfterCanary": false, "phase": "failed", "failure": "n1: CrashLoopBackOff"});
+        let failed = view(
+            "OnDelete",
+            json!({STATE_ANNOTATION: recorded.to_string()}),
+            1,
+            ["old", "new"],
+        );
+        assert!(failed.failed(), "{failed:?}");
+        let r = failed.recorded.as_ref().unwrap();
+        assert_eq!((r.wave, r.waves), (2, 2));
+        assert!(failed
+            .render(false)
+            .contains("wave 2 of 2, target new, failure: n1: CrashLoopBackOff"));
+        assert!(failed
+            .render(false)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("halted: failed"));
+    }
+}
