@@ -248,4 +248,44 @@ impl Cluster {
             Err(e) => Err(describe(e, &request, &self.target())),
         }
     }
+
+    /// Applies a JSON Patch (RFC 6902) to a DaemonSet, with field manager kubectl-ds; `dry_run`
+    /// asks the server to keep nothing. Patches start with a `test` of the resourceVersion read:
+    /// when the object changed meanwhile, the failure says so in one line.
+    pub async fn patch_daemonset_json(
+        &self,
+        namespace: &str,
+        name: &str,
+        ops: &[serde_json::Value],
+        dry_run: bool,
+    ) -> Result<DaemonSet, Failure> {
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let mut params = PatchParams {
+            field_manager: Some(FIELD_MANAGER.to_string()),
+            ..PatchParams::default()
+        };
+        if dry_run {
+            params = params.dry_run();
+        }
+        let request = Request {
+            verb: "patch",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        let patch = serde_json::from_value(serde_json::Value::Array(ops.to_vec()))
+            .map_err(|e| Failure::api(format!("building a JSON patch: {e}")))?;
+        match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
+            Ok(stored) => Ok(stored),
+            // 409: the resourceVersion no longer matches; 422 from a failed `test` op.
+            Err(kube::Error::Api(status))
+                if status.code == 409
+                    || (status.code == 422 && status.message.contains("resourceVersion")) =>
+            {
+                Err(Failure::api(format!(
+                    "daemonset {name:?} in namespace {namespace:?} changed while this command ran; nothing was changed, try again"
+                )))
+            }
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
 }
