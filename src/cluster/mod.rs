@@ -250,8 +250,8 @@ impl Cluster {
     }
 
     /// Applies a JSON Patch (RFC 6902) to a DaemonSet, with field manager kubectl-ds; `dry_run`
-    /// asks the server to keep nothing. Patches start with a `test` of the resourceVersion read:
-    /// when the object changed meanwhile, the failure says so in one line.
+    /// asks the server to keep nothing. Patches that set /metadata/resourceVersion to the one read
+    /// fail with 409 when the object changed meanwhile; the failure says so in one line.
     pub async fn patch_daemonset_json(
         &self,
         namespace: &str,
@@ -276,11 +276,7 @@ impl Cluster {
             .map_err(|e| Failure::api(format!("building a JSON patch: {e}")))?;
         match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
             Ok(stored) => Ok(stored),
-            // 409: the resourceVersion no longer matches; 422 from a failed `test` op.
-            Err(kube::Error::Api(status))
-                if status.code == 409
-                    || (status.code == 422 && status.message.contains("resourceVersion")) =>
-            {
+            Err(kube::Error::Api(status)) if status.code == 409 => {
                 Err(Failure::api(format!(
                     "daemonset {name:?} in namespace {namespace:?} changed while this command ran; nothing was changed, try again"
                 )))

@@ -1,7 +1,7 @@
 //! Pausing a DaemonSet, which has no pause of its own: the update strategy is recorded in an
 //! annotation and replaced by OnDelete (the controller then replaces nothing), and a controlled
 //! rollout's recorded state is flipped to Paused. Resuming restores both. Each is one JSON Patch
-//! that starts with a `test` of the resourceVersion read, so a concurrent change fails instead of
+//! that carries the resourceVersion read, so a concurrent change fails instead of
 //! being overwritten.
 
 use k8s_openapi::api::apps::v1::DaemonSet;
@@ -53,10 +53,12 @@ fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
     ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
 }
 
-/// The `test` op every patch starts with: the object is still the one read.
-fn precondition(ds: &DaemonSet) -> Value {
+/// The op every patch starts with: the resourceVersion read, which the server checks like an
+/// update's (409 Conflict when the object changed since). A `test` op would fail with a bare 422
+/// that does not say why.
+pub fn precondition(ds: &DaemonSet) -> Value {
     json!({
-        "op": "test",
+        "op": "replace",
         "path": "/metadata/resourceVersion",
         "value": ds.metadata.resource_version.clone().unwrap_or_default(),
     })
@@ -239,7 +241,7 @@ mod tests {
         else {
             panic!("a patch");
         };
-        assert_eq!(ops[0]["op"], "test");
+        assert_eq!(ops[0]["path"], "/metadata/resourceVersion");
         assert_eq!(ops[0]["value"], "42");
         assert_eq!(strategy.as_deref(), Some("RollingUpdate"));
         assert!(!state_paused);

@@ -10,3 +10,4 @@ mod lint_agents;
 mod lint_cluster;
 mod list;
 mod plan;
+mod rollout_control;

@@ -141,8 +141,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         return Ok(ExitStatus::Ok);
     }
     let ops = vec![
-        json!({"op": "test", "path": "/metadata/resourceVersion",
-               "value": ds.metadata.resource_version.clone().unwrap_or_default()}),
+        pause::precondition(&ds),
         json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
     ];
     cluster
