@@ -248,6 +248,42 @@ impl Cluster {
             Err(e) => Err(describe(e, &request, &self.target())),
         }
     }
+
+    /// Applies a JSON Patch (RFC 6902) to a DaemonSet, with field manager kubectl-ds; `dry_run`
+    /// asks the server to keep nothing. Patches that set /metadata/resourceVersion to the one read
+    /// fail with 409 when the object changed meanwhile; the failure says so in one line.
+    pub async fn patch_daemonset_json(
+        &self,
+        namespace: &str,
+        name: &str,
+        ops: &[serde_json::Value],
+        dry_run: bool,
+    ) -> Result<DaemonSet, Failure> {
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let mut params = PatchParams {
+            field_manager: Some(FIELD_MANAGER.to_string()),
+            ..PatchParams::default()
+        };
+        if dry_run {
+            params = params.dry_run();
+        }
+        let request = Request {
+            verb: "patch",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        let patch = serde_json::from_value(serde_json::Value::Array(ops.to_vec()))
+            .map_err(|e| Failure::api(format!("building a JSON patch: {e}")))?;
+        match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
+            Ok(stored) => Ok(stored),
+            Err(kube::Error::Api(status)) if status.code == 409 => {
+                Err(Failure::api(format!(
+                    "daemonset {name:?} in namespace {namespace:?} changed while this command ran; nothing was changed, try again"
+                )))
+            }
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
 }
 
 /// A change seen by [`Cluster::watch_daemonset_and_pods`].

@@ -2,5 +2,6 @@
 
 pub mod budget;
 pub mod history;
+pub mod pause;
 pub mod selector;
 pub mod summary;

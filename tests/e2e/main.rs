@@ -10,4 +10,5 @@ mod lint_agents;
 mod lint_cluster;
 mod list;
 mod plan;
+mod rollout_control;
 mod rollout_status;

@@ -1,17 +1,197 @@
 //! `kubectl ds rollout pause|resume|undo NAME`.
+//!
+//! DaemonSets have no pause: pause records the update strategy in an annotation and sets OnDelete
+//! (and pauses a controlled rollout's recorded state); resume restores both. Undo puts an older
+//! revision's pod template back, as `kubectl rollout undo` does. Every change is one JSON Patch
+//! conditional on the resourceVersion read.
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use serde_json::json;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutUndoArgs};
-use crate::error::Failure;
+use crate::cluster::{Cluster, Scope};
+use crate::daemonset::history;
+use crate::daemonset::pause::{self, PausePlan, ResumePlan};
+use crate::diff::template;
+use crate::error::{ExitStatus, Failure};
+use crate::render;
+use crate::rollout::state::Phase;
 
-pub async fn pause(_args: &RolloutNameArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    Err(Failure::usage("kubectl ds rollout pause is being built (issue 6)").into())
+async fn daemonset(
+    global: &GlobalArgs,
+    name: &str,
+) -> anyhow::Result<(Cluster, String, DaemonSet)> {
+    let (cluster, namespace) = super::super::connect_if(true, &global.connection).await?;
+    let cluster = cluster.expect("connected");
+    let ds = cluster
+        .get_daemonset(&namespace, name)
+        .await?
+        .ok_or_else(|| super::super::not_found(name, &namespace))?;
+    Ok((cluster, namespace, ds))
 }
 
-pub async fn resume(_args: &RolloutNameArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    Err(Failure::usage("kubectl ds rollout resume is being built (issue 6)").into())
+pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let name = &args.name;
+    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let lines = match pause::plan_pause(&ds) {
+        PausePlan::AlreadyPaused => vec![format!(
+            "daemonset {name:?} is already paused; kubectl ds rollout resume {name} resumes it"
+        )],
+        PausePlan::OnDeleteIdle => vec![format!(
+            "daemonset {name:?} uses the OnDelete strategy: the controller replaces no pod by itself, so there is nothing to pause"
+        )],
+        PausePlan::Patch {
+            ops,
+            strategy,
+            state_paused,
+        } => {
+            cluster
+                .patch_daemonset_json(&namespace, name, &ops, false)
+                .await?;
+            let mut lines = vec![format!("daemonset {name:?} paused")];
+            if let Some(strategy) = strategy {
+                lines.push(format!(
+                    "  update strategy {strategy} recorded in {} and set to OnDelete: the controller replaces no more pods",
+                    pause::PAUSED_ANNOTATION
+                ));
+            }
+            if state_paused {
+                lines.push(
+                    "  controlled rollout: phase running → paused (it deletes no more pods)".into(),
+                );
+            }
+            lines.push(format!("  kubectl ds rollout resume {name} resumes it"));
+            lines
+        }
+    };
+    render::print_lines(lines)?;
+    Ok(ExitStatus::Ok)
 }
 
-pub async fn undo(_args: &RolloutUndoArgs, _global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    Err(Failure::usage("kubectl ds rollout undo is being built (issue 6)").into())
+pub async fn resume(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let name = &args.name;
+    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let lines = match pause::plan_resume(&ds).map_err(Failure::api)? {
+        ResumePlan::NotPaused => vec![format!(
+            "daemonset {name:?} is not paused; nothing to resume"
+        )],
+        ResumePlan::Patch {
+            ops,
+            strategy,
+            state_resumed,
+        } => {
+            cluster
+                .patch_daemonset_json(&namespace, name, &ops, false)
+                .await?;
+            let mut lines = vec![format!("daemonset {name:?} resumed")];
+            if let Some(strategy) = strategy {
+                lines.push(format!(
+                    "  update strategy {strategy} restored (annotation {} removed)",
+                    pause::PAUSED_ANNOTATION
+                ));
+            }
+            if let Some(phase) = state_resumed {
+                let from = match phase {
+                    Phase::PausedAfterCanary => "pausedAfterCanary",
+                    _ => "paused",
+                };
+                lines.push(format!("  controlled rollout: phase {from} → running"));
+            }
+            lines
+        }
+    };
+    render::print_lines(lines)?;
+    Ok(ExitStatus::Ok)
+}
+
+pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let name = &args.name;
+    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let uid = ds.metadata.uid.clone().unwrap_or_default();
+    let revisions = history::owned_revisions(
+        cluster
+            .list_controller_revisions(&Scope::Namespace(namespace.clone()))
+            .await?,
+        &uid,
+    );
+    let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
+    if args.to_revision.is_none() && numbers.len() < 2 {
+        return Err(Failure::usage(match numbers.first() {
+            Some(only) => format!(
+                "daemonset {name:?} has only revision {only}: there is no previous one to roll back to"
+            ),
+            None => format!("daemonset {name:?} has no revisions yet"),
+        })
+        .into());
+    }
+    let number =
+        history::resolve(args.to_revision.unwrap_or(-1), &numbers).map_err(Failure::usage)?;
+    let target: &ControllerRevision = revisions
+        .iter()
+        .find(|r| r.revision == Some(number))
+        .expect("resolved numbers exist");
+
+    let current = ds.spec.template.clone();
+    let changes = template::compare(&current, &history::typed_template(target));
+    if changes.is_empty() {
+        render::print_lines([format!(
+            "daemonset {name:?} already has the template of revision {number}; nothing to roll back"
+        )])?;
+        return Ok(ExitStatus::Ok);
+    }
+    let ops = vec![
+        pause::precondition(&ds),
+        json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
+    ];
+    cluster
+        .patch_daemonset_json(&namespace, name, &ops, args.dry_run)
+        .await?;
+
+    let images: Vec<String> = changes
+        .images
+        .iter()
+        .map(|i| format!("{}: {} → {}", i.container, i.old, i.new))
+        .collect();
+    let mut lines = vec![match (args.dry_run, images.is_empty()) {
+        (true, _) => format!(
+            "daemonset {name:?} would be rolled back to revision {number} (server dry run; nothing changed):"
+        ),
+        (false, true) => format!("daemonset {name:?} rolled back to revision {number}"),
+        (false, false) => format!(
+            "daemonset {name:?} rolled back to revision {number} (images {})",
+            images.join(", ")
+        ),
+    }];
+    if args.dry_run {
+        lines.extend(changes.lines().into_iter().map(|l| format!("  {l}")));
+    } else {
+        lines.extend(
+            changes
+                .lines()
+                .into_iter()
+                .filter(|l| !l.starts_with("image "))
+                .map(|l| format!("  {l}")),
+        );
+        lines.push(format!(
+            "  the controller records it as revision {}",
+            numbers.iter().max().copied().unwrap_or(number) + 1
+        ));
+    }
+    let strategy = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone());
+    if pause::is_paused(&ds) {
+        lines.push(format!(
+            "  the DaemonSet is paused: its pods move to this template after kubectl ds rollout resume {name}"
+        ));
+    } else if strategy.as_deref() == Some("OnDelete") {
+        lines.push(
+            "  OnDelete strategy: pods move to this template only as they are deleted".into(),
+        );
+    }
+    render::print_lines(lines)?;
+    Ok(ExitStatus::Ok)
 }

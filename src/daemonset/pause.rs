@@ -1,0 +1,363 @@
+//! Pausing a DaemonSet, which has no pause of its own: the update strategy is recorded in an
+//! annotation and replaced by OnDelete (the controller then replaces nothing), and a controlled
+//! rollout's recorded state is flipped to Paused. Resuming restores both. Each is one JSON Patch
+//! that carries the resourceVersion read, so a concurrent change fails instead of
+//! being overwritten.
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+use serde_json::{json, Value};
+
+use crate::rollout::state::{Phase, STATE_ANNOTATION};
+
+/// The annotation holding the update strategy in force before `rollout pause`, as JSON.
+pub const PAUSED_ANNOTATION: &str = "rollout.kubectl-ds.io/paused-strategy";
+
+/// What `rollout pause` does to a DaemonSet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PausePlan {
+    /// Paused by an earlier `rollout pause`, and no controlled rollout is running.
+    AlreadyPaused,
+    /// OnDelete without a running controlled rollout: nothing replaces pods by itself already.
+    OnDeleteIdle,
+    Patch {
+        ops: Vec<Value>,
+        /// The strategy recorded and replaced by OnDelete, when it was (`type` of it).
+        strategy: Option<String>,
+        /// A controlled rollout's state went from Running to Paused.
+        state_paused: bool,
+    },
+}
+
+/// What `rollout resume` does to a DaemonSet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResumePlan {
+    NotPaused,
+    Patch {
+        ops: Vec<Value>,
+        /// The strategy restored (`type` of it), when one was recorded.
+        strategy: Option<String>,
+        /// A controlled rollout's state went from this phase to Running.
+        state_resumed: Option<Phase>,
+    },
+}
+
+/// A JSON Pointer to an annotation (`/` in the key escaped as `~1`).
+fn annotation_path(key: &str) -> String {
+    format!(
+        "/metadata/annotations/{}",
+        key.replace('~', "~0").replace('/', "~1")
+    )
+}
+
+fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
+    ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
+}
+
+/// The op every patch starts with: the resourceVersion read, which the server checks like an
+/// update's (409 Conflict when the object changed since). A `test` op would fail with a bare 422
+/// that does not say why.
+pub fn precondition(ds: &DaemonSet) -> Value {
+    json!({
+        "op": "replace",
+        "path": "/metadata/resourceVersion",
+        "value": ds.metadata.resource_version.clone().unwrap_or_default(),
+    })
+}
+
+/// The recorded controlled-rollout state as JSON (unknown fields kept), if it parses.
+fn state(ds: &DaemonSet) -> Option<Value> {
+    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str::<Value>(s).ok())
+}
+
+fn phase_of(state: &Value) -> Option<Phase> {
+    serde_json::from_value(state.get("phase")?.clone()).ok()
+}
+
+fn strategy_type(strategy: &Value) -> String {
+    strategy["type"]
+        .as_str()
+        .unwrap_or("RollingUpdate")
+        .to_string()
+}
+
+/// Ops that set annotations, adding the map first when the object has none.
+fn set_annotations(ds: &DaemonSet, pairs: Vec<(&str, String)>) -> Vec<Value> {
+    if ds.metadata.annotations.is_none() {
+        let map: serde_json::Map<String, Value> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::String(v)))
+            .collect();
+        return vec![json!({"op": "add", "path": "/metadata/annotations", "value": map})];
+    }
+    pairs
+        .into_iter()
+        .map(|(k, v)| json!({"op": "add", "path": annotation_path(k), "value": v}))
+        .collect()
+}
+
+pub fn is_paused(ds: &DaemonSet) -> bool {
+    annotation(ds, PAUSED_ANNOTATION).is_some()
+}
+
+pub fn plan_pause(ds: &DaemonSet) -> PausePlan {
+    let state = state(ds);
+    let running = state.as_ref().and_then(phase_of) == Some(Phase::Running);
+    let paused = is_paused(ds);
+    let strategy = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .map(|s| serde_json::to_value(s).unwrap_or_default())
+        .unwrap_or_else(|| json!({"type": "RollingUpdate"}));
+    let on_delete = strategy_type(&strategy) == "OnDelete";
+    if paused && !running {
+        return PausePlan::AlreadyPaused;
+    }
+    if on_delete && !paused && !running {
+        return PausePlan::OnDeleteIdle;
+    }
+    let mut ops = vec![precondition(ds)];
+    let mut pairs = Vec::new();
+    if !paused {
+        pairs.push((PAUSED_ANNOTATION, strategy.to_string()));
+    }
+    if let (true, Some(mut state)) = (running, state) {
+        state["phase"] = serde_json::to_value(Phase::Paused).expect("a phase serializes");
+        pairs.push((STATE_ANNOTATION, state.to_string()));
+    }
+    ops.extend(set_annotations(ds, pairs));
+    if !paused {
+        ops.push(
+            json!({"op": "replace", "path": "/spec/updateStrategy", "value": {"type": "OnDelete"}}),
+        );
+    }
+    PausePlan::Patch {
+        ops,
+        strategy: (!paused).then(|| strategy_type(&strategy)),
+        state_paused: running,
+    }
+}
+
+/// `Err` when the recorded strategy is not JSON (edited by hand): nothing is changed then.
+pub fn plan_resume(ds: &DaemonSet) -> Result<ResumePlan, String> {
+    let recorded = match annotation(ds, PAUSED_ANNOTATION) {
+        Some(text) => Some(serde_json::from_str::<Value>(text).map_err(|e| {
+            format!(
+                "the annotation {PAUSED_ANNOTATION} does not hold a JSON update strategy ({e}); fix or remove it with kubectl annotate"
+            )
+        })?),
+        None => None,
+    };
+    let state = state(ds);
+    let halted = state
+        .as_ref()
+        .and_then(phase_of)
+        .filter(|p| matches!(p, Phase::Paused | Phase::PausedAfterCanary));
+    if recorded.is_none() && halted.is_none() {
+        return Ok(ResumePlan::NotPaused);
+    }
+    let mut ops = vec![precondition(ds)];
+    if let Some(strategy) = &recorded {
+        ops.push(json!({"op": "replace", "path": "/spec/updateStrategy", "value": strategy}));
+        ops.push(json!({"op": "remove", "path": annotation_path(PAUSED_ANNOTATION)}));
+    }
+    if let (Some(_), Some(mut state)) = (halted, state) {
+        state["phase"] = serde_json::to_value(Phase::Running).expect("a phase serializes");
+        state["pauseAfterCanary"] = Value::Bool(false);
+        ops.push(json!({"op": "replace", "path": annotation_path(STATE_ANNOTATION), "value": state.to_string()}));
+    }
+    Ok(ResumePlan::Patch {
+        ops,
+        strategy: recorded.as_ref().map(strategy_type),
+        state_resumed: halted,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ds(strategy: Value, annotations: Option<Value>) -> DaemonSet {
+        let mut object = json!({
+            "metadata": {"name": "agent", "resourceVersion": "42"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "agent"}},
+                "template": {},
+                "updateStrategy": strategy,
+            },
+        });
+        if let Some(a) = annotations {
+            object["metadata"]["annotations"] = a;
+        }
+        serde_json::from_value(object).unwrap()
+    }
+
+    fn rolling() -> Value {
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}})
+    }
+
+    fn state_json(phase: &str) -> String {
+        json!({"targetHash": "abc", "waves": [], "maxUnavailable": 1, "minReadySeconds": 0,
+               "progressDeadlineSeconds": 600, "pauseAfterCanary": true, "phase": phase,
+               "extra": "kept"})
+        .to_string()
+    }
+
+    /// Applies the ops the way the server would, for the few op kinds used here.
+    fn apply(ds: &DaemonSet, ops: &[Value]) -> Value {
+        let mut object = serde_json::to_value(ds).unwrap();
+        for op in ops {
+            let path = op["path"].as_str().unwrap();
+            let (parent, key) = path.rsplit_once('/').unwrap();
+            let key = key.replace("~1", "/").replace("~0", "~");
+            match op["op"].as_str().unwrap() {
+                "test" => assert_eq!(object.pointer(path), Some(&op["value"])),
+                "add" | "replace" => {
+                    object.pointer_mut(parent).unwrap()[key] = op["value"].clone();
+                }
+                "remove" => {
+                    object
+                        .pointer_mut(parent)
+                        .unwrap()
+                        .as_object_mut()
+                        .unwrap()
+                        .remove(&key)
+                        .expect("removed key exists");
+                }
+                other => panic!("unexpected op {other}"),
+            }
+        }
+        object
+    }
+
+    #[test]
+    fn pause_records_the_strategy_and_resume_restores_it() {
+        let before = ds(rolling(), None);
+        let PausePlan::Patch {
+            ops,
+            strategy,
+            state_paused,
+        } = plan_pause(&before)
+        else {
+            panic!("a patch");
+        };
+        assert_eq!(ops[0]["path"], "/metadata/resourceVersion");
+        assert_eq!(ops[0]["value"], "42");
+        assert_eq!(strategy.as_deref(), Some("RollingUpdate"));
+        assert!(!state_paused);
+        let paused: DaemonSet = serde_json::from_value(apply(&before, &ops)).unwrap();
+        let value = serde_json::to_value(&paused).unwrap();
+        assert_eq!(value["spec"]["updateStrategy"], json!({"type": "OnDelete"}));
+        let recorded: Value = serde_json::from_str(
+            value["metadata"]["annotations"][PAUSED_ANNOTATION]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(recorded, rolling());
+
+        assert_eq!(plan_pause(&paused), PausePlan::AlreadyPaused);
+
+        let ResumePlan::Patch {
+            ops,
+            strategy,
+            state_resumed,
+        } = plan_resume(&paused).unwrap()
+        else {
+            panic!("a patch");
+        };
+        assert_eq!(strategy.as_deref(), Some("RollingUpdate"));
+        assert_eq!(state_resumed, None);
+        let resumed = apply(&paused, &ops);
+        assert_eq!(resumed["spec"]["updateStrategy"], rolling());
+        assert!(resumed["metadata"]["annotations"]
+            .get(PAUSED_ANNOTATION)
+            .is_none());
+        let resumed: DaemonSet = serde_json::from_value(resumed).unwrap();
+        assert_eq!(plan_resume(&resumed).unwrap(), ResumePlan::NotPaused);
+    }
+
+    #[test]
+    fn on_delete_without_a_rollout_has_nothing_to_pause() {
+        assert_eq!(
+            plan_pause(&ds(json!({"type": "OnDelete"}), None)),
+            PausePlan::OnDeleteIdle
+        );
+        assert_eq!(
+            plan_resume(&ds(json!({"type": "OnDelete"}), None)).unwrap(),
+            ResumePlan::NotPaused
+        );
+    }
+
+    #[test]
+    fn a_running_controlled_rollout_is_paused_and_resumed_with_its_fields_kept() {
+        let before = ds(
+            json!({"type": "OnDelete"}),
+            Some(json!({STATE_ANNOTATION: state_json("running"), "other": "x"})),
+        );
+        let PausePlan::Patch {
+            ops, state_paused, ..
+        } = plan_pause(&before)
+        else {
+            panic!("a patch");
+        };
+        assert!(state_paused);
+        let paused: DaemonSet = serde_json::from_value(apply(&before, &ops)).unwrap();
+        let annotations = paused.metadata.annotations.clone().unwrap();
+        assert_eq!(annotations["other"], "x");
+        let state: Value = serde_json::from_str(&annotations[STATE_ANNOTATION]).unwrap();
+        assert_eq!(state["phase"], "paused");
+        assert_eq!(state["extra"], "kept");
+        assert_eq!(plan_pause(&paused), PausePlan::AlreadyPaused);
+
+        let ResumePlan::Patch {
+            ops, state_resumed, ..
+        } = plan_resume(&paused).unwrap()
+        else {
+            panic!("a patch");
+        };
+        assert_eq!(state_resumed, Some(Phase::Paused));
+        let resumed = apply(&paused, &ops);
+        let state: Value = serde_json::from_str(
+            resumed["metadata"]["annotations"][STATE_ANNOTATION]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(state["phase"], "running");
+        assert_eq!(state["pauseAfterCanary"], false);
+        assert_eq!(
+            resumed["spec"]["updateStrategy"],
+            json!({"type": "OnDelete"})
+        );
+    }
+
+    #[test]
+    fn paused_after_canary_is_resumed_without_a_recorded_strategy() {
+        let before = ds(
+            json!({"type": "OnDelete"}),
+            Some(json!({STATE_ANNOTATION: state_json("pausedAfterCanary")})),
+        );
+        let ResumePlan::Patch {
+            ops,
+            strategy,
+            state_resumed,
+        } = plan_resume(&before).unwrap()
+        else {
+            panic!("a patch");
+        };
+        assert_eq!(strategy, None);
+        assert_eq!(state_resumed, Some(Phase::PausedAfterCanary));
+        assert_eq!(ops.len(), 2, "{ops:?}");
+    }
+
+    #[test]
+    fn a_broken_recorded_strategy_is_refused() {
+        let broken = ds(
+            json!({"type": "OnDelete"}),
+            Some(json!({PAUSED_ANNOTATION: "not json"})),
+        );
+        let error = plan_resume(&broken).unwrap_err();
+        assert!(error.contains(PAUSED_ANNOTATION), "{error}");
+    }
+}
