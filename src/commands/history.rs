@@ -12,16 +12,11 @@ use crate::daemonset::history::{self, RevisionRow};
 use crate::daemonset::selector;
 use crate::diff::{self, template};
 use crate::error::{ExitStatus, Failure};
-use crate::render::{self, Cell, Table, Tone};
+use crate::render::{self, Cell, Table};
 
 pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let (cluster, namespace) = super::connect_if(true, &global.connection).await?;
-    let cluster = cluster.expect("connected");
     let name = &args.name;
-    let ds = cluster
-        .get_daemonset(&namespace, name)
-        .await?
-        .ok_or_else(|| super::not_found(name, &namespace))?;
+    let (cluster, namespace, ds) = super::live_daemonset(global, name).await?;
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let revisions = history::owned_revisions(
         cluster
@@ -158,11 +153,7 @@ fn render_table(
             .and_then(|t| t.parse::<k8s_openapi::jiff::Timestamp>().ok())
             .map(|t| render::age(now.as_second() - t.as_second()))
             .unwrap_or_else(|| "<unknown>".into());
-        let revision = if row.current {
-            Cell::toned(format!("{} (current)", row.revision), Tone::Good)
-        } else {
-            Cell::from(row.revision.to_string())
-        };
+        let revision = render::revision_cell(row.revision, row.current);
         table.push(vec![
             revision,
             Cell::from(row.hash.clone()),

@@ -53,6 +53,24 @@ fn not_found(name: &str, namespace: &str) -> Failure {
     ))
 }
 
+/// Connects and reads the named DaemonSet from the namespace in effect; a missing one is bad input.
+async fn live_daemonset(
+    global: &crate::cli::GlobalArgs,
+    name: &str,
+) -> anyhow::Result<(
+    crate::cluster::Cluster,
+    String,
+    k8s_openapi::api::apps::v1::DaemonSet,
+)> {
+    let (cluster, namespace) = connect_if(true, &global.connection).await?;
+    let cluster = cluster.expect("connect_if(true) connects");
+    let ds = cluster
+        .get_daemonset(&namespace, name)
+        .await?
+        .ok_or_else(|| not_found(name, &namespace))?;
+    Ok((cluster, namespace, ds))
+}
+
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let is_lint = matches!(cli.command, Command::Lint(_));
     if cli.global.connection.cluster_flag_without_name() && !is_lint {

@@ -26,6 +26,15 @@ fn color_decision(choice: ColorChoice, stdout_is_tty: bool, no_color_env: bool) 
     }
 }
 
+/// A revision number, marked and coloured when it is the current one.
+pub fn revision_cell(revision: i64, current: bool) -> Cell {
+    if current {
+        Cell::toned(format!("{revision} (current)"), Tone::Good)
+    } else {
+        Cell::from(revision.to_string())
+    }
+}
+
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     // Buffered: stdout alone is line-buffered, which costs a syscall per line of a big report.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -5,12 +5,12 @@
 //! revision's pod template back, as `kubectl rollout undo` does. Every change is one JSON Patch
 //! conditional on the resourceVersion read.
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::apps::v1::ControllerRevision;
 use serde_json::json;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutUndoArgs};
-use crate::cluster::{Cluster, Scope};
+use crate::cluster::Scope;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template;
@@ -18,22 +18,9 @@ use crate::error::{ExitStatus, Failure};
 use crate::render;
 use crate::rollout::state::Phase;
 
-async fn daemonset(
-    global: &GlobalArgs,
-    name: &str,
-) -> anyhow::Result<(Cluster, String, DaemonSet)> {
-    let (cluster, namespace) = super::super::connect_if(true, &global.connection).await?;
-    let cluster = cluster.expect("connected");
-    let ds = cluster
-        .get_daemonset(&namespace, name)
-        .await?
-        .ok_or_else(|| super::super::not_found(name, &namespace))?;
-    Ok((cluster, namespace, ds))
-}
-
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     let lines = match pause::plan_pause(&ds) {
         PausePlan::AlreadyPaused => vec![format!(
             "daemonset {name:?} is already paused; kubectl ds rollout resume {name} resumes it"
@@ -71,7 +58,7 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
 
 pub async fn resume(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     let lines = match pause::plan_resume(&ds).map_err(Failure::api)? {
         ResumePlan::NotPaused => vec![format!(
             "daemonset {name:?} is not paused; nothing to resume"
@@ -107,7 +94,7 @@ pub async fn resume(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resu
 
 pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = daemonset(global, name).await?;
+    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let revisions = history::owned_revisions(
         cluster

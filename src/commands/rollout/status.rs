@@ -22,17 +22,11 @@ use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, STATE_ANNOTATION};
 
-/// Set by `rollout pause` on a DaemonSet whose own strategy it parked.
-const PAUSED_ANNOTATION: &str = "rollout.kubectl-ds.io/paused-strategy";
+use crate::daemonset::pause::PAUSED_ANNOTATION;
 
 pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let (cluster, namespace) = super::super::connect_if(true, &global.connection).await?;
-    let cluster = cluster.expect("connected");
     let name = &args.name;
-    let ds = cluster
-        .get_daemonset(&namespace, name)
-        .await?
-        .ok_or_else(|| super::super::not_found(name, &namespace))?;
+    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     let selector = selector::describe(&ds.spec.selector);
     if !args.watch {
         let revisions = cluster
@@ -496,11 +490,7 @@ impl StatusView {
         ));
         let mut table = Table::new(&["REVISION", "HASH", "PODS", "READY"]);
         for r in &self.revisions {
-            let number = if r.current {
-                Cell::toned(format!("{} (current)", r.revision), Tone::Good)
-            } else {
-                Cell::from(r.revision.to_string())
-            };
+            let number = render::revision_cell(r.revision, r.current);
             table.push(vec![
                 number,
                 Cell::from(r.hash.clone()),
