@@ -108,6 +108,61 @@ pub enum RolloutCommand {
 
     /// Roll back to the previous revision's pod template, or to --to-revision N
     Undo(RolloutUndoArgs),
+
+    /// Apply a DaemonSet manifest and replace its pods wave by wave (canary first), deleting old
+    /// pods only within --max-unavailable; safe to re-run after an interruption
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+                            gate, 2 bad input."
+    )]
+    Apply(RolloutApplyArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RolloutMode {
+    /// The DaemonSet runs with the OnDelete strategy and the plugin deletes old pods itself
+    Ondelete,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutApplyArgs {
+    /// The DaemonSet manifest (one DaemonSet)
+    #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
+    pub filename: PathBuf,
+
+    /// How pods are replaced
+    #[arg(long, value_enum, value_name = "MODE", required = true)]
+    pub mode: RolloutMode,
+
+    /// Nodes to update first, as a wave of their own: a count or a percentage of the eligible nodes
+    #[arg(long, value_name = "N|N%", default_value = "0", value_parser = parse_budget)]
+    pub canary: crate::daemonset::budget::Budget,
+
+    /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes
+    #[arg(long, value_name = "N|N%", default_value = "1", value_parser = parse_budget)]
+    pub max_unavailable: crate::daemonset::budget::Budget,
+
+    /// Seconds a new pod must have been Ready before its node counts as done
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    pub min_ready: u32,
+
+    /// How long a node whose old pod was deleted may take to get an available new pod
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub progress_deadline: Duration,
+}
+
+/// `N` or `N%`, as maxUnavailable takes it.
+pub fn parse_budget(text: &str) -> Result<crate::daemonset::budget::Budget, String> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let value = match text.parse::<i32>() {
+        Ok(n) => IntOrString::Int(n),
+        Err(_) => IntOrString::String(text.to_string()),
+    };
+    let budget = crate::daemonset::budget::Budget::parse(&value)?;
+    if budget.above_100_percent() {
+        return Err(format!("{text:?} is above 100%"));
+    }
+    Ok(budget)
 }
 
 #[derive(Debug, Args)]

@@ -231,6 +231,57 @@ impl Cluster {
         }
     }
 
+    /// Server-side apply of a DaemonSet for real (field manager kubectl-ds, conflicts forced).
+    pub async fn apply_daemonset(
+        &self,
+        namespace: &str,
+        name: &str,
+        object: &serde_json::Value,
+    ) -> Result<DaemonSet, ApplyError> {
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let params = PatchParams::apply(FIELD_MANAGER).force();
+        let request = Request {
+            verb: "patch",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        match api.patch(name, &params, &Patch::Apply(object)).await {
+            Ok(stored) => Ok(stored),
+            Err(kube::Error::Api(status)) if status.code == 422 => {
+                Err(ApplyError::Rejected(status.message))
+            }
+            Err(e) => Err(ApplyError::Failed(describe(e, &request, &self.target()))),
+        }
+    }
+
+    /// Deletes a pod only if it is still the one with `uid`. Returns false when it was already
+    /// gone or replaced (404, or 409 from the UID precondition).
+    pub async fn delete_pod_with_uid(
+        &self,
+        namespace: &str,
+        name: &str,
+        uid: &str,
+    ) -> Result<bool, Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let params = kube::api::DeleteParams {
+            preconditions: Some(kube::api::Preconditions {
+                uid: Some(uid.to_string()),
+                resource_version: None,
+            }),
+            ..kube::api::DeleteParams::default()
+        };
+        let request = Request {
+            verb: "delete",
+            resource: "pods",
+            namespace: Some(namespace),
+        };
+        match api.delete(name, &params).await {
+            Ok(_) => Ok(true),
+            Err(kube::Error::Api(status)) if status.code == 404 || status.code == 409 => Ok(false),
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
+
     /// One DaemonSet, or `None` when it does not exist.
     pub async fn get_daemonset(
         &self,

@@ -10,5 +10,6 @@ mod lint_agents;
 mod lint_cluster;
 mod list;
 mod plan;
+mod rollout_apply;
 mod rollout_control;
 mod rollout_status;

@@ -1,5 +1,6 @@
 //! `kubectl ds rollout ...`: one file per subcommand.
 
+mod apply;
 mod control;
 mod status;
 
@@ -12,5 +13,6 @@ pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Resu
         RolloutCommand::Pause(args) => control::pause(args, global).await,
         RolloutCommand::Resume(args) => control::resume(args, global).await,
         RolloutCommand::Undo(args) => control::undo(args, global).await,
+        RolloutCommand::Apply(args) => apply::exec(args, global).await,
     }
 }

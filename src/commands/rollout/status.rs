@@ -181,7 +181,7 @@ async fn watch(
     .into())
 }
 
-fn key(pod: &Pod) -> String {
+pub(super) fn key(pod: &Pod) -> String {
     pod.metadata
         .uid
         .clone()
@@ -189,7 +189,7 @@ fn key(pod: &Pod) -> String {
         .unwrap_or_default()
 }
 
-fn pod_hash(pod: &Pod) -> Option<&str> {
+pub(super) fn pod_hash(pod: &Pod) -> Option<&str> {
     pod.metadata
         .labels
         .as_ref()
@@ -208,14 +208,14 @@ fn revision_hash(revision: &ControllerRevision) -> &str {
 }
 
 /// The hash of the DaemonSet's newest owned revision.
-fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> Option<String> {
+pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> Option<String> {
     let uid = ds.metadata.uid.as_deref()?;
     history::owned_revisions(revisions.to_vec(), uid)
         .last()
         .map(|r| revision_hash(r).to_string())
 }
 
-fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
+pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
     pod.status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
@@ -228,7 +228,7 @@ fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
 }
 
 /// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
-fn failing(pod: &Pod) -> Option<String> {
+pub(super) fn failing(pod: &Pod) -> Option<String> {
     pod.status
         .as_ref()
         .and_then(|s| s.container_statuses.as_ref())

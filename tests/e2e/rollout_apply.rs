@@ -1,0 +1,169 @@
+//! `kubectl ds rollout apply --mode ondelete`: a RollingUpdate DaemonSet on the eligible nodes is
+//! moved to a new image wave by wave (a canary first) without ever leaving more than
+//! --max-unavailable nodes without a Ready pod (checked by an independent observer), ends with
+//! every pod on the newest revision, the original strategy back and the state recorded Complete;
+//! a second run finds nothing to do.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::harness::{daemonset_yaml, env, Namespace};
+
+const STATE: &str = "rollout.kubectl-ds.io/state";
+const ORIGINAL: &str = "rollout.kubectl-ds.io/original-strategy";
+
+fn get_json(args: &[&str]) -> Value {
+    let run = env().kubectl(args);
+    serde_json::from_str(&run.success().stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", run.stdout))
+}
+
+/// (node, ready and not terminating) of agent's pods.
+fn pods(ns: &str) -> Vec<(String, bool, String)> {
+    get_json(&["get", "pods", "-n", ns, "-l", "app=agent", "-o", "json"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let ready = p["metadata"]["deletionTimestamp"].is_null()
+                && p["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True");
+            (
+                p["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
+                ready,
+                p["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+fn newest_hash(ns: &str) -> String {
+    let revisions = get_json(&["get", "controllerrevisions", "-n", ns, "-o", "json"]);
+    revisions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|r| r["revision"].as_i64().unwrap())
+        .unwrap()["metadata"]["labels"]["controller-revision-hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() {
+    let ns = Namespace::with_ready_agent("ra-ondelete");
+    let ns = ns.name.clone();
+    let eligible: BTreeSet<String> = pods(&ns).into_iter().map(|(node, ..)| node).collect();
+    assert_eq!(eligible.len(), env().untainted_node_count(), "{eligible:?}");
+    let old_hash = newest_hash(&ns);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.yaml");
+    std::fs::write(
+        &file,
+        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
+    )
+    .unwrap();
+
+    // An independent observer: the most eligible nodes without a Ready pod at any one time.
+    let stop = Arc::new(AtomicBool::new(false));
+    let worst = Arc::new(AtomicUsize::new(0));
+    let observer = {
+        let (stop, worst, ns, eligible) =
+            (stop.clone(), worst.clone(), ns.clone(), eligible.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let ready: BTreeSet<String> = pods(&ns)
+                    .into_iter()
+                    .filter(|(_, ready, _)| *ready)
+                    .map(|(node, ..)| node)
+                    .collect();
+                let down = eligible.iter().filter(|n| !ready.contains(*n)).count();
+                worst.fetch_max(down, Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+        })
+    };
+    let run = env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+        "--max-unavailable",
+        "1",
+    ]);
+    stop.store(true, Ordering::Relaxed);
+    observer.join().unwrap();
+    run.success();
+    let out = &run.stdout;
+    assert!(out.contains("wave 1/2 (canary): deleting pod"), "{out}");
+    assert!(out.contains("wave 2/2: deleting pod"), "{out}");
+    assert!(out.contains(": new pod ready"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+    assert!(
+        worst.load(Ordering::Relaxed) <= 1,
+        "{} nodes were without a Ready pod at once\n{out}",
+        worst.load(Ordering::Relaxed)
+    );
+
+    let new_hash = newest_hash(&ns);
+    assert_ne!(new_hash, old_hash);
+    let now = pods(&ns);
+    assert_eq!(now.len(), eligible.len(), "{now:?}");
+    assert!(
+        now.iter().all(|(_, _, h)| *h == new_hash),
+        "{now:?} vs {new_hash}"
+    );
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["type"], "RollingUpdate",
+        "{ds}"
+    );
+    assert_eq!(
+        ds["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox:1.37"
+    );
+    let annotations = &ds["metadata"]["annotations"];
+    assert!(annotations.get(ORIGINAL).is_none(), "{annotations}");
+    let state: Value = serde_json::from_str(annotations[STATE].as_str().unwrap()).unwrap();
+    assert_eq!(state["phase"], "complete", "{state}");
+    assert_eq!(state["targetHash"], new_hash.as_str(), "{state}");
+
+    // Again: nothing left to replace.
+    let again = env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+    ]);
+    assert!(
+        again.success().stdout.contains("0 of 2 eligible nodes"),
+        "{}",
+        again.stdout
+    );
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["type"], "RollingUpdate",
+        "{ds}"
+    );
+}
