@@ -167,3 +167,47 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
         "{ds}"
     );
 }
+
+#[test]
+fn a_failing_canary_stops_the_rollout_with_exit_1() {
+    let ns = Namespace::with_ready_agent("ra-fail");
+    let ns = ns.name.clone();
+    let old_hash = newest_hash(&ns);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.yaml");
+    std::fs::write(
+        &file,
+        daemonset_yaml("agent", "not a valid image", "RollingUpdate"),
+    )
+    .unwrap();
+    let run = env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+    ]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("InvalidImageName"), "{}", run.stdout);
+    // Only the canary's pod was replaced; the other node keeps its old pod.
+    let now = pods(&ns);
+    let old: Vec<_> = now.iter().filter(|(_, _, h)| *h == old_hash).collect();
+    assert_eq!(old.len(), now.len() - 1, "{now:?}");
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert_eq!(ds["spec"]["updateStrategy"]["type"], "OnDelete", "{ds}");
+    let state: Value =
+        serde_json::from_str(ds["metadata"]["annotations"][STATE].as_str().unwrap()).unwrap();
+    assert_eq!(state["phase"], "failed", "{state}");
+    assert!(
+        state["failure"]
+            .as_str()
+            .unwrap()
+            .contains("InvalidImageName"),
+        "{state}"
+    );
+}
