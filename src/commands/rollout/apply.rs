@@ -14,13 +14,13 @@ use serde_json::{json, Value};
 
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutApplyArgs};
+use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs};
 use crate::cluster::{ApplyError, Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::{pause, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
-use crate::rollout::waves::{plan_waves, Canary, NodeInfo, NodeOrder, WaveOptions};
+use crate::rollout::waves::{plan_waves, Canary, NodeInfo, WaveOptions};
 
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
 pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
@@ -205,16 +205,48 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
     let manifest = found.remove(0);
     let name = manifest.name().to_string();
     let namespace = manifest.namespace.clone();
+    run(
+        &cluster,
+        &namespace,
+        &name,
+        manifest.object.value.clone(),
+        &args.engine,
+    )
+    .await
+}
 
+/// The canary wave the flags ask for.
+fn canary_of(engine: &RolloutEngineArgs) -> Canary {
+    if !engine.canary_nodes.is_empty() {
+        return Canary::Nodes(engine.canary_nodes.clone());
+    }
+    if let Some(selector) = &engine.canary_selector {
+        return Canary::Selector(selector.clone());
+    }
+    match engine.canary {
+        b if b.is_zero() => Canary::None,
+        Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
+        Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
+    }
+}
+
+/// Applies `manifest` (a DaemonSet with its wanted update strategy) with OnDelete and replaces the
+/// pods wave by wave, continuing a recorded rollout to the same revision.
+pub async fn run(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    args: &RolloutEngineArgs,
+) -> anyhow::Result<Outcome> {
+    let (namespace, name) = (namespace.to_string(), name.to_string());
     // 1. Apply with OnDelete, the wanted strategy recorded for the end.
     let original = manifest
-        .object
-        .value
         .pointer("/spec/updateStrategy")
         .filter(|v| !v.is_null())
         .cloned()
         .unwrap_or_else(|| json!({"type": "RollingUpdate"}));
-    let mut object = manifest.object.value.clone();
+    let mut object = manifest;
     object["metadata"]["namespace"] = Value::String(namespace.clone());
     object["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
     if !object["metadata"]["annotations"].is_object() {
@@ -353,11 +385,19 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                             }
                         }
                     }
+                    let labels: BTreeMap<String, BTreeMap<String, String>> = cluster
+                        .list_nodes()
+                        .await?
+                        .into_iter()
+                        .filter_map(|n| {
+                            Some((n.metadata.name?, n.metadata.labels.unwrap_or_default()))
+                        })
+                        .collect();
                     let infos: Vec<NodeInfo> = nodes
                         .into_iter()
                         .map(|name| NodeInfo {
+                            labels: labels.get(&name).cloned().unwrap_or_default(),
                             name,
-                            labels: BTreeMap::new(),
                         })
                         .collect();
                     let eligible = ds
@@ -366,15 +406,10 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                         .map(|s| s.desired_number_scheduled)
                         .unwrap_or(0);
                     let eligible = usize::try_from(eligible).unwrap_or(0);
-                    let canary = match args.canary {
-                        b if b.is_zero() => Canary::None,
-                        Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
-                        Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
-                    };
                     let options = WaveOptions {
-                        canary,
+                        canary: canary_of(args),
                         max_unavailable: args.max_unavailable,
-                        order: NodeOrder::Name,
+                        order: args.node_order.clone(),
                     };
                     let waves = plan_waves(&infos, eligible, &options).map_err(Failure::usage)?;
                     let max_unavailable = args
@@ -393,14 +428,14 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                         min_ready_seconds: i64::from(args.min_ready),
                         progress_deadline_seconds: i64::try_from(args.progress_deadline.as_secs())
                             .unwrap_or(i64::MAX),
-                        pause_after_canary: false,
+                        pause_after_canary: args.pause_after_canary,
                         phase: Phase::Running,
                         failure: None,
                         deleted_at: BTreeMap::new(),
                     }
                 }
             };
-            write_state(&cluster, &namespace, &name, &mut ds, &mut planned).await?;
+            write_state(cluster, &namespace, &name, &mut ds, &mut planned).await?;
             state = Some(planned);
         }
         let Some(current) = state.as_mut() else {
@@ -423,7 +458,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                 for (node, _) in &targets {
                     current.deleted_at.insert(node.clone(), at);
                 }
-                write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 if current.phase != Phase::Running {
                     // Paused while recording: delete nothing; the next event stops the run.
                     continue;
@@ -462,7 +497,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                     .collect();
                 current.phase = Phase::Failed;
                 current.failure = Some(why.join("; "));
-                write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 println!(
                     "rollout of daemonset {name:?} failed; no more pods are deleted (the DaemonSet stays on OnDelete):"
                 );
@@ -474,7 +509,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
             Step::Pause => {
                 if current.phase == Phase::Running {
                     current.phase = Phase::PausedAfterCanary;
-                    write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                    write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 }
                 println!(
                     "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} and run this command again to continue"
