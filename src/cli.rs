@@ -116,6 +116,55 @@ pub enum RolloutCommand {
                             gate, 2 bad input."
     )]
     Apply(RolloutApplyArgs),
+
+    /// Restart every pod of a DaemonSet wave by wave: sets the pod template annotation
+    /// kubectl.kubernetes.io/restartedAt to now, like `kubectl rollout restart`
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+                            gate, 2 bad input."
+    )]
+    Restart(RolloutRestartArgs),
+
+    /// Set container images (CONTAINER=IMAGE, `*` for every container) and roll them out wave by wave
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+                            gate, 2 bad input."
+    )]
+    SetImage(RolloutSetImageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutRestartArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutSetImageArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// New images, CONTAINER=IMAGE (containers and init containers; `*` is every one)
+    #[arg(value_name = "CONTAINER=IMAGE", required = true, value_parser = parse_container_image)]
+    pub images: Vec<(String, String)>,
+
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
+}
+
+/// `CONTAINER=IMAGE`.
+pub fn parse_container_image(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((container, image)) if !container.trim().is_empty() && !image.trim().is_empty() => {
+            Ok((container.trim().to_string(), image.trim().to_string()))
+        }
+        _ => Err(format!("invalid {text:?}: use CONTAINER=IMAGE")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -735,6 +784,59 @@ mod tests {
         }
         // --canary 0 is the default and does not conflict when left out.
         assert!(apply_args(&["--canary-nodes", "n1"]).is_ok());
+    }
+
+    #[test]
+    fn rollout_set_image_takes_container_image_pairs_and_the_wave_flags() {
+        let cli = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "set-image",
+            "agent",
+            "main=busybox:1.37",
+            "*=x",
+            "--mode",
+            "ondelete",
+            "--canary-nodes",
+            "n1",
+        ])
+        .unwrap();
+        let Command::Rollout(RolloutCommand::SetImage(args)) = cli.command else {
+            panic!("not set-image");
+        };
+        assert_eq!(args.name, "agent");
+        assert_eq!(
+            args.images,
+            [
+                ("main".to_string(), "busybox:1.37".to_string()),
+                ("*".to_string(), "x".to_string())
+            ]
+        );
+        assert_eq!(args.engine.canary_nodes, ["n1"]);
+        for bad in ["main", "=img", "main="] {
+            assert!(parse_container_image(bad).is_err(), "{bad}");
+        }
+        let no_image = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "set-image",
+            "agent",
+            "--mode",
+            "ondelete",
+        ]);
+        assert!(no_image.is_err());
+        let restart = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "restart",
+            "agent",
+            "--mode",
+            "ondelete",
+        ]);
+        assert!(matches!(
+            restart.unwrap().command,
+            Command::Rollout(RolloutCommand::Restart(_))
+        ));
     }
 
     #[test]
