@@ -116,6 +116,55 @@ pub enum RolloutCommand {
                             gate, 2 bad input."
     )]
     Apply(RolloutApplyArgs),
+
+    /// Restart every pod of a DaemonSet wave by wave: sets the pod template annotation
+    /// kubectl.kubernetes.io/restartedAt to now, like `kubectl rollout restart`
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+                            gate, 2 bad input."
+    )]
+    Restart(RolloutRestartArgs),
+
+    /// Set container images (CONTAINER=IMAGE, `*` for every container) and roll them out wave by wave
+    #[command(
+        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+                            gate, 2 bad input."
+    )]
+    SetImage(RolloutSetImageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutRestartArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutSetImageArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// New images, CONTAINER=IMAGE (containers and init containers; `*` is every one)
+    #[arg(value_name = "CONTAINER=IMAGE", required = true, value_parser = parse_container_image)]
+    pub images: Vec<(String, String)>,
+
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
+}
+
+/// `CONTAINER=IMAGE`.
+pub fn parse_container_image(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((container, image)) if !container.trim().is_empty() && !image.trim().is_empty() => {
+            Ok((container.trim().to_string(), image.trim().to_string()))
+        }
+        _ => Err(format!("invalid {text:?}: use CONTAINER=IMAGE")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +179,13 @@ pub struct RolloutApplyArgs {
     #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
     pub filename: PathBuf,
 
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
+}
+
+/// How a controlled rollout replaces pods: the mode, the waves and the health gate.
+#[derive(Debug, Args)]
+pub struct RolloutEngineArgs {
     /// How pods are replaced
     #[arg(long, value_enum, value_name = "MODE", required = true)]
     pub mode: RolloutMode,
@@ -137,6 +193,33 @@ pub struct RolloutApplyArgs {
     /// Nodes to update first, as a wave of their own: a count or a percentage of the eligible nodes
     #[arg(long, value_name = "N|N%", default_value = "0", value_parser = parse_budget)]
     pub canary: crate::daemonset::budget::Budget,
+
+    /// The canary wave: these nodes, by name (comma-separated)
+    #[arg(
+        long,
+        value_name = "NODE,...",
+        value_delimiter = ',',
+        conflicts_with_all = ["canary", "canary_selector"]
+    )]
+    pub canary_nodes: Vec<String>,
+
+    /// The canary wave: the nodes to update whose labels match (kubectl -l syntax)
+    #[arg(
+        long,
+        value_name = "SELECTOR",
+        value_parser = crate::daemonset::selector::parse,
+        conflicts_with_all = ["canary", "canary_nodes"]
+    )]
+    pub canary_selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+
+    /// The order nodes are updated in: name, label:KEY (grouped by the label's value, e.g. a
+    /// zone; a wave never spans two values) or list:A,B,C (nodes not listed follow, by name)
+    #[arg(long, value_name = "ORDER", default_value = "name", value_parser = parse_node_order)]
+    pub node_order: crate::rollout::waves::NodeOrder,
+
+    /// Stop after the canary wave (exit 0); `rollout resume` and running the command again continue
+    #[arg(long)]
+    pub pause_after_canary: bool,
 
     /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes
     #[arg(long, value_name = "N|N%", default_value = "1", value_parser = parse_budget)]
@@ -149,6 +232,30 @@ pub struct RolloutApplyArgs {
     /// How long a node whose old pod was deleted may take to get an available new pod
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub progress_deadline: Duration,
+}
+
+/// `name`, `label:KEY` or `list:A,B,C`.
+pub fn parse_node_order(text: &str) -> Result<crate::rollout::waves::NodeOrder, String> {
+    use crate::rollout::waves::NodeOrder;
+    let invalid = || format!("invalid node order {text:?}: use name, label:KEY or list:A,B,C");
+    if text == "name" {
+        return Ok(NodeOrder::Name);
+    }
+    if let Some(key) = text.strip_prefix("label:") {
+        let key = key.trim();
+        if key.is_empty() || key.contains([',', ' ', '=']) {
+            return Err(invalid());
+        }
+        return Ok(NodeOrder::Label(key.to_string()));
+    }
+    if let Some(list) = text.strip_prefix("list:") {
+        let names: Vec<String> = list.split(',').map(|n| n.trim().to_string()).collect();
+        if names.iter().any(String::is_empty) {
+            return Err(invalid());
+        }
+        return Ok(NodeOrder::List(names));
+    }
+    Err(invalid())
 }
 
 /// `N` or `N%`, as maxUnavailable takes it.
@@ -597,6 +704,150 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(parse_duration(text).ok(), *want, "parsing {text:?}");
+        }
+    }
+
+    fn apply_args(flags: &[&str]) -> Result<RolloutEngineArgs, clap::Error> {
+        let mut argv = vec![
+            "kubectl-ds",
+            "rollout",
+            "apply",
+            "-f",
+            "x.yaml",
+            "--mode",
+            "ondelete",
+        ];
+        argv.extend_from_slice(flags);
+        let cli = Cli::try_parse_from(argv)?;
+        match cli.command {
+            Command::Rollout(RolloutCommand::Apply(args)) => Ok(args.engine),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rollout_apply_wave_flags_parse() {
+        use crate::rollout::waves::NodeOrder;
+        let args = apply_args(&[]).unwrap();
+        assert!(args.canary_nodes.is_empty());
+        assert!(args.canary_selector.is_none());
+        assert_eq!(args.node_order, NodeOrder::Name);
+        assert!(!args.pause_after_canary);
+
+        let args = apply_args(&[
+            "--canary-nodes",
+            "n2,n1",
+            "--pause-after-canary",
+            "--node-order",
+            "label:zone",
+        ])
+        .unwrap();
+        assert_eq!(args.canary_nodes, ["n2", "n1"]);
+        assert!(args.pause_after_canary);
+        assert_eq!(args.node_order, NodeOrder::Label("zone".into()));
+
+        let args = apply_args(&["--canary-selector", "tier=canary,!gpu"]).unwrap();
+        let selector = args.canary_selector.unwrap();
+        assert_eq!(
+            selector
+                .match_labels
+                .unwrap()
+                .get("tier")
+                .map(String::as_str),
+            Some("canary")
+        );
+        assert_eq!(
+            selector.match_expressions.unwrap()[0].operator,
+            "DoesNotExist"
+        );
+
+        let args = apply_args(&["--node-order", "list:c,a,b"]).unwrap();
+        assert_eq!(
+            args.node_order,
+            NodeOrder::List(vec!["c".into(), "a".into(), "b".into()])
+        );
+    }
+
+    #[test]
+    fn rollout_apply_canary_flags_exclude_each_other() {
+        for flags in [
+            &["--canary", "1", "--canary-nodes", "n1"][..],
+            &["--canary", "1", "--canary-selector", "a=b"],
+            &["--canary-nodes", "n1", "--canary-selector", "a=b"],
+        ] {
+            let err = apply_args(flags).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{flags:?}"
+            );
+        }
+        // --canary 0 is the default and does not conflict when left out.
+        assert!(apply_args(&["--canary-nodes", "n1"]).is_ok());
+    }
+
+    #[test]
+    fn rollout_set_image_takes_container_image_pairs_and_the_wave_flags() {
+        let cli = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "set-image",
+            "agent",
+            "main=busybox:1.37",
+            "*=x",
+            "--mode",
+            "ondelete",
+            "--canary-nodes",
+            "n1",
+        ])
+        .unwrap();
+        let Command::Rollout(RolloutCommand::SetImage(args)) = cli.command else {
+            panic!("not set-image");
+        };
+        assert_eq!(args.name, "agent");
+        assert_eq!(
+            args.images,
+            [
+                ("main".to_string(), "busybox:1.37".to_string()),
+                ("*".to_string(), "x".to_string())
+            ]
+        );
+        assert_eq!(args.engine.canary_nodes, ["n1"]);
+        for bad in ["main", "=img", "main="] {
+            assert!(parse_container_image(bad).is_err(), "{bad}");
+        }
+        let no_image = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "set-image",
+            "agent",
+            "--mode",
+            "ondelete",
+        ]);
+        assert!(no_image.is_err());
+        let restart = Cli::try_parse_from([
+            "kubectl-ds",
+            "rollout",
+            "restart",
+            "agent",
+            "--mode",
+            "ondelete",
+        ]);
+        assert!(matches!(
+            restart.unwrap().command,
+            Command::Rollout(RolloutCommand::Restart(_))
+        ));
+    }
+
+    #[test]
+    fn rollout_apply_rejects_bad_wave_flags() {
+        for flags in [
+            &["--node-order", "zone"][..],
+            &["--node-order", "label:"],
+            &["--node-order", "list:a,,b"],
+            &["--canary-selector", "a in b"],
+        ] {
+            assert!(apply_args(flags).is_err(), "{flags:?}");
         }
     }
 

@@ -211,3 +211,177 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
         "{state}"
     );
 }
+
+fn apply_args<'a>(file: &'a str, ns: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "rollout", "apply", "-f", file, "-n", ns, "--mode", "ondelete",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continues() {
+    let ns = Namespace::with_ready_agent("ra-pause-canary");
+    let ns = ns.name.clone();
+    let old_hash = newest_hash(&ns);
+    let before = pods(&ns);
+    assert!(
+        before.iter().any(|(node, ..)| node == "kds-node-2"),
+        "{before:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.yaml");
+    std::fs::write(
+        &file,
+        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+
+    let run = env().ds(&apply_args(
+        file,
+        &ns,
+        &["--canary-nodes", "kds-node-2", "--pause-after-canary"],
+    ));
+    let out = run.success().stdout.clone();
+    assert!(out.contains("wave 1/"), "{out}");
+    assert!(out.contains("(canary): deleting pod"), "{out}");
+    assert!(out.contains("on kds-node-2"), "{out}");
+    assert!(out.contains("is paused"), "{out}");
+    let new_hash = newest_hash(&ns);
+    assert_ne!(new_hash, old_hash);
+    let now = pods(&ns);
+    for (node, _, hash) in &now {
+        if node == "kds-node-2" {
+            assert_eq!(*hash, new_hash, "{now:?}");
+        } else {
+            assert_eq!(*hash, old_hash, "{now:?}");
+        }
+    }
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    let state: Value =
+        serde_json::from_str(ds["metadata"]["annotations"][STATE].as_str().unwrap()).unwrap();
+    assert_eq!(state["phase"], "pausedAfterCanary", "{state}");
+    assert_eq!(
+        state["waves"][0]["nodes"],
+        serde_json::json!(["kds-node-2"])
+    );
+
+    env()
+        .ds(&["rollout", "resume", "agent", "-n", &ns])
+        .success();
+    let run = env().ds(&apply_args(file, &ns, &[]));
+    let out = run.success().stdout.clone();
+    assert!(out.contains("continuing the recorded rollout"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+    assert!(!out.contains("on kds-node-2"), "{out}");
+    let now = pods(&ns);
+    assert_eq!(now.len(), before.len(), "{now:?}");
+    assert!(now.iter().all(|(_, _, h)| *h == new_hash), "{now:?}");
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["type"], "RollingUpdate",
+        "{ds}"
+    );
+    let state: Value =
+        serde_json::from_str(ds["metadata"]["annotations"][STATE].as_str().unwrap()).unwrap();
+    assert_eq!(state["phase"], "complete", "{state}");
+}
+
+/// The images of agent's pods, by node.
+fn pod_images(ns: &str) -> Vec<(String, String)> {
+    get_json(&["get", "pods", "-n", ns, "-l", "app=agent", "-o", "json"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
+                p["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn set_image_rolls_the_new_image_out_to_every_pod() {
+    let ns = Namespace::with_ready_agent("ra-set-image");
+    let ns = ns.name.clone();
+    let before = pods(&ns);
+    let run = env().ds(&[
+        "rollout",
+        "set-image",
+        "agent",
+        "main=busybox:1.37",
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+    ]);
+    let out = run.success().stdout.clone();
+    assert!(out.contains("(canary): deleting pod"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+    let images = pod_images(&ns);
+    assert_eq!(images.len(), before.len(), "{images:?}");
+    assert!(
+        images.iter().all(|(_, image)| image == "busybox:1.37"),
+        "{images:?}"
+    );
+    let new_hash = newest_hash(&ns);
+    assert!(pods(&ns).iter().all(|(_, _, h)| *h == new_hash));
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["type"], "RollingUpdate",
+        "{ds}"
+    );
+    assert_eq!(
+        ds["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox:1.37"
+    );
+
+    let unknown = env().ds(&[
+        "rollout",
+        "set-image",
+        "agent",
+        "nope=x:1",
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+    ]);
+    assert_eq!(unknown.code, 2, "{}\n{}", unknown.stdout, unknown.stderr);
+}
+
+#[test]
+fn restart_replaces_every_pod_and_sets_restarted_at() {
+    let ns = Namespace::with_ready_agent("ra-restart");
+    let ns = ns.name.clone();
+    let old_hash = newest_hash(&ns);
+    let before = pods(&ns);
+    let run = env().ds(&[
+        "rollout", "restart", "agent", "-n", &ns, "--mode", "ondelete",
+    ]);
+    let out = run.success().stdout.clone();
+    assert!(out.contains("complete"), "{out}");
+    let new_hash = newest_hash(&ns);
+    assert_ne!(new_hash, old_hash);
+    let now = pods(&ns);
+    assert_eq!(now.len(), before.len(), "{now:?}");
+    assert!(now.iter().all(|(_, _, h)| *h == new_hash), "{now:?}");
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    assert!(
+        ds["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+            .is_string(),
+        "{ds}"
+    );
+    assert_eq!(
+        ds["spec"]["updateStrategy"]["type"], "RollingUpdate",
+        "{ds}"
+    );
+}

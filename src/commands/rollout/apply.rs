@@ -9,18 +9,19 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec};
 use serde_json::{json, Value};
 
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutApplyArgs};
+use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs};
 use crate::cluster::{ApplyError, Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::{pause, selector};
 use crate::error::{ExitStatus, Failure};
+use crate::placement;
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
-use crate::rollout::waves::{plan_waves, Canary, NodeInfo, NodeOrder, WaveOptions};
+use crate::rollout::waves::{plan_waves, Canary, NodeInfo, WaveOptions};
 
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
 pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
@@ -71,14 +72,17 @@ fn finished(pod: &Pod) -> bool {
 /// Every node of the plan (a node whose old pod is gone and whose new pod is not there yet shows
 /// with no pods) and every node with a pod. Pods this run asked to delete count as terminating
 /// even before the watch shows it.
+/// Nodes of the plan that no longer run the DaemonSet (`ineligible`) and have no pod of it are left
+/// out: they count as done and do not hold the rollout up.
 fn observe(
     pods: &BTreeMap<String, Pod>,
     deleted: &HashSet<String>,
     state: &RolloutState,
+    ineligible: &BTreeSet<String>,
 ) -> Observation {
     let mut observed = Observation::new();
     for wave in &state.waves {
-        for node in &wave.nodes {
+        for node in wave.nodes.iter().filter(|n| !ineligible.contains(*n)) {
             observed.entry(node.clone()).or_default();
         }
     }
@@ -99,6 +103,41 @@ fn observe(
         });
     }
     observed
+}
+
+/// Nodes of the plan with no running pod of the DaemonSet.
+fn planned_without_pods(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> BTreeSet<String> {
+    let with_pods: BTreeSet<String> = pods
+        .values()
+        .filter(|p| !finished(p))
+        .filter_map(node_of)
+        .collect();
+    state
+        .waves
+        .iter()
+        .flat_map(|w| w.nodes.iter())
+        .filter(|n| !with_pods.contains(*n))
+        .cloned()
+        .collect()
+}
+
+/// Of `candidates`, the nodes the DaemonSet controller would not run a pod on any more (gone,
+/// or excluded by the template's placement).
+fn not_eligible(
+    candidates: &BTreeSet<String>,
+    nodes: &[Node],
+    template: &PodSpec,
+) -> BTreeSet<String> {
+    candidates
+        .iter()
+        .filter(|name| {
+            nodes
+                .iter()
+                .find(|n| n.metadata.name.as_deref() == Some(name.as_str()))
+                .is_none_or(|node| !placement::evaluate(template, node).should_run)
+        })
+        .cloned()
+        .collect()
 }
 
 /// The next instant a decision can change without an event: a min-ready period ending or a
@@ -205,16 +244,48 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
     let manifest = found.remove(0);
     let name = manifest.name().to_string();
     let namespace = manifest.namespace.clone();
+    run(
+        &cluster,
+        &namespace,
+        &name,
+        manifest.object.value.clone(),
+        &args.engine,
+    )
+    .await
+}
 
+/// The canary wave the flags ask for.
+fn canary_of(engine: &RolloutEngineArgs) -> Canary {
+    if !engine.canary_nodes.is_empty() {
+        return Canary::Nodes(engine.canary_nodes.clone());
+    }
+    if let Some(selector) = &engine.canary_selector {
+        return Canary::Selector(selector.clone());
+    }
+    match engine.canary {
+        b if b.is_zero() => Canary::None,
+        Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
+        Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
+    }
+}
+
+/// Applies `manifest` (a DaemonSet with its wanted update strategy) with OnDelete and replaces the
+/// pods wave by wave, continuing a recorded rollout to the same revision.
+pub async fn run(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    args: &RolloutEngineArgs,
+) -> anyhow::Result<Outcome> {
+    let (namespace, name) = (namespace.to_string(), name.to_string());
     // 1. Apply with OnDelete, the wanted strategy recorded for the end.
     let original = manifest
-        .object
-        .value
         .pointer("/spec/updateStrategy")
         .filter(|v| !v.is_null())
         .cloned()
         .unwrap_or_else(|| json!({"type": "RollingUpdate"}));
-    let mut object = manifest.object.value.clone();
+    let mut object = manifest;
     object["metadata"]["namespace"] = Value::String(namespace.clone());
     object["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
     if !object["metadata"]["annotations"].is_object() {
@@ -353,11 +424,19 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                             }
                         }
                     }
+                    let labels: BTreeMap<String, BTreeMap<String, String>> = cluster
+                        .list_nodes()
+                        .await?
+                        .into_iter()
+                        .filter_map(|n| {
+                            Some((n.metadata.name?, n.metadata.labels.unwrap_or_default()))
+                        })
+                        .collect();
                     let infos: Vec<NodeInfo> = nodes
                         .into_iter()
                         .map(|name| NodeInfo {
+                            labels: labels.get(&name).cloned().unwrap_or_default(),
                             name,
-                            labels: BTreeMap::new(),
                         })
                         .collect();
                     let eligible = ds
@@ -366,15 +445,10 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                         .map(|s| s.desired_number_scheduled)
                         .unwrap_or(0);
                     let eligible = usize::try_from(eligible).unwrap_or(0);
-                    let canary = match args.canary {
-                        b if b.is_zero() => Canary::None,
-                        Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
-                        Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
-                    };
                     let options = WaveOptions {
-                        canary,
+                        canary: canary_of(args),
                         max_unavailable: args.max_unavailable,
-                        order: NodeOrder::Name,
+                        order: args.node_order.clone(),
                     };
                     let waves = plan_waves(&infos, eligible, &options).map_err(Failure::usage)?;
                     let max_unavailable = args
@@ -393,14 +467,14 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                         min_ready_seconds: i64::from(args.min_ready),
                         progress_deadline_seconds: i64::try_from(args.progress_deadline.as_secs())
                             .unwrap_or(i64::MAX),
-                        pause_after_canary: false,
+                        pause_after_canary: args.pause_after_canary,
                         phase: Phase::Running,
                         failure: None,
                         deleted_at: BTreeMap::new(),
                     }
                 }
             };
-            write_state(&cluster, &namespace, &name, &mut ds, &mut planned).await?;
+            write_state(cluster, &namespace, &name, &mut ds, &mut planned).await?;
             state = Some(planned);
         }
         let Some(current) = state.as_mut() else {
@@ -409,7 +483,19 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
 
         // 4. Decide from the record and what the cluster shows now.
         let at = now();
-        let observed = observe(pods, &deleted, current);
+        let podless = planned_without_pods(current, pods);
+        let ineligible = if podless.is_empty() {
+            BTreeSet::new()
+        } else {
+            let template = ds.spec.template.spec.clone().unwrap_or_default();
+            not_eligible(&podless, &cluster.list_nodes().await?, &template)
+        };
+        for node in &ineligible {
+            if reported.insert(node.clone()) {
+                println!("{node}: no longer runs the daemonset; skipped");
+            }
+        }
+        let observed = observe(pods, &deleted, current, &ineligible);
         for node in current.deleted_at.keys() {
             if !reported.contains(node) && current.node_done(&observed, node, at) {
                 println!("{node}: new pod ready");
@@ -423,7 +509,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                 for (node, _) in &targets {
                     current.deleted_at.insert(node.clone(), at);
                 }
-                write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 if current.phase != Phase::Running {
                     // Paused while recording: delete nothing; the next event stops the run.
                     continue;
@@ -442,6 +528,10 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
             }
             Step::Wait(_) => {
                 wake = next_wake(current, &observed, at);
+                // Node changes come with no event on this watch: look at podless nodes again soon.
+                if podless.len() > ineligible.len() {
+                    wake = Some(wake.map_or(at + 5, |w| w.min(at + 5)));
+                }
             }
             Step::Fail(failures) => {
                 let why: Vec<String> = failures
@@ -462,7 +552,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                     .collect();
                 current.phase = Phase::Failed;
                 current.failure = Some(why.join("; "));
-                write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 println!(
                     "rollout of daemonset {name:?} failed; no more pods are deleted (the DaemonSet stays on OnDelete):"
                 );
@@ -474,7 +564,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
             Step::Pause => {
                 if current.phase == Phase::Running {
                     current.phase = Phase::PausedAfterCanary;
-                    write_state(&cluster, &namespace, &name, &mut ds, current).await?;
+                    write_state(cluster, &namespace, &name, &mut ds, current).await?;
                 }
                 println!(
                     "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} and run this command again to continue"
@@ -504,5 +594,76 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
                 return Ok(ExitStatus::Ok);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rollout::waves::Wave;
+
+    fn pod(uid: &str, node: &str, hash: &str) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": uid, "uid": uid, "labels": {"controller-revision-hash": hash}},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "i"}]},
+            "status": {"phase": "Running"}
+        }))
+        .unwrap()
+    }
+
+    fn node(name: &str, labels: Value) -> Node {
+        serde_json::from_value(json!({"metadata": {"name": name, "labels": labels}})).unwrap()
+    }
+
+    fn state(nodes: &[&str]) -> RolloutState {
+        RolloutState {
+            target_hash: "new".into(),
+            waves: vec![Wave {
+                canary: false,
+                nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            }],
+            max_unavailable: 1,
+            min_ready_seconds: 0,
+            progress_deadline_seconds: 600,
+            pause_after_canary: false,
+            phase: Phase::Running,
+            failure: None,
+            deleted_at: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_podless_node_that_no_longer_runs_the_daemonset_is_left_out() {
+        let state = state(&["n1", "n2", "n3", "n4"]);
+        // n1 has its old pod; n2 (between pods, still eligible), n3 (relabelled out of the
+        // node selector) and n4 (deleted) have none.
+        let pods: BTreeMap<String, Pod> = [pod("p1", "n1", "old")]
+            .into_iter()
+            .map(|p| (key(&p), p))
+            .collect();
+        let podless = planned_without_pods(&state, &pods);
+        assert_eq!(
+            podless,
+            BTreeSet::from(["n2".into(), "n3".into(), "n4".into()])
+        );
+        let template: PodSpec = serde_json::from_value(json!({
+            "nodeSelector": {"agent": "yes"},
+            "containers": [{"name": "c", "image": "i"}]
+        }))
+        .unwrap();
+        let nodes = [
+            node("n1", json!({"agent": "yes"})),
+            node("n2", json!({"agent": "yes"})),
+            node("n3", json!({"agent": "no"})),
+        ];
+        let ineligible = not_eligible(&podless, &nodes, &template);
+        assert_eq!(ineligible, BTreeSet::from(["n3".into(), "n4".into()]));
+        let observed = observe(&pods, &HashSet::new(), &state, &ineligible);
+        assert_eq!(
+            observed.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["n1", "n2"]
+        );
+        assert!(state.node_done(&observed, "n3", 0));
+        assert!(!state.node_done(&observed, "n2", 0));
     }
 }

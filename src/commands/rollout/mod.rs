@@ -1,6 +1,7 @@
 //! `kubectl ds rollout ...`: one file per subcommand.
 
 mod apply;
+mod change;
 mod control;
 mod status;
 
@@ -14,5 +15,7 @@ pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Resu
         RolloutCommand::Resume(args) => control::resume(args, global).await,
         RolloutCommand::Undo(args) => control::undo(args, global).await,
         RolloutCommand::Apply(args) => apply::exec(args, global).await,
+        RolloutCommand::Restart(args) => change::restart(args, global).await,
+        RolloutCommand::SetImage(args) => change::set_image(args, global).await,
     }
 }
