@@ -215,20 +215,7 @@ impl Cluster {
         name: &str,
         object: &serde_json::Value,
     ) -> Result<DaemonSet, ApplyError> {
-        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
-        let params = PatchParams::apply(FIELD_MANAGER).dry_run().force();
-        let request = Request {
-            verb: "patch",
-            resource: "daemonsets.apps",
-            namespace: Some(namespace),
-        };
-        match api.patch(name, &params, &Patch::Apply(object)).await {
-            Ok(stored) => Ok(stored),
-            Err(kube::Error::Api(status)) if status.code == 422 => {
-                Err(ApplyError::Rejected(status.message))
-            }
-            Err(e) => Err(ApplyError::Failed(describe(e, &request, &self.target()))),
-        }
+        self.server_side_apply(namespace, name, object, true).await
     }
 
     /// Server-side apply of a DaemonSet for real (field manager kubectl-ds, conflicts forced).
@@ -238,8 +225,21 @@ impl Cluster {
         name: &str,
         object: &serde_json::Value,
     ) -> Result<DaemonSet, ApplyError> {
+        self.server_side_apply(namespace, name, object, false).await
+    }
+
+    async fn server_side_apply(
+        &self,
+        namespace: &str,
+        name: &str,
+        object: &serde_json::Value,
+        dry_run: bool,
+    ) -> Result<DaemonSet, ApplyError> {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
-        let params = PatchParams::apply(FIELD_MANAGER).force();
+        let mut params = PatchParams::apply(FIELD_MANAGER).force();
+        if dry_run {
+            params = params.dry_run();
+        }
         let request = Request {
             verb: "patch",
             resource: "daemonsets.apps",

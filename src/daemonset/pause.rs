@@ -42,14 +42,15 @@ pub enum ResumePlan {
 }
 
 /// A JSON Pointer to an annotation (`/` in the key escaped as `~1`).
-fn annotation_path(key: &str) -> String {
+pub fn annotation_path(key: &str) -> String {
     format!(
         "/metadata/annotations/{}",
         key.replace('~', "~0").replace('/', "~1")
     )
 }
 
-fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
+/// The value of one annotation of the DaemonSet.
+pub fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
     ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
 }
 

@@ -30,16 +30,7 @@ fn now() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
 }
 
-fn annotation_path(key: &str) -> String {
-    format!(
-        "/metadata/annotations/{}",
-        key.replace('~', "~0").replace('/', "~1")
-    )
-}
-
-fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
-    ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
-}
+use crate::daemonset::pause::{annotation, annotation_path};
 
 /// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
 fn node_of(pod: &Pod) -> Option<String> {
