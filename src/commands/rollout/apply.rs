@@ -17,6 +17,7 @@ use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs};
 use crate::cluster::{ApplyError, Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
+use crate::daemonset::pause::{annotation, annotation_path};
 use crate::daemonset::{pause, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
@@ -29,8 +30,6 @@ pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-s
 fn now() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
 }
-
-use crate::daemonset::pause::{annotation, annotation_path};
 
 /// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
 fn node_of(pod: &Pod) -> Option<String> {
