@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, HistoryArgs, HistoryFormat};
-use crate::cluster::Scope;
 use crate::daemonset::history::{self, RevisionRow};
 use crate::daemonset::selector;
 use crate::diff::{self, template};
@@ -18,12 +17,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     let name = &args.name;
     let (cluster, namespace, ds) = super::live_daemonset(global, name).await?;
     let uid = ds.metadata.uid.clone().unwrap_or_default();
-    let revisions = history::owned_revisions(
-        cluster
-            .list_controller_revisions(&Scope::Namespace(namespace.clone()))
-            .await?,
-        &uid,
-    );
+    let revisions = super::owned_revisions(&cluster, &namespace, &ds).await?;
     if revisions.is_empty() {
         return Err(Failure::api(format!(
             "daemonset {name:?} has no revisions yet; the controller creates the first one right after the DaemonSet"
@@ -85,13 +79,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     let pods = match cluster.list_pods(&namespace, &selector).await {
         Ok(pods) => pods
             .into_iter()
-            .filter(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|o| o.uid == uid)
-            })
+            .filter(|p| history::is_owned_by(&p.metadata, &uid))
             .collect(),
         Err(failure) if failure.exit_status() == ExitStatus::Api => {
             eprintln!("warning: {}; pod counts show as 0", failure.message);

@@ -71,6 +71,19 @@ async fn live_daemonset(
     Ok((cluster, namespace, ds))
 }
 
+/// The ControllerRevisions a live DaemonSet owns, oldest first.
+async fn owned_revisions(
+    cluster: &crate::cluster::Cluster,
+    namespace: &str,
+    ds: &k8s_openapi::api::apps::v1::DaemonSet,
+) -> Result<Vec<k8s_openapi::api::apps::v1::ControllerRevision>, Failure> {
+    let uid = ds.metadata.uid.as_deref().unwrap_or_default();
+    let all = cluster
+        .list_controller_revisions(&crate::cluster::Scope::Namespace(namespace.to_string()))
+        .await?;
+    Ok(crate::daemonset::history::owned_revisions(all, uid))
+}
+
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let is_lint = matches!(cli.command, Command::Lint(_));
     if cli.global.connection.cluster_flag_without_name() && !is_lint {

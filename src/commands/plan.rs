@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::Outcome;
 use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
 use crate::cluster::{Cluster, Scope};
-use crate::daemonset::selector;
+use crate::daemonset::{history, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
 use crate::placement::plan::{self, Action, NodePlan, PodIndex, Summary};
@@ -240,17 +240,8 @@ async fn read_live(cluster: &Cluster, target: &Target) -> Result<Live, Failure> 
     let mut by_hash = HashMap::new();
     let mut newest: Option<(i64, String)> = None;
     for revision in revisions {
-        let owned = revision
-            .metadata
-            .owner_references
-            .iter()
-            .flatten()
-            .any(|o| o.uid == uid);
-        let hash = revision
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get("controller-revision-hash").cloned());
+        let owned = history::is_owned_by(&revision.metadata, &uid);
+        let hash = Some(history::hash_of(&revision).to_string()).filter(|h| !h.is_empty());
         if let (true, Some(hash), Some(number)) = (owned, hash, revision.revision) {
             by_hash.insert(hash.clone(), number);
             if newest.as_ref().is_none_or(|(n, _)| number > *n) {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -28,28 +29,33 @@ pub struct RevisionRow {
     pub current: bool,
 }
 
+/// Whether an object (a pod, a ControllerRevision) has an owner reference to `uid`.
+pub fn is_owned_by(metadata: &ObjectMeta, uid: &str) -> bool {
+    metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.uid == uid)
+}
+
 /// The revisions a DaemonSet owns (by uid), oldest first.
 pub fn owned_revisions(revisions: Vec<ControllerRevision>, uid: &str) -> Vec<ControllerRevision> {
     let mut owned: Vec<ControllerRevision> = revisions
         .into_iter()
-        .filter(|r| {
-            r.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| o.uid == uid)
-        })
+        .filter(|r| is_owned_by(&r.metadata, uid))
         .collect();
     owned.sort_by_key(|r| r.revision.unwrap_or_default());
     owned
 }
 
-fn hash_of(revision: &ControllerRevision) -> String {
+/// A revision's `controller-revision-hash` label ("" when missing).
+pub fn hash_of(revision: &ControllerRevision) -> &str {
     revision
         .metadata
         .labels
         .as_ref()
-        .and_then(|l| l.get(HASH_LABEL).cloned())
+        .and_then(|l| l.get(HASH_LABEL))
+        .map(String::as_str)
         .unwrap_or_default()
 }
 
@@ -83,7 +89,7 @@ pub fn rows(revisions: &[ControllerRevision], pods: &[Pod]) -> Vec<RevisionRow> 
     revisions
         .iter()
         .map(|r| {
-            let hash = hash_of(r);
+            let hash = hash_of(r).to_string();
             let images = typed_template(r)
                 .spec
                 .map(|s| s.containers.into_iter().filter_map(|c| c.image).collect())

@@ -10,7 +10,6 @@ use serde_json::json;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutUndoArgs};
-use crate::cluster::Scope;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template;
@@ -95,13 +94,7 @@ pub async fn resume(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resu
 pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
-    let uid = ds.metadata.uid.clone().unwrap_or_default();
-    let revisions = history::owned_revisions(
-        cluster
-            .list_controller_revisions(&Scope::Namespace(namespace.clone()))
-            .await?,
-        &uid,
-    );
+    let revisions = super::super::owned_revisions(&cluster, &namespace, &ds).await?;
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
     if args.to_revision.is_none() && numbers.len() < 2 {
         return Err(Failure::usage(match numbers.first() {

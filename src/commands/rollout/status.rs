@@ -137,8 +137,9 @@ async fn watch(
             continue;
         };
         // A pod of a revision the list does not know yet: the controller made a new revision.
-        let known =
-            |p: &Pod| pod_hash(p).is_none_or(|h| revisions.iter().any(|r| revision_hash(r) == h));
+        let known = |p: &Pod| {
+            pod_hash(p).is_none_or(|h| revisions.iter().any(|r| history::hash_of(r) == h))
+        };
         if !pods.values().all(known) {
             revisions = cluster
                 .list_controller_revisions_matching(namespace, selector)
@@ -197,22 +198,12 @@ pub(super) fn pod_hash(pod: &Pod) -> Option<&str> {
         .map(String::as_str)
 }
 
-fn revision_hash(revision: &ControllerRevision) -> &str {
-    revision
-        .metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(HASH_LABEL))
-        .map(String::as_str)
-        .unwrap_or_default()
-}
-
 /// The hash of the DaemonSet's newest owned revision.
 pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> Option<String> {
     let uid = ds.metadata.uid.as_deref()?;
     history::owned_revisions(revisions.to_vec(), uid)
         .last()
-        .map(|r| revision_hash(r).to_string())
+        .map(|r| history::hash_of(r).to_string())
 }
 
 pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
@@ -311,19 +302,13 @@ impl StatusView {
         let owned = history::owned_revisions(revisions.to_vec(), &uid);
         let summary = summary::summarize(ds, Some(&owned));
         let current = owned.last();
-        let current_hash = current.map(|r| revision_hash(r).to_string());
+        let current_hash = current.map(|r| history::hash_of(r).to_string());
         let number_of: BTreeMap<&str, i64> = owned
             .iter()
-            .map(|r| (revision_hash(r), r.revision.unwrap_or_default()))
+            .map(|r| (history::hash_of(r), r.revision.unwrap_or_default()))
             .collect();
         let pods: Vec<&Pod> = pods
-            .filter(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|o| o.uid == uid)
-            })
+            .filter(|p| history::is_owned_by(&p.metadata, &uid))
             .collect();
 
         let mut per_hash: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -363,7 +348,7 @@ impl StatusView {
         let revision_pods = owned
             .iter()
             .map(|r| {
-                let hash = revision_hash(r);
+                let hash = history::hash_of(r);
                 let (pods, ready) = per_hash.get(hash).copied().unwrap_or_default();
                 RevisionPods {
                     revision: r.revision.unwrap_or_default(),
