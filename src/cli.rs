@@ -103,8 +103,9 @@ pub enum RolloutCommand {
     /// Pause a DaemonSet's rollout: no more pods are replaced until `rollout resume`
     Pause(RolloutNameArgs),
 
-    /// Resume a paused rollout
-    Resume(RolloutNameArgs),
+    /// Resume a paused or interrupted rollout; a controlled (ondelete) rollout is driven on from
+    /// where it stopped
+    Resume(RolloutResumeArgs),
 
     /// Roll back to the previous revision's pod template, or to --to-revision N
     Undo(RolloutUndoArgs),
@@ -169,8 +170,20 @@ pub fn parse_container_image(text: &str) -> Result<(String, String), String> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RolloutMode {
-    /// The DaemonSet runs with the OnDelete strategy and the plugin deletes old pods itself
+    /// The DaemonSet's RollingUpdate controller replaces the pods; the plugin follows it with the
+    /// health gate and halts it (switching to OnDelete) when the gate fails
+    Rolling,
+    /// The DaemonSet runs with the OnDelete strategy and the plugin deletes old pods itself, in
+    /// waves
     Ondelete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RolloutFormat {
+    /// Progress bars on a terminal, one line per event otherwise
+    Text,
+    /// One JSON object per event and line, for automation
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -186,9 +199,32 @@ pub struct RolloutApplyArgs {
 /// How a controlled rollout replaces pods: the mode, the waves and the health gate.
 #[derive(Debug, Args)]
 pub struct RolloutEngineArgs {
-    /// How pods are replaced
-    #[arg(long, value_enum, value_name = "MODE", required = true)]
-    pub mode: RolloutMode,
+    /// How pods are replaced (default: the DaemonSet's own update strategy: RollingUpdate is
+    /// rolling, OnDelete is ondelete)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub mode: Option<RolloutMode>,
+
+    /// Print the plan (which nodes in which wave) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// When the health gate fails, put the previous revision's template back (and, in ondelete
+    /// mode, the already updated nodes, the same controlled way) instead of only halting
+    #[arg(long)]
+    pub auto_rollback: bool,
+
+    /// Soak time between waves: wait this long after a wave is done before starting the next
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub wave_interval: Duration,
+
+    /// Take over the rollout lock of another run when it has expired
+    #[arg(long)]
+    pub force: bool,
+
+    /// Output: text (progress bars on a terminal, a line per event otherwise) or json (one event
+    /// object per line)
+    #[arg(short = 'o', long, value_enum, default_value_t = RolloutFormat::Text, value_name = "FORMAT")]
+    pub output: RolloutFormat,
 
     /// Nodes to update first, as a wave of their own: a count or a percentage of the eligible nodes
     #[arg(long, value_name = "N|N%", default_value = "0", value_parser = parse_budget)]
@@ -277,6 +313,26 @@ pub struct RolloutNameArgs {
     /// The DaemonSet
     #[arg(value_name = "NAME")]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RolloutResumeArgs {
+    /// The DaemonSet
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Only mark the rollout resumed; do not drive a controlled (ondelete) rollout to the end
+    #[arg(long)]
+    pub detach: bool,
+
+    /// Take over the rollout lock of another run when it has expired
+    #[arg(long)]
+    pub force: bool,
+
+    /// Output: text (progress bars on a terminal, a line per event otherwise) or json (one event
+    /// object per line)
+    #[arg(short = 'o', long, value_enum, default_value_t = RolloutFormat::Text, value_name = "FORMAT")]
+    pub output: RolloutFormat,
 }
 
 #[derive(Debug, Args)]

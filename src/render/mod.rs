@@ -1,5 +1,6 @@
 //! Turning results into text: kubectl-style tables, JSON/YAML, colour decisions.
 
+pub mod progress;
 mod table;
 
 use std::io::{IsTerminal, Write};

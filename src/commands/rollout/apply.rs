@@ -14,13 +14,14 @@ use serde_json::{json, Value};
 
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs};
+use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs, RolloutMode};
 use crate::cluster::{ApplyError, Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::pause::{annotation, annotation_path};
 use crate::daemonset::{pause, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
+use crate::render::progress::Progress;
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, WaveOptions};
 
@@ -259,9 +260,39 @@ fn canary_of(engine: &RolloutEngineArgs) -> Canary {
     }
 }
 
-/// Applies `manifest` (a DaemonSet with its wanted update strategy) with OnDelete and replaces the
-/// pods wave by wave, continuing a recorded rollout to the same revision.
+/// The mode asked for, or the one the manifest's own update strategy implies.
+pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
+    args.mode.unwrap_or_else(|| {
+        match manifest
+            .pointer("/spec/updateStrategy/type")
+            .and_then(Value::as_str)
+        {
+            Some("OnDelete") => RolloutMode::Ondelete,
+            _ => RolloutMode::Rolling,
+        }
+    })
+}
+
+/// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
 pub async fn run(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    args: &RolloutEngineArgs,
+) -> anyhow::Result<Outcome> {
+    let mut progress = Progress::new(args.output);
+    match mode_of(&manifest, args) {
+        RolloutMode::Rolling => {
+            super::rolling::run(cluster, namespace, name, manifest, args, &mut progress).await
+        }
+        RolloutMode::Ondelete => run_ondelete(cluster, namespace, name, manifest, args).await,
+    }
+}
+
+/// Applies `manifest` with OnDelete and replaces the pods wave by wave, continuing a recorded
+/// rollout to the same revision.
+async fn run_ondelete(
     cluster: &Cluster,
     namespace: &str,
     name: &str,

@@ -9,7 +9,7 @@ use k8s_openapi::api::apps::v1::ControllerRevision;
 use serde_json::json;
 
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutUndoArgs};
+use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template;
@@ -55,7 +55,7 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
     Ok(ExitStatus::Ok)
 }
 
-pub async fn resume(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     let lines = match pause::plan_resume(&ds).map_err(Failure::api)? {

@@ -3,6 +3,8 @@
 mod apply;
 mod change;
 mod control;
+mod interrupt;
+mod rolling;
 mod status;
 
 use super::Outcome;
