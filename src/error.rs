@@ -28,6 +28,9 @@ impl ExitStatus {
 pub struct Failure {
     pub kind: FailureKind,
     pub message: String,
+    /// The same request may work if made again later: the server was unreachable, overloaded or
+    /// restarting (transport errors, 429, 5xx). Long-running commands retry these.
+    pub retryable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +62,13 @@ impl Failure {
         Self {
             kind,
             message: one_line(&message.into()),
+            retryable: false,
         }
+    }
+
+    pub fn retryable(mut self) -> Self {
+        self.retryable = true;
+        self
     }
 
     pub fn exit_status(&self) -> ExitStatus {

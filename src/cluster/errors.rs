@@ -69,6 +69,10 @@ fn api_failure(
         404 => Failure::api(format!("not found: {message}")),
         // The request itself was malformed (a bad label selector, an invalid object): the user's input.
         400 | 422 => Failure::usage(format!("the API server rejected the request to {what}: {message}")),
+        429 | 500 | 502 | 503 | 504 => Failure::api(format!(
+            "the API server refused to {what}: {message} ({reason}, HTTP {code})"
+        ))
+        .retryable(),
         _ => Failure::api(format!(
             "the API server refused to {what}: {message} ({reason}, HTTP {code})"
         )),
@@ -89,10 +93,16 @@ fn transport_failure(error: &kube::Error, target: &Target) -> Failure {
     } else {
         "check that the cluster is running and that --context/--kubeconfig select the right one"
     };
-    Failure::connection(format!(
+    let failure = Failure::connection(format!(
         "cannot reach the API server at {} (context {:?}): {cause}; {hint}",
         target.server, target.context
-    ))
+    ));
+    // A bad certificate does not fix itself; a refused or dropped connection may (a restart).
+    if lower.contains("certificate") {
+        failure
+    } else {
+        failure.retryable()
+    }
 }
 
 /// What went wrong getting credentials, without echoing what a plugin printed: its stdout is

@@ -82,7 +82,7 @@ fn strategy_type(strategy: &Value) -> String {
 }
 
 /// Ops that set annotations, adding the map first when the object has none.
-fn set_annotations(ds: &DaemonSet, pairs: Vec<(&str, String)>) -> Vec<Value> {
+pub fn set_annotations(ds: &DaemonSet, pairs: Vec<(&str, String)>) -> Vec<Value> {
     if ds.metadata.annotations.is_none() {
         let map: serde_json::Map<String, Value> = pairs
             .into_iter()

@@ -90,6 +90,10 @@ pub enum Event {
     Warning {
         message: String,
     },
+    /// Anything else worth a line.
+    Note {
+        message: String,
+    },
     Failed {
         message: String,
         nodes: Vec<NodeFailure>,
@@ -177,6 +181,7 @@ impl Event {
                 desired,
             } => format!("{updated} of {desired} updated, {available} available"),
             Event::Warning { message } => format!("warning: {message}"),
+            Event::Note { message } => message.clone(),
             Event::Failed { message, nodes } => {
                 let mut line = message.clone();
                 for failure in nodes {
@@ -276,6 +281,9 @@ impl Progress {
                     let _ = writeln!(out, "{text}");
                     let _ = out.flush();
                 }
+            }
+            Sink::Lines if matches!(event, Event::Warning { .. }) => {
+                eprintln!("{}", event.line());
             }
             Sink::Lines => {
                 let line = event.line();

@@ -2,5 +2,6 @@
 //! and the recorded state with the decision of the next step, which makes a rollout resumable
 //! from anywhere. The `rollout` command (issue 6) drives these against the API.
 
+pub mod lock;
 pub mod state;
 pub mod waves;

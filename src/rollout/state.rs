@@ -47,6 +47,17 @@ pub struct RolloutState {
     /// When each node's old pod was deleted (seconds since the epoch), for the progress deadline.
     #[serde(default)]
     pub deleted_at: BTreeMap<String, i64>,
+    /// The revision the pods were on before, which `--auto-rollback` puts back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_hash: Option<String>,
+    #[serde(default)]
+    pub auto_rollback: bool,
+    /// Set when this rollout puts the nodes back after the rollout to this revision failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback_of: Option<String>,
+    /// Seconds to wait after a wave is done before the next one starts.
+    #[serde(default)]
+    pub wave_interval_seconds: i64,
 }
 
 /// The DaemonSet's pod on a node, as the cluster shows it now.
@@ -71,6 +82,11 @@ pub enum Step {
     Delete(Vec<(String, String)>),
     /// Wait for these nodes of the current wave to get an available new pod.
     Wait(Vec<String>),
+    /// Soak before wave `wave` (0-based) starts, until `until` (seconds since the epoch).
+    Soak {
+        wave: usize,
+        until: i64,
+    },
     /// Stop: paused after the canary, or paused by the user.
     Pause,
     /// Stop: a node of the current wave failed its gate (node, why).
@@ -101,6 +117,31 @@ impl RolloutState {
         })
     }
 
+    /// With a wave interval, when wave `index` may start: the interval after the previous wave's
+    /// last node was done (its new pod Ready for min-ready). `None` when there is nothing to wait
+    /// for: no interval, the first wave, or the wave has started already (a run resumed mid-wave).
+    fn soak_until(&self, observed: &Observation, index: usize) -> Option<i64> {
+        if self.wave_interval_seconds <= 0 || index == 0 {
+            return None;
+        }
+        if self.waves[index]
+            .nodes
+            .iter()
+            .any(|n| self.deleted_at.contains_key(n))
+        {
+            return None;
+        }
+        let done_at = self.waves[index - 1]
+            .nodes
+            .iter()
+            .filter_map(|n| observed.get(n))
+            .flatten()
+            .filter(|p| p.hash == self.target_hash && !p.terminating)
+            .filter_map(|p| p.ready_since)
+            .max()?;
+        Some(done_at + self.min_ready_seconds + self.wave_interval_seconds)
+    }
+
     /// Eligible nodes without a Ready pod that is not terminating.
     fn unavailable(observed: &Observation) -> usize {
         observed
@@ -121,6 +162,11 @@ impl RolloutState {
         let canary_done = self.waves.first().is_some_and(|w| w.canary) && index > 0;
         if canary_done && self.pause_after_canary && self.phase == Phase::Running && index == 1 {
             return Step::Pause;
+        }
+        if let Some(until) = self.soak_until(observed, index) {
+            if now < until {
+                return Step::Soak { wave: index, until };
+            }
         }
         let wave = &self.waves[index];
         let mut failures = Vec::new();
@@ -221,6 +267,10 @@ mod tests {
             phase: Phase::Running,
             failure: None,
             deleted_at: BTreeMap::new(),
+            previous_hash: None,
+            auto_rollback: false,
+            rollback_of: None,
+            wave_interval_seconds: 0,
         }
     }
 
@@ -358,6 +408,42 @@ mod tests {
         let s = state(&[(false, &["gone", "b"])], 1);
         let observed = observe(&[("b", pod("b2", "new", true))]);
         assert_eq!(s.next_step(&observed, NOW), Step::Complete);
+    }
+
+    #[test]
+    fn a_wave_interval_soaks_between_waves_but_not_within_one() {
+        let mut s = state(&[(true, &["a"]), (false, &["b"]), (false, &["c"])], 1);
+        s.wave_interval_seconds = 30;
+        // a's new pod has been Ready since NOW - 60; min-ready 10, interval 30: b may start at NOW - 20.
+        let observed = observe(&[
+            ("a", pod("a2", "new", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", true)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Delete(vec![("b".into(), "b1".into())])
+        );
+        let mut recent = pod("a2", "new", true);
+        recent.ready_since = Some(NOW - 15);
+        let observed = observe(&[
+            ("a", recent),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", true)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Soak {
+                wave: 1,
+                until: NOW + 25
+            }
+        );
+        // Resumed after b's delete was recorded: no second soak for the same wave.
+        s.deleted_at.insert("b".into(), NOW - 1);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Delete(vec![("b".into(), "b1".into())])
+        );
     }
 
     #[test]

@@ -112,8 +112,15 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
     observer.join().unwrap();
     run.success();
     let out = &run.stdout;
-    assert!(out.contains("wave 1/2 (canary): deleting pod"), "{out}");
-    assert!(out.contains("wave 2/2: deleting pod"), "{out}");
+    let waves = eligible.len();
+    assert!(
+        out.contains(&format!("wave 1/{waves} (canary): deleting pod")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("wave {waves}/{waves}: deleting pod")),
+        "{out}"
+    );
     assert!(out.contains(": new pod ready"), "{out}");
     assert!(out.contains("complete"), "{out}");
     assert!(
@@ -157,7 +164,10 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
         "ondelete",
     ]);
     assert!(
-        again.success().stdout.contains("0 of 2 eligible nodes"),
+        again
+            .success()
+            .stdout
+            .contains(&format!("0 of {waves} eligible nodes")),
         "{}",
         again.stdout
     );
@@ -268,10 +278,8 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
         serde_json::json!(["kds-node-2"])
     );
 
-    env()
-        .ds(&["rollout", "resume", "agent", "-n", &ns])
-        .success();
-    let run = env().ds(&apply_args(file, &ns, &[]));
+    // resume drives the recorded rollout to the end itself.
+    let run = env().ds(&["rollout", "resume", "agent", "-n", &ns]);
     let out = run.success().stdout.clone();
     assert!(out.contains("continuing the recorded rollout"), "{out}");
     assert!(out.contains("complete"), "{out}");

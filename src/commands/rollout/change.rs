@@ -5,10 +5,12 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde_json::{json, Value};
 
-use super::apply::{self, ORIGINAL_STRATEGY_ANNOTATION};
+use super::apply;
+use super::engine::ORIGINAL_STRATEGY_ANNOTATION;
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutRestartArgs, RolloutSetImageArgs};
 use crate::error::Failure;
+use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
 
 /// The pod template annotation `kubectl rollout restart` sets.
@@ -18,6 +20,7 @@ pub const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
 const NOT_APPLIED: &[&str] = &[
     STATE_ANNOTATION,
     ORIGINAL_STRATEGY_ANNOTATION,
+    LOCK_ANNOTATION,
     "deprecated.daemonset.template.generation",
     "kubectl.kubernetes.io/last-applied-configuration",
 ];

@@ -8,6 +8,7 @@
 use k8s_openapi::api::apps::v1::ControllerRevision;
 use serde_json::json;
 
+use super::engine::{self, Driver, Start};
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
 use crate::daemonset::history;
@@ -15,6 +16,7 @@ use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template;
 use crate::error::{ExitStatus, Failure};
 use crate::render;
+use crate::render::progress::{Event, Progress};
 use crate::rollout::state::Phase;
 
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -58,37 +60,71 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
 pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
-    let lines = match pause::plan_resume(&ds).map_err(Failure::api)? {
-        ResumePlan::NotPaused => vec![format!(
-            "daemonset {name:?} is not paused; nothing to resume"
-        )],
+    // A controlled rollout that is paused, or was interrupted (Ctrl-C, kill -9, a lost
+    // connection) while running, is driven on from where it stopped.
+    let controlled = engine::recorded_state(&ds).filter(|s| {
+        matches!(
+            s.phase,
+            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
+        )
+    });
+    let mut progress = Progress::new(args.output);
+    let me = engine::this_process(engine::now());
+    if controlled.is_some() && !args.detach {
+        engine::check_lock(&ds, &me, args.force, &mut progress)?;
+    }
+    let plan = pause::plan_resume(&ds).map_err(Failure::api)?;
+    let ds = match plan {
+        ResumePlan::NotPaused => {
+            if controlled.is_none() || args.detach {
+                render::print_lines([format!(
+                    "daemonset {name:?} is not paused; nothing to resume"
+                )])?;
+                return Ok(ExitStatus::Ok);
+            }
+            ds
+        }
         ResumePlan::Patch {
             ops,
             strategy,
             state_resumed,
         } => {
-            cluster
+            let stored = cluster
                 .patch_daemonset_json(&namespace, name, &ops, false)
                 .await?;
-            let mut lines = vec![format!("daemonset {name:?} resumed")];
+            progress.emit(Event::Note {
+                message: format!("daemonset {name:?} resumed"),
+            });
             if let Some(strategy) = strategy {
-                lines.push(format!(
-                    "  update strategy {strategy} restored (annotation {} removed)",
-                    pause::PAUSED_ANNOTATION
-                ));
+                progress.emit(Event::Note {
+                    message: format!(
+                        "  update strategy {strategy} restored (annotation {} removed)",
+                        pause::PAUSED_ANNOTATION
+                    ),
+                });
             }
             if let Some(phase) = state_resumed {
                 let from = match phase {
                     Phase::PausedAfterCanary => "pausedAfterCanary",
                     _ => "paused",
                 };
-                lines.push(format!("  controlled rollout: phase {from} → running"));
+                progress.emit(Event::Note {
+                    message: format!("  controlled rollout: phase {from} → running"),
+                });
             }
-            lines
+            stored
         }
     };
-    render::print_lines(lines)?;
-    Ok(ExitStatus::Ok)
+    match controlled {
+        Some(mut state) if !args.detach => {
+            state.phase = Phase::Running;
+            state.pause_after_canary = false;
+            Driver::new(&cluster, ds, me, Start::Recorded(state), &mut progress)
+                .drive()
+                .await
+        }
+        _ => Ok(ExitStatus::Ok),
+    }
 }
 
 pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {

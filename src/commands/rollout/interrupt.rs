@@ -21,7 +21,7 @@ pub async fn decide(name: &str) -> Interrupt {
     let choice = tokio::task::spawn_blocking(move || {
         dialoguer::Select::new()
             .with_prompt(prompt)
-            .items(&[
+            .items([
                 "pause (kubectl ds rollout resume continues it later)",
                 "keep going",
             ])

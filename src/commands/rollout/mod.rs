@@ -3,6 +3,7 @@
 mod apply;
 mod change;
 mod control;
+mod engine;
 mod interrupt;
 mod rolling;
 mod status;

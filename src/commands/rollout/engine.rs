@@ -1,0 +1,1301 @@
+//! The ondelete engine: with the DaemonSet on OnDelete, replace its pods wave by wave, deleting an
+//! old pod only when the recorded state and what the cluster shows now allow it
+//! (`RolloutState::next_step`). The state (and the lock) is written to the DaemonSet before every
+//! delete, so a run interrupted anywhere continues where it stopped with `rollout resume`.
+//! Everything is driven by the watch (kube's runtime watcher, which re-lists after expiry or an API
+//! server restart); API calls that fail for a transient reason are retried.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::future::Future;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
+use serde_json::{json, Value};
+
+use super::interrupt::{self, Interrupt};
+use super::status::{current_hash, failing, key, pod_hash, pod_ready};
+use super::Outcome;
+use crate::cli::RolloutEngineArgs;
+use crate::cluster::{Cluster, WatchChange};
+use crate::daemonset::budget::Budget;
+use crate::daemonset::pause::{self, annotation, annotation_path};
+use crate::daemonset::{history, selector};
+use crate::error::{ExitStatus, Failure};
+use crate::placement;
+use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::lock::{self, Claim, Lock, LOCK_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
+use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
+
+/// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
+pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
+
+/// How long API calls are retried while the server is unreachable or restarting.
+const RETRY_FOR: Duration = Duration::from_secs(300);
+
+pub fn now() -> i64 {
+    k8s_openapi::jiff::Timestamp::now().as_second()
+}
+
+fn rfc3339(seconds: i64) -> String {
+    k8s_openapi::jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
+/// This process as a lock holder.
+pub fn this_process(now: i64) -> Lock {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown-host".into());
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    Lock::new(format!("{user}@{host}"), host, std::process::id(), now)
+}
+
+/// Whether a process of this machine exists (always true where that can't be known).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+fn recorded_lock(ds: &DaemonSet) -> Option<Lock> {
+    annotation(ds, LOCK_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
+}
+
+pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
+    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
+}
+
+/// Checks that this process may hold the DaemonSet's rollout lock; says so when it takes one over.
+pub fn check_lock(
+    ds: &DaemonSet,
+    me: &Lock,
+    force: bool,
+    progress: &mut Progress,
+) -> Result<(), Failure> {
+    let name = ds.metadata.name.as_deref().unwrap_or_default();
+    let held = recorded_lock(ds);
+    match lock::claim(name, held.as_ref(), me, now(), force, process_alive) {
+        Ok(Claim::HolderGone | Claim::Expired) => {
+            if let Some(held) = held {
+                progress.emit(Event::Warning {
+                    message: format!(
+                        "taking over the rollout lock of {} (pid {}), whose run is gone",
+                        held.holder, held.pid
+                    ),
+                });
+            }
+            Ok(())
+        }
+        Ok(Claim::Free | Claim::Ours) => Ok(()),
+        Err(message) => Err(Failure::api(message)),
+    }
+}
+
+/// Runs `call` again while it fails for a transient reason (server unreachable or restarting),
+/// for up to [`RETRY_FOR`], warning once.
+pub async fn with_retry<T, F, Fut>(
+    progress: &mut Progress,
+    what: &str,
+    mut call: F,
+) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    let give_up = tokio::time::Instant::now() + RETRY_FOR;
+    let mut delay = Duration::from_millis(200);
+    let mut warned = false;
+    loop {
+        match call().await {
+            Ok(value) => return Ok(value),
+            Err(e) if e.retryable && tokio::time::Instant::now() < give_up => {
+                if !warned {
+                    progress.emit(Event::Warning {
+                        message: format!("{what}: {}; retrying", e.message),
+                    });
+                    warned = true;
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
+fn node_of(pod: &Pod) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    if let Some(node) = spec.node_name.clone().filter(|n| !n.is_empty()) {
+        return Some(node);
+    }
+    let required = spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?;
+    required
+        .node_selector_terms
+        .iter()
+        .flat_map(|t| t.match_fields.iter().flatten())
+        .find(|f| f.key == "metadata.name")
+        .and_then(|f| f.values.as_ref()?.first().cloned())
+}
+
+fn finished(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
+/// Every node of the plan (a node whose old pod is gone and whose new pod is not there yet shows
+/// with no pods) and every node with a pod. Pods this run asked to delete count as terminating
+/// even before the watch shows it. Nodes of the plan that no longer run the DaemonSet
+/// (`ineligible`) and have no pod of it are left out: they count as done.
+fn observe(
+    pods: &BTreeMap<String, Pod>,
+    deleted: &HashSet<String>,
+    state: &RolloutState,
+    ineligible: &BTreeSet<String>,
+) -> Observation {
+    let mut observed = Observation::new();
+    for wave in &state.waves {
+        for node in wave.nodes.iter().filter(|n| !ineligible.contains(*n)) {
+            observed.entry(node.clone()).or_default();
+        }
+    }
+    for pod in pods.values() {
+        let Some(node) = node_of(pod) else { continue };
+        if finished(pod) {
+            continue;
+        }
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let (ready, ready_since) = pod_ready(pod);
+        observed.entry(node).or_default().push(PodView {
+            terminating: pod.metadata.deletion_timestamp.is_some() || deleted.contains(&uid),
+            uid,
+            hash: pod_hash(pod).unwrap_or_default().to_string(),
+            ready,
+            ready_since,
+            failing: failing(pod),
+        });
+    }
+    observed
+}
+
+/// Nodes of the plan with no running pod of the DaemonSet.
+fn planned_without_pods(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> BTreeSet<String> {
+    let with_pods: BTreeSet<String> = pods
+        .values()
+        .filter(|p| !finished(p))
+        .filter_map(node_of)
+        .collect();
+    state
+        .waves
+        .iter()
+        .flat_map(|w| w.nodes.iter())
+        .filter(|n| !with_pods.contains(*n))
+        .cloned()
+        .collect()
+}
+
+/// Of `candidates`, the nodes the DaemonSet controller would not run a pod on any more (gone,
+/// or excluded by the template's placement).
+fn not_eligible(
+    candidates: &BTreeSet<String>,
+    nodes: &[Node],
+    template: &PodSpec,
+) -> BTreeSet<String> {
+    candidates
+        .iter()
+        .filter(|name| {
+            nodes
+                .iter()
+                .find(|n| n.metadata.name.as_deref() == Some(name.as_str()))
+                .is_none_or(|node| !placement::evaluate(template, node).should_run)
+        })
+        .cloned()
+        .collect()
+}
+
+/// Nodes whose pod is not on `hash` (the nodes a rollout to `hash` replaces).
+fn nodes_off(pods: &BTreeMap<String, Pod>, hash: &str) -> BTreeSet<String> {
+    pods.values()
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && !finished(p))
+        .filter(|p| pod_hash(p) != Some(hash))
+        .filter_map(node_of)
+        .collect()
+}
+
+/// The next instant a decision can change without an event: a min-ready period ending, a
+/// progress deadline passing, a soak ending.
+fn next_wake(state: &RolloutState, observed: &Observation, now: i64) -> Option<i64> {
+    let deadlines = state
+        .deleted_at
+        .values()
+        .map(|at| at + state.progress_deadline_seconds + 1);
+    let ready = observed
+        .values()
+        .flatten()
+        .filter(|p| p.hash == state.target_hash && p.ready)
+        .filter_map(|p| p.ready_since.map(|s| s + state.min_ready_seconds));
+    deadlines.chain(ready).filter(|at| *at > now).min()
+}
+
+/// The canary wave the flags ask for.
+fn canary_of(engine: &RolloutEngineArgs) -> Canary {
+    if !engine.canary_nodes.is_empty() {
+        return Canary::Nodes(engine.canary_nodes.clone());
+    }
+    if let Some(selector) = &engine.canary_selector {
+        return Canary::Selector(selector.clone());
+    }
+    match engine.canary {
+        b if b.is_zero() => Canary::None,
+        Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
+        Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
+    }
+}
+
+fn resolve_max_unavailable(budget: Budget, eligible: usize) -> usize {
+    usize::try_from(
+        budget
+            .resolve(i32::try_from(eligible).unwrap_or(i32::MAX))
+            .max(1),
+    )
+    .unwrap_or(1)
+}
+
+/// Plans the waves of a new rollout to `hash` over the nodes whose pods are not on it.
+pub fn plan(
+    args: &RolloutEngineArgs,
+    hash: &str,
+    previous_hash: Option<String>,
+    nodes: BTreeSet<String>,
+    labels: &BTreeMap<String, BTreeMap<String, String>>,
+    eligible: usize,
+) -> Result<RolloutState, Failure> {
+    let infos: Vec<NodeInfo> = nodes
+        .into_iter()
+        .map(|name| NodeInfo {
+            labels: labels.get(&name).cloned().unwrap_or_default(),
+            name,
+        })
+        .collect();
+    let options = WaveOptions {
+        canary: canary_of(args),
+        max_unavailable: args.max_unavailable,
+        order: args.node_order.clone(),
+    };
+    let waves = plan_waves(&infos, eligible, &options).map_err(Failure::usage)?;
+    Ok(RolloutState {
+        target_hash: hash.to_string(),
+        waves,
+        max_unavailable: resolve_max_unavailable(args.max_unavailable, eligible),
+        min_ready_seconds: i64::from(args.min_ready),
+        progress_deadline_seconds: i64::try_from(args.progress_deadline.as_secs())
+            .unwrap_or(i64::MAX),
+        pause_after_canary: args.pause_after_canary,
+        phase: Phase::Running,
+        failure: None,
+        deleted_at: BTreeMap::new(),
+        previous_hash,
+        auto_rollback: args.auto_rollback,
+        rollback_of: None,
+        wave_interval_seconds: i64::try_from(args.wave_interval.as_secs()).unwrap_or(i64::MAX),
+    })
+}
+
+/// The rollback of a failed rollout: the nodes it touched go back to `previous`, in waves of the
+/// same size, no canary.
+fn rollback_state(failed: &RolloutState, previous: &str, nodes: Vec<String>) -> RolloutState {
+    let waves = nodes
+        .chunks(failed.max_unavailable.max(1))
+        .map(|chunk| Wave {
+            canary: false,
+            nodes: chunk.to_vec(),
+        })
+        .collect();
+    RolloutState {
+        target_hash: previous.to_string(),
+        waves,
+        phase: Phase::Running,
+        pause_after_canary: false,
+        deleted_at: BTreeMap::new(),
+        previous_hash: None,
+        auto_rollback: false,
+        rollback_of: Some(failed.target_hash.clone()),
+        ..failed.clone()
+    }
+}
+
+/// How a drive starts.
+pub enum Start<'a> {
+    /// A template was just applied: plan a rollout to the controller's newest revision (or continue
+    /// a recorded one to the same revision).
+    Applied {
+        args: &'a RolloutEngineArgs,
+        previous_hash: Option<String>,
+    },
+    /// `rollout resume`: continue the recorded rollout.
+    Recorded(RolloutState),
+}
+
+pub struct Driver<'a> {
+    cluster: &'a Cluster,
+    namespace: String,
+    name: String,
+    uid: String,
+    ds: DaemonSet,
+    /// The template this run rolls out; any other is another writer's.
+    template: PodTemplateSpec,
+    generation: i64,
+    progress: &'a mut Progress,
+    lock: Lock,
+    start: Start<'a>,
+    pods: Option<BTreeMap<String, Pod>>,
+    state: Option<RolloutState>,
+    /// Pods this run asked to delete.
+    deleted: HashSet<String>,
+    reported: BTreeSet<String>,
+    soak_reported: Option<usize>,
+    last_trouble: String,
+}
+
+impl<'a> Driver<'a> {
+    pub fn new(
+        cluster: &'a Cluster,
+        ds: DaemonSet,
+        lock: Lock,
+        start: Start<'a>,
+        progress: &'a mut Progress,
+    ) -> Self {
+        Self {
+            cluster,
+            namespace: ds.metadata.namespace.clone().unwrap_or_default(),
+            name: ds.metadata.name.clone().unwrap_or_default(),
+            uid: ds.metadata.uid.clone().unwrap_or_default(),
+            template: ds.spec.template.clone(),
+            generation: ds.metadata.generation.unwrap_or(0),
+            ds,
+            progress,
+            lock,
+            start,
+            pods: None,
+            state: None,
+            deleted: HashSet::new(),
+            reported: BTreeSet::new(),
+            soak_reported: None,
+            last_trouble: String::new(),
+        }
+    }
+
+    /// Drives the rollout to its end: complete, failed (rolled back or not), paused or interrupted.
+    pub async fn drive(mut self) -> anyhow::Result<Outcome> {
+        let selector = selector::describe(&self.ds.spec.selector);
+        let mut changes =
+            self.cluster
+                .watch_daemonset_and_pods(&self.namespace, &self.name, &selector);
+        let mut signals = Signals::new();
+        let mut wake: Option<i64> = None;
+        loop {
+            let sleep_for = wake
+                .map(|at| Duration::from_secs(u64::try_from((at - now()).max(0)).unwrap_or(0)))
+                .unwrap_or(Duration::from_secs(3600));
+            tokio::select! {
+                change = changes.next() => match change {
+                    Some(change) => {
+                        if !self.take(change)? {
+                            continue;
+                        }
+                    }
+                    None => return Err(Failure::api("the watch on the daemonset ended").into()),
+                },
+                _ = tokio::time::sleep(sleep_for) => {}
+                signal = signals.next() => {
+                    let choice = match signal {
+                        Signal::Interrupt => {
+                            self.progress.clear();
+                            interrupt::decide(&self.name).await
+                        }
+                        Signal::Terminate => Interrupt::Pause,
+                    };
+                    if choice == Interrupt::Pause {
+                        return self.pause_on_interrupt().await;
+                    }
+                }
+            }
+            if let Some(outcome) = self.step(&mut wake).await? {
+                return Ok(outcome);
+            }
+        }
+    }
+
+    /// Takes in one watch change; false when there is nothing new to decide on.
+    fn take(&mut self, change: WatchChange) -> Result<bool, Failure> {
+        match change {
+            WatchChange::DaemonSet(Some(new)) => {
+                if new.metadata.uid.as_deref() != Some(self.uid.as_str()) {
+                    return Err(Failure::api(format!(
+                        "daemonset {:?} was deleted and created again during the rollout; nothing more was deleted",
+                        self.name
+                    )));
+                }
+                self.ds = *new;
+                self.adopt_recorded_pause();
+            }
+            WatchChange::DaemonSet(None) => {
+                return Err(Failure::api(format!(
+                    "daemonset {:?} was deleted during the rollout",
+                    self.name
+                )));
+            }
+            WatchChange::PodsListed(list) => {
+                self.pods = Some(list.into_iter().map(|p| (key(&p), p)).collect());
+            }
+            WatchChange::PodApplied(pod) => {
+                if let Some(pods) = self.pods.as_mut() {
+                    pods.insert(key(&pod), *pod);
+                }
+            }
+            WatchChange::PodDeleted(pod) => {
+                if let Some(pods) = self.pods.as_mut() {
+                    pods.remove(&key(&pod));
+                }
+            }
+            WatchChange::Trouble(message) => {
+                if message != self.last_trouble {
+                    self.progress.emit(Event::Warning {
+                        message: format!("{message}; retrying"),
+                    });
+                    self.last_trouble = message;
+                }
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `rollout pause` recorded Paused on the DaemonSet: stop deleting.
+    fn adopt_recorded_pause(&mut self) {
+        let (Some(state), Some(recorded)) = (self.state.as_mut(), recorded_state(&self.ds)) else {
+            return;
+        };
+        if recorded.target_hash == state.target_hash
+            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+            && state.phase == Phase::Running
+        {
+            state.phase = recorded.phase;
+        }
+    }
+
+    /// Another writer changed the pod template: stop with nothing further deleted.
+    fn template_changed_by_another(&self) -> Option<String> {
+        if self.ds.spec.template == self.template {
+            return None;
+        }
+        let writer = self
+            .ds
+            .metadata
+            .managed_fields
+            .iter()
+            .flatten()
+            .filter(|m| m.manager.as_deref() != Some(crate::cluster::FIELD_MANAGER))
+            .max_by_key(|m| m.time.as_ref().map(|t| t.0))
+            .and_then(|m| m.manager.clone())
+            .map(|m| format!(" (last written by {m:?})"))
+            .unwrap_or_default();
+        Some(format!(
+            "the pod template of daemonset {:?} was changed by another writer during the rollout{writer}, generation {}; stopped with nothing further deleted. Review the change, then run the rollout again (kubectl ds rollout apply), or kubectl ds rollout undo",
+            self.name,
+            self.ds.metadata.generation.unwrap_or(0)
+        ))
+    }
+
+    /// One decision from the record and what the cluster shows now; `Some` ends the drive.
+    async fn step(&mut self, wake: &mut Option<i64>) -> anyhow::Result<Option<Outcome>> {
+        if let Some(message) = self.template_changed_by_another() {
+            return self.stop_failed(message, Vec::new()).await.map(Some);
+        }
+        if self.state.is_none() && !self.begin().await? {
+            return Ok(None);
+        }
+        let Some(pods) = self.pods.clone() else {
+            return Ok(None);
+        };
+        let at = now();
+        let state = self.state.clone().expect("begun");
+        let podless = planned_without_pods(&state, &pods);
+        let ineligible = if podless.is_empty() {
+            BTreeSet::new()
+        } else {
+            let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+            let cluster = self.cluster;
+            let nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+            not_eligible(&podless, &nodes, &template)
+        };
+        for node in &ineligible {
+            if self.reported.insert(node.clone()) {
+                self.progress.emit(Event::NodeSkipped {
+                    node: node.clone(),
+                    reason: "no longer runs the daemonset".into(),
+                });
+            }
+        }
+        let observed = observe(&pods, &self.deleted, &state, &ineligible);
+        self.report_ready(&state, &observed, &pods, at);
+        *wake = None;
+        if self.lock.needs_renewal(at) {
+            self.lock = self.lock.renewed(at);
+            let mut state = state.clone();
+            self.write_state(&mut state, true).await?;
+            self.state = Some(state);
+        }
+        match state.next_step(&observed, at) {
+            Step::Delete(targets) => self.delete(targets, &observed, &pods, at).await?,
+            Step::Wait(_) => {
+                *wake = next_wake(&state, &observed, at);
+                // Node changes come with no event on this watch: look at podless nodes again soon.
+                if podless.len() > ineligible.len() {
+                    *wake = Some(wake.map_or(at + 5, |w| w.min(at + 5)));
+                }
+            }
+            Step::Soak { wave, until } => {
+                if self.soak_reported != Some(wave) {
+                    self.soak_reported = Some(wave);
+                    self.progress.emit(Event::WaveInterval {
+                        next_wave: wave + 1,
+                        until: rfc3339(until),
+                    });
+                }
+                *wake = Some(until);
+            }
+            Step::Fail(failures) => return self.gate_failed(failures, &observed, &pods).await,
+            Step::Pause => return self.stop_paused().await.map(Some),
+            Step::Complete => return self.complete().await.map(Some),
+        }
+        // The lock must be renewed in time even when nothing else happens.
+        let renew_at = self.lock.expires - lock::RENEW_BELOW_SECONDS + 1;
+        *wake = Some(wake.map_or(renew_at, |w| w.min(renew_at)));
+        Ok(None)
+    }
+
+    /// Finds the target and the recorded or planned state; false while the controller or the
+    /// pod list is not there yet.
+    async fn begin(&mut self) -> anyhow::Result<bool> {
+        let Some(pods) = self.pods.as_ref() else {
+            return Ok(false);
+        };
+        let observed_generation = self
+            .ds
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_generation)
+            .unwrap_or(0);
+        if observed_generation < self.generation {
+            return Ok(false);
+        }
+        let cluster = self.cluster;
+        let (namespace, selector) = (
+            self.namespace.clone(),
+            selector::describe(&self.ds.spec.selector),
+        );
+        let revisions = with_retry(self.progress, "listing controller revisions", || {
+            cluster.list_controller_revisions_matching(&namespace, &selector)
+        })
+        .await?;
+        let Some(hash) = current_hash(&self.ds, &revisions) else {
+            return Ok(false);
+        };
+        let recorded = recorded_state(&self.ds).filter(|s| {
+            s.target_hash == hash
+                && matches!(
+                    s.phase,
+                    Phase::Running | Phase::Paused | Phase::PausedAfterCanary
+                )
+        });
+        let mut state = match (&self.start, recorded) {
+            (Start::Recorded(state), _) if state.target_hash != hash => {
+                return Err(Failure::api(format!(
+                    "daemonset {:?} now has the template of revision {hash}, not {} that the recorded rollout was rolling out; run kubectl ds rollout apply (or set-image, restart) again",
+                    self.name, state.target_hash
+                ))
+                .into());
+            }
+            (_, Some(recorded)) => {
+                let nodes: usize = recorded.waves.iter().map(|w| w.nodes.len()).sum();
+                let done = recorded
+                    .waves
+                    .iter()
+                    .flat_map(|w| w.nodes.iter())
+                    .filter(|n| {
+                        pods.values()
+                            .any(|p| node_of(p).as_ref() == Some(*n) && pod_hash(p) == Some(&hash))
+                    })
+                    .count();
+                self.progress.emit(Event::Target { hash: hash.clone() });
+                self.progress.emit(Event::Resumed {
+                    hash: hash.clone(),
+                    waves: recorded.waves.len(),
+                    nodes_done: done,
+                    nodes,
+                });
+                recorded
+            }
+            (Start::Recorded(_), None) => {
+                return Err(Failure::api(format!(
+                    "daemonset {:?} has no rollout in progress to resume",
+                    self.name
+                ))
+                .into());
+            }
+            (
+                Start::Applied {
+                    args,
+                    previous_hash,
+                },
+                None,
+            ) => {
+                self.progress.emit(Event::Target { hash: hash.clone() });
+                let nodes = nodes_off(pods, &hash);
+                let all =
+                    with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+                let labels: BTreeMap<String, BTreeMap<String, String>> = all
+                    .into_iter()
+                    .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
+                    .collect();
+                let eligible = self
+                    .ds
+                    .status
+                    .as_ref()
+                    .map(|s| s.desired_number_scheduled)
+                    .unwrap_or(0);
+                let eligible = usize::try_from(eligible).unwrap_or(0);
+                let previous = previous_hash.clone().filter(|p| *p != hash);
+                let state = plan(args, &hash, previous, nodes, &labels, eligible)?;
+                self.progress.emit(Event::Planned {
+                    nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
+                    eligible,
+                    max_unavailable: state.max_unavailable,
+                    waves: state.waves.clone(),
+                });
+                state
+            }
+        };
+        self.write_state(&mut state, true).await?;
+        self.state = Some(state);
+        Ok(true)
+    }
+
+    fn report_ready(
+        &mut self,
+        state: &RolloutState,
+        observed: &Observation,
+        pods: &BTreeMap<String, Pod>,
+        at: i64,
+    ) {
+        let total: usize = state.waves.iter().map(|w| w.nodes.len()).sum();
+        let done = state
+            .waves
+            .iter()
+            .flat_map(|w| w.nodes.iter())
+            .filter(|n| state.node_done(observed, n, at))
+            .count();
+        for node in state.deleted_at.keys() {
+            if self.reported.contains(node) || !state.node_done(observed, node, at) {
+                continue;
+            }
+            self.reported.insert(node.clone());
+            let pod = observed
+                .get(node)
+                .into_iter()
+                .flatten()
+                .find(|p| p.hash == state.target_hash && !p.terminating);
+            self.progress.emit(Event::NodeReady {
+                node: node.clone(),
+                pod: pod
+                    .and_then(|p| pods.get(&p.uid))
+                    .and_then(|p| p.metadata.name.clone())
+                    .unwrap_or_default(),
+                ready_since: pod.and_then(|p| p.ready_since).map(rfc3339),
+                done,
+                nodes: total,
+            });
+        }
+    }
+
+    async fn delete(
+        &mut self,
+        targets: Vec<(String, String)>,
+        observed: &Observation,
+        pods: &BTreeMap<String, Pod>,
+        at: i64,
+    ) -> anyhow::Result<()> {
+        let mut state = self.state.clone().expect("begun");
+        let index = state.current_wave(observed, at).unwrap_or(0);
+        for (node, _) in &targets {
+            state.deleted_at.insert(node.clone(), at);
+        }
+        self.write_state(&mut state, true).await?;
+        let paused = state.phase != Phase::Running;
+        self.state = Some(state.clone());
+        if paused {
+            // Paused while recording: delete nothing; the next step stops the run.
+            return Ok(());
+        }
+        for (node, pod_uid) in targets {
+            let pod_name = pods
+                .get(&pod_uid)
+                .and_then(|p| p.metadata.name.clone())
+                .unwrap_or_else(|| pod_uid.clone());
+            self.progress.emit(Event::Deleting {
+                wave: index + 1,
+                waves: state.waves.len(),
+                canary: state.waves.get(index).is_some_and(|w| w.canary),
+                node,
+                pod: pod_name.clone(),
+                uid: pod_uid.clone(),
+            });
+            let (cluster, namespace) = (self.cluster, self.namespace.clone());
+            with_retry(self.progress, "deleting a pod", || {
+                cluster.delete_pod_with_uid(&namespace, &pod_name, &pod_uid)
+            })
+            .await?;
+            self.deleted.insert(pod_uid);
+        }
+        Ok(())
+    }
+
+    async fn gate_failed(
+        &mut self,
+        failures: Vec<(String, String)>,
+        observed: &Observation,
+        pods: &BTreeMap<String, Pod>,
+    ) -> anyhow::Result<Option<Outcome>> {
+        let state = self.state.clone().expect("begun");
+        let nodes: Vec<NodeFailure> = failures
+            .into_iter()
+            .map(|(node, reason)| NodeFailure {
+                pod: observed
+                    .get(&node)
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p.hash == state.target_hash && !p.terminating)
+                    .and_then(|p| pods.get(&p.uid))
+                    .and_then(|p| p.metadata.name.clone()),
+                node,
+                reason,
+            })
+            .collect();
+        let can_roll_back = state.auto_rollback && state.rollback_of.is_none();
+        match (can_roll_back, state.previous_hash.clone()) {
+            (true, Some(previous)) => {
+                let why = describe_failures(&nodes);
+                self.progress.emit(Event::Failed {
+                    message: format!(
+                        "rollout of daemonset {:?} to {} failed its health gate; rolling back (--auto-rollback):",
+                        self.name, state.target_hash
+                    ),
+                    nodes,
+                });
+                self.roll_back(&state, &previous, why, pods).await?;
+                Ok(None)
+            }
+            (true, None) => {
+                let message = format!(
+                    "rollout of daemonset {:?} failed; there is no previous revision to roll back to, so no more pods are deleted (the DaemonSet stays on OnDelete):",
+                    self.name
+                );
+                self.stop_failed(message, nodes).await.map(Some)
+            }
+            (false, _) => {
+                let message = if state.rollback_of.is_some() {
+                    format!(
+                        "the rollback of daemonset {:?} to {} failed too; no more pods are deleted (the DaemonSet stays on OnDelete):",
+                        self.name, state.target_hash
+                    )
+                } else {
+                    format!(
+                        "rollout of daemonset {:?} failed; no more pods are deleted (the DaemonSet stays on OnDelete). Fix the template and run the rollout again, or kubectl ds rollout undo {}:",
+                        self.name, self.name
+                    )
+                };
+                self.stop_failed(message, nodes).await.map(Some)
+            }
+        }
+    }
+
+    /// Puts the previous revision's template back and the touched nodes with it.
+    async fn roll_back(
+        &mut self,
+        failed: &RolloutState,
+        previous: &str,
+        why: String,
+        pods: &BTreeMap<String, Pod>,
+    ) -> anyhow::Result<()> {
+        let (cluster, namespace) = (self.cluster, self.namespace.clone());
+        let selector = selector::describe(&self.ds.spec.selector);
+        let revisions = with_retry(self.progress, "listing controller revisions", || {
+            cluster.list_controller_revisions_matching(&namespace, &selector)
+        })
+        .await?;
+        let revision = history::owned_revisions(revisions, &self.uid)
+            .into_iter()
+            .find(|r| history::hash_of(r) == previous)
+            .ok_or_else(|| {
+                Failure::api(format!(
+                    "the previous revision {previous} of daemonset {:?} is gone (revisionHistoryLimit?); nothing was rolled back and no more pods are deleted",
+                    self.name
+                ))
+            })?;
+        let template = history::template_of(&revision);
+        let name = self.name.clone();
+        let stored = loop {
+            let ops = vec![
+                pause::precondition(&self.ds),
+                json!({"op": "replace", "path": "/spec/template", "value": template}),
+            ];
+            let attempt = with_retry(self.progress, "restoring the previous template", || {
+                cluster.patch_daemonset_json(&namespace, &name, &ops, false)
+            })
+            .await;
+            match attempt {
+                Ok(stored) => break stored,
+                Err(e) if e.message.contains("changed while this command ran") => {
+                    self.ds = self.read_daemonset().await?;
+                    if let Some(message) = self.template_changed_by_another() {
+                        return Err(Failure::api(message).into());
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        self.ds = stored;
+        self.template = self.ds.spec.template.clone();
+        let mut back: BTreeSet<String> = failed.deleted_at.keys().cloned().collect();
+        back.extend(nodes_off(pods, previous));
+        let mut state = rollback_state(failed, previous, back.into_iter().collect());
+        state.failure = Some(why);
+        self.progress.emit(Event::RollingBack {
+            hash: previous.to_string(),
+            nodes: state.waves.iter().flat_map(|w| w.nodes.clone()).collect(),
+        });
+        self.write_state(&mut state, true).await?;
+        self.state = Some(state);
+        self.reported.clear();
+        self.deleted.clear();
+        Ok(())
+    }
+
+    async fn read_daemonset(&mut self) -> anyhow::Result<DaemonSet> {
+        let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
+        with_retry(self.progress, "reading the daemonset", || {
+            cluster.get_daemonset(&namespace, &name)
+        })
+        .await?
+        .ok_or_else(|| {
+            Failure::api(format!("daemonset {name:?} was deleted during the rollout")).into()
+        })
+    }
+
+    /// Records the failure, releases the lock and ends with exit 1.
+    async fn stop_failed(
+        &mut self,
+        message: String,
+        nodes: Vec<NodeFailure>,
+    ) -> anyhow::Result<Outcome> {
+        if let Some(mut state) = self.state.clone() {
+            state.phase = Phase::Failed;
+            let why = describe_failures(&nodes);
+            state.failure = Some(if why.is_empty() { message.clone() } else { why });
+            self.write_state_any_template(&mut state).await?;
+        }
+        self.progress.emit(Event::Failed { message, nodes });
+        Ok(ExitStatus::Findings)
+    }
+
+    async fn stop_paused(&mut self) -> anyhow::Result<Outcome> {
+        let mut state = self.state.clone().expect("begun");
+        if state.phase == Phase::Running {
+            state.phase = Phase::PausedAfterCanary;
+        }
+        self.write_state(&mut state, false).await?;
+        let name = &self.name;
+        self.progress.emit(Event::Paused {
+            message: format!(
+                "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} continues it"
+            ),
+        });
+        Ok(ExitStatus::Ok)
+    }
+
+    async fn pause_on_interrupt(&mut self) -> anyhow::Result<Outcome> {
+        let name = self.name.clone();
+        match self.state.clone() {
+            Some(mut state) => {
+                state.phase = Phase::Paused;
+                self.write_state(&mut state, false).await?;
+                self.progress.emit(Event::Paused {
+                    message: format!(
+                        "interrupted: rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} continues it"
+                    ),
+                });
+            }
+            None => {
+                self.release_lock().await?;
+                self.progress.emit(Event::Paused {
+                    message: format!(
+                        "interrupted before any pod was replaced; daemonset {name:?} keeps the OnDelete strategy: run the same command again to roll it out"
+                    ),
+                });
+            }
+        }
+        Ok(ExitStatus::Interrupted)
+    }
+
+    async fn complete(&mut self) -> anyhow::Result<Outcome> {
+        let mut state = self.state.clone().expect("begun");
+        state.phase = Phase::Complete;
+        let text = serde_json::to_string(&state)?;
+        let original = annotation(&self.ds, ORIGINAL_STRATEGY_ANNOTATION)
+            .and_then(|s| serde_json::from_str::<Value>(s).ok());
+        let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
+        loop {
+            let mut ops = vec![
+                pause::precondition(&self.ds),
+                json!({"op": "add", "path": annotation_path(STATE_ANNOTATION), "value": text}),
+            ];
+            if let Some(original) = &original {
+                ops.push(
+                    json!({"op": "replace", "path": "/spec/updateStrategy", "value": original}),
+                );
+                ops.push(
+                    json!({"op": "remove", "path": annotation_path(ORIGINAL_STRATEGY_ANNOTATION)}),
+                );
+            }
+            if annotation(&self.ds, LOCK_ANNOTATION).is_some() {
+                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+            }
+            let attempt = with_retry(self.progress, "restoring the update strategy", || {
+                cluster.patch_daemonset_json(&namespace, &name, &ops, false)
+            })
+            .await;
+            match attempt {
+                Ok(_) => break,
+                Err(e) if e.message.contains("changed while this command ran") => {
+                    // Conditional on what was read: a template changed meanwhile is not restored over.
+                    self.ds = self.read_daemonset().await?;
+                    if let Some(message) = self.template_changed_by_another() {
+                        return self.stop_failed(message, Vec::new()).await;
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let strategy = original
+            .as_ref()
+            .and_then(|o| o["type"].as_str())
+            .unwrap_or("OnDelete")
+            .to_string();
+        let nodes: usize = state.waves.iter().map(|w| w.nodes.len()).sum();
+        if let Some(failed) = &state.rollback_of {
+            self.progress.emit(Event::Failed {
+                message: format!(
+                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {nodes} nodes are on {} again and the template is restored; update strategy {strategy} restored",
+                    state.failure.clone().unwrap_or_default(),
+                    state.target_hash
+                ),
+                nodes: Vec::new(),
+            });
+            return Ok(ExitStatus::Findings);
+        }
+        self.progress.emit(Event::Complete {
+            message: format!(
+                "rollout of daemonset {name:?} complete: {nodes} nodes updated in {} waves to {}; update strategy {strategy} restored",
+                state.waves.len(),
+                state.target_hash
+            ),
+        });
+        Ok(ExitStatus::Ok)
+    }
+
+    async fn release_lock(&mut self) -> anyhow::Result<()> {
+        if recorded_lock(&self.ds).is_none() {
+            return Ok(());
+        }
+        let ops = vec![json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)})];
+        let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
+        let stored = with_retry(self.progress, "releasing the rollout lock", || {
+            cluster.patch_daemonset_json(&namespace, &name, &ops, false)
+        })
+        .await?;
+        self.ds = stored;
+        Ok(())
+    }
+
+    /// Writes the state (and the lock, or removes it), conditional on the resourceVersion last
+    /// seen. On a conflict reads the DaemonSet again: keeps a pause recorded meanwhile, and stops
+    /// when another writer changed the template or took the lock.
+    async fn write_state(&mut self, state: &mut RolloutState, hold: bool) -> anyhow::Result<()> {
+        self.write(state, hold, true).await
+    }
+
+    /// The same, for recording a failure: whatever the template is now.
+    async fn write_state_any_template(&mut self, state: &mut RolloutState) -> anyhow::Result<()> {
+        self.write(state, false, false).await
+    }
+
+    async fn write(
+        &mut self,
+        state: &mut RolloutState,
+        hold: bool,
+        same_template: bool,
+    ) -> anyhow::Result<()> {
+        let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
+        for _ in 0..10 {
+            let mut pairs = vec![(STATE_ANNOTATION, serde_json::to_string(&*state)?)];
+            if hold {
+                pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
+            }
+            let mut ops = vec![pause::precondition(&self.ds)];
+            ops.extend(pause::set_annotations(&self.ds, pairs));
+            if !hold && annotation(&self.ds, LOCK_ANNOTATION).is_some() {
+                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+            }
+            let attempt = with_retry(self.progress, "recording the rollout state", || {
+                cluster.patch_daemonset_json(&namespace, &name, &ops, false)
+            })
+            .await;
+            match attempt {
+                Ok(stored) => {
+                    self.ds = stored;
+                    return Ok(());
+                }
+                Err(e) if e.message.contains("changed while this command ran") => {
+                    self.ds = self.read_daemonset().await?;
+                    if same_template {
+                        if let Some(message) = self.template_changed_by_another() {
+                            return Err(Failure::api(message).into());
+                        }
+                    }
+                    if hold {
+                        if let Some(held) = recorded_lock(&self.ds) {
+                            if held.host != self.lock.host || held.pid != self.lock.pid {
+                                return Err(Failure::api(format!(
+                                    "{} (pid {}) took over the rollout lock of daemonset {name:?}; this run stops with nothing further deleted",
+                                    held.holder, held.pid
+                                ))
+                                .into());
+                            }
+                        }
+                    }
+                    if let Some(recorded) = recorded_state(&self.ds) {
+                        if recorded.target_hash == state.target_hash
+                            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+                            && state.phase == Phase::Running
+                        {
+                            state.phase = recorded.phase;
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(Failure::api(format!(
+            "could not record the rollout state on daemonset {name:?}: it kept changing; run kubectl ds rollout resume {name}"
+        ))
+        .into())
+    }
+}
+
+fn describe_failures(nodes: &[NodeFailure]) -> String {
+    nodes
+        .iter()
+        .map(|f| match &f.pod {
+            Some(pod) => format!("{}: pod {pod}: {}", f.node, f.reason),
+            None => format!("{}: {}", f.node, f.reason),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+enum Signal {
+    /// Ctrl-C.
+    Interrupt,
+    /// SIGTERM (a CI job cancelled, a pod stopping): pause without asking.
+    Terminate,
+}
+
+/// SIGINT and SIGTERM, buffered so one that arrives while a step runs is not lost.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Self {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Self {}
+        }
+    }
+
+    async fn next(&mut self) -> Signal {
+        #[cfg(unix)]
+        {
+            async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                _ = recv(&mut self.interrupt) => Signal::Interrupt,
+                _ = recv(&mut self.terminate) => Signal::Terminate,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            Signal::Interrupt
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(uid: &str, node: &str, hash: &str) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": uid, "uid": uid, "labels": {"controller-revision-hash": hash}},
+            "spec": {"nodeName": node, "containers": [{"name": "c", "image": "i"}]},
+            "status": {"phase": "Running"}
+        }))
+        .unwrap()
+    }
+
+    fn node(name: &str, labels: Value) -> Node {
+        serde_json::from_value(json!({"metadata": {"name": name, "labels": labels}})).unwrap()
+    }
+
+    fn state(nodes: &[&str]) -> RolloutState {
+        RolloutState {
+            target_hash: "new".into(),
+            waves: vec![Wave {
+                canary: false,
+                nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            }],
+            max_unavailable: 1,
+            min_ready_seconds: 0,
+            progress_deadline_seconds: 600,
+            pause_after_canary: false,
+            phase: Phase::Running,
+            failure: None,
+            deleted_at: BTreeMap::new(),
+            previous_hash: Some("old".into()),
+            auto_rollback: true,
+            rollback_of: None,
+            wave_interval_seconds: 0,
+        }
+    }
+
+    #[test]
+    fn a_podless_node_that_no_longer_runs_the_daemonset_is_left_out() {
+        let state = state(&["n1", "n2", "n3", "n4"]);
+        // n1 has its old pod; n2 (between pods, still eligible), n3 (relabelled out of the
+        // node selector) and n4 (deleted) have none.
+        let pods: BTreeMap<String, Pod> = [pod("p1", "n1", "old")]
+            .into_iter()
+            .map(|p| (key(&p), p))
+            .collect();
+        let podless = planned_without_pods(&state, &pods);
+        assert_eq!(
+            podless,
+            BTreeSet::from(["n2".into(), "n3".into(), "n4".into()])
+        );
+        let template: PodSpec = serde_json::from_value(json!({
+            "nodeSelector": {"agent": "yes"},
+            "containers": [{"name": "c", "image": "i"}]
+        }))
+        .unwrap();
+        let nodes = [
+            node("n1", json!({"agent": "yes"})),
+            node("n2", json!({"agent": "yes"})),
+            node("n3", json!({"agent": "no"})),
+        ];
+        let ineligible = not_eligible(&podless, &nodes, &template);
+        assert_eq!(ineligible, BTreeSet::from(["n3".into(), "n4".into()]));
+        let observed = observe(&pods, &HashSet::new(), &state, &ineligible);
+        assert_eq!(
+            observed.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["n1", "n2"]
+        );
+        assert!(state.node_done(&observed, "n3", 0));
+        assert!(!state.node_done(&observed, "n2", 0));
+    }
+
+    #[test]
+    fn a_rollback_puts_the_touched_nodes_back_in_waves_without_a_canary() {
+        let mut failed = state(&["n1", "n2", "n3"]);
+        failed.max_unavailable = 2;
+        failed.deleted_at.insert("n1".into(), 5);
+        let back = rollback_state(&failed, "old", vec!["n1".into(), "n2".into(), "n3".into()]);
+        assert_eq!(back.target_hash, "old");
+        assert_eq!(back.rollback_of.as_deref(), Some("new"));
+        assert!(!back.auto_rollback, "a rollback never rolls back itself");
+        assert!(back.deleted_at.is_empty());
+        assert_eq!(
+            back.waves,
+            vec![
+                Wave {
+                    canary: false,
+                    nodes: vec!["n1".into(), "n2".into()]
+                },
+                Wave {
+                    canary: false,
+                    nodes: vec!["n3".into()]
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn nodes_off_a_revision_skip_terminating_and_finished_pods() {
+        let mut terminating = pod("p3", "n3", "old");
+        terminating.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+            ));
+        let pods: BTreeMap<String, Pod> =
+            [pod("p1", "n1", "old"), pod("p2", "n2", "new"), terminating]
+                .into_iter()
+                .map(|p| (key(&p), p))
+                .collect();
+        assert_eq!(nodes_off(&pods, "new"), BTreeSet::from(["n1".into()]));
+    }
+}
