@@ -370,9 +370,10 @@ pub struct RolloutUndoArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub to_revision: Option<i64>,
 
-    /// Show what would change, change nothing (server-side dry run)
-    #[arg(long)]
-    pub dry_run: bool,
+    /// Without --mode the template is put back and the DaemonSet's own strategy replaces the pods;
+    /// with --mode the rollback is rolled out like any rollout (waves, health gate, resumable)
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
 }
 
 /// Flags every command accepts, before or after the subcommand.

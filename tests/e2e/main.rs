@@ -12,4 +12,6 @@ mod list;
 mod plan;
 mod rollout_apply;
 mod rollout_control;
+mod rollout_engine;
 mod rollout_status;
+mod rollout_support;

@@ -2,13 +2,15 @@
 //! change the live DaemonSet's pod template and roll the change out with the same engine as
 //! `rollout apply` (OnDelete, waves, health gate, resumable).
 
-use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use serde_json::{json, Value};
 
 use super::apply;
 use super::engine::ORIGINAL_STRATEGY_ANNOTATION;
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutRestartArgs, RolloutSetImageArgs};
+use crate::cli::{GlobalArgs, RolloutEngineArgs, RolloutRestartArgs, RolloutSetImageArgs};
+use crate::cluster::Cluster;
+use crate::daemonset::history;
 use crate::error::Failure;
 use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
@@ -122,6 +124,21 @@ pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyho
     }
     let manifest = manifest_from_live(&ds)?;
     apply::run(&cluster, &namespace, name, manifest, &args.engine).await
+}
+
+/// `rollout undo --mode ...`: the live DaemonSet with `revision`'s pod template, rolled out by the
+/// engine of that mode.
+pub async fn roll_back(
+    cluster: &Cluster,
+    namespace: &str,
+    ds: &DaemonSet,
+    revision: &ControllerRevision,
+    engine: &RolloutEngineArgs,
+) -> anyhow::Result<Outcome> {
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let mut manifest = manifest_from_live(ds)?;
+    manifest["spec"]["template"] = history::template_of(revision);
+    apply::run(cluster, namespace, &name, manifest, engine).await
 }
 
 #[cfg(test)]

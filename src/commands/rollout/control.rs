@@ -148,6 +148,12 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .find(|r| r.revision == Some(number))
         .expect("resolved numbers exist");
 
+    if args.engine.mode.is_some() {
+        render::print_lines([format!(
+            "daemonset {name:?}: rolling back to the template of revision {number}"
+        )])?;
+        return super::change::roll_back(&cluster, &namespace, &ds, target, &args.engine).await;
+    }
     let current = ds.spec.template.clone();
     let changes = template::compare(&current, &history::typed_template(target));
     if changes.is_empty() {
@@ -161,7 +167,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
     ];
     cluster
-        .patch_daemonset_json(&namespace, name, &ops, args.dry_run)
+        .patch_daemonset_json(&namespace, name, &ops, args.engine.dry_run)
         .await?;
 
     let images: Vec<String> = changes
@@ -169,7 +175,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .iter()
         .map(|i| format!("{}: {} → {}", i.container, i.old, i.new))
         .collect();
-    let mut lines = vec![match (args.dry_run, images.is_empty()) {
+    let mut lines = vec![match (args.engine.dry_run, images.is_empty()) {
         (true, _) => format!(
             "daemonset {name:?} would be rolled back to revision {number} (server dry run; nothing changed):"
         ),
@@ -179,7 +185,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
             images.join(", ")
         ),
     }];
-    if args.dry_run {
+    if args.engine.dry_run {
         lines.extend(changes.lines().into_iter().map(|l| format!("  {l}")));
     } else {
         lines.extend(

@@ -760,19 +760,27 @@ impl<'a> Driver<'a> {
                 .get(&pod_uid)
                 .and_then(|p| p.metadata.name.clone())
                 .unwrap_or_else(|| pod_uid.clone());
-            self.progress.emit(Event::Deleting {
-                wave: index + 1,
-                waves: state.waves.len(),
-                canary: state.waves.get(index).is_some_and(|w| w.canary),
-                node,
-                pod: pod_name.clone(),
-                uid: pod_uid.clone(),
-            });
             let (cluster, namespace) = (self.cluster, self.namespace.clone());
-            with_retry(self.progress, "deleting a pod", || {
+            let deleted = with_retry(self.progress, "deleting a pod", || {
                 cluster.delete_pod_with_uid(&namespace, &pod_name, &pod_uid)
             })
             .await?;
+            // Reported once the request is through: a run killed before it never reported a
+            // delete that its resumed run then makes.
+            if deleted {
+                self.progress.emit(Event::Deleting {
+                    wave: index + 1,
+                    waves: state.waves.len(),
+                    canary: state.waves.get(index).is_some_and(|w| w.canary),
+                    node,
+                    pod: pod_name.clone(),
+                    uid: pod_uid.clone(),
+                });
+            } else {
+                self.progress.emit(Event::Note {
+                    message: format!("{node}: pod {pod_name} was already gone"),
+                });
+            }
             self.deleted.insert(pod_uid);
         }
         Ok(())

@@ -1,0 +1,502 @@
+//! The ondelete engine end to end, on an `agent` that runs on every node: a bad version halts after
+//! the canary (and `--auto-rollback` puts it back), kill -9 in the middle of a wave and
+//! `rollout resume`, pause/resume of a running rollout, another writer changing the template, the
+//! rollout lock, undo driven by the engine, and the `-o json` event stream.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::harness::{env, Namespace};
+use crate::rollout_support::{
+    agent_pods, agent_yaml, get_json, named, newest_hash, ready_agent, EventRun, PodWatcher,
+    NEVER_READY,
+};
+
+const STATE: &str = "rollout.kubectl-ds.io/state";
+const LOCK: &str = "rollout.kubectl-ds.io/lock";
+
+fn write_manifest(dir: &tempfile::TempDir, file: &str, yaml: &str) -> String {
+    let path = dir.path().join(file);
+    std::fs::write(&path, yaml).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn nodes_of(ns: &str) -> BTreeSet<String> {
+    agent_pods(ns).into_iter().map(|(node, ..)| node).collect()
+}
+
+fn daemonset(ns: &str) -> Value {
+    get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"])
+}
+
+fn state(ns: &str) -> Value {
+    let ds = daemonset(ns);
+    serde_json::from_str(
+        ds["metadata"]["annotations"][STATE]
+            .as_str()
+            .expect("state"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_restores_it() {
+    let ns = Namespace::new("re-gate");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let nodes = nodes_of(ns);
+    assert!(
+        nodes.len() >= 4,
+        "at least 4 nodes run the agent: {nodes:?}"
+    );
+    let old_hash = newest_hash(ns);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write_manifest(
+        &dir,
+        "bad.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", NEVER_READY),
+    );
+    let apply = |extra: &[&str]| {
+        let mut args = vec![
+            "rollout",
+            "apply",
+            "-f",
+            &bad,
+            "-n",
+            ns,
+            "--mode",
+            "ondelete",
+            "--canary",
+            "1",
+            "--progress-deadline",
+            "15s",
+        ];
+        args.extend_from_slice(extra);
+        env().ds(&args)
+    };
+
+    // Halt: only the canary node changed, exit 1, the failing node named.
+    let run = apply(&[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("(canary): deleting pod"), "{out}");
+    assert!(out.contains("new pod not available within 15s"), "{out}");
+    let pods = agent_pods(ns);
+    let new_hash = newest_hash(ns);
+    let changed: Vec<_> = pods.iter().filter(|(_, _, h, _)| *h != old_hash).collect();
+    assert_eq!(changed.len(), 1, "{pods:?}");
+    assert_eq!(changed[0].2, new_hash);
+    assert!(
+        out.contains(&changed[0].0),
+        "the failing node is named: {out}"
+    );
+    assert_eq!(state(ns)["phase"], "failed");
+    assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
+
+    // --auto-rollback on a fresh start: the canary goes back, the template is restored.
+    let ns2 = Namespace::new("re-gate-rb");
+    let ns2 = ns2.name.as_str();
+    ready_agent(ns2, "busybox:1.36");
+    let old_hash = newest_hash(ns2);
+    let mut args = vec![
+        "rollout",
+        "apply",
+        "-f",
+        &bad,
+        "-n",
+        ns2,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+        "--progress-deadline",
+        "15s",
+        "--auto-rollback",
+    ];
+    let run = env().ds(&args);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let out = &run.stdout;
+    assert!(out.contains("rolling back"), "{out}");
+    assert!(out.contains("rolled back"), "{out}");
+    let ds = daemonset(ns2);
+    assert_eq!(
+        ds["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox:1.36"
+    );
+    assert!(ds["spec"]["template"]["spec"]["readinessGates"].is_null());
+    assert_eq!(ds["spec"]["updateStrategy"]["type"], "RollingUpdate");
+    let pods = agent_pods(ns2);
+    assert_eq!(pods.len(), nodes.len(), "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, _, h, ready)| *h == old_hash && *ready),
+        "every node on {old_hash} and Ready: {pods:?}"
+    );
+    args.clear();
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() {
+    let ns = Namespace::new("re-kill");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let eligible = nodes_of(ns);
+    let before: BTreeSet<String> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let watcher = PodWatcher::start(ns, eligible.clone());
+    let mut first = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        &file,
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+        "--max-unavailable",
+        "1",
+        "--min-ready",
+        "2",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        first.until(|e| e["event"] == "deleting" && e["wave"] == 2),
+        "the run reached wave 2: {:?}",
+        first.events
+    );
+    let first_events = first.kill_9();
+    let recorded = state(ns);
+    assert_eq!(recorded["phase"], "running", "{recorded}");
+    assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_some());
+
+    // The lock of a dead process on this machine is taken over without --force.
+    let resume = EventRun::start(&["rollout", "resume", "agent", "-n", ns, "-o", "json"]);
+    let (code, stderr, resume_events) = resume.finish();
+    let seen = watcher.stop();
+    assert_eq!(code, 0, "{stderr}\n{resume_events:?}");
+    assert!(
+        !named(&resume_events, "resumed").is_empty(),
+        "{resume_events:?}"
+    );
+    assert!(!named(&resume_events, "complete").is_empty());
+
+    // Every old pod deleted exactly once, between the two runs; no new pod deleted.
+    let deleted: Vec<String> = named(&first_events, "deleting")
+        .into_iter()
+        .chain(named(&resume_events, "deleting"))
+        .map(|e| e["uid"].as_str().unwrap().to_string())
+        .collect();
+    let unique: BTreeSet<String> = deleted.iter().cloned().collect();
+    assert_eq!(
+        unique.len(),
+        deleted.len(),
+        "a pod deleted twice: {deleted:?}"
+    );
+    assert_eq!(unique, before, "every old pod and only those");
+    let terminated: BTreeSet<String> = seen.deleted.iter().cloned().collect();
+    assert_eq!(
+        terminated, before,
+        "the watcher saw exactly the old pods go"
+    );
+    assert!(seen.armed, "the watcher saw every node Ready at the start");
+    assert!(
+        seen.worst <= 1,
+        "{} nodes without a Ready pod at once ({} changes watched)",
+        seen.worst,
+        seen.changes
+    );
+    let new_hash = newest_hash(ns);
+    let pods = agent_pods(ns);
+    assert_eq!(pods.len(), eligible.len());
+    assert!(pods.iter().all(|(_, _, h, _)| *h == new_hash), "{pods:?}");
+    let ds = daemonset(ns);
+    assert_eq!(ds["spec"]["updateStrategy"]["type"], "RollingUpdate");
+    assert!(ds["metadata"]["annotations"].get(LOCK).is_none());
+    assert_eq!(state(ns)["phase"], "complete");
+}
+
+#[test]
+fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
+    let ns = Namespace::new("re-pause");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let mut run = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        &file,
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--min-ready",
+        "4",
+        "-o",
+        "json",
+    ]);
+    assert!(run.until(|e| e["event"] == "deleting"));
+    env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 0, "{stderr}\n{events:?}");
+    assert!(!named(&events, "paused").is_empty(), "{events:?}");
+    assert_eq!(state(ns)["phase"], "paused");
+
+    // status reads an OnDelete DaemonSet in a paused controlled rollout.
+    let status = env().ds(&["rollout", "status", "agent", "-n", ns]);
+    assert!(status.stdout.contains("OnDelete"), "{}", status.stdout);
+    assert!(status.stdout.contains("paused"), "{}", status.stdout);
+
+    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    let out = &run.success().stdout;
+    assert!(out.contains("continuing the recorded rollout"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+    let new_hash = newest_hash(ns);
+    assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == new_hash));
+    env()
+        .ds(&["rollout", "status", "agent", "-n", ns])
+        .success();
+}
+
+#[test]
+fn another_writer_changing_the_template_stops_the_rollout() {
+    let ns = Namespace::new("re-writer");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let mut run = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        &file,
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+        "--min-ready",
+        "30",
+        "-o",
+        "json",
+    ]);
+    assert!(run.until(|e| e["event"] == "deleting"));
+    env()
+        .kubectl(&["set", "image", "ds/agent", "main=busybox:1.35", "-n", ns])
+        .success();
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 1, "{stderr}\n{events:?}");
+    let failed = named(&events, "failed");
+    assert_eq!(failed.len(), 1, "{events:?}");
+    let message = failed[0]["message"].as_str().unwrap();
+    assert!(message.contains("changed by another writer"), "{message}");
+    assert!(message.contains("kubectl"), "names the writer: {message}");
+    assert_eq!(named(&events, "deleting").len(), 1, "nothing more deleted");
+    assert_eq!(state(ns)["phase"], "failed");
+}
+
+#[test]
+fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
+    let ns = Namespace::new("re-lock");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let args = [
+        "rollout",
+        "apply",
+        "-f",
+        file.as_str(),
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--min-ready",
+        "3",
+        "-o",
+        "json",
+    ];
+    let mut first = EventRun::start(&args);
+    assert!(first.until(|e| e["event"] == "deleting"));
+    let second = env().ds(&args);
+    assert_eq!(second.code, 4, "{}\n{}", second.stdout, second.stderr);
+    assert!(
+        second
+            .errors()
+            .contains("another rollout of daemonset \"agent\" is running"),
+        "{}",
+        second.stderr
+    );
+    let (code, stderr, _) = first.finish();
+    assert_eq!(code, 0, "{stderr}");
+
+    // A lock left by a run on another machine that stopped renewing it needs --force.
+    let stale = serde_json::json!({
+        "holder": "ops@elsewhere", "host": "elsewhere", "pid": 1, "expires": 1
+    })
+    .to_string();
+    env()
+        .kubectl(&["annotate", "ds/agent", "-n", ns, &format!("{LOCK}={stale}")])
+        .success();
+    let run = env().ds(&[
+        "rollout", "restart", "agent", "-n", ns, "--mode", "ondelete",
+    ]);
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert!(run.errors().contains("--force"), "{}", run.stderr);
+    env()
+        .ds(&[
+            "rollout", "restart", "agent", "-n", ns, "--mode", "ondelete", "--force",
+        ])
+        .success();
+}
+
+#[test]
+fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explicit_revision() {
+    let ns = Namespace::new("re-undo");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let first_hash = newest_hash(ns);
+    for image in ["busybox:1.37", "busybox:1.38"] {
+        env()
+            .ds(&[
+                "rollout",
+                "set-image",
+                "agent",
+                &format!("main={image}"),
+                "-n",
+                ns,
+                "--mode",
+                "ondelete",
+                "--max-unavailable",
+                "2",
+            ])
+            .success();
+    }
+    let image =
+        |ns: &str| daemonset(ns)["spec"]["template"]["spec"]["containers"][0]["image"].clone();
+    assert_eq!(image(ns), "busybox:1.38");
+
+    // To the previous revision (1.37).
+    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
+    let out = &run.success().stdout;
+    assert!(out.contains("deleting pod"), "{out}");
+    assert!(out.contains("complete"), "{out}");
+    assert_eq!(image(ns), "busybox:1.37");
+    let hash = newest_hash(ns);
+    assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
+
+    // To revision 1 (1.36), by number.
+    let run = env().ds(&[
+        "rollout",
+        "undo",
+        "agent",
+        "-n",
+        ns,
+        "--to-revision",
+        "1",
+        "--mode",
+        "ondelete",
+    ]);
+    run.success();
+    assert_eq!(image(ns), "busybox:1.36");
+    assert_eq!(
+        newest_hash(ns),
+        first_hash,
+        "revision 1's template, same hash"
+    );
+    assert!(agent_pods(ns)
+        .iter()
+        .all(|(_, _, h, ready)| *h == first_hash && *ready));
+    assert_eq!(
+        daemonset(ns)["spec"]["updateStrategy"]["type"],
+        "RollingUpdate"
+    );
+}
+
+#[test]
+fn json_events_and_dry_run() {
+    let ns = Namespace::new("re-json");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let nodes = nodes_of(ns);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let uids_before: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
+    let dry = env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        &file,
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+        "--dry-run",
+    ]);
+    let out = &dry.success().stdout;
+    assert!(
+        out.contains(&format!(
+            "{} of {} eligible nodes",
+            nodes.len(),
+            nodes.len()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("wave 1/"), "{out}");
+    assert!(
+        out.contains("image main: busybox:1.36 → busybox:1.37") || out.contains("busybox:1.37"),
+        "{out}"
+    );
+    let after: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
+    assert_eq!(after, uids_before, "a dry run changes nothing");
+    assert_eq!(
+        daemonset(ns)["spec"]["template"]["spec"]["containers"][0]["image"],
+        "busybox:1.36"
+    );
+
+    let run = EventRun::start(&[
+        "rollout", "apply", "-f", &file, "-n", ns, "--mode", "ondelete", "-o", "json",
+    ]);
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.first(), Some(&"applied"), "{names:?}");
+    assert_eq!(names.last(), Some(&"complete"), "{names:?}");
+    assert_eq!(named(&events, "deleting").len(), nodes.len(), "{names:?}");
+    assert_eq!(named(&events, "node-ready").len(), nodes.len(), "{names:?}");
+    for event in &events {
+        let time = event["time"].as_str().expect("time");
+        assert_eq!(time.len(), "2026-11-22T10:00:00.123Z".len(), "{event}");
+    }
+}

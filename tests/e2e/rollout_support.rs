@@ -1,0 +1,258 @@
+//! What the rollout tests share: an `agent` DaemonSet that runs on every node, an independent
+//! watcher of its pods (`kubectl get pods -w`, so it sees every change, not samples), and a
+//! `kubectl ds rollout ... -o json` run whose event stream is read as it comes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::harness::env;
+
+/// A DaemonSet `agent` that tolerates every taint, so it runs on all nodes; `extra` is YAML added
+/// to the pod spec (indented by 6), e.g. a readiness gate.
+pub fn agent_yaml(image: &str, strategy: &str, extra: &str) -> String {
+    format!(
+        r#"apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {{app: agent}}
+  updateStrategy:
+    type: {strategy}
+  template:
+    metadata:
+      labels: {{app: agent}}
+    spec:
+      tolerations: [{{operator: Exists}}]
+      terminationGracePeriodSeconds: 0
+      containers:
+      - name: main
+        image: {image}
+{extra}"#
+    )
+}
+
+/// A readiness gate nobody sets: pods of this template never become Ready.
+pub const NEVER_READY: &str = "      readinessGates: [{conditionType: example.com/never}]\n";
+
+pub fn get_json(args: &[&str]) -> Value {
+    let run = env().kubectl(args);
+    serde_json::from_str(&run.success().stdout)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", run.stdout))
+}
+
+/// The namespace's `agent` applied with kubectl and fully rolled out.
+pub fn ready_agent(ns: &str, image: &str) {
+    env().apply(ns, &agent_yaml(image, "RollingUpdate", ""));
+    env().wait_rollout(ns, "agent");
+}
+
+/// (node, uid, revision hash, ready and not terminating) of the agent's pods.
+pub fn agent_pods(ns: &str) -> Vec<(String, String, String, bool)> {
+    get_json(&["get", "pods", "-n", ns, "-l", "app=agent", "-o", "json"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
+                p["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                p["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                available(p),
+            )
+        })
+        .collect()
+}
+
+fn available(pod: &Value) -> bool {
+    pod["metadata"]["deletionTimestamp"].is_null()
+        && pod["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+}
+
+/// The hash of the newest ControllerRevision in the namespace.
+pub fn newest_hash(ns: &str) -> String {
+    let revisions = get_json(&["get", "controllerrevisions", "-n", ns, "-o", "json"]);
+    revisions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|r| r["revision"].as_i64().unwrap())
+        .unwrap()["metadata"]["labels"]["controller-revision-hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[derive(Default, Debug)]
+pub struct Watched {
+    /// uid -> (node, Ready and not terminating).
+    pods: BTreeMap<String, (String, bool)>,
+    /// The most eligible nodes without a Ready pod after any one change.
+    pub worst: usize,
+    /// Pods that got a deletion timestamp, in order.
+    pub deleted: Vec<String>,
+    pub changes: usize,
+    pub armed: bool,
+}
+
+/// Watches the agent's pods in `ns` from a separate `kubectl get -w`; `eligible` are the nodes
+/// that must keep a Ready pod.
+pub struct PodWatcher {
+    child: Child,
+    seen: Arc<Mutex<Watched>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl PodWatcher {
+    pub fn start(ns: &str, eligible: BTreeSet<String>) -> Self {
+        let mut child = Command::new("kubectl")
+            .args([
+                "get",
+                "pods",
+                "-n",
+                ns,
+                "-l",
+                "app=agent",
+                "-w",
+                "--output-watch-events",
+                "-o",
+                "json",
+            ])
+            .env("KUBECONFIG", &env().kubeconfig)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kubectl get -w");
+        let stdout = child.stdout.take().expect("stdout");
+        let seen = Arc::new(Mutex::new(Watched::default()));
+        let reader = {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let stream = serde_json::Deserializer::from_reader(BufReader::new(stdout))
+                    .into_iter::<Value>();
+                for event in stream {
+                    let Ok(event) = event else { break };
+                    let pod = &event["object"];
+                    let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+                    let node = pod["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+                    let mut seen = seen.lock().unwrap();
+                    seen.changes += 1;
+                    if event["type"] == "DELETED" {
+                        seen.pods.remove(&uid);
+                    } else {
+                        let terminating = !pod["metadata"]["deletionTimestamp"].is_null();
+                        if terminating && !seen.deleted.contains(&uid) {
+                            seen.deleted.push(uid.clone());
+                        }
+                        seen.pods.insert(uid, (node, available(pod)));
+                    }
+                    let up: BTreeSet<&String> = seen
+                        .pods
+                        .values()
+                        .filter(|(_, ready)| *ready)
+                        .map(|(node, _)| node)
+                        .collect();
+                    let down = eligible.iter().filter(|n| !up.contains(n)).count();
+                    // The initial list arrives one pod at a time: count from the first moment
+                    // every eligible node shows its Ready pod.
+                    seen.armed |= down == 0;
+                    if seen.armed {
+                        seen.worst = seen.worst.max(down);
+                    }
+                }
+            })
+        };
+        Self {
+            child,
+            seen,
+            reader: Some(reader),
+        }
+    }
+
+    /// Stops watching; what was seen.
+    pub fn stop(mut self) -> Watched {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+/// A `kubectl ds` run whose stdout (`-o json` events) is read line by line as it comes.
+pub struct EventRun {
+    pub child: Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    pub events: Vec<Value>,
+}
+
+impl EventRun {
+    pub fn start(args: &[&str]) -> Self {
+        let mut child = env()
+            .plugin_command(args)
+            .env("KUBECONFIG", &env().kubeconfig)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run kubectl ds");
+        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        Self {
+            child,
+            lines,
+            events: Vec::new(),
+        }
+    }
+
+    /// Reads events until one matches; false when the stream ended first.
+    pub fn until(&mut self, wanted: impl Fn(&Value) -> bool) -> bool {
+        for line in self.lines.by_ref() {
+            let Ok(line) = line else { return false };
+            let event: Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("not a JSON event ({e}): {line}"));
+            let hit = wanted(&event);
+            self.events.push(event);
+            if hit {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Reads to the end; the exit code and stderr.
+    pub fn finish(mut self) -> (i32, String, Vec<Value>) {
+        self.until(|_| false);
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            use std::io::Read;
+            let _ = pipe.read_to_string(&mut stderr);
+        }
+        let status = self.child.wait().expect("wait");
+        (status.code().unwrap_or(-1), stderr, self.events)
+    }
+
+    /// SIGKILL, the way a crash or `kill -9` ends it.
+    pub fn kill_9(mut self) -> Vec<Value> {
+        self.child.kill().expect("kill");
+        let _ = self.child.wait();
+        self.events
+    }
+}
+
+/// The events of a stream with this `event` name.
+pub fn named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["event"] == name).collect()
+}
