@@ -11,7 +11,8 @@ use serde_json::Value;
 
 use crate::harness::env;
 
-/// A DaemonSet `agent` that tolerates every taint, so it runs on all nodes; `extra` is YAML added
+/// A DaemonSet `agent` that tolerates every taint, so it runs on all hollow nodes (API-only nodes
+/// of the agreement test have no kubernetes.io/os label); `extra` is YAML added
 /// to the pod spec (indented by 6), e.g. a readiness gate.
 pub fn agent_yaml(image: &str, strategy: &str, extra: &str) -> String {
     format!(
@@ -29,6 +30,7 @@ spec:
       labels: {{app: agent}}
     spec:
       tolerations: [{{operator: Exists}}]
+      nodeSelector: {{kubernetes.io/os: linux}}
       terminationGracePeriodSeconds: 0
       containers:
       - name: main
