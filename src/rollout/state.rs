@@ -26,6 +26,17 @@ pub enum Phase {
     Complete,
 }
 
+impl Phase {
+    /// A rollout in this phase is not over: `rollout resume` (or the same command again) drives
+    /// it on. Failed and Complete rollouts are over; a new one starts from a new apply.
+    pub fn unfinished(self) -> bool {
+        matches!(
+            self,
+            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
+        )
+    }
+}
+
 /// What the rollout recorded on the DaemonSet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -444,6 +455,47 @@ mod tests {
             s.next_step(&observed, NOW),
             Step::Delete(vec![("b".into(), "b1".into())])
         );
+    }
+
+    #[test]
+    fn resume_from_every_recorded_phase() {
+        // Resuming sets Running (rollout resume) and decides from what the cluster shows; a
+        // paused record stops again until resumed; failed and complete records are not resumed.
+        let observed = observe(&[("a", pod("a1", "old", true)), ("b", pod("b1", "old", true))]);
+        let cases = [
+            (
+                Phase::Running,
+                true,
+                Step::Delete(vec![("a".into(), "a1".into())]),
+            ),
+            (Phase::Paused, true, Step::Pause),
+            (Phase::PausedAfterCanary, true, Step::Pause),
+            (
+                Phase::Failed,
+                false,
+                Step::Delete(vec![("a".into(), "a1".into())]),
+            ),
+            (
+                Phase::Complete,
+                false,
+                Step::Delete(vec![("a".into(), "a1".into())]),
+            ),
+        ];
+        for (phase, unfinished, step) in cases {
+            let mut s = state(&[(true, &["a"]), (false, &["b"])], 1);
+            s.phase = phase;
+            assert_eq!(phase.unfinished(), unfinished, "{phase:?}");
+            if unfinished {
+                assert_eq!(s.next_step(&observed, NOW), step, "{phase:?}");
+                let mut resumed = s.clone();
+                resumed.phase = Phase::Running;
+                assert_eq!(
+                    resumed.next_step(&observed, NOW),
+                    Step::Delete(vec![("a".into(), "a1".into())]),
+                    "{phase:?} resumed"
+                );
+            }
+        }
     }
 
     #[test]

@@ -62,12 +62,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
     // A controlled rollout that is paused, or was interrupted (Ctrl-C, kill -9, a lost
     // connection) while running, is driven on from where it stopped.
-    let controlled = engine::recorded_state(&ds).filter(|s| {
-        matches!(
-            s.phase,
-            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
-        )
-    });
+    let controlled = engine::recorded_state(&ds).filter(|s| s.phase.unfinished());
     let mut progress = Progress::new(args.output);
     let me = engine::this_process(engine::now());
     if controlled.is_some() && !args.detach {

@@ -619,13 +619,8 @@ impl<'a> Driver<'a> {
         let Some(hash) = current_hash(&self.ds, &revisions) else {
             return Ok(false);
         };
-        let recorded = recorded_state(&self.ds).filter(|s| {
-            s.target_hash == hash
-                && matches!(
-                    s.phase,
-                    Phase::Running | Phase::Paused | Phase::PausedAfterCanary
-                )
-        });
+        let recorded =
+            recorded_state(&self.ds).filter(|s| s.target_hash == hash && s.phase.unfinished());
         let mut state = match (&self.start, recorded) {
             (Start::Recorded(state), _) if state.target_hash != hash => {
                 return Err(Failure::api(format!(
