@@ -50,7 +50,7 @@ pub enum Event {
     /// A recorded rollout continues.
     Resumed {
         hash: String,
-        waves: usize,
+        waves: Vec<Wave>,
         nodes_done: usize,
         nodes: usize,
     },
@@ -152,7 +152,8 @@ impl Event {
                 nodes_done,
                 nodes,
             } => format!(
-                "continuing the recorded rollout to {hash} ({waves} waves, {nodes_done} of {nodes} nodes done)"
+                "continuing the recorded rollout to {hash} ({} waves, {nodes_done} of {nodes} nodes done)",
+                waves.len()
             ),
             Event::Deleting {
                 wave,
@@ -221,11 +222,7 @@ fn now_millis() -> String {
 enum Sink {
     Lines,
     Json,
-    Bars {
-        multi: MultiProgress,
-        overall: ProgressBar,
-        wave: ProgressBar,
-    },
+    Bars(Bars),
 }
 
 /// Where a rollout reports to.
@@ -238,39 +235,14 @@ impl Progress {
     pub fn new(format: RolloutFormat) -> Self {
         let sink = match format {
             RolloutFormat::Json => Sink::Json,
-            RolloutFormat::Text if std::io::stdout().is_terminal() => Self::bars(),
+            RolloutFormat::Text if std::io::stdout().is_terminal() => Sink::Bars(Bars::new()),
             RolloutFormat::Text => Sink::Lines,
         };
         Self { sink }
     }
 
-    /// Plain lines, whatever stdout is (for tests and nested use).
-    pub fn lines() -> Self {
-        Self { sink: Sink::Lines }
-    }
-
-    fn bars() -> Sink {
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
-        let style = ProgressStyle::with_template("{prefix:>8} [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-        let overall = multi.add(ProgressBar::hidden().with_style(style.clone()));
-        overall.set_prefix("nodes");
-        let wave = multi.add(ProgressBar::hidden().with_style(style));
-        wave.set_prefix("wave");
-        Sink::Bars {
-            multi,
-            overall,
-            wave,
-        }
-    }
-
-    pub fn is_json(&self) -> bool {
-        matches!(self.sink, Sink::Json)
-    }
-
     pub fn emit(&mut self, event: Event) {
-        match &self.sink {
+        match &mut self.sink {
             Sink::Json => {
                 let stamped = Stamped {
                     time: now_millis(),
@@ -291,65 +263,110 @@ impl Progress {
                 let _ = writeln!(out, "{line}");
                 let _ = out.flush();
             }
-            Sink::Bars {
-                multi,
-                overall,
-                wave,
-            } => {
-                let _ = multi.println(event.line());
-                update_bars(&event, overall, wave);
-            }
+            Sink::Bars(bars) => bars.show(&event),
         }
     }
 
-    /// Removes the bars (before a prompt, or at the end).
+    /// Removes the bars (before a prompt).
     pub fn clear(&mut self) {
-        if let Sink::Bars { multi, .. } = &self.sink {
-            let _ = multi.clear();
+        if let Sink::Bars(bars) = &self.sink {
+            let _ = bars.multi.clear();
         }
     }
 }
 
-fn update_bars(event: &Event, overall: &ProgressBar, wave: &ProgressBar) {
-    match event {
-        Event::Planned { nodes, .. } => {
-            overall.set_draw_target(ProgressDrawTarget::stdout());
-            overall.set_length(*nodes as u64);
+/// The overall bar (nodes done of the plan) and the current wave's, shown once there is a plan.
+struct Bars {
+    multi: MultiProgress,
+    style: ProgressStyle,
+    overall: Option<ProgressBar>,
+    wave: Option<ProgressBar>,
+    wave_sizes: Vec<usize>,
+    current_wave: usize,
+}
+
+impl Bars {
+    fn new() -> Self {
+        let style = ProgressStyle::with_template("{prefix:>6} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        Self {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stdout()),
+            style,
+            overall: None,
+            wave: None,
+            wave_sizes: Vec::new(),
+            current_wave: 0,
         }
-        Event::Resumed {
-            nodes, nodes_done, ..
-        } => {
-            overall.set_draw_target(ProgressDrawTarget::stdout());
-            overall.set_length(*nodes as u64);
-            overall.set_position(*nodes_done as u64);
-        }
-        Event::Deleting {
-            wave: index, waves, ..
-        } => {
-            wave.set_draw_target(ProgressDrawTarget::stdout());
-            wave.set_message(format!("{index}/{waves}"));
-            if wave.position() >= wave.length().unwrap_or(0) {
-                wave.set_position(0);
-                wave.set_length(0);
+    }
+
+    fn bar(&self, prefix: &'static str, length: u64) -> ProgressBar {
+        let bar = self
+            .multi
+            .add(ProgressBar::new(length).with_style(self.style.clone()));
+        bar.set_prefix(prefix);
+        bar
+    }
+
+    fn show(&mut self, event: &Event) {
+        let _ = self.multi.println(event.line());
+        match event {
+            Event::Planned { nodes, waves, .. } => self.plan(*nodes, 0, waves),
+            Event::Resumed {
+                nodes,
+                nodes_done,
+                waves,
+                ..
+            } => self.plan(*nodes, *nodes_done, waves),
+            Event::Deleting { wave, waves, .. } => {
+                if *wave != self.current_wave {
+                    self.current_wave = *wave;
+                    let size = self.wave_sizes.get(wave - 1).copied().unwrap_or(0);
+                    if let Some(old) = self.wave.take() {
+                        old.finish_and_clear();
+                    }
+                    let bar = self.bar("wave", size as u64);
+                    bar.set_message(format!("{wave}/{waves}"));
+                    self.wave = Some(bar);
+                }
             }
-            wave.inc_length(1);
+            Event::NodeReady { done, .. } => {
+                if let Some(overall) = &self.overall {
+                    overall.set_position(*done as u64);
+                }
+                if let Some(wave) = &self.wave {
+                    wave.inc(1);
+                }
+            }
+            Event::Progress {
+                updated, desired, ..
+            } => {
+                let desired = u64::try_from(*desired).unwrap_or(0);
+                let overall = self
+                    .overall
+                    .get_or_insert_with(|| self.multi.add(ProgressBar::new(desired)));
+                overall.set_style(self.style.clone());
+                overall.set_prefix("nodes");
+                overall.set_length(desired);
+                overall.set_position(u64::try_from(*updated).unwrap_or(0));
+            }
+            Event::Complete { .. } | Event::Failed { .. } | Event::Paused { .. } => {
+                for bar in [self.overall.take(), self.wave.take()]
+                    .into_iter()
+                    .flatten()
+                {
+                    bar.finish_and_clear();
+                }
+            }
+            _ => {}
         }
-        Event::NodeReady { done, .. } => {
-            overall.set_position(*done as u64);
-            wave.inc(1);
-        }
-        Event::Progress {
-            updated, desired, ..
-        } => {
-            overall.set_draw_target(ProgressDrawTarget::stdout());
-            overall.set_length(u64::try_from(*desired).unwrap_or(0));
-            overall.set_position(u64::try_from(*updated).unwrap_or(0));
-        }
-        Event::Complete { .. } | Event::Failed { .. } | Event::Paused { .. } => {
-            overall.finish_and_clear();
-            wave.finish_and_clear();
-        }
-        _ => {}
+    }
+
+    fn plan(&mut self, nodes: usize, done: usize, waves: &[Wave]) {
+        self.wave_sizes = waves.iter().map(|w| w.nodes.len()).collect();
+        let overall = self.bar("nodes", nodes as u64);
+        overall.set_position(done as u64);
+        self.overall = Some(overall);
     }
 }
 

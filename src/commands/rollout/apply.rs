@@ -43,6 +43,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
         &name,
         manifest.object.value.clone(),
         &args.engine,
+        &mut Progress::new(args.engine.output),
     )
     .await
 }
@@ -67,17 +68,17 @@ pub async fn run(
     name: &str,
     manifest: Value,
     args: &RolloutEngineArgs,
+    progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
-    let mut progress = Progress::new(args.output);
     match mode_of(&manifest, args) {
         RolloutMode::Rolling => {
-            super::rolling::run(cluster, namespace, name, manifest, args, &mut progress).await
+            super::rolling::run(cluster, namespace, name, manifest, args, progress).await
         }
         RolloutMode::Ondelete if args.dry_run => {
-            dry_run(cluster, namespace, name, manifest, args, &mut progress).await
+            dry_run(cluster, namespace, name, manifest, args, progress).await
         }
         RolloutMode::Ondelete => {
-            run_ondelete(cluster, namespace, name, manifest, args, &mut progress).await
+            run_ondelete(cluster, namespace, name, manifest, args, progress).await
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::cli::{GlobalArgs, RolloutEngineArgs, RolloutRestartArgs, RolloutSetIm
 use crate::cluster::Cluster;
 use crate::daemonset::history;
 use crate::error::Failure;
+use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
 
@@ -110,20 +111,44 @@ pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     set_restarted_at(&mut ds, &at);
-    println!("daemonset {name:?}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}");
+    let mut progress = Progress::new(args.engine.output);
+    progress.emit(Event::Note {
+        message: format!(
+            "daemonset {name:?}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}"
+        ),
+    });
     let manifest = manifest_from_live(&ds)?;
-    apply::run(&cluster, &namespace, name, manifest, &args.engine).await
+    apply::run(
+        &cluster,
+        &namespace,
+        name,
+        manifest,
+        &args.engine,
+        &mut progress,
+    )
+    .await
 }
 
 pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, mut ds) = super::super::live_daemonset(global, name).await?;
     set_images(&mut ds, &args.images).map_err(Failure::usage)?;
+    let mut progress = Progress::new(args.engine.output);
     for (container, image) in &args.images {
-        println!("daemonset {name:?}: container {container} image {image}");
+        progress.emit(Event::Note {
+            message: format!("daemonset {name:?}: container {container} image {image}"),
+        });
     }
     let manifest = manifest_from_live(&ds)?;
-    apply::run(&cluster, &namespace, name, manifest, &args.engine).await
+    apply::run(
+        &cluster,
+        &namespace,
+        name,
+        manifest,
+        &args.engine,
+        &mut progress,
+    )
+    .await
 }
 
 /// `rollout undo --mode ...`: the live DaemonSet with `revision`'s pod template, rolled out by the
@@ -134,11 +159,12 @@ pub async fn roll_back(
     ds: &DaemonSet,
     revision: &ControllerRevision,
     engine: &RolloutEngineArgs,
+    progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
     let name = ds.metadata.name.clone().unwrap_or_default();
     let mut manifest = manifest_from_live(ds)?;
     manifest["spec"]["template"] = history::template_of(revision);
-    apply::run(cluster, namespace, &name, manifest, engine).await
+    apply::run(cluster, namespace, &name, manifest, engine, progress).await
 }
 
 #[cfg(test)]

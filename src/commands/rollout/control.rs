@@ -144,10 +144,21 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .expect("resolved numbers exist");
 
     if args.engine.mode.is_some() {
-        render::print_lines([format!(
-            "daemonset {name:?}: rolling back to the template of revision {number}"
-        )])?;
-        return super::change::roll_back(&cluster, &namespace, &ds, target, &args.engine).await;
+        let mut progress = Progress::new(args.engine.output);
+        progress.emit(Event::Note {
+            message: format!(
+                "daemonset {name:?}: rolling back to the template of revision {number}"
+            ),
+        });
+        return super::change::roll_back(
+            &cluster,
+            &namespace,
+            &ds,
+            target,
+            &args.engine,
+            &mut progress,
+        )
+        .await;
     }
     let current = ds.spec.template.clone();
     let changes = template::compare(&current, &history::typed_template(target));

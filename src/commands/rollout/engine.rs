@@ -643,7 +643,7 @@ impl<'a> Driver<'a> {
                 self.progress.emit(Event::Target { hash: hash.clone() });
                 self.progress.emit(Event::Resumed {
                     hash: hash.clone(),
-                    waves: recorded.waves.len(),
+                    waves: recorded.waves.clone(),
                     nodes_done: done,
                     nodes,
                 });
