@@ -222,7 +222,7 @@ fn now_millis() -> String {
 enum Sink {
     Lines,
     Json,
-    Bars(Bars),
+    Bars(Box<Bars>),
 }
 
 /// Where a rollout reports to.
@@ -235,7 +235,7 @@ impl Progress {
     pub fn new(format: RolloutFormat) -> Self {
         let sink = match format {
             RolloutFormat::Json => Sink::Json,
-            RolloutFormat::Text if std::io::stdout().is_terminal() => Sink::Bars(Bars::new()),
+            RolloutFormat::Text if std::io::stdout().is_terminal() => Sink::Bars(Box::new(Bars::new())),
             RolloutFormat::Text => Sink::Lines,
         };
         Self { sink }
