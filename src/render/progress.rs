@@ -235,7 +235,9 @@ impl Progress {
     pub fn new(format: RolloutFormat) -> Self {
         let sink = match format {
             RolloutFormat::Json => Sink::Json,
-            RolloutFormat::Text if std::io::stdout().is_terminal() => Sink::Bars(Box::new(Bars::new())),
+            RolloutFormat::Text if std::io::stdout().is_terminal() => {
+                Sink::Bars(Box::new(Bars::new()))
+            }
             RolloutFormat::Text => Sink::Lines,
         };
         Self { sink }
@@ -318,17 +320,15 @@ impl Bars {
                 waves,
                 ..
             } => self.plan(*nodes, *nodes_done, waves),
-            Event::Deleting { wave, waves, .. } => {
-                if *wave != self.current_wave {
-                    self.current_wave = *wave;
-                    let size = self.wave_sizes.get(wave - 1).copied().unwrap_or(0);
-                    if let Some(old) = self.wave.take() {
-                        old.finish_and_clear();
-                    }
-                    let bar = self.bar("wave", size as u64);
-                    bar.set_message(format!("{wave}/{waves}"));
-                    self.wave = Some(bar);
+            Event::Deleting { wave, waves, .. } if *wave != self.current_wave => {
+                self.current_wave = *wave;
+                let size = self.wave_sizes.get(wave - 1).copied().unwrap_or(0);
+                if let Some(old) = self.wave.take() {
+                    old.finish_and_clear();
                 }
+                let bar = self.bar("wave", size as u64);
+                bar.set_message(format!("{wave}/{waves}"));
+                self.wave = Some(bar);
             }
             Event::NodeReady { done, .. } => {
                 if let Some(overall) = &self.overall {
