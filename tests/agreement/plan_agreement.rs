@@ -3,7 +3,7 @@
 //!
 //! The test adds Node objects through the API (labels, taints of every effect, a cordoned node, a
 //! NotReady node, a node whose network is unavailable, nodes with little room, integer labels for
-//! Gt/Lt) beside the three hollow nodes of tests/e2e/topology.args, then for each of ~40
+//! Gt/Lt) beside the four hollow nodes of tests/e2e/topology.args, then for each of ~40
 //! DaemonSet specs plans the manifest, applies it, waits until the controller has acted, and
 //! compares the nodes where the controller created pods with the nodes plan says `run: true`,
 //! and plan's `summary.desired` with `status.desiredNumberScheduled`. Every mismatch is collected
@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use crate::harness::{env, Namespace};
 
-const HOLLOW: [&str; 3] = ["kds-node-1", "kds-node-2", "kds-node-3"];
+const HOLLOW: [&str; 4] = ["kds-node-1", "kds-node-2", "kds-node-3", "kds-node-4"];
 const WORKERS: usize = 6;
 
 /// One Node made through the API.

@@ -259,7 +259,7 @@ fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
     );
     assert!(
         run.stdout.ends_with(&format!(
-            "daemonset {}/fresh: new DaemonSet: will create pods on 2 nodes\n",
+            "daemonset {}/fresh: new DaemonSet: will create pods on 3 nodes\n",
             ns.name
         )),
         "{}",
@@ -267,7 +267,7 @@ fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
     );
     let report = json(&diff(&ns.name, &path, &["-o", "json"]));
     assert_eq!(report["items"][0]["verdict"]["kind"], "create", "{report}");
-    assert_eq!(report["items"][0]["verdict"]["nodes"], 2, "{report}");
+    assert_eq!(report["items"][0]["verdict"]["nodes"], 3, "{report}");
     assert_eq!(report["items"][0]["exists"], false, "{report}");
 }
 

@@ -14,9 +14,10 @@ pub struct TestEnv {
 }
 
 /// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise runs
-/// `scripts/testenv up` with the suite's topology (tests/e2e/topology.args: three nodes,
-/// kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule), which returns
-/// at once when that control plane is already up.
+/// `scripts/testenv up` with the suite's topology (tests/e2e/topology.args: four nodes,
+/// kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule, kds-node-1 and
+/// kds-node-4 plain; so three nodes run a DaemonSet without tolerations), which returns at once
+/// when that control plane is already up.
 pub fn env() -> &'static TestEnv {
     static ENV: OnceLock<TestEnv> = OnceLock::new();
     ENV.get_or_init(|| {

@@ -1,6 +1,6 @@
 //! `kubectl ds lint --cluster` against the local control plane, whose topology is fixed in
 //! tests/e2e/topology.args: kds-node-2 carries disktype=ssd, kds-node-3 is tainted
-//! dedicated=infra:NoSchedule.
+//! dedicated=infra:NoSchedule, kds-node-1 and kds-node-4 are plain.
 
 use serde_json::Value;
 
@@ -98,7 +98,9 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
         "{}",
         uncovered[0]
     );
-    assert!(!uncovered[0].contains("kds-node-1"), "{}", uncovered[0]);
+    for covered in ["kds-node-1", "kds-node-2", "kds-node-4"] {
+        assert!(!uncovered[0].contains(covered), "{}", uncovered[0]);
+    }
 
     let pc = cluster_findings(&findings, "DS402");
     assert!(pc.len() == 1 && pc[0].contains("agent-critical"), "{pc:?}");
@@ -145,7 +147,9 @@ fn a_node_selector_leaves_out_the_nodes_without_the_label() {
     let (_, findings, _) = lint_findings(&ns, &text, &[]);
     let uncovered = cluster_findings(&findings, "DS401").join(" ");
     assert!(
-        uncovered.contains("kds-node-1") && uncovered.contains("disktype"),
+        uncovered.contains("kds-node-1")
+            && uncovered.contains("kds-node-4")
+            && uncovered.contains("disktype"),
         "{uncovered}"
     );
     assert!(

@@ -1,6 +1,6 @@
 //! `kubectl ds plan`: offline from dumps, live and manifest against the local control plane
-//! (kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule), filters,
-//! the fallback without pod permission, and bad input.
+//! (kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule, kds-node-1
+//! and kds-node-4 plain), filters, the fallback without pod permission, and bad input.
 
 use serde_json::Value;
 
@@ -212,7 +212,7 @@ fn live_daemonset_and_a_changed_manifest() {
     let run = env.ds(&["plan", "agent", "-n", &ns.name, "-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let plan = json(&run);
-    for node in ["kds-node-1", "kds-node-2"] {
+    for node in ["kds-node-1", "kds-node-2", "kds-node-4"] {
         let row = node_plan(&plan, node);
         assert_eq!(row["action"], "keep", "{row}");
         assert_eq!(row["current"][0]["revision"], 1, "{row}");
@@ -224,7 +224,7 @@ fn live_daemonset_and_a_changed_manifest() {
         tainted["reason"],
         "taint dedicated=infra:NoSchedule not tolerated"
     );
-    assert_eq!(plan["items"][0]["summary"]["desired"], 2);
+    assert_eq!(plan["items"][0]["summary"]["desired"], 3);
 
     let dir = tempfile::tempdir().unwrap();
     let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
@@ -237,8 +237,11 @@ fn live_daemonset_and_a_changed_manifest() {
     let plan = json(&run);
     assert_eq!(plan["items"][0]["exists"], true);
     assert_eq!(plan["items"][0]["templateChanged"], true);
-    assert_eq!(plan["items"][0]["summary"]["touched"], 2);
-    assert_eq!(node_plan(&plan, "kds-node-1")["action"], "replace");
+    assert_eq!(plan["items"][0]["summary"]["touched"], 3);
+    for node in ["kds-node-1", "kds-node-2", "kds-node-4"] {
+        assert_eq!(node_plan(&plan, node)["action"], "replace");
+    }
+    assert_eq!(node_plan(&plan, "kds-node-3")["action"], "none");
 
     // The same template as live: nothing to do.
     let same = manifest.replace("busybox:1.37", "busybox:1.36");
@@ -284,7 +287,7 @@ fn without_permission_to_list_pods_plan_shows_placement_only() {
     );
     let plan = json(&run);
     assert_eq!(plan["items"][0]["podsKnown"], false);
-    assert_eq!(plan["items"][0]["summary"]["desired"], 2);
+    assert_eq!(plan["items"][0]["summary"]["desired"], 3);
     assert!(node_plan(&plan, "kds-node-1").get("fit").is_none());
 }
 
