@@ -279,6 +279,22 @@ impl Gate {
     }
 }
 
+/// Before the controller has processed the applied generation there is no target revision and
+/// no gate yet; the deadline still counts from `start` (a controller that never gets to it, e.g.
+/// kube-controller-manager down, fails the rollout too).
+pub fn before_target(start: i64, deadline_seconds: Option<i64>, now: i64) -> Verdict {
+    match deadline_seconds {
+        Some(seconds) if now > start + seconds => Verdict::Failed {
+            pod_failing: false,
+            nodes: vec![],
+        },
+        Some(seconds) => Verdict::Waiting {
+            wake: Some(start + seconds + 1),
+        },
+        None => Verdict::Waiting { wake: None },
+    }
+}
+
 fn sorted(mut failing: Vec<Failing>) -> Vec<Failing> {
     failing.sort_by(|a, b| (&a.node, &a.pod).cmp(&(&b.node, &b.pod)));
     failing
@@ -626,6 +642,35 @@ mod tests {
             let gate = gate(last_progress);
             let got = gate.decide(&snapshot(counters, &pods), NOW);
             assert_eq!(got, want, "{what}");
+        }
+    }
+
+    #[test]
+    fn the_deadline_counts_before_the_controller_has_a_target() {
+        let cases = [
+            (
+                Some(60),
+                NOW + 10,
+                Verdict::Waiting {
+                    wake: Some(NOW + 61),
+                },
+            ),
+            (
+                Some(60),
+                NOW + 61,
+                Verdict::Failed {
+                    pod_failing: false,
+                    nodes: vec![],
+                },
+            ),
+            (None, NOW + 100_000, Verdict::Waiting { wake: None }),
+        ];
+        for (deadline, now, want) in cases {
+            assert_eq!(
+                before_target(NOW, deadline, now),
+                want,
+                "{deadline:?} {now}"
+            );
         }
     }
 

@@ -555,7 +555,7 @@ impl Follow<'_> {
                     Some(t) if *t != hash => {
                         progress.emit(Event::Failed {
                             message: format!(
-                                "the pod template of daemonset {name:?} was changed by another client during the rollout (now revision {hash}, not {t}); stopped following it, nothing was paused"
+                                "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {hash}, not {t}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name}"
                             ),
                             nodes: vec![],
                         });
@@ -565,7 +565,24 @@ impl Follow<'_> {
                 }
             }
             let (Some(current), Some(target_hash)) = (gate.as_mut(), target.clone()) else {
-                continue;
+                match rolling::before_target(clock_start, deadline, at) {
+                    Verdict::Waiting { wake: next } => {
+                        wake = next;
+                        continue;
+                    }
+                    _ => {
+                        halt(self.cluster, self.namespace, name, &ds, progress).await?;
+                        progress.emit(Event::Failed {
+                            message: format!(
+                                "rollout of daemonset {name:?} failed: the DaemonSet controller did not process generation {required_generation} within {} (is kube-controller-manager running?). {}",
+                                seconds(self.args.progress_deadline),
+                                halted_text(name)
+                            ),
+                            nodes: vec![],
+                        });
+                        return Ok(ExitStatus::Findings);
+                    }
+                }
             };
 
             if c.observed_generation >= c.generation
