@@ -18,7 +18,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // Rollouts handle Ctrl-C themselves (pause cleanly, or ask): racing them here would drop
+    // the rollout mid-step. Resume and undo --mode drive one too; the one-patch forms of those two
+    // register no handler, so Ctrl-C ends them as the signal does by default.
+    let handles_interrupts = matches!(
+        &cli.command,
+        Command::Rollout(
+            crate::cli::RolloutCommand::Apply(_)
+                | crate::cli::RolloutCommand::Restart(_)
+                | crate::cli::RolloutCommand::SetImage(_)
+                | crate::cli::RolloutCommand::Resume(_)
+                | crate::cli::RolloutCommand::Undo(_)
+        )
+    );
     runtime.block_on(async {
+        if handles_interrupts {
+            return dispatch(&cli).await;
+        }
         tokio::select! {
             // Checked first so an interrupt always wins over a command still in flight.
             biased;

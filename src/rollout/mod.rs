@@ -1,7 +1,9 @@
 //! Controlled rollouts without I/O: the wave plan (canary, waves of max-unavailable, node order)
 //! and the recorded state with the decision of the next step, which makes a rollout resumable
-//! from anywhere. The `rollout` command (issue 6) drives these against the API.
+//! from anywhere; and rolling mode's health gate over the DaemonSet's own controller. The
+//! `rollout` command (issue 6) drives these against the API.
 
 pub mod lock;
+pub mod rolling;
 pub mod state;
 pub mod waves;

@@ -13,5 +13,6 @@ mod plan;
 mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
+mod rollout_rolling;
 mod rollout_status;
 mod rollout_support;
