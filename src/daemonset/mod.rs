@@ -5,3 +5,24 @@ pub mod history;
 pub mod pause;
 pub mod selector;
 pub mod summary;
+
+use k8s_openapi::api::core::v1::Pod;
+
+/// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
+pub fn node_of(pod: &Pod) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    if let Some(node) = spec.node_name.clone().filter(|n| !n.is_empty()) {
+        return Some(node);
+    }
+    spec.affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?
+        .node_selector_terms
+        .iter()
+        .flat_map(|t| t.match_fields.iter().flatten())
+        .find(|f| f.key == "metadata.name")
+        .and_then(|f| f.values.as_ref()?.first().cloned())
+}

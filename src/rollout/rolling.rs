@@ -300,25 +300,6 @@ fn sorted(mut failing: Vec<Failing>) -> Vec<Failing> {
     failing
 }
 
-/// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
-pub fn node_of(pod: &Pod) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    if let Some(node) = spec.node_name.clone().filter(|n| !n.is_empty()) {
-        return Some(node);
-    }
-    spec.affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()?
-        .node_selector_terms
-        .iter()
-        .flat_map(|t| t.match_fields.iter().flatten())
-        .find(|f| f.key == "metadata.name")
-        .and_then(|f| f.values.as_ref()?.first().cloned())
-}
-
 /// Why a pod is not Ready, from its conditions: the scheduler's reason when it is not
 /// scheduled, else the Ready condition's reason and message (e.g. a readiness gate nobody sets).
 pub fn not_ready_reason(pod: &Pod) -> Option<String> {
@@ -462,6 +443,7 @@ pub fn settle_ops(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::daemonset::node_of;
     use serde_json::json;
 
     const NOW: i64 = 10_000;

@@ -500,3 +500,53 @@ fn json_events_and_dry_run() {
         assert_eq!(time.len(), "2026-11-22T10:00:00.123Z".len(), "{event}");
     }
 }
+
+#[test]
+fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
+    let ns = Namespace::new("re-sigint");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    let mut run = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        &file,
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--min-ready",
+        "5",
+        "-o",
+        "json",
+    ]);
+    assert!(run.until(|e| e["event"] == "deleting"));
+    let pid = run.child.id().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 130, "{stderr}\n{events:?}");
+    let paused = named(&events, "paused");
+    assert_eq!(paused.len(), 1, "{events:?}");
+    assert!(paused[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("kubectl ds rollout resume agent"));
+    assert_eq!(named(&events, "deleting").len(), 1, "{events:?}");
+    assert_eq!(state(ns)["phase"], "paused");
+    assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
+
+    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    assert!(run.success().stdout.contains("complete"), "{}", run.stdout);
+    let hash = newest_hash(ns);
+    assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
+}

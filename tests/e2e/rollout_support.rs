@@ -103,7 +103,7 @@ pub struct Watched {
     pods: BTreeMap<String, (String, bool)>,
     /// The most eligible nodes without a Ready pod after any one change.
     pub worst: usize,
-    /// Pods that got a deletion timestamp, in order.
+    /// Pods that got a deletion timestamp or were deleted, in order.
     pub deleted: Vec<String>,
     pub changes: usize,
     pub armed: bool,
@@ -153,6 +153,11 @@ impl PodWatcher {
                     let mut seen = seen.lock().unwrap();
                     seen.changes += 1;
                     if event["type"] == "DELETED" {
+                        // With a grace period of 0 a pod can go without ever showing a
+                        // deletion timestamp.
+                        if !seen.deleted.contains(&uid) {
+                            seen.deleted.push(uid.clone());
+                        }
                         seen.pods.remove(&uid);
                     } else {
                         let terminating = !pod["metadata"]["deletionTimestamp"].is_null();

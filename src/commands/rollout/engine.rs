@@ -14,14 +14,14 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::{json, Value};
 
-use super::interrupt::{self, Interrupt};
+use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::pause::{self, annotation, annotation_path};
-use crate::daemonset::{history, selector};
+use crate::daemonset::{history, node_of, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
 use crate::render::progress::{Event, NodeFailure, Progress};
@@ -130,27 +130,6 @@ where
             Err(e) => return Err(e),
         }
     }
-}
-
-/// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
-fn node_of(pod: &Pod) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    if let Some(node) = spec.node_name.clone().filter(|n| !n.is_empty()) {
-        return Some(node);
-    }
-    let required = spec
-        .affinity
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required_during_scheduling_ignored_during_execution
-        .as_ref()?;
-    required
-        .node_selector_terms
-        .iter()
-        .flat_map(|t| t.match_fields.iter().flatten())
-        .find(|f| f.key == "metadata.name")
-        .and_then(|f| f.values.as_ref()?.first().cloned())
 }
 
 fn finished(pod: &Pod) -> bool {
@@ -425,14 +404,7 @@ impl<'a> Driver<'a> {
                 },
                 _ = tokio::time::sleep(sleep_for) => {}
                 signal = signals.next() => {
-                    let choice = match signal {
-                        Signal::Interrupt => {
-                            self.progress.clear();
-                            interrupt::decide(&self.name).await
-                        }
-                        Signal::Terminate => Interrupt::Pause,
-                    };
-                    if choice == Interrupt::Pause {
+                    if interrupt::answer(signal, &self.name, self.progress).await == Interrupt::Pause {
                         return self.pause_on_interrupt().await;
                     }
                 }
@@ -1132,61 +1104,6 @@ fn describe_failures(nodes: &[NodeFailure]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-enum Signal {
-    /// Ctrl-C.
-    Interrupt,
-    /// SIGTERM (a CI job cancelled, a pod stopping): pause without asking.
-    Terminate,
-}
-
-/// SIGINT and SIGTERM, buffered so one that arrives while a step runs is not lost.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    terminate: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Self {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            Self {
-                interrupt: signal(SignalKind::interrupt()).ok(),
-                terminate: signal(SignalKind::terminate()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            Self {}
-        }
-    }
-
-    async fn next(&mut self) -> Signal {
-        #[cfg(unix)]
-        {
-            async fn recv(signal: &mut Option<tokio::signal::unix::Signal>) {
-                match signal {
-                    Some(signal) => {
-                        signal.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            }
-            tokio::select! {
-                _ = recv(&mut self.interrupt) => Signal::Interrupt,
-                _ = recv(&mut self.terminate) => Signal::Terminate,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-            Signal::Interrupt
-        }
-    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{json, Value};
 
 use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
-use super::interrupt::{self, Interrupt};
+use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
@@ -203,7 +203,7 @@ fn facts(pod: &Pod, uid: &str) -> Option<PodFacts> {
     let (ready, ready_since) = pod_ready(pod);
     Some(PodFacts {
         name: pod.metadata.name.clone().unwrap_or_default(),
-        node: rolling::node_of(pod).unwrap_or_default(),
+        node: crate::daemonset::node_of(pod).unwrap_or_default(),
         hash: pod_hash(pod).unwrap_or_default().to_string(),
         ready,
         ready_since,
@@ -402,7 +402,7 @@ impl Follow<'_> {
         let mut changes = self
             .cluster
             .watch_daemonset_and_pods(self.namespace, name, &selector);
-        let mut interrupted = Box::pin(tokio::signal::ctrl_c());
+        let mut signals = Signals::new();
         // The generation whose revision is the target, and the one last checked for it.
         let mut required_generation = applied.metadata.generation.unwrap_or(0);
         let mut checked_generation = 0;
@@ -428,23 +428,15 @@ impl Follow<'_> {
                 }
             };
             tokio::select! {
-                signal = &mut interrupted => {
-                    interrupted = Box::pin(tokio::signal::ctrl_c());
-                    if signal.is_err() {
-                        continue;
-                    }
-                    progress.clear();
-                    match interrupt::decide(name).await {
-                        Interrupt::KeepGoing => continue,
-                        Interrupt::Pause => {
-                            halt(self.cluster, self.namespace, name, &ds, progress).await?;
-                            progress.emit(Event::Paused {
-                                message: format!(
-                                    "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} continues it"
-                                ),
-                            });
-                            return Ok(ExitStatus::Interrupted);
-                        }
+                signal = signals.next() => {
+                    if interrupt::answer(signal, name, progress).await == Interrupt::Pause {
+                        halt(self.cluster, self.namespace, name, &ds, progress).await?;
+                        progress.emit(Event::Paused {
+                            message: format!(
+                                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} continues it"
+                            ),
+                        });
+                        return Ok(ExitStatus::Interrupted);
                     }
                 }
                 change = changes.next() => {
