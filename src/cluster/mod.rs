@@ -419,3 +419,100 @@ impl Cluster {
             .await
     }
 }
+
+/// How a DaemonSet delete treats its pods (the API's propagationPolicy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propagation {
+    /// The pods keep running; the garbage collector only removes their ownerReferences.
+    Orphan,
+    Background,
+    Foreground,
+}
+
+impl Propagation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Propagation::Orphan => "orphan",
+            Propagation::Background => "background",
+            Propagation::Foreground => "foreground",
+        }
+    }
+}
+
+impl Cluster {
+    /// Deletes a DaemonSet only if it is still the object with `uid` at `resource_version`
+    /// (preconditions checked by the server). `dry_run` asks the server to check everything
+    /// (permission, preconditions) and delete nothing. A failed precondition (409) or a
+    /// DaemonSet already gone (404) is one line saying nothing was deleted.
+    pub async fn delete_daemonset(
+        &self,
+        namespace: &str,
+        name: &str,
+        propagation: Propagation,
+        uid: &str,
+        resource_version: &str,
+        dry_run: bool,
+    ) -> Result<(), Failure> {
+        use kube::api::{DeleteParams, PropagationPolicy};
+        let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
+        let params = DeleteParams {
+            dry_run,
+            propagation_policy: Some(match propagation {
+                Propagation::Orphan => PropagationPolicy::Orphan,
+                Propagation::Background => PropagationPolicy::Background,
+                Propagation::Foreground => PropagationPolicy::Foreground,
+            }),
+            preconditions: Some(kube::api::Preconditions {
+                uid: Some(uid.to_string()),
+                resource_version: Some(resource_version.to_string()),
+            }),
+            ..DeleteParams::default()
+        };
+        let request = Request {
+            verb: "delete",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        match api.delete(name, &params).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 409 => Err(Failure::api(format!(
+                "daemonset {name:?} in namespace {namespace:?} was replaced or changed after it was shown (uid {uid}, resourceVersion {resource_version}): nothing was deleted; run the command again to see it as it is now"
+            ))),
+            Err(kube::Error::Api(status)) if status.code == 404 => Err(Failure::api(format!(
+                "daemonset {name:?} in namespace {namespace:?} was deleted by someone else after it was shown: nothing was deleted"
+            ))),
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
+
+    /// Sets labels on a pod (a merge patch), only if it is still the pod with `uid`.
+    pub async fn label_pod(
+        &self,
+        namespace: &str,
+        name: &str,
+        uid: &str,
+        labels: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Pod, Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let params = PatchParams {
+            field_manager: Some(FIELD_MANAGER.to_string()),
+            ..PatchParams::default()
+        };
+        let request = Request {
+            verb: "patch",
+            resource: "pods",
+            namespace: Some(namespace),
+        };
+        // The uid in the patch is a precondition: the server refuses it for another pod.
+        let patch = serde_json::json!({"metadata": {"uid": uid, "labels": labels}});
+        match api.patch(name, &params, &Patch::Merge(&patch)).await {
+            Ok(pod) => Ok(pod),
+            Err(kube::Error::Api(status)) if status.code == 409 || status.code == 404 => {
+                Err(Failure::api(format!(
+                    "pod {name:?} in namespace {namespace:?} was replaced while it was being relabelled; nothing else was changed, run the command again"
+                )))
+            }
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod budget;
 pub mod history;
+pub mod orphan;
 pub mod pause;
 pub mod selector;
 pub mod summary;
