@@ -89,6 +89,139 @@ pub enum Command {
     /// Follow, pause, resume and undo DaemonSet rollouts (both update strategies)
     #[command(subcommand)]
     Rollout(RolloutCommand),
+
+    /// Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and
+    /// proves it
+    #[command(
+        long_about = "Delete DaemonSets after showing what will happen (the DaemonSet, the pod on each node \
+                      and what becomes of it, its ControllerRevisions) and asking for confirmation.\n\n\
+                      The delete is conditional on the uid and resourceVersion that were shown, so a \
+                      DaemonSet replaced or changed in between is not deleted. With --orphan (or \
+                      --cascade orphan) the pods keep running: the command waits until the DaemonSet is \
+                      gone and the garbage collector has removed the pods' ownerReferences, then verifies \
+                      every pod is still there with the same UID and not terminating.",
+        after_help = "Examples:\n  kubectl ds delete agent --orphan\n  kubectl ds delete agent --orphan --yes -o json\n  \
+                      kubectl ds delete -l team=infra --cascade foreground --dry-run\n  kubectl ds delete -f agent.yaml --orphan\n\n\
+                      Without a terminal, --yes is required. Exit codes: 0 deleted (and, orphaning, every pod kept) or \
+                      answered no, 1 a pod was lost or still owned after --timeout, 2 bad input or no confirmation, \
+                      4 the API refused (forbidden, or the DaemonSet changed since it was shown)."
+    )]
+    Delete(DeleteArgs),
+
+    /// Change a DaemonSet's immutable selector without taking its pods off the nodes: relabel,
+    /// orphan-delete, re-create, then replace the adopted pods in controlled waves
+    #[command(
+        long_about = "Migrate a DaemonSet to a manifest whose selector (immutable in apps/v1) differs. Steps: \
+                      (1) preflight: the labels each running pod needs so the new selector matches it; \
+                      (2) set those labels on the pods; (3) orphan-delete the old DaemonSet (uid and \
+                      resourceVersion preconditions) and verify every pod is kept and released; (4) create \
+                      the new DaemonSet with the OnDelete strategy: it adopts the pods; (5) replace them wave \
+                      by wave with the ondelete rollout engine (--max-unavailable, health gate, lock), then \
+                      restore the manifest's update strategy. No pod is deleted before step 5, so no node goes \
+                      without a Ready pod beyond --max-unavailable.\n\n\
+                      Each step detects when it is already done: after an interruption, run the same command \
+                      again to finish. --dry-run prints every step and changes nothing.",
+        after_help = "Examples:\n  kubectl ds migrate agent -f agent-v2.yaml --dry-run\n  \
+                      kubectl ds migrate agent -f agent-v2.yaml --max-unavailable 2 --yes\n\n\
+                      Exit codes: 0 migrated (or answered no), 1 a pod was lost or a node failed its health gate, \
+                      2 bad input, a preflight that fails, or no confirmation without a terminal, 4 the API refused."
+    )]
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Cascade {
+    /// Delete the pods in the background after the DaemonSet (kubectl's default)
+    Background,
+    /// Delete the pods first; the DaemonSet goes when they are gone
+    Foreground,
+    /// Keep the pods running, without an owner
+    Orphan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeleteFormat {
+    /// Preview and verification tables
+    Table,
+    /// One result object, for scripts
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The DaemonSets to delete
+    #[arg(value_name = "NAME", conflicts_with_all = ["selector", "filenames"])]
+    pub names: Vec<String>,
+
+    /// Delete the DaemonSets whose labels match this selector
+    #[arg(
+        short = 'l',
+        long,
+        value_name = "SELECTOR",
+        conflicts_with = "filenames"
+    )]
+    pub selector: Option<String>,
+
+    /// Delete the DaemonSets named in these manifests
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filenames: Vec<PathBuf>,
+
+    /// Keep the pods running (same as --cascade orphan), and verify they were kept
+    #[arg(long, conflicts_with = "cascade")]
+    pub orphan: bool,
+
+    /// What happens to the pods
+    #[arg(long, value_enum, default_value_t = Cascade::Background, value_name = "MODE")]
+    pub cascade: Cascade,
+
+    /// Do not ask for confirmation
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Ask the server to check the delete (permission, preconditions) without deleting anything
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// How long to wait for the DaemonSet to go and (orphaning) the pods to be released
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = DeleteFormat::Table, value_name = "FORMAT")]
+    pub output: DeleteFormat,
+}
+
+impl DeleteArgs {
+    pub fn propagation(&self) -> crate::cluster::Propagation {
+        use crate::cluster::Propagation;
+        match (self.orphan, self.cascade) {
+            (true, _) | (_, Cascade::Orphan) => Propagation::Orphan,
+            (_, Cascade::Foreground) => Propagation::Foreground,
+            (_, Cascade::Background) => Propagation::Background,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The DaemonSet to migrate (default: the manifest's name)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The new DaemonSet manifest (one DaemonSet)
+    #[arg(short = 'f', long = "filename", value_name = "PATH", required = true)]
+    pub filename: PathBuf,
+
+    /// Do not ask for confirmation before relabelling and orphan-deleting
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// How long to wait for the old DaemonSet to go and its pods to be released
+    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    #[command(flatten)]
+    pub engine: RolloutEngineArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,10 +1,12 @@
 //! One file per subcommand: read inputs, call the core, render. `run` dispatches.
 
+mod delete;
 mod diff;
 mod history;
 mod inputs;
 mod lint;
 mod list;
+mod migrate;
 mod plan;
 mod rollout;
 
@@ -29,7 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 | crate::cli::RolloutCommand::SetImage(_)
                 | crate::cli::RolloutCommand::Resume(_)
                 | crate::cli::RolloutCommand::Undo(_)
-        )
+        ) | Command::Migrate(_)
     );
     runtime.block_on(async {
         if handles_interrupts {
@@ -112,5 +114,7 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Diff(args) => diff::exec(args, &cli.global).await,
         Command::History(args) => history::exec(args, &cli.global).await,
         Command::Rollout(command) => rollout::exec(command, &cli.global).await,
+        Command::Delete(args) => delete::exec(args, &cli.global).await,
+        Command::Migrate(args) => migrate::exec(args, &cli.global).await,
     }
 }

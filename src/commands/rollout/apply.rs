@@ -123,7 +123,7 @@ async fn live_hash(
     Ok(current_hash(live, &revisions))
 }
 
-async fn run_ondelete(
+pub(crate) async fn run_ondelete(
     cluster: &Cluster,
     namespace: &str,
     name: &str,
@@ -188,7 +188,7 @@ async fn run_ondelete(
 
 /// `--dry-run`: the server's view of the applied template against the live one, and the waves
 /// over the nodes whose pods would be replaced. Nothing is changed.
-async fn dry_run(
+pub(crate) async fn dry_run(
     cluster: &Cluster,
     namespace: &str,
     name: &str,

@@ -1,9 +1,9 @@
 //! `kubectl ds rollout ...`: one file per subcommand.
 
-mod apply;
+pub(crate) mod apply;
 mod change;
 mod control;
-mod engine;
+pub(crate) mod engine;
 mod interrupt;
 mod rolling;
 mod status;

@@ -1,0 +1,394 @@
+//! `kubectl ds delete`: preview (the DaemonSet, the pod on each node and what becomes of it, the
+//! ControllerRevisions), confirmation, a delete conditional on the uid and resourceVersion shown,
+//! then, orphaning, the proof: every pod still there with the same UID, not terminating, and
+//! released by the garbage collector.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+use serde::Serialize;
+
+use super::Outcome;
+use crate::cli::{DeleteArgs, DeleteFormat, GlobalArgs};
+use crate::cluster::{Cluster, Propagation, Scope};
+use crate::daemonset::orphan::{self, PodBefore, Verified};
+use crate::daemonset::selector;
+use crate::error::{ExitStatus, Failure};
+use crate::render::{Cell, Table, Tone};
+
+/// How often the deleted DaemonSet and its pods are read again while waiting.
+const POLL: Duration = Duration::from_millis(300);
+
+/// One DaemonSet as shown before the delete: what the preconditions hold on to.
+pub struct Preview {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: String,
+    pub pods: Vec<PodBefore>,
+    pub revisions: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Item {
+    namespace: String,
+    name: String,
+    uid: String,
+    resource_version: String,
+    cascade: &'static str,
+    dry_run: bool,
+    deleted: bool,
+    /// Orphaning: every pod kept and released.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified: Option<bool>,
+    pods: Vec<PodBefore>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verification: Option<Vec<Verified>>,
+    revisions: Vec<String>,
+}
+
+pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    let (cluster, default_namespace) = super::connect_if(true, &global.connection).await?;
+    let cluster = cluster.expect("connect_if(true) connects");
+    let targets = targets(args, &cluster, &default_namespace, global).await?;
+    if targets.is_empty() {
+        eprintln!("No DaemonSets match; nothing to delete.");
+        return Ok(ExitStatus::Ok);
+    }
+    let propagation = args.propagation();
+    let mut previews = Vec::new();
+    for ds in &targets {
+        let preview = preview(&cluster, ds).await?;
+        // The server checks permission and preconditions before anything is shown or asked.
+        cluster
+            .delete_daemonset(
+                &preview.namespace,
+                &preview.name,
+                propagation,
+                &preview.uid,
+                &preview.resource_version,
+                true,
+            )
+            .await?;
+        previews.push(preview);
+    }
+    let json = args.output == DeleteFormat::Json;
+    let shown = render_previews(&previews, propagation, args.dry_run);
+    if json {
+        eprint!("{shown}");
+    } else {
+        print!("{shown}");
+    }
+    if !args.dry_run {
+        let question = match previews.as_slice() {
+            [one] => format!(
+                "Delete daemonset {}/{} ({})?",
+                one.namespace,
+                one.name,
+                what_happens(propagation)
+            ),
+            many => format!(
+                "Delete these {} daemonsets ({})?",
+                many.len(),
+                what_happens(propagation)
+            ),
+        };
+        if !confirm(&question, args.yes, "delete")? {
+            eprintln!("Nothing was deleted.");
+            return Ok(ExitStatus::Ok);
+        }
+    }
+    let mut items = Vec::new();
+    let mut all_kept = true;
+    for preview in previews {
+        let verification = if args.dry_run {
+            // Already checked by the server above; nothing more to do.
+            None
+        } else {
+            let verified = delete_and_verify(&cluster, &preview, propagation, args.timeout).await?;
+            if let Some(v) = &verified {
+                all_kept &= orphan::all_kept(v);
+            }
+            verified
+        };
+        if !json {
+            report(&preview, propagation, args.dry_run, verification.as_deref());
+        }
+        items.push(Item {
+            verified: verification.as_deref().map(orphan::all_kept),
+            namespace: preview.namespace,
+            name: preview.name,
+            uid: preview.uid,
+            resource_version: preview.resource_version,
+            cascade: propagation.as_str(),
+            dry_run: args.dry_run,
+            deleted: !args.dry_run,
+            pods: preview.pods,
+            verification,
+            revisions: preview.revisions,
+        });
+    }
+    if json {
+        crate::render::print_json(&serde_json::json!({
+            "apiVersion": "kubectl-ds/v1alpha1",
+            "kind": "DeleteResultList",
+            "items": items,
+        }))?;
+    }
+    Ok(if all_kept {
+        ExitStatus::Ok
+    } else {
+        ExitStatus::Findings
+    })
+}
+
+/// The DaemonSets named, selected with -l, or named in the manifests.
+async fn targets(
+    args: &DeleteArgs,
+    cluster: &Cluster,
+    namespace: &str,
+    global: &GlobalArgs,
+) -> anyhow::Result<Vec<DaemonSet>> {
+    if let Some(labels) = &args.selector {
+        let scope = Scope::Namespace(namespace.to_string());
+        return Ok(cluster.list_daemonsets(&scope, Some(labels)).await?);
+    }
+    let mut wanted: Vec<(String, String)> = args
+        .names
+        .iter()
+        .map(|n| (namespace.to_string(), n.clone()))
+        .collect();
+    if !args.filenames.is_empty() {
+        let (found, _) = super::inputs::read_daemonsets(
+            &args.filenames,
+            namespace,
+            global.connection.namespace.as_deref(),
+        )?;
+        wanted.extend(
+            found
+                .iter()
+                .map(|m| (m.namespace.clone(), m.name().to_string())),
+        );
+    }
+    if wanted.is_empty() {
+        return Err(Failure::usage(
+            "name the DaemonSets to delete: NAME..., -l SELECTOR or -f FILE",
+        )
+        .into());
+    }
+    let mut out = Vec::new();
+    for (ns, name) in wanted {
+        let ds = cluster
+            .get_daemonset(&ns, &name)
+            .await?
+            .ok_or_else(|| super::not_found(&name, &ns))?;
+        out.push(ds);
+    }
+    Ok(out)
+}
+
+/// Reads what the delete will touch: the pods the DaemonSet owns, its ControllerRevisions.
+pub async fn preview(cluster: &Cluster, ds: &DaemonSet) -> Result<Preview, Failure> {
+    let namespace = ds.metadata.namespace.clone().unwrap_or_default();
+    let uid = ds.metadata.uid.clone().unwrap_or_default();
+    let pods = cluster
+        .list_pods(&namespace, &selector::describe(&ds.spec.selector))
+        .await?;
+    let revisions = super::owned_revisions(cluster, &namespace, ds)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.metadata.name)
+        .collect();
+    Ok(Preview {
+        name: ds.metadata.name.clone().unwrap_or_default(),
+        resource_version: ds.metadata.resource_version.clone().unwrap_or_default(),
+        pods: orphan::owned_pods(&pods, &uid),
+        uid,
+        namespace,
+        revisions,
+    })
+}
+
+fn what_happens(propagation: Propagation) -> &'static str {
+    match propagation {
+        Propagation::Orphan => "its pods keep running, unmanaged",
+        Propagation::Background => "its pods are deleted too",
+        Propagation::Foreground => "its pods are deleted first",
+    }
+}
+
+fn after_delete(propagation: Propagation) -> &'static str {
+    match propagation {
+        Propagation::Orphan => "keeps running (orphaned)",
+        Propagation::Background | Propagation::Foreground => "deleted",
+    }
+}
+
+pub fn render_previews(previews: &[Preview], propagation: Propagation, dry_run: bool) -> String {
+    let mut out = String::new();
+    for p in previews {
+        out.push_str(&format!(
+            "DaemonSet {}/{} (uid {}, resourceVersion {}) will be deleted{}, cascade {}:\n",
+            p.namespace,
+            p.name,
+            p.uid,
+            p.resource_version,
+            if dry_run { " (dry run)" } else { "" },
+            propagation.as_str()
+        ));
+        let mut table = Table::new(&["NODE", "POD", "UID", "READY", "AFTER"]);
+        for pod in &p.pods {
+            table.push(vec![
+                Cell::from(pod.node.clone()),
+                pod.name.clone().into(),
+                pod.uid.clone().into(),
+                if pod.ready { "yes" } else { "no" }.into(),
+                after_delete(propagation).into(),
+            ]);
+        }
+        if p.pods.is_empty() {
+            out.push_str("No pods.\n");
+        } else {
+            out.push_str(&table.render(true, false));
+        }
+        let fate = match propagation {
+            Propagation::Orphan => "orphaned too",
+            _ => "deleted too",
+        };
+        out.push_str(&format!(
+            "ControllerRevisions ({fate}): {}\n",
+            if p.revisions.is_empty() {
+                "none".to_string()
+            } else {
+                p.revisions.join(", ")
+            }
+        ));
+    }
+    out
+}
+
+/// Asks on the terminal (stdin and stderr both terminals) unless `yes`; without a terminal and
+/// without `--yes`, refuses with one line (exit 2) before anything is changed.
+pub fn confirm(question: &str, yes: bool, what: &str) -> Result<bool, Failure> {
+    if yes {
+        return Ok(true);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Failure::usage(format!(
+            "refusing to {what} without confirmation: stdin is not a terminal to ask on; pass --yes to {what} without asking"
+        )));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact_on(&dialoguer::console::Term::stderr())
+        .map_err(|e| Failure::usage(format!("could not read the answer: {e}; pass --yes")))
+}
+
+/// Deletes with the preconditions shown, waits until the DaemonSet is gone and, orphaning, until
+/// every pod is released (or `timeout`); the verification of each pod when orphaning.
+pub async fn delete_and_verify(
+    cluster: &Cluster,
+    preview: &Preview,
+    propagation: Propagation,
+    timeout: Duration,
+) -> Result<Option<Vec<Verified>>, Failure> {
+    let (ns, name) = (preview.namespace.as_str(), preview.name.as_str());
+    cluster
+        .delete_daemonset(
+            ns,
+            name,
+            propagation,
+            &preview.uid,
+            &preview.resource_version,
+            false,
+        )
+        .await?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        match cluster.get_daemonset(ns, name).await? {
+            Some(ds) if ds.metadata.uid.as_deref() == Some(preview.uid.as_str()) => {}
+            _ => break,
+        }
+        if Instant::now() > deadline {
+            return Err(Failure::api(format!(
+                "daemonset {ns}/{name} was asked to be deleted but is still there after {}s (cascade {}); check its finalizers with kubectl get ds {name} -n {ns} -o yaml",
+                timeout.as_secs(),
+                propagation.as_str()
+            )));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    if propagation != Propagation::Orphan {
+        return Ok(None);
+    }
+    loop {
+        // Every pod of the namespace, not the deleted DaemonSet's selector: a migration may have
+        // relabelled them meanwhile.
+        let pods = match preview.pods.is_empty() {
+            true => Vec::new(),
+            false => cluster.list_pods(ns, "").await?,
+        };
+        let verified = orphan::verify(&preview.pods, &pods, &preview.uid);
+        if orphan::settled(&verified) || Instant::now() > deadline {
+            return Ok(Some(verified));
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+fn report(
+    preview: &Preview,
+    propagation: Propagation,
+    dry_run: bool,
+    verification: Option<&[Verified]>,
+) {
+    let (ns, name) = (&preview.namespace, &preview.name);
+    if dry_run {
+        eprintln!(
+            "daemonset {ns}/{name}: the server accepted the delete (cascade {}) as a dry run; nothing was deleted",
+            propagation.as_str()
+        );
+        return;
+    }
+    let Some(verified) = verification else {
+        eprintln!(
+            "daemonset {ns}/{name} deleted (cascade {})",
+            propagation.as_str()
+        );
+        return;
+    };
+    let mut table = Table::new(&["NODE", "POD", "UID", "RESULT", "OWNER"]);
+    for v in verified {
+        let tone = match v.fate {
+            orphan::Fate::Kept => Tone::Good,
+            _ => Tone::Bad,
+        };
+        table.push(vec![
+            Cell::from(v.pod.node.clone()),
+            v.pod.name.clone().into(),
+            v.pod.uid.clone().into(),
+            Cell::toned(v.fate.label(), tone),
+            v.owner.clone().unwrap_or_else(|| "<none>".into()).into(),
+        ]);
+    }
+    if !verified.is_empty() {
+        print!("{}", table.render(true, false));
+    }
+    let kept = verified
+        .iter()
+        .filter(|v| v.fate == orphan::Fate::Kept)
+        .count();
+    if orphan::all_kept(verified) {
+        eprintln!(
+            "daemonset {ns}/{name} deleted (orphan): all {kept} pods kept, same UIDs, none terminating, no ownerReference to it left"
+        );
+    } else {
+        eprintln!(
+            "daemonset {ns}/{name} deleted (orphan), but only {kept} of {} pods were kept and released; see RESULT above",
+            verified.len()
+        );
+    }
+}

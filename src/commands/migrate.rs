@@ -1,0 +1,446 @@
+//! `kubectl ds migrate [NAME] -f new.yaml`: moves a DaemonSet to a manifest with another (immutable)
+//! selector without taking its pods off the nodes. In order, each step skipped when already done
+//! (so running the command again after an interruption finishes the job):
+//! 1. preflight: the labels each running pod needs so the new selector matches it;
+//! 2. set them on the pods (the old selector still matches, so nothing moves);
+//! 3. orphan-delete the old DaemonSet (uid and resourceVersion preconditions), verified;
+//! 4. create the new DaemonSet with OnDelete: the controller adopts the pods (old revision);
+//! 5. the ondelete rollout engine replaces them in waves within --max-unavailable.
+//!
+//! No pod is deleted before step 5.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::delete;
+use super::rollout::{apply, engine};
+use super::Outcome;
+use crate::cli::{GlobalArgs, MigrateArgs, RolloutFormat, RolloutMode};
+use crate::cluster::{Cluster, Propagation};
+use crate::daemonset::orphan::{self, Relabel};
+use crate::daemonset::selector;
+use crate::error::{ExitStatus, Failure};
+use crate::render::progress::{Event, Progress};
+use crate::render::{Cell, Table};
+
+pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
+    if args.engine.mode == Some(RolloutMode::Rolling) {
+        return Err(Failure::usage(
+            "migrate replaces the adopted pods with the ondelete engine (waves within --max-unavailable); drop --mode rolling",
+        )
+        .into());
+    }
+    let (cluster, default_namespace) = super::connect_if(true, &global.connection).await?;
+    let cluster = cluster.expect("connect_if(true) connects");
+    let (mut found, _) = super::inputs::read_daemonsets(
+        std::slice::from_ref(&args.filename),
+        &default_namespace,
+        global.connection.namespace.as_deref(),
+    )?;
+    if found.len() != 1 {
+        return Err(Failure::usage(format!(
+            "migrate takes one DaemonSet manifest; the input has {}",
+            found.len()
+        ))
+        .into());
+    }
+    let manifest = found.remove(0);
+    let namespace = manifest.namespace.clone();
+    let new_name = manifest.name().to_string();
+    let old_name = args.name.clone().unwrap_or_else(|| new_name.clone());
+    let new_selector = manifest.ds.spec.selector.clone();
+    let template_labels = manifest
+        .ds
+        .spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let mut progress = Progress::new(args.engine.output);
+    let dry = args.engine.dry_run;
+
+    let old = cluster.get_daemonset(&namespace, &old_name).await?;
+    let new_live = match new_name == old_name {
+        true => old.clone(),
+        false => cluster.get_daemonset(&namespace, &new_name).await?,
+    };
+    // The old DaemonSet still to migrate: there, with another selector.
+    let pending = old.filter(|o| o.spec.selector != new_selector);
+    if let Some(live) = new_live.as_ref().filter(|_| new_name != old_name) {
+        if live.spec.selector != new_selector {
+            return Err(Failure::usage(format!(
+                "daemonset {new_name:?} already exists in namespace {namespace:?} with the selector {}, not the manifest's {}; pick another name",
+                selector::describe(&live.spec.selector),
+                selector::describe(&new_selector)
+            ))
+            .into());
+        }
+        if pending.is_some() {
+            return Err(Failure::usage(format!(
+                "both daemonset {old_name:?} and the new {new_name:?} exist in namespace {namespace:?}; two DaemonSets would fight over the pods: delete one of them first"
+            ))
+            .into());
+        }
+    }
+    match &pending {
+        Some(old) => {
+            let released = move_off(
+                &cluster,
+                old,
+                &new_selector,
+                &template_labels,
+                args,
+                &mut progress,
+            )
+            .await?;
+            match released {
+                Step::Stop(outcome) => return Ok(outcome),
+                Step::Continue => {}
+            }
+        }
+        None if new_live.is_none() => {
+            if new_name == old_name || args.name.is_none() {
+                note(
+                    &mut progress,
+                    format!(
+                        "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); the pods matching {} are adopted as they are",
+                        selector::describe(&new_selector)
+                    ),
+                );
+            } else {
+                return Err(super::not_found(&old_name, &namespace).into());
+            }
+        }
+        None => note(
+            &mut progress,
+            format!(
+                "steps 1-4 already done: daemonset {new_name:?} exists with the selector {}",
+                selector::describe(&new_selector)
+            ),
+        ),
+    }
+    if dry {
+        return dry_run_waves(
+            &cluster,
+            &namespace,
+            &new_name,
+            pending.as_ref(),
+            args,
+            &mut progress,
+            &manifest.object.value,
+        )
+        .await;
+    }
+    if new_live.is_none() || pending.is_some() {
+        check_claimable(&cluster, &namespace, &new_selector).await?;
+        note(
+            &mut progress,
+            format!(
+                "step 4: creating daemonset {new_name:?} with the OnDelete strategy; it adopts the running pods"
+            ),
+        );
+    }
+    note(
+        &mut progress,
+        format!("step 5: replacing the adopted pods of daemonset {new_name:?} in waves"),
+    );
+    apply::run_ondelete(
+        &cluster,
+        &namespace,
+        &new_name,
+        manifest.object.value.clone(),
+        &args.engine,
+        &mut progress,
+    )
+    .await
+}
+
+enum Step {
+    Continue,
+    Stop(Outcome),
+}
+
+fn note(progress: &mut Progress, message: String) {
+    progress.emit(Event::Note { message });
+}
+
+/// Steps 1-3 for a DaemonSet still there: preflight, relabel, orphan-delete with proof.
+async fn move_off(
+    cluster: &Cluster,
+    old: &DaemonSet,
+    new_selector: &LabelSelector,
+    template_labels: &BTreeMap<String, String>,
+    args: &MigrateArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Step> {
+    let namespace = old.metadata.namespace.clone().unwrap_or_default();
+    let name = old.metadata.name.clone().unwrap_or_default();
+    let uid = old.metadata.uid.clone().unwrap_or_default();
+    let old_selector = old.spec.selector.clone();
+    let dry = args.engine.dry_run;
+    let pods = cluster
+        .list_pods(&namespace, &selector::describe(&old_selector))
+        .await?;
+    let owned: Vec<Pod> = pods
+        .into_iter()
+        .filter(|p| orphan::owned_by(p, &uid))
+        .collect();
+    let relabels = orphan::preflight(&old_selector, new_selector, template_labels, &owned)
+        .map_err(|e| {
+            Failure::usage(format!(
+                "cannot migrate daemonset {name:?} to the selector {}: {e}",
+                selector::describe(new_selector)
+            ))
+        })?;
+    let to_label = relabels.iter().filter(|r| !r.set.is_empty()).count();
+    note(
+        progress,
+        format!(
+            "step 1 (preflight): the new selector {} matches the {} pods of daemonset {name:?} once {to_label} of them get new labels",
+            selector::describe(new_selector),
+            relabels.len()
+        ),
+    );
+    show_relabels(&relabels, args.engine.output);
+    // The server checks permission and preconditions now, before anything changes.
+    let resource_version = old.metadata.resource_version.clone().unwrap_or_default();
+    cluster
+        .delete_daemonset(
+            &namespace,
+            &name,
+            Propagation::Orphan,
+            &uid,
+            &resource_version,
+            true,
+        )
+        .await?;
+    if dry {
+        note(
+            progress,
+            format!("step 2 (dry run): would set labels on {to_label} pods"),
+        );
+        note(
+            progress,
+            format!(
+                "step 3 (dry run): would orphan-delete daemonset {name:?} (uid {uid}, resourceVersion {resource_version}); the server accepted it as a dry run"
+            ),
+        );
+        return Ok(Step::Continue);
+    }
+    let question = format!(
+        "Migrate daemonset {namespace}/{name}: set labels on {to_label} pods, orphan-delete it, create the new one and replace its {} pods in waves?",
+        relabels.len()
+    );
+    if !delete::confirm(&question, args.yes, "migrate")? {
+        eprintln!("Nothing was changed.");
+        return Ok(Step::Stop(ExitStatus::Ok));
+    }
+    relabel(cluster, &namespace, &relabels, progress).await?;
+    // What the delete is conditional on: the object as it is after the relabel (same uid and
+    // generation as shown; only its status may have moved on).
+    let Some(fresh) = cluster.get_daemonset(&namespace, &name).await? else {
+        note(
+            progress,
+            format!("step 3: daemonset {name:?} is already gone"),
+        );
+        return Ok(Step::Continue);
+    };
+    if fresh.metadata.uid != old.metadata.uid
+        || fresh.metadata.generation != old.metadata.generation
+    {
+        return Err(Failure::api(format!(
+            "daemonset {name:?} was replaced or changed while it was being migrated: it was not deleted; run the command again"
+        ))
+        .into());
+    }
+    let preview = delete::preview(cluster, &fresh).await?;
+    note(
+        progress,
+        format!(
+            "step 3: orphan-deleting daemonset {name:?} (uid {uid}, resourceVersion {}); its {} pods keep running",
+            preview.resource_version,
+            preview.pods.len()
+        ),
+    );
+    let verified = delete::delete_and_verify(cluster, &preview, Propagation::Orphan, args.timeout)
+        .await?
+        .unwrap_or_default();
+    if !orphan::all_kept(&verified) {
+        let bad: Vec<String> = verified
+            .iter()
+            .filter(|v| v.fate != orphan::Fate::Kept)
+            .map(|v| format!("{} on {} {}", v.pod.name, v.pod.node, v.fate.label()))
+            .collect();
+        progress.emit(Event::Failed {
+            message: format!(
+                "daemonset {name:?} was deleted but not every pod was kept and released ({}); run the command again to create the new DaemonSet",
+                bad.join(", ")
+            ),
+            nodes: Vec::new(),
+        });
+        return Ok(Step::Stop(ExitStatus::Findings));
+    }
+    note(
+        progress,
+        format!(
+            "step 3: daemonset {name:?} deleted; all {} pods kept (same UIDs, none terminating) and released",
+            verified.len()
+        ),
+    );
+    // A pod the old controller created between the relabel and the delete lacks the labels.
+    let stragglers: Vec<Pod> = cluster
+        .list_pods(&namespace, &selector::describe(&old_selector))
+        .await?
+        .into_iter()
+        .filter(|p| orphan::controller_of(p).is_none())
+        .collect();
+    let late = orphan::preflight(&old_selector, new_selector, template_labels, &stragglers)
+        .map_err(Failure::usage)?;
+    relabel(cluster, &namespace, &late, progress).await?;
+    Ok(Step::Continue)
+}
+
+fn show_relabels(relabels: &[Relabel], format: RolloutFormat) {
+    if format == RolloutFormat::Json || relabels.is_empty() {
+        return;
+    }
+    let mut table = Table::new(&["NODE", "POD", "UID", "SET LABELS"]);
+    for r in relabels {
+        let set = match r.set.is_empty() {
+            true => "<matches already>".to_string(),
+            false => r
+                .set
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        table.push(vec![
+            Cell::from(r.node.clone()),
+            r.name.clone().into(),
+            r.uid.clone().into(),
+            set.into(),
+        ]);
+    }
+    print!("{}", table.render(true, false));
+}
+
+async fn relabel(
+    cluster: &Cluster,
+    namespace: &str,
+    relabels: &[Relabel],
+    progress: &mut Progress,
+) -> Result<(), Failure> {
+    for r in relabels.iter().filter(|r| !r.set.is_empty()) {
+        cluster
+            .label_pod(namespace, &r.name, &r.uid, &r.set)
+            .await?;
+        let set: Vec<String> = r.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        note(
+            progress,
+            format!(
+                "step 2: labelled pod {} on {} ({})",
+                r.name,
+                r.node,
+                set.join(",")
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Before the new DaemonSet is created: the pods it is to adopt must have no controller.
+async fn check_claimable(
+    cluster: &Cluster,
+    namespace: &str,
+    new_selector: &LabelSelector,
+) -> Result<(), Failure> {
+    let pods = cluster
+        .list_pods(namespace, &selector::describe(new_selector))
+        .await?;
+    if let Some((pod, (kind, name, _))) = pods
+        .iter()
+        .find_map(|p| Some((p.metadata.name.clone()?, orphan::controller_of(p)?)))
+    {
+        return Err(Failure::api(format!(
+            "pod {pod:?} matches the new selector {} but is controlled by {kind} {name:?}; the new DaemonSet could not adopt it: nothing was created",
+            selector::describe(new_selector)
+        )));
+    }
+    Ok(())
+}
+
+/// `--dry-run`, steps 4 and 5: the new DaemonSet and the waves over the nodes whose pods it
+/// would adopt (all of them are on the old revision).
+async fn dry_run_waves(
+    cluster: &Cluster,
+    namespace: &str,
+    new_name: &str,
+    pending: Option<&DaemonSet>,
+    args: &MigrateArgs,
+    progress: &mut Progress,
+    manifest: &serde_json::Value,
+) -> anyhow::Result<Outcome> {
+    let Some(old) = pending else {
+        // The new DaemonSet exists: what is left is an ondelete rollout to it.
+        return apply::dry_run(
+            cluster,
+            namespace,
+            new_name,
+            manifest.clone(),
+            &args.engine,
+            progress,
+        )
+        .await;
+    };
+    let pods = cluster
+        .list_pods(namespace, &selector::describe(&old.spec.selector))
+        .await?;
+    let uid = old.metadata.uid.clone().unwrap_or_default();
+    let nodes: BTreeSet<String> = orphan::owned_pods(&pods, &uid)
+        .into_iter()
+        .map(|p| p.node)
+        .filter(|n| !n.is_empty())
+        .collect();
+    note(
+        progress,
+        format!(
+            "step 4 (dry run): would create daemonset {new_name:?} with the OnDelete strategy; it would adopt the pods on {} nodes, all on the old revision",
+            nodes.len()
+        ),
+    );
+    let labels: BTreeMap<String, BTreeMap<String, String>> = cluster
+        .list_nodes()
+        .await?
+        .into_iter()
+        .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
+        .collect();
+    let eligible = old
+        .status
+        .as_ref()
+        .map(|s| usize::try_from(s.desired_number_scheduled).unwrap_or(0))
+        .unwrap_or(0)
+        .max(nodes.len());
+    let state = engine::plan(&args.engine, "(new)", None, nodes, &labels, eligible)?;
+    note(
+        progress,
+        "step 5 (dry run): would replace the adopted pods in these waves, then restore the manifest's update strategy".to_string(),
+    );
+    progress.emit(Event::Planned {
+        nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
+        eligible,
+        max_unavailable: state.max_unavailable,
+        waves: state.waves,
+    });
+    progress.emit(Event::Complete {
+        message: format!(
+            "dry run: nothing was changed (daemonset {:?})",
+            old.metadata.name.as_deref().unwrap_or_default()
+        ),
+    });
+    Ok(ExitStatus::Ok)
+}
