@@ -146,6 +146,11 @@ impl TestEnv {
         Run::from(cmd.output().expect("run kubectl ds"))
     }
 
+    /// PATH with the built binary first.
+    pub fn plugin_path(&self) -> &std::ffi::OsStr {
+        &self.path
+    }
+
     pub fn plugin_command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("kubectl");
         cmd.arg("ds")

@@ -2,6 +2,7 @@
 //! parallel and never add or change nodes; the one that does is in tests/agreement.
 
 mod connection;
+mod delete;
 mod diff;
 mod harness;
 mod history;
@@ -9,6 +10,7 @@ mod lint;
 mod lint_agents;
 mod lint_cluster;
 mod list;
+mod migrate;
 mod plan;
 mod rollout_apply;
 mod rollout_control;
