@@ -60,22 +60,23 @@ pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outc
     let propagation = args.propagation();
     let mut previews = Vec::new();
     for ds in &targets {
-        let preview = preview(&cluster, ds).await?;
-        // The server checks permission and preconditions before anything is shown or asked.
+        // The server checks permission and preconditions (a dry run) before anything is read,
+        // shown or asked.
         cluster
             .delete_daemonset(
-                &preview.namespace,
-                &preview.name,
+                ds.metadata.namespace.as_deref().unwrap_or_default(),
+                ds.metadata.name.as_deref().unwrap_or_default(),
                 propagation,
-                &preview.uid,
-                &preview.resource_version,
+                ds.metadata.uid.as_deref().unwrap_or_default(),
+                ds.metadata.resource_version.as_deref().unwrap_or_default(),
                 true,
             )
             .await?;
-        previews.push(preview);
+        previews.push(preview(&cluster, ds).await?);
     }
     let json = args.output == DeleteFormat::Json;
-    let shown = render_previews(&previews, propagation, args.dry_run);
+    let color = !json && crate::render::use_color(global.color);
+    let shown = render_previews(&previews, propagation, args.dry_run, color);
     if json {
         eprint!("{shown}");
     } else {
@@ -114,7 +115,13 @@ pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outc
             verified
         };
         if !json {
-            report(&preview, propagation, args.dry_run, verification.as_deref());
+            report(
+                &preview,
+                propagation,
+                args.dry_run,
+                verification.as_deref(),
+                color,
+            );
         }
         items.push(Item {
             verified: verification.as_deref().map(orphan::all_kept),
@@ -226,7 +233,12 @@ fn after_delete(propagation: Propagation) -> &'static str {
     }
 }
 
-pub fn render_previews(previews: &[Preview], propagation: Propagation, dry_run: bool) -> String {
+pub fn render_previews(
+    previews: &[Preview],
+    propagation: Propagation,
+    dry_run: bool,
+    color: bool,
+) -> String {
     let mut out = String::new();
     for p in previews {
         out.push_str(&format!(
@@ -251,7 +263,7 @@ pub fn render_previews(previews: &[Preview], propagation: Propagation, dry_run: 
         if p.pods.is_empty() {
             out.push_str("No pods.\n");
         } else {
-            out.push_str(&table.render(true, false));
+            out.push_str(&table.render(true, color));
         }
         let fate = match propagation {
             Propagation::Orphan => "orphaned too",
@@ -344,6 +356,7 @@ fn report(
     propagation: Propagation,
     dry_run: bool,
     verification: Option<&[Verified]>,
+    color: bool,
 ) {
     let (ns, name) = (&preview.namespace, &preview.name);
     if dry_run {
@@ -375,7 +388,7 @@ fn report(
         ]);
     }
     if !verified.is_empty() {
-        print!("{}", table.render(true, false));
+        print!("{}", table.render(true, color));
     }
     let kept = verified
         .iter()

@@ -136,7 +136,7 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
         .await;
     }
     if new_live.is_none() || pending.is_some() {
-        check_claimable(&cluster, &namespace, &new_selector).await?;
+        check_claimable(&cluster, &namespace, &new_selector, args.timeout).await?;
         note(
             &mut progress,
             format!(
@@ -353,25 +353,39 @@ async fn relabel(
     Ok(())
 }
 
-/// Before the new DaemonSet is created: the pods it is to adopt must have no controller.
+/// Before the new DaemonSet is created: the pods it is to adopt must have no controller. A
+/// controller that no longer exists (the old DaemonSet, just deleted) is waited out while the
+/// garbage collector releases its pods, up to `timeout`.
 async fn check_claimable(
     cluster: &Cluster,
     namespace: &str,
     new_selector: &LabelSelector,
+    timeout: std::time::Duration,
 ) -> Result<(), Failure> {
-    let pods = cluster
-        .list_pods(namespace, &selector::describe(new_selector))
-        .await?;
-    if let Some((pod, (kind, name, _))) = pods
-        .iter()
-        .find_map(|p| Some((p.metadata.name.clone()?, orphan::controller_of(p)?)))
-    {
-        return Err(Failure::api(format!(
-            "pod {pod:?} matches the new selector {} but is controlled by {kind} {name:?}; the new DaemonSet could not adopt it: nothing was created",
-            selector::describe(new_selector)
-        )));
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let pods = cluster
+            .list_pods(namespace, &selector::describe(new_selector))
+            .await?;
+        let Some((pod, (kind, name, uid))) = pods
+            .iter()
+            .find_map(|p| Some((p.metadata.name.clone()?, orphan::controller_of(p)?)))
+        else {
+            return Ok(());
+        };
+        let owner_gone = kind == "DaemonSet"
+            && cluster
+                .get_daemonset(namespace, &name)
+                .await?
+                .is_none_or(|ds| ds.metadata.uid.as_deref() != Some(uid.as_str()));
+        if !owner_gone || std::time::Instant::now() > deadline {
+            return Err(Failure::api(format!(
+                "pod {pod:?} matches the new selector {} but is controlled by {kind} {name:?} (uid {uid}); the new DaemonSet could not adopt it: nothing was created",
+                selector::describe(new_selector)
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
-    Ok(())
 }
 
 /// `--dry-run`, steps 4 and 5: the new DaemonSet and the waves over the nodes whose pods it
