@@ -874,6 +874,31 @@ mod tests {
     }
 
     #[test]
+    fn delete_flags_choose_the_propagation() {
+        use crate::cluster::Propagation;
+        let cases: &[(&[&str], Option<Propagation>)] = &[
+            (&["agent"], Some(Propagation::Background)),
+            (&["agent", "--orphan"], Some(Propagation::Orphan)),
+            (&["agent", "--cascade", "orphan"], Some(Propagation::Orphan)),
+            (
+                &["agent", "--cascade", "foreground"],
+                Some(Propagation::Foreground),
+            ),
+            (&["agent", "--orphan", "--cascade", "foreground"], None),
+            (&["agent", "-l", "app=x"], None),
+            (&["-l", "app=x", "-f", "x.yaml"], None),
+        ];
+        for (flags, want) in cases {
+            let parsed = Cli::try_parse_from(["kubectl-ds", "delete"].iter().chain(flags.iter()));
+            let got = parsed.ok().map(|cli| match cli.command {
+                Command::Delete(args) => args.propagation(),
+                _ => unreachable!(),
+            });
+            assert_eq!(got, *want, "{flags:?}");
+        }
+    }
+
+    #[test]
     fn durations_parse_like_kubectl() {
         let cases: &[(&str, Option<Duration>)] = &[
             ("0", Some(Duration::ZERO)),

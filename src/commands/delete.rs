@@ -296,7 +296,11 @@ pub fn confirm(question: &str, yes: bool, what: &str) -> Result<bool, Failure> {
         .with_prompt(question)
         .default(false)
         .interact_on(&dialoguer::console::Term::stderr())
-        .map_err(|e| Failure::usage(format!("could not read the answer: {e}; pass --yes")))
+        .map_err(|dialoguer::Error::IO(e)| match e.kind() {
+            // Ctrl-C at the prompt.
+            std::io::ErrorKind::Interrupted => Failure::interrupted(),
+            _ => Failure::usage(format!("could not read the answer: {e}; pass --yes")),
+        })
 }
 
 /// Deletes with the preconditions shown, waits until the DaemonSet is gone and, orphaning, until

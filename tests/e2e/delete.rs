@@ -226,6 +226,41 @@ fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
     assert!(screen.contains("Nothing was deleted."), "{screen}");
     assert_eq!(ds_uid(ns), uid);
     assert_eq!(pod_uids(ns), pods);
+    // migrate asks the same way before it relabels or deletes anything.
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = dir.path().join("agent-v2.yaml");
+    std::fs::write(
+        &v2,
+        agent_yaml("busybox:1.36", "RollingUpdate", "")
+            .replace(
+                "matchLabels: {app: agent}",
+                "matchLabels: {app: agent, tier: node}",
+            )
+            .replace("labels: {app: agent}", "labels: {app: agent, tier: node}"),
+    )
+    .unwrap();
+    let v2 = v2.to_str().unwrap();
+    let run = env().ds(&["migrate", "agent", "-f", v2, "-n", ns]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.errors()
+            .contains("refusing to migrate without confirmation"),
+        "{}",
+        run.stderr
+    );
+    let (code, screen) = under_terminal(&["migrate", "agent", "-f", v2, "-n", ns], || {}, "n");
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Migrate daemonset") && screen.contains("Nothing was changed."),
+        "{screen}"
+    );
+    let relabelled = get_json(&["get", "pods", "-n", ns, "-l", "tier=node", "-o", "json"]);
+    assert!(
+        relabelled["items"].as_array().unwrap().is_empty(),
+        "no pod relabelled"
+    );
+    assert_eq!(ds_uid(ns), uid);
+
     // The server-side dry run deletes nothing either, and needs no confirmation.
     let run = env().ds(&["delete", "agent", "-n", ns, "--dry-run"]);
     run.success();
