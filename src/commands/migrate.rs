@@ -103,17 +103,24 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
             }
         }
         None if new_live.is_none() => {
-            if new_name == old_name || args.name.is_none() {
-                note(
-                    &mut progress,
-                    format!(
-                        "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); the pods matching {} are adopted as they are",
-                        selector::describe(&new_selector)
-                    ),
-                );
-            } else {
+            // Resuming after step 3 (the old DaemonSet deleted, the new one not created): the
+            // released pods are there. Neither DaemonSet nor such pods: a wrong name.
+            let released = cluster
+                .list_pods(&namespace, &selector::describe(&new_selector))
+                .await?
+                .iter()
+                .filter(|p| orphan::controller_of(p).is_none())
+                .count();
+            if released == 0 {
                 return Err(super::not_found(&old_name, &namespace).into());
             }
+            note(
+                &mut progress,
+                format!(
+                    "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); its {released} released pods matching {} are adopted as they are",
+                    selector::describe(&new_selector)
+                ),
+            );
         }
         None => note(
             &mut progress,

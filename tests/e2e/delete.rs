@@ -277,6 +277,15 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
 
     let run = env().ds(&["delete", "nosuch", "-n", ns, "--orphan", "--yes"]);
     assert_one_line(&run, 2, &["\"nosuch\" not found", ns]);
+    let dir = tempfile::tempdir().unwrap();
+    let ghost = dir.path().join("ghost.yaml");
+    std::fs::write(
+        &ghost,
+        agent_yaml("busybox:1.36", "RollingUpdate", "").replace("agent", "ghost"),
+    )
+    .unwrap();
+    let run = env().ds(&["migrate", "-f", ghost.to_str().unwrap(), "-n", ns, "--yes"]);
+    assert_one_line(&run, 2, &["\"ghost\" not found", ns]);
 
     // The limited user may read DaemonSets in kds-limited, not delete them.
     let name = format!("del-limited-{}", std::process::id());
@@ -303,7 +312,6 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     assert_one_line(&run, 4, &["forbidden", "delete", "daemonsets"]);
     assert_eq!(still, limited_uid, "nothing deleted");
 
-    let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("agent.yaml");
     std::fs::write(
         &manifest,
