@@ -109,7 +109,11 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
                 .list_pods(&namespace, &selector::describe(&new_selector))
                 .await?
                 .iter()
-                .filter(|p| orphan::controller_of(p).is_none())
+                // Still naming the deleted DaemonSet: the garbage collector is about to release it.
+                .filter(|p| {
+                    orphan::controller_of(p)
+                        .is_none_or(|(kind, name, _)| kind == "DaemonSet" && name == old_name)
+                })
                 .count();
             if released == 0 {
                 return Err(super::not_found(&old_name, &namespace).into());
