@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::harness::{env, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, newest_hash, ready_agent, EventRun, PodWatcher,
-    NEVER_READY,
+    agent_pods, agent_yaml, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    PodWatcher, NEVER_READY,
 };
 
 const STATE: &str = "rollout.kubectl-ds.io/state";
@@ -149,24 +149,20 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
     let watcher = PodWatcher::start(ns, eligible.clone());
-    let mut first = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut first = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--max-unavailable",
-        "1",
-        "--min-ready",
-        "2",
-        "-o",
-        "json",
-    ]);
+        &[
+            "--canary",
+            "1",
+            "--max-unavailable",
+            "1",
+            "--min-ready",
+            "2",
+            "-o",
+            "json",
+        ],
+    ));
     assert!(
         first.until(|e| e["event"] == "deleting" && e["wave"] == 2),
         "the run reached wave 2: {:?}",
@@ -234,20 +230,11 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--min-ready",
-        "4",
-        "-o",
-        "json",
-    ]);
+        &["--min-ready", "4", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
     let (code, stderr, events) = run.finish();
@@ -282,22 +269,11 @@ fn another_writer_changing_the_template_stops_the_rollout() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--min-ready",
-        "30",
-        "-o",
-        "json",
-    ]);
+        &["--canary", "1", "--min-ready", "30", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     env()
         .kubectl(&["set", "image", "ds/agent", "main=busybox:1.35", "-n", ns])
@@ -448,19 +424,7 @@ fn json_events_and_dry_run() {
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
     let uids_before: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
-    let dry = env().ds(&[
-        "rollout",
-        "apply",
-        "-f",
-        &file,
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--dry-run",
-    ]);
+    let dry = env().ds(&ondelete_args(&file, ns, &["--canary", "1", "--dry-run"]));
     let out = &dry.success().stdout;
     assert!(
         out.contains(&format!(
@@ -482,9 +446,7 @@ fn json_events_and_dry_run() {
         "busybox:1.36"
     );
 
-    let run = EventRun::start(&[
-        "rollout", "apply", "-f", &file, "-n", ns, "--mode", "ondelete", "-o", "json",
-    ]);
+    let run = EventRun::start(&ondelete_args(&file, ns, &["-o", "json"]));
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 0, "{stderr}");
     let names: Vec<&str> = events
@@ -512,20 +474,11 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--min-ready",
-        "5",
-        "-o",
-        "json",
-    ]);
+        &["--min-ready", "5", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     let pid = run.child.id().to_string();
     let kill = std::process::Command::new("kill")

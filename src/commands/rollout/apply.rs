@@ -101,13 +101,43 @@ fn with_on_delete(manifest: Value, namespace: &str) -> Value {
     object
 }
 
-fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
+/// A server-side apply error as the user's failure: a rejected manifest is bad input.
+pub(super) fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
     move |e| match e {
         ApplyError::Rejected(message) => {
             Failure::usage(format!("the server rejected daemonset {name:?}: {message}"))
         }
         ApplyError::Failed(failure) => failure,
     }
+}
+
+/// Applies `object` (server-side) and reports it.
+pub(super) async fn apply_reported(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    mode: &str,
+    progress: &mut Progress,
+) -> Result<DaemonSet, Failure> {
+    let ds = cluster
+        .apply_daemonset(namespace, name, object)
+        .await
+        .map_err(rejected(name))?;
+    let strategy = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    progress.emit(Event::Applied {
+        daemonset: name.to_string(),
+        namespace: namespace.to_string(),
+        generation: ds.metadata.generation.unwrap_or(0),
+        mode: mode.into(),
+        strategy,
+    });
+    Ok(ds)
 }
 
 /// The revision the live DaemonSet's pods are meant to be on now (the rollback target).
@@ -161,17 +191,7 @@ async fn run_ondelete(
         object["metadata"]["annotations"][LOCK_ANNOTATION] =
             Value::String(serde_json::to_string(&me)?);
     }
-    let ds = cluster
-        .apply_daemonset(namespace, name, &object)
-        .await
-        .map_err(rejected(name))?;
-    progress.emit(Event::Applied {
-        daemonset: name.to_string(),
-        namespace: namespace.to_string(),
-        generation: ds.metadata.generation.unwrap_or(0),
-        mode: "ondelete".into(),
-        strategy: "OnDelete".into(),
-    });
+    let ds = apply_reported(cluster, namespace, name, &object, "ondelete", progress).await?;
     Driver::new(
         cluster,
         ds,

@@ -13,12 +13,13 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{json, Value};
 
+use super::apply::{apply_reported, rejected};
 use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
 use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{ApplyError, Cluster, WatchChange};
+use crate::cluster::{Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
@@ -28,7 +29,7 @@ use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
 use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
-use crate::rollout::state::{Phase, STATE_ANNOTATION};
+use crate::rollout::state::STATE_ANNOTATION;
 
 fn rfc3339(seconds: i64) -> Option<String> {
     k8s_openapi::jiff::Timestamp::from_second(seconds)
@@ -55,15 +56,6 @@ fn flags_given() -> BTreeSet<&'static str> {
         .filter(|id| leaf.ids().any(|i| i.as_str() == *id))
         .filter(|id| leaf.value_source(id) == Some(ValueSource::CommandLine))
         .collect()
-}
-
-fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
-    move |e| match e {
-        ApplyError::Rejected(message) => {
-            Failure::usage(format!("the server rejected daemonset {name:?}: {message}"))
-        }
-        ApplyError::Failed(failure) => failure,
-    }
 }
 
 fn deleted(name: &str) -> Failure {
@@ -276,10 +268,7 @@ pub async fn run(
         .into());
     }
     if let Some(state) = live.as_ref().and_then(engine::recorded_state) {
-        if matches!(
-            state.phase,
-            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
-        ) {
+        if state.phase.unfinished() {
             return Err(Failure::usage(format!(
                 "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name}, or apply with --mode ondelete",
                 state.target_hash
@@ -319,17 +308,7 @@ pub async fn run(
         // --force); rolling mode does not hold the lock itself.
         engine::check_lock(live, &engine::this_process(started), args.force, progress)?;
     }
-    let applied = cluster
-        .apply_daemonset(namespace, name, &object)
-        .await
-        .map_err(rejected(name))?;
-    progress.emit(Event::Applied {
-        daemonset: name.to_string(),
-        namespace: namespace.to_string(),
-        generation: applied.metadata.generation.unwrap_or(0),
-        mode: "rolling".into(),
-        strategy: "RollingUpdate".into(),
-    });
+    let applied = apply_reported(cluster, namespace, name, &object, "rolling", progress).await?;
     let applied = settle_applied(
         cluster,
         namespace,
