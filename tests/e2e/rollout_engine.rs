@@ -328,6 +328,34 @@ fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
     let (code, stderr, _) = first.finish();
     assert_eq!(code, 0, "{stderr}");
 
+    // A rolling run holds the lock too, and lets it go at the end.
+    let mut rolling = EventRun::start(&[
+        "rollout",
+        "restart",
+        "agent",
+        "-n",
+        ns,
+        "--mode",
+        "rolling",
+        "--min-ready",
+        "3",
+        "-o",
+        "json",
+    ]);
+    assert!(rolling.until(|e| e["event"] == "applied"));
+    let refused = env().ds(&[
+        "rollout", "restart", "agent", "-n", ns, "--mode", "ondelete",
+    ]);
+    assert_eq!(refused.code, 4, "{}\n{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.errors().contains("another rollout"),
+        "{}",
+        refused.stderr
+    );
+    let (code, stderr, _) = rolling.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
+
     // A lock left by a run on another machine that stopped renewing it needs --force.
     let stale = serde_json::json!({
         "holder": "ops@elsewhere", "host": "elsewhere", "pid": 1, "expires": 1

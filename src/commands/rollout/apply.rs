@@ -166,7 +166,6 @@ async fn run_ondelete(
     let mut previous_hash = None;
     let mut object = with_on_delete(manifest, namespace);
     if let Some(live) = &live {
-        engine::check_lock(live, &me, args.force, progress)?;
         previous_hash = live_hash(cluster, namespace, live).await?;
         // A rollout already running to this template keeps its rollback target.
         if let Some(recorded) = engine::recorded_state(live) {
@@ -175,18 +174,7 @@ async fn run_ondelete(
             }
         }
         // Taken before anything changes, so a second run is refused before it applies.
-        let lock_text = serde_json::to_string(&me)?;
-        let ops = {
-            let mut ops = vec![crate::daemonset::pause::precondition(live)];
-            ops.extend(crate::daemonset::pause::set_annotations(
-                live,
-                vec![(LOCK_ANNOTATION, lock_text)],
-            ));
-            ops
-        };
-        cluster
-            .patch_daemonset_json(namespace, name, &ops, false)
-            .await?;
+        engine::take_lock(cluster, live, &me, args.force, progress).await?;
     } else {
         object["metadata"]["annotations"][LOCK_ANNOTATION] =
             Value::String(serde_json::to_string(&me)?);

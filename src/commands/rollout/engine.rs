@@ -100,6 +100,74 @@ pub fn check_lock(
     }
 }
 
+/// Takes the rollout lock on a live DaemonSet before anything changes: a patch conditional on the
+/// resourceVersion checked, so two runs starting at once cannot both take it.
+pub async fn take_lock(
+    cluster: &Cluster,
+    live: &DaemonSet,
+    me: &Lock,
+    force: bool,
+    progress: &mut Progress,
+) -> Result<DaemonSet, Failure> {
+    check_lock(live, me, force, progress)?;
+    let text = serde_json::to_string(me)
+        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
+    let mut ops = vec![pause::precondition(live)];
+    ops.extend(pause::set_annotations(live, vec![(LOCK_ANNOTATION, text)]));
+    let namespace = live.metadata.namespace.as_deref().unwrap_or_default();
+    let name = live.metadata.name.as_deref().unwrap_or_default();
+    cluster
+        .patch_daemonset_json(namespace, name, &ops, false)
+        .await
+}
+
+/// Renews the lock for as long as it runs (a run that follows the controller has no state to
+/// write); stops when another run took the lock over or it is gone.
+pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lock: Lock) {
+    loop {
+        let renew_at = lock.expires - lock::RENEW_BELOW_SECONDS;
+        let wait = u64::try_from((renew_at - now()).max(1)).unwrap_or(1);
+        tokio::time::sleep(Duration::from_secs(wait)).await;
+        let renewed = lock.renewed(now());
+        let (Ok(old), Ok(new)) = (
+            serde_json::to_string(&lock),
+            serde_json::to_string(&renewed),
+        ) else {
+            return;
+        };
+        // `test`: only a lock that is still exactly ours is renewed.
+        let ops = [
+            json!({"op": "test", "path": annotation_path(LOCK_ANNOTATION), "value": old}),
+            json!({"op": "replace", "path": annotation_path(LOCK_ANNOTATION), "value": new}),
+        ];
+        match cluster
+            .patch_daemonset_json(&namespace, &name, &ops, false)
+            .await
+        {
+            Ok(_) => lock = renewed,
+            Err(e) if e.retryable => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// Removes the lock when it is still this run's.
+pub async fn drop_lock(cluster: &Cluster, namespace: &str, name: &str, me: &Lock) {
+    let Ok(Some(ds)) = cluster.get_daemonset(namespace, name).await else {
+        return;
+    };
+    let ours = recorded_lock(&ds).is_some_and(|l| l.host == me.host && l.pid == me.pid);
+    if ours {
+        let ops = [
+            pause::precondition(&ds),
+            json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
+        ];
+        let _ = cluster
+            .patch_daemonset_json(namespace, name, &ops, false)
+            .await;
+    }
+}
+
 /// Runs `call` again while it fails for a transient reason (server unreachable or restarting),
 /// for up to [`RETRY_FOR`], warning once.
 pub async fn with_retry<T, F, Fut>(

@@ -28,6 +28,7 @@ use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
 use crate::rollout::state::STATE_ANNOTATION;
 
@@ -303,12 +304,59 @@ pub async fn run(
     }
 
     let started = now();
-    if let Some(live) = &live {
-        // A controlled rollout's run holding the lock is refused (or, expired, taken over with
-        // --force); rolling mode does not hold the lock itself.
-        engine::check_lock(live, &engine::this_process(started), args.force, progress)?;
+    // One rollout at a time: the lock is held while the controller is followed.
+    let me = engine::this_process(started);
+    match &live {
+        Some(live) => {
+            engine::take_lock(cluster, live, &me, args.force, progress).await?;
+        }
+        None => {
+            if !object["metadata"]["annotations"].is_object() {
+                object["metadata"]["annotations"] = json!({});
+            }
+            object["metadata"]["annotations"][LOCK_ANNOTATION] =
+                Value::String(serde_json::to_string(&me)?);
+        }
     }
-    let applied = apply_reported(cluster, namespace, name, &object, "rolling", progress).await?;
+    let keeper = tokio::spawn(engine::keep_lock(
+        cluster.clone(),
+        namespace.to_string(),
+        name.to_string(),
+        me.clone(),
+    ));
+    let outcome = apply_and_follow(
+        cluster,
+        namespace,
+        name,
+        &object,
+        manifest_sets_strategy,
+        args,
+        started,
+        &revisions,
+        current_before,
+        progress,
+    )
+    .await;
+    keeper.abort();
+    engine::drop_lock(cluster, namespace, name, &me).await;
+    outcome
+}
+
+/// Applies the manifest and follows the controller to the end of the rollout.
+#[allow(clippy::too_many_arguments)]
+async fn apply_and_follow(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    manifest_sets_strategy: bool,
+    args: &RolloutEngineArgs,
+    started: i64,
+    revisions: &[ControllerRevision],
+    current_before: Option<String>,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let applied = apply_reported(cluster, namespace, name, object, "rolling", progress).await?;
     let applied = settle_applied(
         cluster,
         namespace,
