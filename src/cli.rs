@@ -100,6 +100,9 @@ pub enum RolloutCommand {
     )]
     Status(RolloutStatusArgs),
 
+    /// The same as `kubectl ds history`: revisions, one revision's template, a diff of two
+    History(HistoryArgs),
+
     /// Pause a DaemonSet's rollout: no more pods are replaced until `rollout resume`
     Pause(RolloutNameArgs),
 
