@@ -327,6 +327,40 @@ fn set_image_rolls_the_new_image_out_to_every_pod() {
         "busybox:1.37"
     );
 
+    // Edited the way kubectl edits (a patch), not applied: the plugin took over only the
+    // fields it changed, the rest stays with whoever wrote it.
+    let ds = get_json(&[
+        "get",
+        "ds",
+        "agent",
+        "-n",
+        &ns,
+        "-o",
+        "json",
+        "--show-managed-fields",
+    ]);
+    let managers: Vec<(String, String)> = ds["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["manager"].as_str().unwrap_or("").to_string(),
+                m["operation"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !managers.contains(&("kubectl-ds".to_string(), "Apply".to_string())),
+        "{managers:?}"
+    );
+    assert!(
+        managers
+            .iter()
+            .any(|(m, _)| m.starts_with("kubectl-client-side-apply")),
+        "the original writer keeps its fields: {managers:?}"
+    );
+
     let unknown = env().ds(&[
         "rollout",
         "set-image",

@@ -158,7 +158,16 @@ async fn roll_out(
 ) -> anyhow::Result<Outcome> {
     let name = ds.metadata.name.clone().unwrap_or_default();
     let manifest = manifest_from_live(ds)?;
-    apply::run(cluster, namespace, &name, manifest, engine, progress).await
+    apply::run(
+        cluster,
+        namespace,
+        &name,
+        manifest,
+        apply::Write::Edit,
+        engine,
+        progress,
+    )
+    .await
 }
 
 #[cfg(test)]

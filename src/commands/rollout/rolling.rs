@@ -13,7 +13,7 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{json, Value};
 
-use super::apply::{apply_reported, rejected};
+use super::apply::{apply_reported, rejected, Write};
 use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
 use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
@@ -253,6 +253,7 @@ pub async fn run(
     namespace: &str,
     name: &str,
     manifest: Value,
+    write: Write,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -329,6 +330,7 @@ pub async fn run(
         namespace,
         name,
         &object,
+        write,
         manifest_sets_strategy,
         args,
         started,
@@ -349,6 +351,7 @@ async fn apply_and_follow(
     namespace: &str,
     name: &str,
     object: &Value,
+    write: Write,
     manifest_sets_strategy: bool,
     args: &RolloutEngineArgs,
     started: i64,
@@ -356,7 +359,8 @@ async fn apply_and_follow(
     current_before: Option<String>,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
-    let applied = apply_reported(cluster, namespace, name, object, "rolling", progress).await?;
+    let applied =
+        apply_reported(cluster, namespace, name, object, write, "rolling", progress).await?;
     let applied = settle_applied(
         cluster,
         namespace,
