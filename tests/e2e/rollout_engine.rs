@@ -531,3 +531,71 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
     let hash = newest_hash(ns);
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
 }
+
+#[test]
+fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves() {
+    let ns = Namespace::new("re-soak");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    env()
+        .kubectl(&[
+            "patch",
+            "ds/agent",
+            "-n",
+            ns,
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"minReadySeconds":1}}"#,
+        ])
+        .success();
+    env().wait_rollout(ns, "agent");
+    let run = EventRun::start(&[
+        "rollout",
+        "restart",
+        "agent",
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--max-unavailable",
+        "2",
+        "--wave-interval",
+        "2s",
+        "-o",
+        "json",
+    ]);
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 0, "{stderr}\n{events:?}");
+    assert_eq!(state(ns)["minReadySeconds"], 1, "--min-ready not given");
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    let waves = named(&events, "planned")[0]["waves"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(waves >= 2, "{names:?}");
+    let soaks = named(&events, "wave-interval");
+    assert_eq!(
+        soaks.len(),
+        waves - 1,
+        "one soak before every wave but the first: {names:?}"
+    );
+    // Every soak comes after the previous wave's last node was ready, and the next wave's first
+    // delete comes at or after the soak's end (both compared to the second).
+    for soak in soaks {
+        let at = events.iter().position(|e| e == soak).unwrap();
+        assert_eq!(events[at - 1]["event"], "node-ready", "{names:?}");
+        let next = events[at..]
+            .iter()
+            .find(|e| e["event"] == "deleting")
+            .expect("a delete after the soak");
+        let second = |t: &Value| t.as_str().unwrap()[..19].to_string();
+        assert!(
+            second(&next["time"]) >= second(&soak["until"]),
+            "{next} before {soak}"
+        );
+    }
+}

@@ -302,7 +302,16 @@ async fn dry_run(
             message: format!("template change: {line}"),
         });
     }
-    let state = engine::plan(args, "(new)", None, nodes, &labels, eligible)?;
+    let min_ready_default = applied.spec.min_ready_seconds.unwrap_or(0);
+    let state = engine::plan(
+        args,
+        min_ready_default,
+        "(new)",
+        None,
+        nodes,
+        &labels,
+        eligible,
+    )?;
     progress.emit(Event::Planned {
         nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
         eligible,

@@ -325,9 +325,11 @@ fn resolve_max_unavailable(budget: Budget, eligible: usize) -> usize {
     .unwrap_or(1)
 }
 
-/// Plans the waves of a new rollout to `hash` over the nodes whose pods are not on it.
+/// Plans the waves of a new rollout to `hash` over the nodes whose pods are not on it;
+/// `min_ready_default` is the DaemonSet's minReadySeconds, for when --min-ready is not given.
 pub fn plan(
     args: &RolloutEngineArgs,
+    min_ready_default: i32,
     hash: &str,
     previous_hash: Option<String>,
     nodes: BTreeSet<String>,
@@ -351,7 +353,10 @@ pub fn plan(
         target_hash: hash.to_string(),
         waves,
         max_unavailable: resolve_max_unavailable(args.max_unavailable, eligible),
-        min_ready_seconds: i64::from(args.min_ready),
+        min_ready_seconds: i64::from(
+            args.min_ready
+                .unwrap_or(u32::try_from(min_ready_default).unwrap_or(0)),
+        ),
         progress_deadline_seconds: i64::try_from(args.progress_deadline.as_secs())
             .unwrap_or(i64::MAX),
         pause_after_canary: args.pause_after_canary,
@@ -719,7 +724,16 @@ impl<'a> Driver<'a> {
                     .unwrap_or(0);
                 let eligible = usize::try_from(eligible).unwrap_or(0);
                 let previous = previous_hash.clone().filter(|p| *p != hash);
-                let state = plan(args, &hash, previous, nodes, &labels, eligible)?;
+                let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
+                let state = plan(
+                    args,
+                    min_ready_default,
+                    &hash,
+                    previous,
+                    nodes,
+                    &labels,
+                    eligible,
+                )?;
                 self.progress.emit(Event::Planned {
                     nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
                     eligible,

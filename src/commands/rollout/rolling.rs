@@ -560,7 +560,7 @@ impl Follow<'_> {
                 match &target {
                     None => {
                         progress.emit(Event::Target { hash: hash.clone() });
-                        let min_ready = i64::from(self.args.min_ready)
+                        let min_ready = i64::from(self.args.min_ready.unwrap_or(0))
                             .max(i64::from(ds.spec.min_ready_seconds.unwrap_or(0)));
                         if let Stage::RollingBack { renumbered, .. } = &mut stage {
                             *renumbered = number;
