@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::{json, Value};
 
 use super::interrupt::{self, Interrupt, Signals};
-use super::status::{current_hash, failing, key, pod_hash, pod_ready};
+use super::status::{current_hash, key, pod_hash, pod_view};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, WatchChange};
@@ -24,9 +24,10 @@ use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::daemonset::{history, node_of, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
+use crate::render::plural;
 use crate::render::progress::{Event, NodeFailure, Progress};
 use crate::rollout::lock::{self, Claim, Lock, LOCK_ANNOTATION};
-use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, RolloutState, Step, STATE_ANNOTATION};
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
 
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
@@ -228,16 +229,16 @@ fn observe(
         if finished(pod) {
             continue;
         }
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
-        let (ready, ready_since) = pod_ready(pod);
-        observed.entry(node).or_default().push(PodView {
-            terminating: pod.metadata.deletion_timestamp.is_some() || deleted.contains(&uid),
-            uid,
-            hash: pod_hash(pod).unwrap_or_default().to_string(),
-            ready,
-            ready_since,
-            failing: failing(pod),
-        });
+        let asked = pod
+            .metadata
+            .uid
+            .as_ref()
+            .is_some_and(|uid| deleted.contains(uid));
+        let terminating = pod.metadata.deletion_timestamp.is_some() || asked;
+        observed
+            .entry(node)
+            .or_default()
+            .push(pod_view(pod, terminating));
     }
     observed
 }
@@ -1070,8 +1071,9 @@ impl<'a> Driver<'a> {
         if let Some(failed) = &state.rollback_of {
             self.progress.emit(Event::Failed {
                 message: format!(
-                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {nodes} nodes are on {} again and the template is restored; update strategy {strategy} restored",
+                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
                     state.failure.clone().unwrap_or_default(),
+                    plural(nodes, "node is", "nodes are"),
                     state.target_hash
                 ),
                 nodes: Vec::new(),
@@ -1080,8 +1082,9 @@ impl<'a> Driver<'a> {
         }
         self.progress.emit(Event::Complete {
             message: format!(
-                "rollout of daemonset {name:?} complete: {nodes} nodes updated in {} waves to {}; update strategy {strategy} restored",
-                state.waves.len(),
+                "rollout of daemonset {name:?} complete: {} updated in {} to {}; update strategy {strategy} restored",
+                plural(nodes, "node", "nodes"),
+                plural(state.waves.len(), "wave", "waves"),
                 state.target_hash
             ),
         });
