@@ -233,6 +233,9 @@ pub enum RolloutCommand {
     )]
     Status(RolloutStatusArgs),
 
+    /// The same as `kubectl ds history`: revisions, one revision's template, a diff of two
+    History(HistoryArgs),
+
     /// Pause a DaemonSet's rollout: no more pods are replaced until `rollout resume`
     Pause(RolloutNameArgs),
 
@@ -394,9 +397,10 @@ pub struct RolloutEngineArgs {
     #[arg(long, value_name = "N|N%", default_value = "1", value_parser = parse_budget)]
     pub max_unavailable: crate::daemonset::budget::Budget,
 
-    /// Seconds a new pod must have been Ready before its node counts as done
-    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
-    pub min_ready: u32,
+    /// Seconds a new pod must have been Ready before its node counts as done (default: the
+    /// DaemonSet's minReadySeconds)
+    #[arg(long, value_name = "SECONDS")]
+    pub min_ready: Option<u32>,
 
     /// How long a node whose old pod was deleted may take to get an available new pod
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]

@@ -1,5 +1,6 @@
 //! `kubectl ds lint`: read manifests, optionally read the cluster, run the rules, render.
 
+use crate::render::plural;
 use std::io::Write;
 
 use anyhow::Context;
@@ -216,10 +217,6 @@ fn print_table(
         .context("writing output")?;
     }
     Ok(())
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 pub fn summary_line(t: &Totals) -> String {

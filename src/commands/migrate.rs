@@ -164,6 +164,7 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
         &namespace,
         &new_name,
         manifest.object.value.clone(),
+        apply::Write::Apply,
         &args.engine,
         &mut progress,
     )
@@ -450,7 +451,20 @@ async fn dry_run_waves(
         .map(|s| usize::try_from(s.desired_number_scheduled).unwrap_or(0))
         .unwrap_or(0)
         .max(nodes.len());
-    let state = engine::plan(&args.engine, "(new)", None, nodes, &labels, eligible)?;
+    let min_ready = manifest
+        .pointer("/spec/minReadySeconds")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|s| i32::try_from(s).ok())
+        .unwrap_or(0);
+    let state = engine::plan(
+        &args.engine,
+        min_ready,
+        "(new)",
+        None,
+        nodes,
+        &labels,
+        eligible,
+    )?;
     note(
         progress,
         "step 5 (dry run): would replace the adopted pods in these waves, then restore the manifest's update strategy".to_string(),

@@ -1,5 +1,6 @@
 //! `kubectl ds plan`: read the DaemonSet(s) and the nodes (and pods), plan each node, render.
 
+use crate::render::plural;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -558,10 +559,6 @@ fn nodes_list(nodes: &[String]) -> String {
         text.push_str(&format!(" and {} more", nodes.len() - SHOWN));
     }
     text
-}
-
-fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 fn summary_lines(document: &PlanDocument) -> Vec<String> {

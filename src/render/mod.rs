@@ -27,6 +27,11 @@ fn color_decision(choice: ColorChoice, stdout_is_tty: bool, no_color_env: bool) 
     }
 }
 
+/// "1 node", "3 nodes".
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// A revision number, marked and coloured when it is the current one.
 pub fn revision_cell(revision: i64, current: bool) -> Cell {
     if current {

@@ -82,6 +82,8 @@ pub struct PodView {
     pub terminating: bool,
     /// A reason the pod is failing (CrashLoopBackOff, ImagePullBackOff, ...), if any.
     pub failing: Option<String>,
+    /// Why it is not Ready (a readiness gate, not scheduled, ...), if it is not.
+    pub not_ready: Option<String>,
 }
 
 /// Every eligible node with the DaemonSet's pods on it now.
@@ -201,6 +203,13 @@ impl RolloutState {
                 .is_some_and(|at| now - at > self.progress_deadline_seconds);
             if deadline_passed {
                 let why = match new_pod {
+                    Some(PodView {
+                        not_ready: Some(reason),
+                        ..
+                    }) => format!(
+                        "new pod not available within {}s: {reason}",
+                        self.progress_deadline_seconds
+                    ),
                     Some(_) => format!(
                         "new pod not available within {}s",
                         self.progress_deadline_seconds
@@ -258,6 +267,7 @@ mod tests {
             ready_since: ready.then_some(NOW - 60),
             terminating: false,
             failing: None,
+            not_ready: None,
         }
     }
 

@@ -12,7 +12,9 @@ use std::path::Path;
 use std::process::Command;
 
 use harness::Namespace;
-use rollout_support::{agent_pods, agent_yaml, named, newest_hash, ready_agent, EventRun};
+use rollout_support::{
+    agent_pods, agent_yaml, named, newest_hash, ondelete_args, ready_agent, EventRun,
+};
 
 /// `scripts/testenv restart-apiserver` on the control plane the tests use (scripts/test exports
 /// its KDS_TESTENV_DIR and KDS_TESTENV_PORT_BASE).
@@ -34,22 +36,11 @@ fn an_ondelete_rollout_reconnects_after_an_api_server_restart_and_completes() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
     std::fs::write(&file, agent_yaml("busybox:1.37", "RollingUpdate", "")).unwrap();
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         file.to_str().unwrap(),
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--min-ready",
-        "2",
-        "-o",
-        "json",
-    ]);
+        &["--canary", "1", "--min-ready", "2", "-o", "json"],
+    ));
     // In the middle of wave 2: its old pod deleted, its new pod not Ready yet.
     assert!(
         run.until(|e| e["event"] == "deleting" && e["wave"] == 2),

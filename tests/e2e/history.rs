@@ -209,6 +209,13 @@ fn history_of_three_revisions_with_pods_split_between_two() {
         [left_behind.to_string().as_str(), "0", "1"]
     );
     assert_eq!(table[0]["IMAGES"], "busybox:1.36");
+    // `rollout history` is the same command.
+    let alias = env().ds(&["rollout", "history", "agent", "-n", ns, "--color", "never"]);
+    assert_eq!(
+        crate::harness::parse_table(&alias.success().stdout),
+        table,
+        "rollout history"
+    );
     let bare = env().ds(&[
         "history",
         "agent",

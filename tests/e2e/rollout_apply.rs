@@ -11,15 +11,10 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::rollout_support::{get_json, newest_hash, ondelete_args};
 
 const STATE: &str = "rollout.kubectl-ds.io/state";
 const ORIGINAL: &str = "rollout.kubectl-ds.io/original-strategy";
-
-fn get_json(args: &[&str]) -> Value {
-    let run = env().kubectl(args);
-    serde_json::from_str(&run.success().stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}", run.stdout))
-}
 
 /// (node, ready and not terminating) of agent's pods.
 fn pods(ns: &str) -> Vec<(String, bool, String)> {
@@ -44,19 +39,6 @@ fn pods(ns: &str) -> Vec<(String, bool, String)> {
             )
         })
         .collect()
-}
-
-fn newest_hash(ns: &str) -> String {
-    let revisions = get_json(&["get", "controllerrevisions", "-n", ns, "-o", "json"]);
-    revisions["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .max_by_key(|r| r["revision"].as_i64().unwrap())
-        .unwrap()["metadata"]["labels"]["controller-revision-hash"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 #[test]
@@ -222,14 +204,6 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
     );
 }
 
-fn apply_args<'a>(file: &'a str, ns: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "rollout", "apply", "-f", file, "-n", ns, "--mode", "ondelete",
-    ];
-    args.extend_from_slice(extra);
-    args
-}
-
 #[test]
 fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continues() {
     let ns = Namespace::with_ready_agent("ra-pause-canary");
@@ -249,7 +223,7 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
     .unwrap();
     let file = file.to_str().unwrap();
 
-    let run = env().ds(&apply_args(
+    let run = env().ds(&ondelete_args(
         file,
         &ns,
         &["--canary-nodes", "kds-node-2", "--pause-after-canary"],
@@ -351,6 +325,40 @@ fn set_image_rolls_the_new_image_out_to_every_pod() {
     assert_eq!(
         ds["spec"]["template"]["spec"]["containers"][0]["image"],
         "busybox:1.37"
+    );
+
+    // Edited the way kubectl edits (a patch), not applied: the plugin took over only the
+    // fields it changed, the rest stays with whoever wrote it.
+    let ds = get_json(&[
+        "get",
+        "ds",
+        "agent",
+        "-n",
+        &ns,
+        "-o",
+        "json",
+        "--show-managed-fields",
+    ]);
+    let managers: Vec<(String, String)> = ds["metadata"]["managedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["manager"].as_str().unwrap_or("").to_string(),
+                m["operation"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        !managers.contains(&("kubectl-ds".to_string(), "Apply".to_string())),
+        "{managers:?}"
+    );
+    assert!(
+        managers
+            .iter()
+            .any(|(m, _)| m.starts_with("kubectl-client-side-apply")),
+        "the original writer keeps its fields: {managers:?}"
     );
 
     let unknown = env().ds(&[

@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::harness::{env, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, newest_hash, ready_agent, EventRun, PodWatcher,
-    NEVER_READY,
+    agent_pods, agent_yaml, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    PodWatcher, NEVER_READY,
 };
 
 const STATE: &str = "rollout.kubectl-ds.io/state";
@@ -149,24 +149,20 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
     let watcher = PodWatcher::start(ns, eligible.clone());
-    let mut first = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut first = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--max-unavailable",
-        "1",
-        "--min-ready",
-        "2",
-        "-o",
-        "json",
-    ]);
+        &[
+            "--canary",
+            "1",
+            "--max-unavailable",
+            "1",
+            "--min-ready",
+            "2",
+            "-o",
+            "json",
+        ],
+    ));
     assert!(
         first.until(|e| e["event"] == "deleting" && e["wave"] == 2),
         "the run reached wave 2: {:?}",
@@ -234,20 +230,11 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--min-ready",
-        "4",
-        "-o",
-        "json",
-    ]);
+        &["--min-ready", "4", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
     let (code, stderr, events) = run.finish();
@@ -282,22 +269,11 @@ fn another_writer_changing_the_template_stops_the_rollout() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--min-ready",
-        "30",
-        "-o",
-        "json",
-    ]);
+        &["--canary", "1", "--min-ready", "30", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     env()
         .kubectl(&["set", "image", "ds/agent", "main=busybox:1.35", "-n", ns])
@@ -351,6 +327,34 @@ fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
     );
     let (code, stderr, _) = first.finish();
     assert_eq!(code, 0, "{stderr}");
+
+    // A rolling run holds the lock too, and lets it go at the end.
+    let mut rolling = EventRun::start(&[
+        "rollout",
+        "restart",
+        "agent",
+        "-n",
+        ns,
+        "--mode",
+        "rolling",
+        "--min-ready",
+        "3",
+        "-o",
+        "json",
+    ]);
+    assert!(rolling.until(|e| e["event"] == "applied"));
+    let refused = env().ds(&[
+        "rollout", "restart", "agent", "-n", ns, "--mode", "ondelete",
+    ]);
+    assert_eq!(refused.code, 4, "{}\n{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.errors().contains("another rollout"),
+        "{}",
+        refused.stderr
+    );
+    let (code, stderr, _) = rolling.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
     // A lock left by a run on another machine that stopped renewing it needs --force.
     let stale = serde_json::json!({
@@ -448,19 +452,7 @@ fn json_events_and_dry_run() {
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
     let uids_before: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
-    let dry = env().ds(&[
-        "rollout",
-        "apply",
-        "-f",
-        &file,
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--dry-run",
-    ]);
+    let dry = env().ds(&ondelete_args(&file, ns, &["--canary", "1", "--dry-run"]));
     let out = &dry.success().stdout;
     assert!(
         out.contains(&format!(
@@ -482,9 +474,7 @@ fn json_events_and_dry_run() {
         "busybox:1.36"
     );
 
-    let run = EventRun::start(&[
-        "rollout", "apply", "-f", &file, "-n", ns, "--mode", "ondelete", "-o", "json",
-    ]);
+    let run = EventRun::start(&ondelete_args(&file, ns, &["-o", "json"]));
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 0, "{stderr}");
     let names: Vec<&str> = events
@@ -512,20 +502,11 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
         "new.yaml",
         &agent_yaml("busybox:1.37", "RollingUpdate", ""),
     );
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         &file,
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--min-ready",
-        "5",
-        "-o",
-        "json",
-    ]);
+        &["--min-ready", "5", "-o", "json"],
+    ));
     assert!(run.until(|e| e["event"] == "deleting"));
     let pid = run.child.id().to_string();
     let kill = std::process::Command::new("kill")
@@ -549,4 +530,72 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
     assert!(run.success().stdout.contains("complete"), "{}", run.stdout);
     let hash = newest_hash(ns);
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
+}
+
+#[test]
+fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves() {
+    let ns = Namespace::new("re-soak");
+    let ns = ns.name.as_str();
+    ready_agent(ns, "busybox:1.36");
+    env()
+        .kubectl(&[
+            "patch",
+            "ds/agent",
+            "-n",
+            ns,
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"minReadySeconds":1}}"#,
+        ])
+        .success();
+    env().wait_rollout(ns, "agent");
+    let run = EventRun::start(&[
+        "rollout",
+        "restart",
+        "agent",
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--max-unavailable",
+        "2",
+        "--wave-interval",
+        "2s",
+        "-o",
+        "json",
+    ]);
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 0, "{stderr}\n{events:?}");
+    assert_eq!(state(ns)["minReadySeconds"], 1, "--min-ready not given");
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    let waves = named(&events, "planned")[0]["waves"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(waves >= 2, "{names:?}");
+    let soaks = named(&events, "wave-interval");
+    assert_eq!(
+        soaks.len(),
+        waves - 1,
+        "one soak before every wave but the first: {names:?}"
+    );
+    // Every soak comes after the previous wave's last node was ready, and the next wave's first
+    // delete comes at or after the soak's end (both compared to the second).
+    for soak in soaks {
+        let at = events.iter().position(|e| e == soak).unwrap();
+        assert_eq!(events[at - 1]["event"], "node-ready", "{names:?}");
+        let next = events[at..]
+            .iter()
+            .find(|e| e["event"] == "deleting")
+            .expect("a delete after the soak");
+        let second = |t: &Value| t.as_str().unwrap()[..19].to_string();
+        assert!(
+            second(&next["time"]) >= second(&soak["until"]),
+            "{next} before {soak}"
+        );
+    }
 }

@@ -259,6 +259,15 @@ impl EventRun {
     }
 }
 
+/// `rollout apply -f FILE -n NS --mode ondelete EXTRA...`.
+pub fn ondelete_args<'a>(file: &'a str, ns: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "rollout", "apply", "-f", file, "-n", ns, "--mode", "ondelete",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 /// The events of a stream with this `event` name.
 pub fn named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
     events.iter().filter(|e| e["event"] == name).collect()

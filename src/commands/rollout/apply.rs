@@ -13,7 +13,7 @@ use super::status::{current_hash, pod_hash};
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutApplyArgs, RolloutEngineArgs, RolloutMode};
 use crate::cluster::{ApplyError, Cluster};
-use crate::daemonset::selector;
+use crate::daemonset::{pause, selector};
 use crate::diff::template;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, Progress};
@@ -42,6 +42,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
         &namespace,
         &name,
         manifest.object.value.clone(),
+        Write::Apply,
         &args.engine,
         &mut Progress::new(args.engine.output),
     )
@@ -61,24 +62,35 @@ pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
     })
 }
 
+/// How a rollout writes its change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// `rollout apply -f`: the manifest, server-side applied (field manager kubectl-ds owns it).
+    Apply,
+    /// restart, set-image, undo: the live DaemonSet's pod template (and the strategy) edited by a
+    /// JSON patch, as kubectl does, so the plugin takes over only the fields it changes.
+    Edit,
+}
+
 /// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
 pub async fn run(
     cluster: &Cluster,
     namespace: &str,
     name: &str,
     manifest: Value,
+    write: Write,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
     match mode_of(&manifest, args) {
         RolloutMode::Rolling => {
-            super::rolling::run(cluster, namespace, name, manifest, args, progress).await
+            super::rolling::run(cluster, namespace, name, manifest, write, args, progress).await
         }
         RolloutMode::Ondelete if args.dry_run => {
             dry_run(cluster, namespace, name, manifest, args, progress).await
         }
         RolloutMode::Ondelete => {
-            run_ondelete(cluster, namespace, name, manifest, args, progress).await
+            run_ondelete(cluster, namespace, name, manifest, write, args, progress).await
         }
     }
 }
@@ -101,13 +113,84 @@ fn with_on_delete(manifest: Value, namespace: &str) -> Value {
     object
 }
 
-fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
+/// A server-side apply error as the user's failure: a rejected manifest is bad input.
+pub(super) fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
     move |e| match e {
         ApplyError::Rejected(message) => {
             Failure::usage(format!("the server rejected daemonset {name:?}: {message}"))
         }
         ApplyError::Failed(failure) => failure,
     }
+}
+
+/// The JSON patch that turns `live` into `object` where a rollout changes it: the pod template,
+/// the update strategy, and the rollout's own annotations.
+fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<Value>> {
+    let current = serde_json::to_value(live)?;
+    let mut ops = vec![pause::precondition(live)];
+    for (path, pointer) in [
+        ("/spec/template", "/spec/template"),
+        ("/spec/updateStrategy", "/spec/updateStrategy"),
+    ] {
+        if let Some(wanted) = object.pointer(pointer).filter(|v| !v.is_null()) {
+            if current.pointer(pointer) != Some(wanted) {
+                ops.push(json!({"op": "replace", "path": path, "value": wanted}));
+            }
+        }
+    }
+    let annotations: Vec<(&str, String)> = [ORIGINAL_STRATEGY_ANNOTATION, LOCK_ANNOTATION]
+        .into_iter()
+        .filter_map(|key| {
+            let wanted = object["metadata"]["annotations"][key].as_str()?;
+            (pause::annotation(live, key).map(String::as_str) != Some(wanted))
+                .then(|| (key, wanted.to_string()))
+        })
+        .collect();
+    if !annotations.is_empty() {
+        ops.extend(pause::set_annotations(live, annotations));
+    }
+    Ok(ops)
+}
+
+/// Writes the change (`write`) and reports it.
+pub(super) async fn apply_reported(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    write: Write,
+    mode: &str,
+    progress: &mut Progress,
+) -> anyhow::Result<DaemonSet> {
+    let ds = match write {
+        Write::Apply => cluster
+            .apply_daemonset(namespace, name, object)
+            .await
+            .map_err(rejected(name))?,
+        Write::Edit => {
+            let live = cluster
+                .get_daemonset(namespace, name)
+                .await?
+                .ok_or_else(|| super::super::not_found(name, namespace))?;
+            cluster
+                .patch_daemonset_json(namespace, name, &edit_ops(&live, object)?, false)
+                .await?
+        }
+    };
+    let strategy = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    progress.emit(Event::Applied {
+        daemonset: name.to_string(),
+        namespace: namespace.to_string(),
+        generation: ds.metadata.generation.unwrap_or(0),
+        mode: mode.into(),
+        strategy,
+    });
+    Ok(ds)
 }
 
 /// The revision the live DaemonSet's pods are meant to be on now (the rollback target).
@@ -128,6 +211,7 @@ pub(crate) async fn run_ondelete(
     namespace: &str,
     name: &str,
     manifest: Value,
+    write: Write,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -136,7 +220,6 @@ pub(crate) async fn run_ondelete(
     let mut previous_hash = None;
     let mut object = with_on_delete(manifest, namespace);
     if let Some(live) = &live {
-        engine::check_lock(live, &me, args.force, progress)?;
         previous_hash = live_hash(cluster, namespace, live).await?;
         // A rollout already running to this template keeps its rollback target.
         if let Some(recorded) = engine::recorded_state(live) {
@@ -145,33 +228,15 @@ pub(crate) async fn run_ondelete(
             }
         }
         // Taken before anything changes, so a second run is refused before it applies.
-        let lock_text = serde_json::to_string(&me)?;
-        let ops = {
-            let mut ops = vec![crate::daemonset::pause::precondition(live)];
-            ops.extend(crate::daemonset::pause::set_annotations(
-                live,
-                vec![(LOCK_ANNOTATION, lock_text)],
-            ));
-            ops
-        };
-        cluster
-            .patch_daemonset_json(namespace, name, &ops, false)
-            .await?;
+        engine::take_lock(cluster, live, &me, args.force, progress).await?;
     } else {
         object["metadata"]["annotations"][LOCK_ANNOTATION] =
             Value::String(serde_json::to_string(&me)?);
     }
-    let ds = cluster
-        .apply_daemonset(namespace, name, &object)
-        .await
-        .map_err(rejected(name))?;
-    progress.emit(Event::Applied {
-        daemonset: name.to_string(),
-        namespace: namespace.to_string(),
-        generation: ds.metadata.generation.unwrap_or(0),
-        mode: "ondelete".into(),
-        strategy: "OnDelete".into(),
-    });
+    let ds = apply_reported(
+        cluster, namespace, name, &object, write, "ondelete", progress,
+    )
+    .await?;
     Driver::new(
         cluster,
         ds,
@@ -237,7 +302,16 @@ pub(crate) async fn dry_run(
             message: format!("template change: {line}"),
         });
     }
-    let state = engine::plan(args, "(new)", None, nodes, &labels, eligible)?;
+    let min_ready_default = applied.spec.min_ready_seconds.unwrap_or(0);
+    let state = engine::plan(
+        args,
+        min_ready_default,
+        "(new)",
+        None,
+        nodes,
+        &labels,
+        eligible,
+    )?;
     progress.emit(Event::Planned {
         nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
         eligible,

@@ -117,16 +117,7 @@ pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::
             "daemonset {name:?}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}"
         ),
     });
-    let manifest = manifest_from_live(&ds)?;
-    apply::run(
-        &cluster,
-        &namespace,
-        name,
-        manifest,
-        &args.engine,
-        &mut progress,
-    )
-    .await
+    roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
 }
 
 pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -139,16 +130,7 @@ pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyho
             message: format!("daemonset {name:?}: container {container} image {image}"),
         });
     }
-    let manifest = manifest_from_live(&ds)?;
-    apply::run(
-        &cluster,
-        &namespace,
-        name,
-        manifest,
-        &args.engine,
-        &mut progress,
-    )
-    .await
+    roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
 }
 
 /// `rollout undo --mode ...`: the live DaemonSet with `revision`'s pod template, rolled out by the
@@ -161,10 +143,31 @@ pub async fn roll_back(
     engine: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
+    let mut ds = ds.clone();
+    ds.spec.template = history::typed_template(revision);
+    roll_out(cluster, namespace, &ds, engine, progress).await
+}
+
+/// Rolls the changed live DaemonSet out with the engine the flags choose.
+async fn roll_out(
+    cluster: &Cluster,
+    namespace: &str,
+    ds: &DaemonSet,
+    engine: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
     let name = ds.metadata.name.clone().unwrap_or_default();
-    let mut manifest = manifest_from_live(ds)?;
-    manifest["spec"]["template"] = history::template_of(revision);
-    apply::run(cluster, namespace, &name, manifest, engine, progress).await
+    let manifest = manifest_from_live(ds)?;
+    apply::run(
+        cluster,
+        namespace,
+        &name,
+        manifest,
+        apply::Write::Edit,
+        engine,
+        progress,
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::{json, Value};
 
 use super::interrupt::{self, Interrupt, Signals};
-use super::status::{current_hash, failing, key, pod_hash, pod_ready};
+use super::status::{current_hash, key, pod_hash, pod_view};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, WatchChange};
@@ -24,9 +24,10 @@ use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::daemonset::{history, node_of, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
+use crate::render::plural;
 use crate::render::progress::{Event, NodeFailure, Progress};
 use crate::rollout::lock::{self, Claim, Lock, LOCK_ANNOTATION};
-use crate::rollout::state::{Observation, Phase, PodView, RolloutState, Step, STATE_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, RolloutState, Step, STATE_ANNOTATION};
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
 
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
@@ -100,6 +101,74 @@ pub fn check_lock(
     }
 }
 
+/// Takes the rollout lock on a live DaemonSet before anything changes: a patch conditional on the
+/// resourceVersion checked, so two runs starting at once cannot both take it.
+pub async fn take_lock(
+    cluster: &Cluster,
+    live: &DaemonSet,
+    me: &Lock,
+    force: bool,
+    progress: &mut Progress,
+) -> Result<DaemonSet, Failure> {
+    check_lock(live, me, force, progress)?;
+    let text = serde_json::to_string(me)
+        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
+    let mut ops = vec![pause::precondition(live)];
+    ops.extend(pause::set_annotations(live, vec![(LOCK_ANNOTATION, text)]));
+    let namespace = live.metadata.namespace.as_deref().unwrap_or_default();
+    let name = live.metadata.name.as_deref().unwrap_or_default();
+    cluster
+        .patch_daemonset_json(namespace, name, &ops, false)
+        .await
+}
+
+/// Renews the lock for as long as it runs (a run that follows the controller has no state to
+/// write); stops when another run took the lock over or it is gone.
+pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lock: Lock) {
+    loop {
+        let renew_at = lock.expires - lock::RENEW_BELOW_SECONDS;
+        let wait = u64::try_from((renew_at - now()).max(1)).unwrap_or(1);
+        tokio::time::sleep(Duration::from_secs(wait)).await;
+        let renewed = lock.renewed(now());
+        let (Ok(old), Ok(new)) = (
+            serde_json::to_string(&lock),
+            serde_json::to_string(&renewed),
+        ) else {
+            return;
+        };
+        // `test`: only a lock that is still exactly ours is renewed.
+        let ops = [
+            json!({"op": "test", "path": annotation_path(LOCK_ANNOTATION), "value": old}),
+            json!({"op": "replace", "path": annotation_path(LOCK_ANNOTATION), "value": new}),
+        ];
+        match cluster
+            .patch_daemonset_json(&namespace, &name, &ops, false)
+            .await
+        {
+            Ok(_) => lock = renewed,
+            Err(e) if e.retryable => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// Removes the lock when it is still this run's.
+pub async fn drop_lock(cluster: &Cluster, namespace: &str, name: &str, me: &Lock) {
+    let Ok(Some(ds)) = cluster.get_daemonset(namespace, name).await else {
+        return;
+    };
+    let ours = recorded_lock(&ds).is_some_and(|l| l.host == me.host && l.pid == me.pid);
+    if ours {
+        let ops = [
+            pause::precondition(&ds),
+            json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
+        ];
+        let _ = cluster
+            .patch_daemonset_json(namespace, name, &ops, false)
+            .await;
+    }
+}
+
 /// Runs `call` again while it fails for a transient reason (server unreachable or restarting),
 /// for up to [`RETRY_FOR`], warning once.
 pub async fn with_retry<T, F, Fut>(
@@ -160,16 +229,16 @@ fn observe(
         if finished(pod) {
             continue;
         }
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
-        let (ready, ready_since) = pod_ready(pod);
-        observed.entry(node).or_default().push(PodView {
-            terminating: pod.metadata.deletion_timestamp.is_some() || deleted.contains(&uid),
-            uid,
-            hash: pod_hash(pod).unwrap_or_default().to_string(),
-            ready,
-            ready_since,
-            failing: failing(pod),
-        });
+        let asked = pod
+            .metadata
+            .uid
+            .as_ref()
+            .is_some_and(|uid| deleted.contains(uid));
+        let terminating = pod.metadata.deletion_timestamp.is_some() || asked;
+        observed
+            .entry(node)
+            .or_default()
+            .push(pod_view(pod, terminating));
     }
     observed
 }
@@ -257,9 +326,11 @@ fn resolve_max_unavailable(budget: Budget, eligible: usize) -> usize {
     .unwrap_or(1)
 }
 
-/// Plans the waves of a new rollout to `hash` over the nodes whose pods are not on it.
+/// Plans the waves of a new rollout to `hash` over the nodes whose pods are not on it;
+/// `min_ready_default` is the DaemonSet's minReadySeconds, for when --min-ready is not given.
 pub fn plan(
     args: &RolloutEngineArgs,
+    min_ready_default: i32,
     hash: &str,
     previous_hash: Option<String>,
     nodes: BTreeSet<String>,
@@ -283,7 +354,10 @@ pub fn plan(
         target_hash: hash.to_string(),
         waves,
         max_unavailable: resolve_max_unavailable(args.max_unavailable, eligible),
-        min_ready_seconds: i64::from(args.min_ready),
+        min_ready_seconds: i64::from(
+            args.min_ready
+                .unwrap_or(u32::try_from(min_ready_default).unwrap_or(0)),
+        ),
         progress_deadline_seconds: i64::try_from(args.progress_deadline.as_secs())
             .unwrap_or(i64::MAX),
         pause_after_canary: args.pause_after_canary,
@@ -651,7 +725,16 @@ impl<'a> Driver<'a> {
                     .unwrap_or(0);
                 let eligible = usize::try_from(eligible).unwrap_or(0);
                 let previous = previous_hash.clone().filter(|p| *p != hash);
-                let state = plan(args, &hash, previous, nodes, &labels, eligible)?;
+                let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
+                let state = plan(
+                    args,
+                    min_ready_default,
+                    &hash,
+                    previous,
+                    nodes,
+                    &labels,
+                    eligible,
+                )?;
                 self.progress.emit(Event::Planned {
                     nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
                     eligible,
@@ -988,8 +1071,9 @@ impl<'a> Driver<'a> {
         if let Some(failed) = &state.rollback_of {
             self.progress.emit(Event::Failed {
                 message: format!(
-                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {nodes} nodes are on {} again and the template is restored; update strategy {strategy} restored",
+                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
                     state.failure.clone().unwrap_or_default(),
+                    plural(nodes, "node is", "nodes are"),
                     state.target_hash
                 ),
                 nodes: Vec::new(),
@@ -998,8 +1082,9 @@ impl<'a> Driver<'a> {
         }
         self.progress.emit(Event::Complete {
             message: format!(
-                "rollout of daemonset {name:?} complete: {nodes} nodes updated in {} waves to {}; update strategy {strategy} restored",
-                state.waves.len(),
+                "rollout of daemonset {name:?} complete: {} updated in {} to {}; update strategy {strategy} restored",
+                plural(nodes, "node", "nodes"),
+                plural(state.waves.len(), "wave", "waves"),
                 state.target_hash
             ),
         });

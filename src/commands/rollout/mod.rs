@@ -14,6 +14,7 @@ use crate::cli::{GlobalArgs, RolloutCommand};
 pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     match command {
         RolloutCommand::Status(args) => status::exec(args, global).await,
+        RolloutCommand::History(args) => super::history::exec(args, global).await,
         RolloutCommand::Pause(args) => control::pause(args, global).await,
         RolloutCommand::Resume(args) => control::resume(args, global).await,
         RolloutCommand::Undo(args) => control::undo(args, global).await,

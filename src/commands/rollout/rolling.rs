@@ -13,12 +13,13 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{json, Value};
 
+use super::apply::{apply_reported, rejected, Write};
 use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
 use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{ApplyError, Cluster, WatchChange};
+use crate::cluster::{Cluster, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
@@ -27,8 +28,9 @@ use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
-use crate::rollout::state::{Phase, STATE_ANNOTATION};
+use crate::rollout::state::STATE_ANNOTATION;
 
 fn rfc3339(seconds: i64) -> Option<String> {
     k8s_openapi::jiff::Timestamp::from_second(seconds)
@@ -55,15 +57,6 @@ fn flags_given() -> BTreeSet<&'static str> {
         .filter(|id| leaf.ids().any(|i| i.as_str() == *id))
         .filter(|id| leaf.value_source(id) == Some(ValueSource::CommandLine))
         .collect()
-}
-
-fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
-    move |e| match e {
-        ApplyError::Rejected(message) => {
-            Failure::usage(format!("the server rejected daemonset {name:?}: {message}"))
-        }
-        ApplyError::Failed(failure) => failure,
-    }
 }
 
 fn deleted(name: &str) -> Failure {
@@ -260,6 +253,7 @@ pub async fn run(
     namespace: &str,
     name: &str,
     manifest: Value,
+    write: Write,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -276,10 +270,7 @@ pub async fn run(
         .into());
     }
     if let Some(state) = live.as_ref().and_then(engine::recorded_state) {
-        if matches!(
-            state.phase,
-            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
-        ) {
+        if state.phase.unfinished() {
             return Err(Failure::usage(format!(
                 "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name}, or apply with --mode ondelete",
                 state.target_hash
@@ -314,22 +305,62 @@ pub async fn run(
     }
 
     let started = now();
-    if let Some(live) = &live {
-        // A controlled rollout's run holding the lock is refused (or, expired, taken over with
-        // --force); rolling mode does not hold the lock itself.
-        engine::check_lock(live, &engine::this_process(started), args.force, progress)?;
+    // One rollout at a time: the lock is held while the controller is followed.
+    let me = engine::this_process(started);
+    match &live {
+        Some(live) => {
+            engine::take_lock(cluster, live, &me, args.force, progress).await?;
+        }
+        None => {
+            if !object["metadata"]["annotations"].is_object() {
+                object["metadata"]["annotations"] = json!({});
+            }
+            object["metadata"]["annotations"][LOCK_ANNOTATION] =
+                Value::String(serde_json::to_string(&me)?);
+        }
     }
-    let applied = cluster
-        .apply_daemonset(namespace, name, &object)
-        .await
-        .map_err(rejected(name))?;
-    progress.emit(Event::Applied {
-        daemonset: name.to_string(),
-        namespace: namespace.to_string(),
-        generation: applied.metadata.generation.unwrap_or(0),
-        mode: "rolling".into(),
-        strategy: "RollingUpdate".into(),
-    });
+    let keeper = tokio::spawn(engine::keep_lock(
+        cluster.clone(),
+        namespace.to_string(),
+        name.to_string(),
+        me.clone(),
+    ));
+    let outcome = apply_and_follow(
+        cluster,
+        namespace,
+        name,
+        &object,
+        write,
+        manifest_sets_strategy,
+        args,
+        started,
+        &revisions,
+        current_before,
+        progress,
+    )
+    .await;
+    keeper.abort();
+    engine::drop_lock(cluster, namespace, name, &me).await;
+    outcome
+}
+
+/// Applies the manifest and follows the controller to the end of the rollout.
+#[allow(clippy::too_many_arguments)]
+async fn apply_and_follow(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    write: Write,
+    manifest_sets_strategy: bool,
+    args: &RolloutEngineArgs,
+    started: i64,
+    revisions: &[ControllerRevision],
+    current_before: Option<String>,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let applied =
+        apply_reported(cluster, namespace, name, object, write, "rolling", progress).await?;
     let applied = settle_applied(
         cluster,
         namespace,
@@ -529,7 +560,7 @@ impl Follow<'_> {
                 match &target {
                     None => {
                         progress.emit(Event::Target { hash: hash.clone() });
-                        let min_ready = i64::from(self.args.min_ready)
+                        let min_ready = i64::from(self.args.min_ready.unwrap_or(0))
                             .max(i64::from(ds.spec.min_ready_seconds.unwrap_or(0)));
                         if let Stage::RollingBack { renumbered, .. } = &mut stage {
                             *renumbered = number;

@@ -218,6 +218,20 @@ pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
         })
 }
 
+/// What the rollout decisions need of a pod; `terminating` also when its delete was asked for.
+pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
+    let (ready, ready_since) = pod_ready(pod);
+    PodView {
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        hash: pod_hash(pod).unwrap_or_default().to_string(),
+        ready,
+        ready_since,
+        terminating,
+        failing: failing(pod),
+        not_ready: crate::rollout::rolling::not_ready_reason(pod),
+    }
+}
+
 /// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
 pub(super) fn failing(pod: &Pod) -> Option<String> {
     pod.status
@@ -316,7 +330,7 @@ impl StatusView {
         let mut observation = Observation::new();
         for pod in &pods {
             let hash = pod_hash(pod).unwrap_or_default();
-            let (ready, ready_since) = pod_ready(pod);
+            let (ready, _) = pod_ready(pod);
             let terminating = pod.metadata.deletion_timestamp.is_some();
             let entry = per_hash.entry(hash).or_default();
             entry.0 += 1;
@@ -326,14 +340,10 @@ impl StatusView {
                 .as_ref()
                 .and_then(|s| s.node_name.clone())
                 .unwrap_or_else(|| "<none>".into());
-            observation.entry(node.clone()).or_default().push(PodView {
-                uid: pod.metadata.uid.clone().unwrap_or_default(),
-                hash: hash.to_string(),
-                ready,
-                ready_since,
-                terminating,
-                failing: failing(pod),
-            });
+            observation
+                .entry(node.clone())
+                .or_default()
+                .push(pod_view(pod, terminating));
             nodes.push(NodeRow {
                 node,
                 pod: pod.metadata.name.clone().unwrap_or_default(),
