@@ -24,6 +24,24 @@ impl ManifestDaemonSet {
 /// Every apps/v1 DaemonSet in the inputs and the number of objects of other kinds. An object
 /// whose namespace differs from an explicit `-n`, another apiVersion, or no DaemonSet at all is
 /// bad input.
+/// The one DaemonSet in `path`, for commands that take exactly one (`command` names them).
+pub fn read_one_daemonset(
+    path: &std::path::Path,
+    default_namespace: &str,
+    explicit_namespace: Option<&str>,
+    command: &str,
+) -> Result<ManifestDaemonSet, Failure> {
+    let (mut found, _) =
+        read_daemonsets(&[path.to_path_buf()], default_namespace, explicit_namespace)?;
+    if found.len() != 1 {
+        return Err(Failure::usage(format!(
+            "{command} takes one DaemonSet; the input has {}",
+            found.len()
+        )));
+    }
+    Ok(found.remove(0))
+}
+
 pub fn read_daemonsets(
     paths: &[PathBuf],
     default_namespace: &str,

@@ -35,19 +35,12 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
     }
     let (cluster, default_namespace) = super::connect_if(true, &global.connection).await?;
     let cluster = cluster.expect("connect_if(true) connects");
-    let (mut found, _) = super::inputs::read_daemonsets(
-        std::slice::from_ref(&args.filename),
+    let manifest = super::inputs::read_one_daemonset(
+        &args.filename,
         &default_namespace,
         global.connection.namespace.as_deref(),
+        "migrate",
     )?;
-    if found.len() != 1 {
-        return Err(Failure::usage(format!(
-            "migrate takes one DaemonSet manifest; the input has {}",
-            found.len()
-        ))
-        .into());
-    }
-    let manifest = found.remove(0);
     let namespace = manifest.namespace.clone();
     let new_name = manifest.name().to_string();
     let old_name = args.name.clone().unwrap_or_else(|| new_name.clone());

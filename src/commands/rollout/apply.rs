@@ -22,19 +22,12 @@ use crate::rollout::lock::LOCK_ANNOTATION;
 pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let (cluster, default_namespace) = super::super::connect_if(true, &global.connection).await?;
     let cluster = cluster.expect("connect_if(true) connects");
-    let (mut found, _) = super::super::inputs::read_daemonsets(
-        std::slice::from_ref(&args.filename),
+    let manifest = super::super::inputs::read_one_daemonset(
+        &args.filename,
         &default_namespace,
         global.connection.namespace.as_deref(),
+        "rollout apply",
     )?;
-    if found.len() != 1 {
-        return Err(Failure::usage(format!(
-            "rollout apply takes one DaemonSet; the input has {}",
-            found.len()
-        ))
-        .into());
-    }
-    let manifest = found.remove(0);
     let name = manifest.name().to_string();
     let namespace = manifest.namespace.clone();
     run(
