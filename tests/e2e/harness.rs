@@ -147,6 +147,7 @@ impl TestEnv {
     }
 
     /// PATH with the built binary first.
+    #[allow(dead_code)] // for tests/orphans
     pub fn plugin_path(&self) -> &std::ffi::OsStr {
         &self.path
     }
@@ -236,6 +237,22 @@ impl TestEnv {
                 && status["updatedNumberScheduled"].as_i64() == Some(desired)
                 && status["numberAvailable"].as_i64() == Some(desired)
         });
+    }
+
+    /// The highest ControllerRevision number in the namespace: the current revision of its one
+    /// DaemonSet. Not assumed to be 1 for a new DaemonSet: under load the 1.20 controller has been
+    /// seen to renumber a new DaemonSet's only revision to 2.
+    pub fn newest_revision(&self, namespace: &str) -> i64 {
+        let run = self.kubectl(&["get", "controllerrevisions", "-n", namespace, "-o", "json"]);
+        let list: serde_json::Value =
+            serde_json::from_str(&run.success().stdout).expect("revisions JSON");
+        list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|r| r["revision"].as_i64())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Polls `probe` until it returns true; panics with `what` after a generous bound.

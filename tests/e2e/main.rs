@@ -1,8 +1,8 @@
 //! End-to-end tests against the local control plane (scripts/testenv). Tests here run in
-//! parallel and never add or change nodes; the one that does is in tests/agreement.
+//! parallel and never add or change nodes; the one that does is in tests/agreement, the one that
+//! restarts the API server in tests/disruption, and those that orphan DaemonSets in tests/orphans.
 
 mod connection;
-mod delete;
 mod diff;
 mod harness;
 mod history;
@@ -10,7 +10,6 @@ mod lint;
 mod lint_agents;
 mod lint_cluster;
 mod list;
-mod migrate;
 mod plan;
 mod rollout_apply;
 mod rollout_control;

@@ -209,13 +209,22 @@ fn node_filters_restrict_the_rows_not_the_summary() {
 fn live_daemonset_and_a_changed_manifest() {
     let env = env();
     let ns = Namespace::with_ready_agent("plan-live");
-    let run = env.ds(&["plan", "agent", "-n", &ns.name, "-o", "json"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let plan = json(&run);
+    // Read until the controller is done numbering the new DaemonSet's revision.
+    let mut plan = Value::Null;
+    env.eventually("plan shows the newest revision", || {
+        let run = env.ds(&["plan", "agent", "-n", &ns.name, "-o", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        plan = json(&run);
+        node_plan(&plan, "kds-node-1")["current"][0]["revision"] == env.newest_revision(&ns.name)
+    });
     for node in ["kds-node-1", "kds-node-2", "kds-node-4"] {
         let row = node_plan(&plan, node);
         assert_eq!(row["action"], "keep", "{row}");
-        assert_eq!(row["current"][0]["revision"], 1, "{row}");
+        assert_eq!(
+            row["current"][0]["revision"],
+            env.newest_revision(&ns.name),
+            "{row}"
+        );
         assert_eq!(row["current"][0]["ready"], true, "{row}");
     }
     let tainted = node_plan(&plan, "kds-node-3");

@@ -328,3 +328,99 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     assert_one_line(&run, 2, &["does not match -n \"default\""]);
     assert_eq!(ds_uid(ns), uid, "nothing deleted");
 }
+
+/// A DaemonSet `name` with label tier=`tier` on the object, running on every node.
+fn labelled_agent(name: &str, tier: &str) -> String {
+    agent_yaml("busybox:1.36", "RollingUpdate", "")
+        .replace(
+            "name: agent\n",
+            &format!("name: {name}\n  labels: {{tier: {tier}}}\n"),
+        )
+        .replace("app: agent", &format!("app: {name}"))
+}
+
+#[test]
+fn a_label_selector_deletes_every_match_with_cascade_and_leaves_the_rest() {
+    let ns = Namespace::new("del-selector");
+    let ns = ns.name.as_str();
+    for (name, tier) in [("one", "edge"), ("two", "edge"), ("keep", "core")] {
+        env().apply(ns, &labelled_agent(name, tier));
+    }
+    for name in ["one", "two", "keep"] {
+        env().wait_rollout(ns, name);
+    }
+    let pods = |app: &str| {
+        get_json(&[
+            "get",
+            "pods",
+            "-n",
+            ns,
+            "-l",
+            &format!("app={app}"),
+            "-o",
+            "json",
+        ])["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert!(pods("one") >= 4);
+
+    // A server-side dry run first: nothing goes.
+    let dry = env().ds(&[
+        "delete",
+        "-l",
+        "tier=edge",
+        "-n",
+        ns,
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    dry.success();
+    let names = |run: &Run| -> BTreeSet<String> {
+        let result: Value = serde_json::from_str(&run.stdout).expect("JSON result");
+        result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&dry), BTreeSet::from(["one".into(), "two".into()]));
+    assert_eq!(pods("one"), pods("keep"));
+
+    // Background cascade (the default): both DaemonSets and their pods go, `keep` stays.
+    let run = env().ds(&["delete", "-l", "tier=edge", "-n", ns, "--yes", "-o", "json"]);
+    run.success();
+    assert_eq!(names(&run), BTreeSet::from(["one".into(), "two".into()]));
+    env().eventually("the pods of one and two are gone", || {
+        pods("one") == 0 && pods("two") == 0
+    });
+    assert!(pods("keep") >= 4);
+    let left = get_json(&["get", "ds", "-n", ns, "-o", "json"]);
+    let left: Vec<&str> = left["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, ["keep"]);
+
+    // Foreground: the command returns when the DaemonSet is gone, its pods first.
+    let run = env().ds(&[
+        "delete",
+        "keep",
+        "-n",
+        ns,
+        "--yes",
+        "--cascade",
+        "foreground",
+    ]);
+    run.success();
+    assert_eq!(pods("keep"), 0, "{}", run.stdout);
+    assert!(env()
+        .kubectl(&["get", "ds", "keep", "-n", ns])
+        .stderr
+        .contains("NotFound"));
+}
