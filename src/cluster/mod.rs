@@ -337,6 +337,28 @@ impl Cluster {
     }
 }
 
+/// Watch troubles, each worth one warning until the watch works again (while the API server is
+/// down the watches fail every few seconds, alternating between a few messages).
+#[derive(Debug, Default)]
+pub struct Troubles {
+    shown: std::collections::HashSet<String>,
+}
+
+impl Troubles {
+    /// `Some(message)` when `change` is a trouble not shown since the watch last delivered.
+    pub fn to_show(&mut self, change: &WatchChange) -> Option<String> {
+        match change {
+            WatchChange::Trouble(message) => {
+                self.shown.insert(message.clone()).then(|| message.clone())
+            }
+            _ => {
+                self.shown.clear();
+                None
+            }
+        }
+    }
+}
+
 /// A change seen by [`Cluster::watch_daemonset_and_pods`].
 #[derive(Debug)]
 pub enum WatchChange {
@@ -514,5 +536,36 @@ impl Cluster {
             }
             Err(e) => Err(describe(e, &request, &self.target())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_trouble_is_shown_once_until_the_watch_delivers_again() {
+        let trouble = |m: &str| WatchChange::Trouble(m.to_string());
+        let mut troubles = Troubles::default();
+        let shown: Vec<Option<String>> = [
+            trouble("connect"),
+            trouble("expired"),
+            trouble("connect"),
+            WatchChange::PodsListed(Vec::new()),
+            trouble("connect"),
+        ]
+        .iter()
+        .map(|c| troubles.to_show(c))
+        .collect();
+        assert_eq!(
+            shown,
+            [
+                Some("connect".to_string()),
+                Some("expired".to_string()),
+                None,
+                None,
+                Some("connect".to_string())
+            ]
+        );
     }
 }

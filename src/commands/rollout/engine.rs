@@ -18,7 +18,7 @@ use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, key, pod_hash, pod_view};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{Cluster, WatchChange};
+use crate::cluster::{Cluster, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::daemonset::{history, node_of, selector};
@@ -54,8 +54,23 @@ pub fn this_process(now: i64) -> Lock {
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "unknown-host".into());
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| format!("uid-{}", unix_uid()));
     Lock::new(format!("{user}@{host}"), host, std::process::id(), now)
+}
+
+/// The real user id, from /proc (where that exists), for a holder name without $USER.
+fn unix_uid() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|ids| ids.split_whitespace().next().map(str::to_string))
+        })
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Whether a process of this machine exists (always true where that can't be known).
@@ -424,7 +439,7 @@ pub struct Driver<'a> {
     deleted: HashSet<String>,
     reported: BTreeSet<String>,
     soak_reported: Option<usize>,
-    last_trouble: String,
+    troubles: Troubles,
 }
 
 impl<'a> Driver<'a> {
@@ -451,7 +466,7 @@ impl<'a> Driver<'a> {
             deleted: HashSet::new(),
             reported: BTreeSet::new(),
             soak_reported: None,
-            last_trouble: String::new(),
+            troubles: Troubles::default(),
         }
     }
 
@@ -491,6 +506,11 @@ impl<'a> Driver<'a> {
 
     /// Takes in one watch change; false when there is nothing new to decide on.
     fn take(&mut self, change: WatchChange) -> Result<bool, Failure> {
+        if let Some(message) = self.troubles.to_show(&change) {
+            self.progress.emit(Event::Warning {
+                message: format!("{message}; retrying"),
+            });
+        }
         match change {
             WatchChange::DaemonSet(Some(new)) => {
                 if new.metadata.uid.as_deref() != Some(self.uid.as_str()) {
@@ -521,15 +541,7 @@ impl<'a> Driver<'a> {
                     pods.remove(&key(&pod));
                 }
             }
-            WatchChange::Trouble(message) => {
-                if message != self.last_trouble {
-                    self.progress.emit(Event::Warning {
-                        message: format!("{message}; retrying"),
-                    });
-                    self.last_trouble = message;
-                }
-                return Ok(false);
-            }
+            WatchChange::Trouble(_) => return Ok(false),
         }
         Ok(true)
     }

@@ -19,7 +19,7 @@ use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{Cluster, WatchChange};
+use crate::cluster::{Cluster, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
@@ -446,7 +446,7 @@ impl Follow<'_> {
         let mut shown: Option<(i32, i32, i32)> = None;
         let mut reported = 0usize;
         let mut wake: Option<i64> = None;
-        let mut last_trouble = String::new();
+        let mut troubles = Troubles::default();
         let mut paused = pause::is_paused(&ds);
         loop {
             let sleep = async {
@@ -474,6 +474,11 @@ impl Follow<'_> {
                     let Some(change) = change else {
                         return Err(Failure::api("the watch on the daemonset ended").into());
                     };
+                    if let Some(message) = troubles.to_show(&change) {
+                        progress.emit(Event::Warning {
+                            message: format!("{message}; retrying"),
+                        });
+                    }
                     match change {
                         WatchChange::DaemonSet(Some(new)) => {
                             if new.metadata.uid.as_deref() != Some(uid.as_str()) {
@@ -505,15 +510,7 @@ impl Follow<'_> {
                                 pods.remove(&key(&pod));
                             }
                         }
-                        WatchChange::Trouble(message) => {
-                            if message != last_trouble {
-                                progress.emit(Event::Warning {
-                                    message: format!("{message}; retrying"),
-                                });
-                                last_trouble = message;
-                            }
-                            continue;
-                        }
+                        WatchChange::Trouble(_) => continue,
                     }
                 }
                 () = sleep => {}

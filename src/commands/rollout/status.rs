@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
-use crate::cluster::{Cluster, WatchChange};
+use crate::cluster::{Cluster, Troubles, WatchChange};
 use crate::daemonset::history::{self, HASH_LABEL};
 use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Strategy};
@@ -89,8 +89,11 @@ async fn watch(
         .await?;
     let mut pods: Option<BTreeMap<String, Pod>> = None;
     let mut last = String::new();
-    let mut last_trouble = String::new();
+    let mut troubles = Troubles::default();
     while let Some(change) = changes.next().await {
+        if let Some(message) = troubles.to_show(&change) {
+            eprintln!("warning: {message}; retrying");
+        }
         match change {
             WatchChange::DaemonSet(Some(new)) => {
                 if new.metadata.uid.as_deref() != Some(uid.as_str()) {
@@ -125,13 +128,7 @@ async fn watch(
                     pods.remove(&key(&pod));
                 }
             }
-            WatchChange::Trouble(message) => {
-                if message != last_trouble {
-                    eprintln!("warning: {message}; retrying");
-                    last_trouble = message;
-                }
-                continue;
-            }
+            WatchChange::Trouble(_) => continue,
         }
         let Some(pods) = pods.as_ref() else {
             continue;
