@@ -97,6 +97,21 @@ impl Cluster {
         Ok(nodes)
     }
 
+    /// Every node's labels by node name (what wave planning reads).
+    pub async fn node_labels(
+        &self,
+    ) -> Result<
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+        Failure,
+    > {
+        Ok(self
+            .list_nodes()
+            .await?
+            .into_iter()
+            .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
+            .collect())
+    }
+
     pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {
         let params = ListParams::default();
         let api = Api::all(self.client.clone());

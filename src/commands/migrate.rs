@@ -432,18 +432,8 @@ async fn dry_run_waves(
             nodes.len()
         ),
     );
-    let labels: BTreeMap<String, BTreeMap<String, String>> = cluster
-        .list_nodes()
-        .await?
-        .into_iter()
-        .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
-        .collect();
-    let eligible = old
-        .status
-        .as_ref()
-        .map(|s| usize::try_from(s.desired_number_scheduled).unwrap_or(0))
-        .unwrap_or(0)
-        .max(nodes.len());
+    let labels = cluster.node_labels().await?;
+    let eligible = crate::daemonset::desired_nodes(old).max(nodes.len());
     let min_ready = manifest
         .pointer("/spec/minReadySeconds")
         .and_then(serde_json::Value::as_i64)

@@ -7,6 +7,7 @@ pub mod pause;
 pub mod selector;
 pub mod summary;
 
+use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
 
 /// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
@@ -26,4 +27,12 @@ pub fn node_of(pod: &Pod) -> Option<String> {
         .flat_map(|t| t.match_fields.iter().flatten())
         .find(|f| f.key == "metadata.name")
         .and_then(|f| f.values.as_ref()?.first().cloned())
+}
+
+/// The nodes that should run the DaemonSet, as its controller last reported (0 before it has).
+pub fn desired_nodes(ds: &DaemonSet) -> usize {
+    ds.status
+        .as_ref()
+        .map(|s| usize::try_from(s.desired_number_scheduled).unwrap_or(0))
+        .unwrap_or(0)
 }

@@ -22,6 +22,19 @@ fn write_manifest(dir: &tempfile::TempDir, file: &str, yaml: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// A namespace whose `agent` runs busybox:1.36 everywhere, and a manifest moving it to 1.37.
+fn agent_with_an_update(test: &str) -> (Namespace, tempfile::TempDir, String) {
+    let ns = Namespace::new(test);
+    ready_agent(&ns.name, "busybox:1.36");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(
+        &dir,
+        "new.yaml",
+        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
+    );
+    (ns, dir, file)
+}
+
 fn nodes_of(ns: &str) -> BTreeSet<String> {
     agent_pods(ns).into_iter().map(|(node, ..)| node).collect()
 }
@@ -221,15 +234,8 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
 
 #[test]
 fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
-    let ns = Namespace::new("re-pause");
+    let (ns, _dir, file) = agent_with_an_update("re-pause");
     let ns = ns.name.as_str();
-    ready_agent(ns, "busybox:1.36");
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
     let mut run = EventRun::start(&ondelete_args(
         &file,
         ns,
@@ -260,15 +266,8 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
 
 #[test]
 fn another_writer_changing_the_template_stops_the_rollout() {
-    let ns = Namespace::new("re-writer");
+    let (ns, _dir, file) = agent_with_an_update("re-writer");
     let ns = ns.name.as_str();
-    ready_agent(ns, "busybox:1.36");
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
     let mut run = EventRun::start(&ondelete_args(
         &file,
         ns,
@@ -291,15 +290,8 @@ fn another_writer_changing_the_template_stops_the_rollout() {
 
 #[test]
 fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
-    let ns = Namespace::new("re-lock");
+    let (ns, _dir, file) = agent_with_an_update("re-lock");
     let ns = ns.name.as_str();
-    ready_agent(ns, "busybox:1.36");
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
     let args = [
         "rollout",
         "apply",
@@ -493,15 +485,8 @@ fn json_events_and_dry_run() {
 
 #[test]
 fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
-    let ns = Namespace::new("re-sigint");
+    let (ns, _dir, file) = agent_with_an_update("re-sigint");
     let ns = ns.name.as_str();
-    ready_agent(ns, "busybox:1.36");
-    let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
     let mut run = EventRun::start(&ondelete_args(
         &file,
         ns,

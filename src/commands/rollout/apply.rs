@@ -3,7 +3,7 @@
 //! wanted one recorded in an annotation) and hand over to the engine, which replaces the pods wave
 //! by wave. `--dry-run` prints the wave plan and changes nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde_json::{json, Value};
@@ -278,18 +278,8 @@ pub(crate) async fn dry_run(
         .filter(|p| !changes.is_empty() || pod_hash(p) != current.as_deref())
         .filter_map(|p| p.spec.as_ref()?.node_name.clone())
         .collect();
-    let labels: BTreeMap<String, BTreeMap<String, String>> = cluster
-        .list_nodes()
-        .await?
-        .into_iter()
-        .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
-        .collect();
-    let eligible = live
-        .status
-        .as_ref()
-        .map(|s| s.desired_number_scheduled)
-        .unwrap_or(0);
-    let eligible = usize::try_from(eligible).unwrap_or(0);
+    let labels = cluster.node_labels().await?;
+    let eligible = crate::daemonset::desired_nodes(&live);
     for line in changes.lines() {
         progress.emit(Event::Note {
             message: format!("template change: {line}"),

@@ -723,19 +723,9 @@ impl<'a> Driver<'a> {
             ) => {
                 self.progress.emit(Event::Target { hash: hash.clone() });
                 let nodes = nodes_off(pods, &hash);
-                let all =
-                    with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
-                let labels: BTreeMap<String, BTreeMap<String, String>> = all
-                    .into_iter()
-                    .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
-                    .collect();
-                let eligible = self
-                    .ds
-                    .status
-                    .as_ref()
-                    .map(|s| s.desired_number_scheduled)
-                    .unwrap_or(0);
-                let eligible = usize::try_from(eligible).unwrap_or(0);
+                let labels =
+                    with_retry(self.progress, "listing nodes", || cluster.node_labels()).await?;
+                let eligible = crate::daemonset::desired_nodes(&self.ds);
                 let previous = previous_hash.clone().filter(|p| *p != hash);
                 let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
                 let state = plan(
