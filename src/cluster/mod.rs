@@ -383,6 +383,11 @@ pub enum WatchChange {
     PodsListed(Vec<Pod>),
     PodApplied(Box<Pod>),
     PodDeleted(Box<Pod>),
+    /// The complete set of nodes (after a (re-)list), or one node added/changed/deleted
+    /// ([`Cluster::watch_nodes`]).
+    NodesListed(Vec<Node>),
+    NodeApplied(Box<Node>),
+    NodeDeleted(Box<Node>),
     /// A watch request failed; the watcher backs off and re-lists by itself.
     Trouble(String),
 }
@@ -392,6 +397,41 @@ impl Cluster {
     /// with kube's runtime watcher: it re-lists on its own when a watch expires (410 Gone) or the
     /// connection drops, backing off between attempts. Pods of a re-list come as one
     /// `PodsListed`, so the caller can replace its set at once.
+    /// Watches every node (slimmed like [`Cluster::list_nodes`]): the complete set after each
+    /// (re-)list, then changes. For decisions that depend on nodes leaving or changing labels.
+    pub fn watch_nodes(&self) -> futures::stream::BoxStream<'static, WatchChange> {
+        use futures::StreamExt as _;
+        use kube::runtime::watcher::{self, Event};
+        use kube::runtime::WatchStreamExt as _;
+
+        let nodes: Api<Node> = Api::all(self.client.clone());
+        let mut buffer: Vec<Node> = Vec::new();
+        watcher::watcher(nodes, watcher::Config::default())
+            .default_backoff()
+            .filter_map(move |event| {
+                let change = match event {
+                    Ok(Event::Init) => {
+                        buffer.clear();
+                        None
+                    }
+                    Ok(Event::InitApply(node)) => {
+                        buffer.push(slim_node(node));
+                        None
+                    }
+                    Ok(Event::InitDone) => {
+                        Some(WatchChange::NodesListed(std::mem::take(&mut buffer)))
+                    }
+                    Ok(Event::Apply(node)) => {
+                        Some(WatchChange::NodeApplied(Box::new(slim_node(node))))
+                    }
+                    Ok(Event::Delete(node)) => Some(WatchChange::NodeDeleted(Box::new(node))),
+                    Err(e) => Some(WatchChange::Trouble(format!("watching nodes: {e}"))),
+                };
+                std::future::ready(change)
+            })
+            .boxed()
+    }
+
     pub fn watch_daemonset_and_pods(
         &self,
         namespace: &str,

@@ -584,3 +584,60 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
         );
     }
 }
+
+#[test]
+fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
+    let ns = Namespace::new("re-leave");
+    let ns = ns.name.as_str();
+    // A label of this test's own on every node, so no other test sees a node change.
+    let key = format!("kds-test-{ns}");
+    let nodes: Vec<String> = get_json(&["get", "nodes", "-o", "json"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["metadata"]["labels"]["kubernetes.io/os"] == "linux")
+        .map(|n| n["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    let label = |node: &str, value: Option<&str>| {
+        let arg = match value {
+            Some(v) => format!("{key}={v}"),
+            None => format!("{key}-"),
+        };
+        env()
+            .kubectl(&["label", "node", node, &arg, "--overwrite"])
+            .success();
+    };
+    for node in &nodes {
+        label(node, Some("yes"));
+    }
+    let selector = format!("      nodeSelector: {{{key}: \"yes\"}}\n");
+    let with_selector = |image: &str| {
+        agent_yaml(image, "RollingUpdate", "")
+            .replace("      nodeSelector: {kubernetes.io/os: linux}\n", &selector)
+    };
+    env().apply(ns, &with_selector("busybox:1.36"));
+    env().wait_rollout(ns, "agent");
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_manifest(&dir, "new.yaml", &with_selector("busybox:1.37"));
+    let mut run = EventRun::start(&ondelete_args(
+        &file,
+        ns,
+        &["--canary", "1", "--min-ready", "3", "-o", "json"],
+    ));
+    assert!(run.until(|e| e["event"] == "deleting"));
+    // The last node of the plan leaves the DaemonSet: its old pod goes, no new one comes.
+    let leaving = nodes.last().unwrap().clone();
+    label(&leaving, None);
+    let (code, stderr, events) = run.finish();
+    for node in &nodes {
+        label(node, None);
+    }
+    assert_eq!(code, 0, "{stderr}\n{events:?}");
+    let skipped = named(&events, "node-skipped");
+    assert_eq!(skipped.len(), 1, "{events:?}");
+    assert_eq!(skipped[0]["node"], leaving.as_str());
+    assert!(named(&events, "deleting")
+        .iter()
+        .all(|e| e["node"] != leaving.as_str()));
+    assert_eq!(named(&events, "complete").len(), 1);
+}

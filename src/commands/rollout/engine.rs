@@ -434,6 +434,8 @@ pub struct Driver<'a> {
     lock: Lock,
     start: Start<'a>,
     pods: Option<BTreeMap<String, Pod>>,
+    /// Every node by name, from the node watch.
+    nodes: Option<BTreeMap<String, Node>>,
     state: Option<RolloutState>,
     /// Pods this run asked to delete.
     deleted: HashSet<String>,
@@ -462,6 +464,7 @@ impl<'a> Driver<'a> {
             lock,
             start,
             pods: None,
+            nodes: None,
             state: None,
             deleted: HashSet::new(),
             reported: BTreeSet::new(),
@@ -473,9 +476,11 @@ impl<'a> Driver<'a> {
     /// Drives the rollout to its end: complete, failed (rolled back or not), paused or interrupted.
     pub async fn drive(mut self) -> anyhow::Result<Outcome> {
         let selector = selector::describe(&self.ds.spec.selector);
-        let mut changes =
+        let mut changes = futures::stream::select(
             self.cluster
-                .watch_daemonset_and_pods(&self.namespace, &self.name, &selector);
+                .watch_daemonset_and_pods(&self.namespace, &self.name, &selector),
+            self.cluster.watch_nodes(),
+        );
         let mut signals = Signals::new();
         let mut wake: Option<i64> = None;
         loop {
@@ -541,6 +546,26 @@ impl<'a> Driver<'a> {
                     pods.remove(&key(&pod));
                 }
             }
+            WatchChange::NodesListed(list) => {
+                self.nodes = Some(
+                    list.into_iter()
+                        .filter_map(|n| Some((n.metadata.name.clone()?, n)))
+                        .collect(),
+                );
+            }
+            WatchChange::NodeApplied(node) => {
+                if let (Some(nodes), Some(name)) = (self.nodes.as_mut(), node.metadata.name.clone())
+                {
+                    nodes.insert(name, *node);
+                }
+            }
+            WatchChange::NodeDeleted(node) => {
+                if let (Some(nodes), Some(name)) =
+                    (self.nodes.as_mut(), node.metadata.name.as_ref())
+                {
+                    nodes.remove(name);
+                }
+            }
             WatchChange::Trouble(_) => return Ok(false),
         }
         Ok(true)
@@ -599,9 +624,12 @@ impl<'a> Driver<'a> {
         let ineligible = if podless.is_empty() {
             BTreeSet::new()
         } else {
+            // Whether a node without a pod still runs the DaemonSet, from the node watch.
+            let Some(nodes) = self.nodes.as_ref() else {
+                return Ok(None);
+            };
             let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-            let cluster = self.cluster;
-            let nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+            let nodes: Vec<Node> = nodes.values().cloned().collect();
             not_eligible(&podless, &nodes, &template)
         };
         for node in &ineligible {
@@ -623,13 +651,7 @@ impl<'a> Driver<'a> {
         }
         match state.next_step(&observed, at) {
             Step::Delete(targets) => self.delete(targets, &observed, &pods, at).await?,
-            Step::Wait(_) => {
-                *wake = next_wake(&state, &observed, at);
-                // Node changes come with no event on this watch: look at podless nodes again soon.
-                if podless.len() > ineligible.len() {
-                    *wake = Some(wake.map_or(at + 5, |w| w.min(at + 5)));
-                }
-            }
+            Step::Wait(_) => *wake = next_wake(&state, &observed, at),
             Step::Soak { wave, until } => {
                 if self.soak_reported != Some(wave) {
                     self.soak_reported = Some(wave);

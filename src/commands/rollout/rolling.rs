@@ -510,7 +510,10 @@ impl Follow<'_> {
                                 pods.remove(&key(&pod));
                             }
                         }
-                        WatchChange::Trouble(_) => continue,
+                        WatchChange::NodesListed(_)
+            | WatchChange::NodeApplied(_)
+            | WatchChange::NodeDeleted(_)
+            | WatchChange::Trouble(_) => continue,
                     }
                 }
                 () = sleep => {}

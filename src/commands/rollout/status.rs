@@ -128,7 +128,10 @@ async fn watch(
                     pods.remove(&key(&pod));
                 }
             }
-            WatchChange::Trouble(_) => continue,
+            WatchChange::NodesListed(_)
+            | WatchChange::NodeApplied(_)
+            | WatchChange::NodeDeleted(_)
+            | WatchChange::Trouble(_) => continue,
         }
         let Some(pods) = pods.as_ref() else {
             continue;
