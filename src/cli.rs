@@ -539,6 +539,7 @@ pub struct GlobalArgs {
         value_enum,
         default_value_t = ColorChoice::Auto,
         global = true,
+        overrides_with = "color",
         value_name = "WHEN",
         help_heading = "Output and logging"
     )]
@@ -924,6 +925,20 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_duration(text).ok(), *want, "parsing {text:?}");
         }
+    }
+
+    #[test]
+    fn the_last_color_wins_like_kubectl_flags() {
+        let cli = Cli::try_parse_from([
+            "kubectl-ds",
+            "list",
+            "--color",
+            "always",
+            "--color",
+            "never",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.color, ColorChoice::Never);
     }
 
     fn apply_args(flags: &[&str]) -> Result<RolloutEngineArgs, clap::Error> {
