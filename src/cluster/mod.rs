@@ -393,45 +393,26 @@ pub enum WatchChange {
 }
 
 impl Cluster {
+    /// Watches every node (slimmed like [`Cluster::list_nodes`]): the complete set after each
+    /// (re-)list, then changes. For decisions that depend on nodes leaving or changing labels.
+    pub fn watch_nodes(&self) -> futures::stream::BoxStream<'static, WatchChange> {
+        let nodes: Api<Node> = Api::all(self.client.clone());
+        watch_changes(
+            nodes,
+            kube::runtime::watcher::Config::default(),
+            Changes {
+                what: "nodes",
+                listed: |all| WatchChange::NodesListed(all.into_iter().map(slim_node).collect()),
+                applied: |node| WatchChange::NodeApplied(Box::new(slim_node(node))),
+                deleted: |node| WatchChange::NodeDeleted(Box::new(node)),
+            },
+        )
+    }
+
     /// Watches one DaemonSet (field selector on its name) and the pods matching `selector`,
     /// with kube's runtime watcher: it re-lists on its own when a watch expires (410 Gone) or the
     /// connection drops, backing off between attempts. Pods of a re-list come as one
     /// `PodsListed`, so the caller can replace its set at once.
-    /// Watches every node (slimmed like [`Cluster::list_nodes`]): the complete set after each
-    /// (re-)list, then changes. For decisions that depend on nodes leaving or changing labels.
-    pub fn watch_nodes(&self) -> futures::stream::BoxStream<'static, WatchChange> {
-        use futures::StreamExt as _;
-        use kube::runtime::watcher::{self, Event};
-        use kube::runtime::WatchStreamExt as _;
-
-        let nodes: Api<Node> = Api::all(self.client.clone());
-        let mut buffer: Vec<Node> = Vec::new();
-        watcher::watcher(nodes, watcher::Config::default())
-            .default_backoff()
-            .filter_map(move |event| {
-                let change = match event {
-                    Ok(Event::Init) => {
-                        buffer.clear();
-                        None
-                    }
-                    Ok(Event::InitApply(node)) => {
-                        buffer.push(slim_node(node));
-                        None
-                    }
-                    Ok(Event::InitDone) => {
-                        Some(WatchChange::NodesListed(std::mem::take(&mut buffer)))
-                    }
-                    Ok(Event::Apply(node)) => {
-                        Some(WatchChange::NodeApplied(Box::new(slim_node(node))))
-                    }
-                    Ok(Event::Delete(node)) => Some(WatchChange::NodeDeleted(Box::new(node))),
-                    Err(e) => Some(WatchChange::Trouble(format!("watching nodes: {e}"))),
-                };
-                std::future::ready(change)
-            })
-            .boxed()
-    }
-
     pub fn watch_daemonset_and_pods(
         &self,
         namespace: &str,
@@ -439,49 +420,32 @@ impl Cluster {
         selector: &str,
     ) -> futures::stream::BoxStream<'static, WatchChange> {
         use futures::StreamExt as _;
-        use kube::runtime::watcher::{self, Event};
-        use kube::runtime::WatchStreamExt as _;
+        use kube::runtime::watcher::Config;
 
         let daemonsets: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
-        let ds_stream = watcher::watcher(
+        let ds_stream = watch_changes(
             daemonsets,
-            watcher::Config::default().fields(&format!("metadata.name={name}")),
-        )
-        .default_backoff()
-        .filter_map(|event| async move {
-            match event {
-                Ok(Event::Apply(ds) | Event::InitApply(ds)) => {
-                    Some(WatchChange::DaemonSet(Some(Box::new(ds))))
-                }
-                Ok(Event::Delete(_)) => Some(WatchChange::DaemonSet(None)),
-                Ok(Event::Init | Event::InitDone) => None,
-                Err(e) => Some(WatchChange::Trouble(format!("watching the daemonset: {e}"))),
-            }
-        });
-        let mut buffer: Vec<Pod> = Vec::new();
-        let pod_stream = watcher::watcher(pods, watcher::Config::default().labels(selector))
-            .default_backoff()
-            .filter_map(move |event| {
-                let change = match event {
-                    Ok(Event::Init) => {
-                        buffer.clear();
-                        None
-                    }
-                    Ok(Event::InitApply(pod)) => {
-                        buffer.push(pod);
-                        None
-                    }
-                    Ok(Event::InitDone) => {
-                        Some(WatchChange::PodsListed(std::mem::take(&mut buffer)))
-                    }
-                    Ok(Event::Apply(pod)) => Some(WatchChange::PodApplied(Box::new(pod))),
-                    Ok(Event::Delete(pod)) => Some(WatchChange::PodDeleted(Box::new(pod))),
-                    Err(e) => Some(WatchChange::Trouble(format!("watching pods: {e}"))),
-                };
-                std::future::ready(change)
-            });
-        futures::stream::select(ds_stream.boxed(), pod_stream.boxed()).boxed()
+            Config::default().fields(&format!("metadata.name={name}")),
+            Changes {
+                what: "the daemonset",
+                // A (re-)list without it: it was deleted.
+                listed: |found| WatchChange::DaemonSet(found.into_iter().next().map(Box::new)),
+                applied: |ds| WatchChange::DaemonSet(Some(Box::new(ds))),
+                deleted: |_| WatchChange::DaemonSet(None),
+            },
+        );
+        let pod_stream = watch_changes(
+            pods,
+            Config::default().labels(selector),
+            Changes {
+                what: "pods",
+                listed: WatchChange::PodsListed,
+                applied: |pod| WatchChange::PodApplied(Box::new(pod)),
+                deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),
+            },
+        );
+        futures::stream::select(ds_stream, pod_stream).boxed()
     }
 
     /// The ControllerRevisions in `namespace` whose labels match `selector` (a DaemonSet's
@@ -495,6 +459,57 @@ impl Cluster {
         self.list_all(&scope, "controllerrevisions.apps", Some(selector))
             .await
     }
+}
+
+/// What the events of one watched kind become.
+struct Changes<K> {
+    /// For the warning when the watch fails ("watching pods: ...").
+    what: &'static str,
+    /// The complete set after a (re-)list.
+    listed: fn(Vec<K>) -> WatchChange,
+    applied: fn(K) -> WatchChange,
+    deleted: fn(K) -> WatchChange,
+}
+
+/// A kube runtime watcher (re-lists after expiry or a dropped connection, backing off) as
+/// [`WatchChange`]s: the objects of a (re-)list gathered into one change, then one per event.
+fn watch_changes<K>(
+    api: Api<K>,
+    config: kube::runtime::watcher::Config,
+    changes: Changes<K>,
+) -> futures::stream::BoxStream<'static, WatchChange>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
+    use futures::StreamExt as _;
+    use kube::runtime::watcher::{self, Event};
+    use kube::runtime::WatchStreamExt as _;
+
+    let mut buffer: Vec<K> = Vec::new();
+    watcher::watcher(api, config)
+        .default_backoff()
+        .filter_map(move |event| {
+            let change = match event {
+                Ok(Event::Init) => {
+                    buffer.clear();
+                    None
+                }
+                Ok(Event::InitApply(object)) => {
+                    buffer.push(object);
+                    None
+                }
+                Ok(Event::InitDone) => Some((changes.listed)(std::mem::take(&mut buffer))),
+                Ok(Event::Apply(object)) => Some((changes.applied)(object)),
+                Ok(Event::Delete(object)) => Some((changes.deleted)(object)),
+                Err(e) => Some(WatchChange::Trouble(format!(
+                    "watching {}: {e}",
+                    changes.what
+                ))),
+            };
+            std::future::ready(change)
+        })
+        .boxed()
 }
 
 /// How a DaemonSet delete treats its pods (the API's propagationPolicy).
