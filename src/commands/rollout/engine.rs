@@ -624,13 +624,17 @@ impl<'a> Driver<'a> {
         let ineligible = if podless.is_empty() {
             BTreeSet::new()
         } else {
-            // Whether a node without a pod still runs the DaemonSet, from the node watch.
-            let Some(nodes) = self.nodes.as_ref() else {
-                return Ok(None);
-            };
-            let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-            let nodes: Vec<Node> = nodes.values().cloned().collect();
-            not_eligible(&podless, &nodes, &template)
+            // Whether a node without a pod still runs the DaemonSet, from the node watch. Until
+            // it has listed (or if it may not), every planned node counts as still running it:
+            // waited for, under the progress deadline, never skipped on a guess.
+            match self.nodes.as_ref() {
+                Some(nodes) => {
+                    let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+                    let nodes: Vec<Node> = nodes.values().cloned().collect();
+                    not_eligible(&podless, &nodes, &template)
+                }
+                None => BTreeSet::new(),
+            }
         };
         for node in &ineligible {
             if self.reported.insert(node.clone()) {
