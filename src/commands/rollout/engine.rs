@@ -432,6 +432,9 @@ pub struct Driver<'a> {
     generation: i64,
     progress: &'a mut Progress,
     lock: Lock,
+    /// The lock recorded when this run started that the caller's check let it take over (a gone
+    /// or, with --force, an expired holder); seeing it again is not a takeover by someone else.
+    replaced_lock: Option<Lock>,
     start: Start<'a>,
     pods: Option<BTreeMap<String, Pod>>,
     /// Every node by name, from the node watch.
@@ -459,6 +462,8 @@ impl<'a> Driver<'a> {
             uid: ds.metadata.uid.clone().unwrap_or_default(),
             template: ds.spec.template.clone(),
             generation: ds.metadata.generation.unwrap_or(0),
+            replaced_lock: recorded_lock(&ds)
+                .filter(|held| held.host != lock.host || held.pid != lock.pid),
             ds,
             progress,
             lock,
@@ -1180,7 +1185,8 @@ impl<'a> Driver<'a> {
                     }
                     if hold {
                         if let Some(held) = recorded_lock(&self.ds) {
-                            if held.host != self.lock.host || held.pid != self.lock.pid {
+                            let ours = held.host == self.lock.host && held.pid == self.lock.pid;
+                            if !ours && self.replaced_lock.as_ref() != Some(&held) {
                                 return Err(Failure::api(format!(
                                     "{} (pid {}) took over the rollout lock of daemonset {name:?}; this run stops with nothing further deleted",
                                     held.holder, held.pid
