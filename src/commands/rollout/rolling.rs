@@ -511,9 +511,9 @@ impl Follow<'_> {
                             }
                         }
                         WatchChange::NodesListed(_)
-            | WatchChange::NodeApplied(_)
-            | WatchChange::NodeDeleted(_)
-            | WatchChange::Trouble(_) => continue,
+                        | WatchChange::NodeApplied(_)
+                        | WatchChange::NodeDeleted(_)
+                        | WatchChange::Trouble(_) => continue,
                     }
                 }
                 () = sleep => {}
