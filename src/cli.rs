@@ -10,7 +10,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
     name = "kubectl-ds",
     bin_name = "kubectl ds",
     version,
-    about = "DaemonSet operations for kubectl: list, lint, and more to come",
+    about = "DaemonSet operations for kubectl: list, lint, plan, diff, history, rollout, delete, migrate",
     long_about = "DaemonSet operations for kubectl.\n\n\
                   Run as `kubectl ds COMMAND`. Connection flags (--kubeconfig, --context, -n, --as, ...) \
                   go after `ds`, anywhere on the line, and mean what they mean to kubectl.",
@@ -127,6 +127,61 @@ pub enum Command {
                       2 bad input, a preflight that fails, or no confirmation without a terminal, 4 the API refused."
     )]
     Migrate(MigrateArgs),
+
+    /// Shell completion: print the static scripts, or install the shim that makes
+    /// `kubectl ds <TAB>` complete through kubectl
+    #[command(
+        subcommand,
+        long_about = "Shell completion, two ways.\n\n\
+                      Through kubectl (1.26 or newer): `kubectl ds <TAB>` completes when an executable named \
+                      kubectl_complete-ds is on PATH. `kubectl ds completion install` creates it, as a link to \
+                      this binary (krew cannot install it). Then kubectl's own completion (`kubectl completion \
+                      bash`, zsh, fish or powershell, loaded in your shell) completes subcommands, flags and \
+                      values from the cluster: DaemonSet names (honouring -n, --context and --kubeconfig typed \
+                      earlier on the line), namespaces, contexts, revisions, node names, lint rule IDs.\n\n\
+                      Static scripts, for typing `kubectl-ds` directly: `kubectl ds completion bash|zsh|fish|\
+                      powershell|elvish` prints one (subcommands, flags and fixed values only).",
+        after_help = "Examples:\n  kubectl ds completion install                 # next to kubectl-ds on PATH\n  \
+                      kubectl ds completion install --dir ~/.local/bin\n  \
+                      source <(kubectl completion bash)             # kubectl's own completion, in ~/.bashrc\n  \
+                      kubectl-ds completion bash > /etc/bash_completion.d/kubectl-ds\n  \
+                      kubectl-ds completion zsh > \"${fpath[1]}/_kubectl-ds\""
+    )]
+    Completion(CompletionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompletionCommand {
+    /// Create the kubectl_complete-ds link kubectl runs to complete `kubectl ds <TAB>`
+    #[command(
+        long_about = "Create kubectl_complete-ds, the executable kubectl (1.26 or newer) runs to complete \
+                      `kubectl ds <TAB>`: a link to this binary, which answers completion requests when \
+                      started under that name. By default it goes next to the kubectl-ds that kubectl finds on \
+                      PATH (for krew, ~/.krew/bin), pointing at that kubectl-ds so upgrades keep it working.",
+        after_help = "Examples:\n  kubectl ds completion install\n  kubectl ds completion install --dir ~/bin --force"
+    )]
+    Install(CompletionInstallArgs),
+    /// Print the bash completion script for kubectl-ds
+    Bash,
+    /// Print the zsh completion script for kubectl-ds
+    Zsh,
+    /// Print the fish completion script for kubectl-ds
+    Fish,
+    /// Print the PowerShell completion script for kubectl-ds
+    Powershell,
+    /// Print the elvish completion script for kubectl-ds
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionInstallArgs {
+    /// Put the link in this directory instead (it should be on PATH)
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: Option<PathBuf>,
+
+    /// Replace an existing kubectl_complete-ds that is not already this link
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod cluster;
 pub mod commands;
+pub mod complete;
 pub mod daemonset;
 pub mod diff;
 pub mod error;

@@ -5,11 +5,17 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use kubectl_ds::error::{self, ExitStatus};
-use kubectl_ds::{cli, commands, logging};
+use kubectl_ds::{cli, commands, complete, logging};
 
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Started as kubectl_complete-ds (or with `__complete`): answer kubectl's completion request.
+    if let Some(request) = complete::invocation(&args) {
+        print!("{}", commands::complete(&request));
+        return ExitCode::SUCCESS;
+    }
     install_panic_hook();
-    let cli = match cli::Cli::try_parse_from(cli::normalize_args(std::env::args_os())) {
+    let cli = match cli::Cli::try_parse_from(cli::normalize_args(args)) {
         Ok(cli) => cli,
         Err(usage) => return usage_exit(usage),
     };

@@ -128,6 +128,12 @@ fn require_entry<'a>(
 }
 
 /// Where the kubeconfig came from, for error messages.
+/// The kubeconfig kubectl would read (the flag, else the KUBECONFIG list, else ~/.kube/config),
+/// for what needs its entries without connecting: completing context, cluster and user names.
+pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, Failure> {
+    load_kubeconfig(flag).map(|(kubeconfig, _)| kubeconfig)
+}
+
 fn load_kubeconfig(flag: Option<&Path>) -> Result<(Kubeconfig, String), Failure> {
     if let Some(path) = flag {
         let source = path.display().to_string();

@@ -10,7 +10,7 @@ use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
-pub use connect::{connect, Cluster};
+pub use connect::{connect, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
 
 use crate::error::Failure;
@@ -110,6 +110,14 @@ impl Cluster {
             .into_iter()
             .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
             .collect())
+    }
+
+    pub async fn list_namespaces(
+        &self,
+    ) -> Result<Vec<k8s_openapi::api::core::v1::Namespace>, Failure> {
+        let api = Api::all(self.client.clone());
+        self.list_pages(api, "namespaces", None, ListParams::default())
+            .await
     }
 
     pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {

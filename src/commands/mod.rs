@@ -1,5 +1,6 @@
 //! One file per subcommand: read inputs, call the core, render. `run` dispatches.
 
+mod completion;
 mod delete;
 mod diff;
 mod history;
@@ -15,6 +16,8 @@ use crate::error::{ExitStatus, Failure};
 
 /// What a command that ran to the end wants the process to exit with (0, or 1 for findings).
 pub type Outcome = ExitStatus;
+
+pub use completion::answer as complete;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -116,5 +119,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Rollout(command) => rollout::exec(command, &cli.global).await,
         Command::Delete(args) => delete::exec(args, &cli.global).await,
         Command::Migrate(args) => migrate::exec(args, &cli.global).await,
+        Command::Completion(command) => completion::exec(command),
     }
 }

@@ -69,7 +69,7 @@ pub fn ds_offline(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         // A command that stops reading early closes the pipe; that is its business, not ours.
         let _ = pipe.write_all(bytes);
     }
-    Run::from(child.wait_with_output().expect("wait for kubectl ds"))
+    Run::from_output(child.wait_with_output().expect("wait for kubectl ds"))
 }
 
 /// The test fixtures directory.
@@ -103,7 +103,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from(output: Output) -> Self {
+    pub fn from_output(output: Output) -> Self {
         Self {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -143,7 +143,7 @@ impl TestEnv {
         for (k, v) in vars {
             cmd.env(k, v);
         }
-        Run::from(cmd.output().expect("run kubectl ds"))
+        Run::from_output(cmd.output().expect("run kubectl ds"))
     }
 
     /// PATH with the built binary first.
@@ -181,7 +181,7 @@ impl TestEnv {
             .stdin(Stdio::null())
             .output()
             .expect("run kubectl");
-        Run::from(output)
+        Run::from_output(output)
     }
 
     pub fn apply(&self, namespace: &str, yaml: &str) {
@@ -200,7 +200,7 @@ impl TestEnv {
             .expect("stdin")
             .write_all(yaml.as_bytes())
             .expect("write manifest");
-        let run = Run::from(child.wait_with_output().expect("kubectl apply"));
+        let run = Run::from_output(child.wait_with_output().expect("kubectl apply"));
         run.success();
     }
 

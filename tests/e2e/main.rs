@@ -2,6 +2,7 @@
 //! parallel and never add or change nodes; the one that does is in tests/agreement, the one that
 //! restarts the API server in tests/disruption, and those that orphan DaemonSets in tests/orphans.
 
+mod completion;
 mod connection;
 mod diff;
 mod harness;
