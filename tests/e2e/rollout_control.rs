@@ -194,6 +194,9 @@ fn repeated_and_unknown() {
         run.stdout
     );
     env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
+    // The pause changed the spec: the controller records the new observedGeneration in the
+    // status, which moves the resourceVersion too. Read it once the controller is done.
+    wait_observed(ns);
     let version = daemonset(ns)["metadata"]["resourceVersion"].clone();
     let run = env().ds(&["rollout", "pause", "agent", "-n", ns]);
     assert!(
