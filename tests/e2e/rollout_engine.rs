@@ -242,7 +242,10 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
         &["--min-ready", "4", "-o", "json"],
     ));
     assert!(run.until(|e| e["event"] == "deleting"));
-    env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
+    // Mid-wave, while the controller and the run write the DaemonSet: retried on that race.
+    env()
+        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", ns])
+        .success();
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 0, "{stderr}\n{events:?}");
     assert!(!named(&events, "paused").is_empty(), "{events:?}");
@@ -253,7 +256,7 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
     assert!(status.stdout.contains("OnDelete"), "{}", status.stdout);
     assert!(status.stdout.contains("paused"), "{}", status.stdout);
 
-    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("continuing the recorded rollout"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -374,9 +377,11 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
     let first_hash = newest_hash(ns);
+    // Each run starts right after the previous one restored the strategy, while the controller
+    // may still be writing the status for it: retried when that races the run's first write.
     for image in ["busybox:1.37", "busybox:1.38"] {
         env()
-            .ds(&[
+            .ds_retrying_conflicts(&[
                 "rollout",
                 "set-image",
                 "agent",
@@ -395,7 +400,8 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert_eq!(image(ns), "busybox:1.38");
 
     // To the previous revision (1.37).
-    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
+    let run =
+        env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
     let out = &run.success().stdout;
     assert!(out.contains("deleting pod"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -404,7 +410,7 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
 
     // To revision 1 (1.36), by number.
-    let run = env().ds(&[
+    let run = env().ds_retrying_conflicts(&[
         "rollout",
         "undo",
         "agent",
@@ -511,7 +517,9 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
     assert_eq!(state(ns)["phase"], "paused");
     assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
-    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    // The pod deleted before the interrupt is still being replaced: the controller writes the
+    // status meanwhile, which the resume's conditional write can race.
+    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
     assert!(run.success().stdout.contains("complete"), "{}", run.stdout);
     let hash = newest_hash(ns);
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));

@@ -310,8 +310,10 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
     env().eventually("a node gets a new pod", || {
         pods(&ns).iter().any(|(_, _, h)| *h != old_hash)
     });
+    // The controller is writing the status for the new pod meanwhile; the pause's conditional
+    // write can race it and is then retried.
     env()
-        .ds(&["rollout", "pause", "agent", "-n", &ns])
+        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", &ns])
         .success();
     assert_eq!(daemonset(&ns)["spec"]["updateStrategy"]["type"], "OnDelete");
 
@@ -328,7 +330,7 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
     );
 
     env()
-        .ds(&["rollout", "resume", "agent", "-n", &ns])
+        .ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", &ns])
         .success();
     let output = child.wait_with_output().unwrap();
     let out = String::from_utf8_lossy(&output.stdout);
