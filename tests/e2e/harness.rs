@@ -272,6 +272,28 @@ impl TestEnv {
             .unwrap_or(0)
     }
 
+    /// Waits until the API server lets the impersonated subject (`as_args`, e.g.
+    /// `["--as", "someone", "--as-group", "g"]`) `verb` `resource` in `namespace` (cluster-wide
+    /// when `None`): a (Cluster)Role or binding just created reaches the RBAC authorizer's cache
+    /// a moment after the create returns.
+    pub fn wait_until_allowed(
+        &self,
+        as_args: &[&str],
+        verb: &str,
+        resource: &str,
+        namespace: Option<&str>,
+    ) {
+        let mut args = vec!["auth", "can-i", verb, resource];
+        if let Some(ns) = namespace {
+            args.extend(["-n", ns]);
+        }
+        args.extend_from_slice(as_args);
+        self.eventually(
+            &format!("{as_args:?} may {verb} {resource} in {namespace:?}"),
+            || self.kubectl(&args).code == 0,
+        );
+    }
+
     /// Polls `probe` until it returns true; panics with `what` after a generous bound.
     pub fn eventually(&self, what: &str, mut probe: impl FnMut() -> bool) {
         for _ in 0..600 {
