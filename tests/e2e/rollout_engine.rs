@@ -543,6 +543,9 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
         ])
         .success();
     env().wait_rollout(ns, "agent");
+    // The interval counts from the moment the wave's last pod became Ready, and a soak is only
+    // reported if the run learns of that Ready before the interval is over; 5s leaves room for a
+    // pod status that reaches the run late on a loaded machine (2s left it 2-3s).
     let run = EventRun::start(&[
         "rollout",
         "restart",
@@ -554,7 +557,7 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
         "--max-unavailable",
         "2",
         "--wave-interval",
-        "2s",
+        "5s",
         "-o",
         "json",
     ]);
