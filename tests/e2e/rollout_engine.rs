@@ -107,7 +107,9 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
     assert_eq!(state(ns)["phase"], "failed");
     assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
-    // --auto-rollback on a fresh start: the canary goes back, the template is restored.
+    // --auto-rollback on a fresh start: the canary goes back, the template is restored. The
+    // rollback wave runs under the same deadline and must succeed within it: 30s, so that a pod
+    // slow to start on a loaded machine does not fail the rollback too.
     let ns2 = Namespace::new("re-gate-rb");
     let ns2 = ns2.name.as_str();
     ready_agent(ns2, "busybox:1.36");
@@ -124,7 +126,7 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
         "--canary",
         "1",
         "--progress-deadline",
-        "15s",
+        "30s",
         "--auto-rollback",
     ];
     let run = env().ds(&args);
