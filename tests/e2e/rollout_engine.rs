@@ -629,6 +629,12 @@ fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
             .replace("      nodeSelector: {kubernetes.io/os: linux}\n", &selector)
     };
     env().apply(ns, &with_selector("busybox:1.36"));
+    // The controller sees the node labels through its own watch, which may lag the DaemonSet's:
+    // wait until it counts every labelled node, then for the pods, so that the plan covers them
+    // all (the node leaving below must be in it).
+    env().eventually("the DaemonSet selects every labelled node", || {
+        daemonset(ns)["status"]["desiredNumberScheduled"].as_u64() == Some(nodes.len() as u64)
+    });
     env().wait_rollout(ns, "agent");
     let dir = tempfile::tempdir().unwrap();
     let file = write_manifest(&dir, "new.yaml", &with_selector("busybox:1.37"));
