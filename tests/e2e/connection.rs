@@ -113,6 +113,12 @@ fn limited_user_lists_where_it_is_granted() {
     let env = env();
     let ns = Namespace::new("granted");
     grant_daemonset_reader(&ns.name, "--user=limited");
+    env.wait_until_allowed(
+        &["--as", "limited"],
+        "list",
+        "daemonsets.apps",
+        Some(&ns.name),
+    );
     env.apply(
         &ns.name,
         &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
@@ -189,6 +195,12 @@ fn as_group_impersonates_groups() {
     let env = env();
     let ns = Namespace::new("asgroup");
     grant_daemonset_reader(&ns.name, "--group=kds:readers");
+    env.wait_until_allowed(
+        &["--as", "someone", "--as-group", "kds:readers"],
+        "list",
+        "daemonsets.apps",
+        Some(&ns.name),
+    );
     let run = env.ds(&[
         "list",
         "-n",

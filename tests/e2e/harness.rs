@@ -137,6 +137,23 @@ impl TestEnv {
         self.ds_with(args, &[("KUBECONFIG", self.kubeconfig.as_os_str())])
     }
 
+    /// `kubectl ds ARGS`, run again (a few times) while it fails only because the DaemonSet
+    /// changed between the command's read and its write: pause, resume, undo and the rollout
+    /// commands write conditionally on the resourceVersion they read, and the DaemonSet
+    /// controller moves it with every status write while pods change. The command then changed
+    /// nothing and says to try again (exit 4); any other outcome is returned as is.
+    pub fn ds_retrying_conflicts(&self, args: &[&str]) -> Run {
+        let mut run = self.ds(args);
+        for _ in 0..5 {
+            if !(run.code == 4 && run.stderr.contains("changed while this command ran")) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            run = self.ds(args);
+        }
+        run
+    }
+
     /// `kubectl ds ARGS` with exactly these extra environment variables (KUBECONFIG unset otherwise).
     pub fn ds_with(&self, args: &[&str], vars: &[(&str, &std::ffi::OsStr)]) -> Run {
         let mut cmd = self.plugin_command(args);
@@ -253,6 +270,28 @@ impl TestEnv {
             .filter_map(|r| r["revision"].as_i64())
             .max()
             .unwrap_or(0)
+    }
+
+    /// Waits until the API server lets the impersonated subject (`as_args`, e.g.
+    /// `["--as", "someone", "--as-group", "g"]`) `verb` `resource` in `namespace` (cluster-wide
+    /// when `None`): a (Cluster)Role or binding just created reaches the RBAC authorizer's cache
+    /// a moment after the create returns.
+    pub fn wait_until_allowed(
+        &self,
+        as_args: &[&str],
+        verb: &str,
+        resource: &str,
+        namespace: Option<&str>,
+    ) {
+        let mut args = vec!["auth", "can-i", verb, resource];
+        if let Some(ns) = namespace {
+            args.extend(["-n", ns]);
+        }
+        args.extend_from_slice(as_args);
+        self.eventually(
+            &format!("{as_args:?} may {verb} {resource} in {namespace:?}"),
+            || self.kubectl(&args).code == 0,
+        );
     }
 
     /// Polls `probe` until it returns true; panics with `what` after a generous bound.

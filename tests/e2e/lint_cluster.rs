@@ -61,27 +61,31 @@ fn cluster_findings<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// A pod bound to kds-node-1 holding host port 31888, as another agent would.
-fn occupy_host_port(ns: &Namespace) {
+/// A pod bound to kds-node-1 holding host port `port`, as another agent would. Each test holds
+/// a port of its own: two holders of one port on the node (tests run in parallel) would have
+/// the kubelet reject one, and a rejected (Failed) pod holds no port.
+fn occupy_host_port(ns: &Namespace, port: u16) {
     env().apply(
         &ns.name,
-        r#"apiVersion: v1
+        &format!(
+            r#"apiVersion: v1
 kind: Pod
-metadata: {name: port-holder}
+metadata: {{name: port-holder}}
 spec:
   nodeName: kds-node-1
   containers:
   - name: holder
     image: busybox:1.36
-    ports: [{containerPort: 31888, hostPort: 31888}]
-"#,
+    ports: [{{containerPort: {port}, hostPort: {port}}}]
+"#
+        ),
     );
 }
 
 #[test]
 fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_taken_ports() {
     let ns = Namespace::new("lint-cluster");
-    occupy_host_port(&ns);
+    occupy_host_port(&ns, 31888);
     let text = manifest(
         &ns.name,
         "      priorityClassName: agent-critical\n      serviceAccountName: probe-agent",
@@ -121,7 +125,7 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
 #[test]
 fn cluster_rules_are_quiet_when_everything_is_in_place() {
     let ns = Namespace::new("lint-cluster-ok");
-    occupy_host_port(&ns);
+    occupy_host_port(&ns, 31887);
     // The ServiceAccount comes with the manifest; the PriorityClass is a built-in one.
     let text = format!(
         "{}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: probe-agent, namespace: {}}}\n",

@@ -282,6 +282,13 @@ fn without_permission_to_list_pods_plan_shows_placement_only() {
         &format!("--user={user}"),
     ])
     .success();
+    for (resource, namespace) in [
+        ("nodes", None),
+        ("daemonsets.apps", Some(ns.name.as_str())),
+        ("controllerrevisions.apps", Some(ns.name.as_str())),
+    ] {
+        env.wait_until_allowed(&["--as", &user], "list", resource, namespace);
+    }
     let run = env.ds(&["plan", "agent", "-n", &ns.name, "--as", &user, "-o", "json"]);
     env.kubectl(&["delete", "clusterrolebinding", &role]);
     env.kubectl(&["delete", "clusterrole", &role]);

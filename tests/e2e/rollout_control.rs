@@ -145,8 +145,10 @@ fn undo_restores_an_older_template() {
     set_image(ns, "busybox:1.37");
     wait_revisions(ns, 2);
 
+    // The undos below run while the controller rolls the pods (and writes the status): their
+    // write, conditional on the resourceVersion read, is retried when it races one.
     // Dry run: says what would change, changes nothing.
-    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--dry-run"]);
+    let run = env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--dry-run"]);
     assert!(
         run.success().stdout.contains("busybox:1.37 → busybox:1.36"),
         "{}",
@@ -162,7 +164,7 @@ fn undo_restores_an_older_template() {
     assert_eq!(image(ns), "busybox:1.37");
 
     // Default: the revision before the current one.
-    let run = env().ds(&["rollout", "undo", "agent", "-n", ns]);
+    let run = env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("rolled back to revision 1"), "{out}");
     assert!(out.contains("busybox:1.37 → busybox:1.36"), "{out}");
@@ -173,7 +175,8 @@ fn undo_restores_an_older_template() {
     });
 
     // Explicit: back to revision 2's image.
-    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--to-revision", "2"]);
+    let run =
+        env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--to-revision", "2"]);
     assert!(
         run.success().stdout.contains("rolled back to revision 2"),
         "{}",
@@ -194,6 +197,9 @@ fn repeated_and_unknown() {
         run.stdout
     );
     env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
+    // The pause changed the spec: the controller records the new observedGeneration in the
+    // status, which moves the resourceVersion too. Read it once the controller is done.
+    wait_observed(ns);
     let version = daemonset(ns)["metadata"]["resourceVersion"].clone();
     let run = env().ds(&["rollout", "pause", "agent", "-n", ns]);
     assert!(

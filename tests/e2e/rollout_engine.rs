@@ -107,7 +107,9 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
     assert_eq!(state(ns)["phase"], "failed");
     assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
-    // --auto-rollback on a fresh start: the canary goes back, the template is restored.
+    // --auto-rollback on a fresh start: the canary goes back, the template is restored. The
+    // rollback wave runs under the same deadline and must succeed within it: 30s, so that a pod
+    // slow to start on a loaded machine does not fail the rollback too.
     let ns2 = Namespace::new("re-gate-rb");
     let ns2 = ns2.name.as_str();
     ready_agent(ns2, "busybox:1.36");
@@ -124,7 +126,7 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
         "--canary",
         "1",
         "--progress-deadline",
-        "15s",
+        "30s",
         "--auto-rollback",
     ];
     let run = env().ds(&args);
@@ -242,7 +244,10 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
         &["--min-ready", "4", "-o", "json"],
     ));
     assert!(run.until(|e| e["event"] == "deleting"));
-    env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
+    // Mid-wave, while the controller and the run write the DaemonSet: retried on that race.
+    env()
+        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", ns])
+        .success();
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 0, "{stderr}\n{events:?}");
     assert!(!named(&events, "paused").is_empty(), "{events:?}");
@@ -253,7 +258,7 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
     assert!(status.stdout.contains("OnDelete"), "{}", status.stdout);
     assert!(status.stdout.contains("paused"), "{}", status.stdout);
 
-    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("continuing the recorded rollout"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -374,9 +379,11 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
     let first_hash = newest_hash(ns);
+    // Each run starts right after the previous one restored the strategy, while the controller
+    // may still be writing the status for it: retried when that races the run's first write.
     for image in ["busybox:1.37", "busybox:1.38"] {
         env()
-            .ds(&[
+            .ds_retrying_conflicts(&[
                 "rollout",
                 "set-image",
                 "agent",
@@ -395,7 +402,8 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert_eq!(image(ns), "busybox:1.38");
 
     // To the previous revision (1.37).
-    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
+    let run =
+        env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
     let out = &run.success().stdout;
     assert!(out.contains("deleting pod"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -404,7 +412,7 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
 
     // To revision 1 (1.36), by number.
-    let run = env().ds(&[
+    let run = env().ds_retrying_conflicts(&[
         "rollout",
         "undo",
         "agent",
@@ -511,7 +519,9 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
     assert_eq!(state(ns)["phase"], "paused");
     assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
-    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    // The pod deleted before the interrupt is still being replaced: the controller writes the
+    // status meanwhile, which the resume's conditional write can race.
+    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
     assert!(run.success().stdout.contains("complete"), "{}", run.stdout);
     let hash = newest_hash(ns);
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
@@ -535,6 +545,9 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
         ])
         .success();
     env().wait_rollout(ns, "agent");
+    // The interval counts from the moment the wave's last pod became Ready, and a soak is only
+    // reported if the run learns of that Ready before the interval is over; 5s leaves room for a
+    // pod status that reaches the run late on a loaded machine (2s left it 2-3s).
     let run = EventRun::start(&[
         "rollout",
         "restart",
@@ -546,7 +559,7 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
         "--max-unavailable",
         "2",
         "--wave-interval",
-        "2s",
+        "5s",
         "-o",
         "json",
     ]);
@@ -616,6 +629,12 @@ fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
             .replace("      nodeSelector: {kubernetes.io/os: linux}\n", &selector)
     };
     env().apply(ns, &with_selector("busybox:1.36"));
+    // The controller sees the node labels through its own watch, which may lag the DaemonSet's:
+    // wait until it counts every labelled node, then for the pods, so that the plan covers them
+    // all (the node leaving below must be in it).
+    env().eventually("the DaemonSet selects every labelled node", || {
+        daemonset(ns)["status"]["desiredNumberScheduled"].as_u64() == Some(nodes.len() as u64)
+    });
     env().wait_rollout(ns, "agent");
     let dir = tempfile::tempdir().unwrap();
     let file = write_manifest(&dir, "new.yaml", &with_selector("busybox:1.37"));

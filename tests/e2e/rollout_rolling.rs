@@ -210,10 +210,12 @@ fn auto_rollback_restores_the_previous_revision_on_every_node() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(&dir, "bad.yaml", &never_ready_yaml("busybox:1.37"));
 
+    // The rollback runs under the same deadline and must complete within it: 30s, so that a
+    // pod slow to start on a loaded machine does not fail the rollback too.
     let run = env().ds(&rolling(
         &file,
         &ns,
-        &["--progress-deadline", "15s", "--auto-rollback"],
+        &["--progress-deadline", "30s", "--auto-rollback"],
     ));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     let out = &run.stdout;
@@ -310,8 +312,10 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
     env().eventually("a node gets a new pod", || {
         pods(&ns).iter().any(|(_, _, h)| *h != old_hash)
     });
+    // The controller is writing the status for the new pod meanwhile; the pause's conditional
+    // write can race it and is then retried.
     env()
-        .ds(&["rollout", "pause", "agent", "-n", &ns])
+        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", &ns])
         .success();
     assert_eq!(daemonset(&ns)["spec"]["updateStrategy"]["type"], "OnDelete");
 
@@ -328,7 +332,7 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
     );
 
     env()
-        .ds(&["rollout", "resume", "agent", "-n", &ns])
+        .ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", &ns])
         .success();
     let output = child.wait_with_output().unwrap();
     let out = String::from_utf8_lossy(&output.stdout);

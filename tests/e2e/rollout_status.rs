@@ -22,11 +22,18 @@ fn node_rows(stdout: &str) -> Vec<std::collections::HashMap<String, String>> {
     parse_table(&block)
 }
 
-/// Waits until the controller has recorded revision `number` for `agent`.
+/// Waits until the controller has recorded revision `number` for `agent` and observed the
+/// generation that made it: the controller creates the revision first and writes
+/// observedGeneration and the counts at the end of the same sync, and until then status says
+/// "pending", not what the template change did.
 fn wait_revision(ns: &str, number: i64) {
-    env().eventually(&format!("revision {number} of agent"), || {
+    env().eventually(&format!("revision {number} of agent, observed"), || {
         let run = env().ds(&["rollout", "status", "agent", "-n", ns, "-o", "json"]);
-        run.code == 0 && json(&run)["currentRevision"] == number
+        if run.code != 0 {
+            return false;
+        }
+        let doc = json(&run);
+        doc["currentRevision"] == number && doc["observedGeneration"] == doc["generation"]
     });
 }
 

@@ -118,6 +118,9 @@ pub struct PodWatcher {
 }
 
 impl PodWatcher {
+    /// Returns once the watch has shown every eligible node with a Ready pod (its initial list),
+    /// so that whatever the test starts next is seen from its first change: `kubectl get -w`
+    /// lists a moment after it is spawned, and a pod deleted before that would go unseen.
     pub fn start(ns: &str, eligible: BTreeSet<String>) -> Self {
         let mut child = Command::new("kubectl")
             .args([
@@ -182,11 +185,16 @@ impl PodWatcher {
                 }
             })
         };
-        Self {
+        let watcher = Self {
             child,
             seen,
             reader: Some(reader),
-        }
+        };
+        env().eventually(
+            &format!("the pod watch in {ns} showing every eligible node Ready"),
+            || watcher.seen.lock().unwrap().armed,
+        );
+        watcher
     }
 
     /// Stops watching; what was seen.
@@ -196,7 +204,17 @@ impl PodWatcher {
         if let Some(reader) = self.reader.take() {
             let _ = reader.join();
         }
-        std::mem::take(&mut *self.seen.lock().unwrap())
+        let seen = std::mem::take(&mut *self.seen.lock().unwrap());
+        seen
+    }
+}
+
+impl Drop for PodWatcher {
+    /// A test that fails before `stop` (or a watch that never lists) leaves no `kubectl get -w`
+    /// running behind it.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
