@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_ds_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= as= as-group= request-timeout= v/verbose v= color= h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= as= as-group= request-timeout= v/verbose color= h/help V/version
 end
 
 function __fish_kubectl_ds_needs_command

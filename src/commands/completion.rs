@@ -41,8 +41,17 @@ pub fn script(shell: Shell) -> Vec<u8> {
     clap_complete::generate(shell, &mut command, "kubectl-ds", &mut out);
     match shell {
         Shell::Bash => bash_with_consistent_names(out),
+        Shell::Fish => fish_without_clashing_specs(out),
         _ => out,
     }
+}
+
+/// fish's argparse reads the one-letter long flag `--v` as a second `-v` and rejects the whole
+/// spec list, so no subcommand would complete; leave `--v=N` out of what it parses.
+fn fish_without_clashing_specs(script: Vec<u8>) -> Vec<u8> {
+    String::from_utf8_lossy(&script)
+        .replace(" v/verbose v= ", " v/verbose ")
+        .into_bytes()
 }
 
 /// clap_complete 4.6's bash script names a subcommand's `case` branch from the bin name with its

@@ -400,4 +400,32 @@ fn static_scripts_print_and_complete_kubectl_ds_typed_directly() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+
+    // fish, through its own completion engine.
+    let fish_script = dir.path().join("kubectl-ds.fish");
+    std::fs::write(
+        &fish_script,
+        ds_offline(dir.path(), &["completion", "fish"], None).stdout,
+    )
+    .expect("write script");
+    let output = Command::new("fish")
+        .arg("-c")
+        .arg(format!(
+            "source {}; complete -C 'kubectl-ds rollout s'",
+            fish_script.display()
+        ))
+        .env("PATH", env().plugin_path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("fish (apt-get install fish; scripts/testenv install does)");
+    let words: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        words,
+        ["set-image", "status"],
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
