@@ -29,7 +29,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List DaemonSets with their rollout state, revision and node selector
-    #[command(visible_alias = "ls")]
+    #[command(
+        visible_alias = "ls",
+        after_help = "Examples:\n  kubectl ds list\n  kubectl ds list -A\n  kubectl ds ls -n monitoring -o wide\n  \
+                      kubectl ds list -A -l app.kubernetes.io/part-of=observability -o json\n  \
+                      kubectl ds list -A -o name --no-headers"
+    )]
     List(ListArgs),
 
     /// Check DaemonSet manifests for mistakes, DaemonSet pitfalls and risky settings
@@ -71,7 +76,9 @@ pub enum Command {
                       change does: which parts of the pod template changed (images per container, env, \
                       resources, probes, ...), and whether pods will be replaced, on how many nodes and \
                       in about how many waves.",
-        after_help = "Exit codes, as kubectl diff: 0 no differences, 1 differences, 2 or more an error \
+        after_help = "Examples:\n  kubectl ds diff -f agent.yaml\n  kubectl ds diff -f manifests/ -n monitoring\n  \
+                      helm template agent ./chart | kubectl ds diff -f -\n  kubectl ds diff -f agent.yaml -o json\n\n\
+                      Exit codes, as kubectl diff: 0 no differences, 1 differences, 2 or more an error \
                       (including a change the server would reject, such as the immutable selector)."
     )]
     Diff(DiffArgs),
@@ -87,7 +94,15 @@ pub enum Command {
     History(HistoryArgs),
 
     /// Follow, pause, resume and undo DaemonSet rollouts (both update strategies)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kubectl ds rollout status agent --watch --timeout 5m\n  \
+                      kubectl ds rollout apply -f agent.yaml --mode ondelete --canary 1\n  \
+                      kubectl ds rollout set-image agent main=registry.example/agent:1.5 --mode ondelete\n  \
+                      kubectl ds rollout restart agent\n  kubectl ds rollout pause agent\n  \
+                      kubectl ds rollout resume agent\n  kubectl ds rollout undo agent --to-revision 2\n  \
+                      kubectl ds rollout history agent --diff"
+    )]
     Rollout(RolloutCommand),
 
     /// Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and
@@ -283,28 +298,59 @@ pub struct MigrateArgs {
 pub enum RolloutCommand {
     /// Pods per revision, per-node progress and the recorded rollout state; --watch until done
     #[command(
-        after_help = "Exit codes: 0 the rollout is complete, 1 it is halted, failed or timed out \
+        after_help = "Examples:\n  kubectl ds rollout status agent\n  kubectl ds rollout status agent --watch -o json\n  \
+                      kubectl ds rollout status agent -n monitoring --watch --timeout 5m\n\n\
+                      Exit codes: 0 the rollout is complete, 1 it is halted, failed or timed out \
                             (with --watch), 2 bad input."
     )]
     Status(RolloutStatusArgs),
 
     /// The same as `kubectl ds history`: revisions, one revision's template, a diff of two
+    #[command(
+        after_help = "Revisions are numbers as `kubectl ds rollout history NAME` lists them; negative numbers \
+                      count back from the newest (-1 is the one before the newest).\n\nExamples:\n  \
+                      kubectl ds rollout history agent\n  kubectl ds rollout history agent --revision -1 -o yaml\n  \
+                      kubectl ds rollout history agent --diff 1 3"
+    )]
     History(HistoryArgs),
 
     /// Pause a DaemonSet's rollout: no more pods are replaced until `rollout resume`
+    #[command(
+        after_help = "Examples:\n  kubectl ds rollout pause agent\n  kubectl ds rollout pause node-exporter -n monitoring\n\n\
+                      Exit codes: 0 paused (or already paused), 2 bad input or an unknown DaemonSet, \
+                      4 the API refused (forbidden, or the DaemonSet changed meanwhile)."
+    )]
     Pause(RolloutNameArgs),
 
     /// Resume a paused or interrupted rollout; a controlled (ondelete) rollout is driven on from
     /// where it stopped
+    #[command(
+        after_help = "Examples:\n  kubectl ds rollout resume agent\n  kubectl ds rollout resume agent --detach\n  \
+                      kubectl ds rollout resume agent -o json\n\n\
+                      Exit codes: 0 resumed (a controlled rollout: complete, or paused again), 1 a node failed its \
+                      health gate, 2 bad input or an unknown DaemonSet, 4 another run holds the rollout lock."
+    )]
     Resume(RolloutResumeArgs),
 
     /// Roll back to the previous revision's pod template, or to --to-revision N
+    #[command(
+        after_help = "Examples:\n  kubectl ds rollout undo agent\n  kubectl ds rollout undo agent --to-revision 2 --dry-run\n  \
+                      kubectl ds rollout undo agent --to-revision -2\n  \
+                      kubectl ds rollout undo agent --mode ondelete --max-unavailable 2\n\n\
+                      Exit codes: 0 rolled back (with --mode: the rollout is complete), 1 with --mode, a node failed \
+                      its health gate, 2 bad input, an unknown DaemonSet or revision."
+    )]
     Undo(RolloutUndoArgs),
 
     /// Apply a DaemonSet manifest and replace its pods wave by wave (canary first), deleting old
     /// pods only within --max-unavailable; safe to re-run after an interruption
     #[command(
-        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+        after_help = "Examples:\n  kubectl ds rollout apply -f agent.yaml --dry-run\n  \
+                      kubectl ds rollout apply -f agent.yaml --mode ondelete --canary 1 --max-unavailable 25%\n  \
+                      kubectl ds rollout apply -f agent.yaml --mode ondelete --canary-nodes node-a --pause-after-canary\n  \
+                      kubectl ds rollout apply -f agent.yaml --mode rolling --progress-deadline 5m --auto-rollback\n  \
+                      kubectl ds rollout apply -f agent.yaml --mode ondelete -o json\n\n\
+                      Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
                             gate, 2 bad input."
     )]
     Apply(RolloutApplyArgs),
@@ -312,14 +358,19 @@ pub enum RolloutCommand {
     /// Restart every pod of a DaemonSet wave by wave: sets the pod template annotation
     /// kubectl.kubernetes.io/restartedAt to now, like `kubectl rollout restart`
     #[command(
-        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+        after_help = "Examples:\n  kubectl ds rollout restart agent\n  kubectl ds rollout restart agent -n monitoring\n  \
+                      kubectl ds rollout restart agent --mode ondelete --node-order label:topology.kubernetes.io/zone\n  \
+                      kubectl ds rollout restart agent --mode ondelete --max-unavailable 2 --wave-interval 30s\n\n\
+                      Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
                             gate, 2 bad input."
     )]
     Restart(RolloutRestartArgs),
 
     /// Set container images (CONTAINER=IMAGE, `*` for every container) and roll them out wave by wave
     #[command(
-        after_help = "Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
+        after_help = "Examples:\n  kubectl ds rollout set-image agent main=registry.example/agent:1.5\n  \
+                      kubectl ds rollout set-image agent '*=registry.example/agent:1.5' --mode ondelete --canary 10%\n\n\
+                      Exit codes: 0 the rollout is complete (or paused), 1 a node failed its health \
                             gate, 2 bad input."
     )]
     SetImage(RolloutSetImageArgs),
