@@ -177,14 +177,26 @@ pub enum CompletionCommand {
     )]
     Install(CompletionInstallArgs),
     /// Print the bash completion script for kubectl-ds
+    #[command(after_help = "Examples:\n  source <(kubectl ds completion bash)\n  \
+                      kubectl ds completion bash > /etc/bash_completion.d/kubectl-ds")]
     Bash,
     /// Print the zsh completion script for kubectl-ds
+    #[command(after_help = "Examples:\n  kubectl ds completion zsh > \"${fpath[1]}/_kubectl-ds\"")]
     Zsh,
     /// Print the fish completion script for kubectl-ds
+    #[command(
+        after_help = "Examples:\n  kubectl ds completion fish > ~/.config/fish/completions/kubectl-ds.fish"
+    )]
     Fish,
     /// Print the PowerShell completion script for kubectl-ds
+    #[command(
+        after_help = "Examples:\n  kubectl ds completion powershell | Out-String | Invoke-Expression"
+    )]
     Powershell,
     /// Print the elvish completion script for kubectl-ds
+    #[command(
+        after_help = "Examples:\n  kubectl ds completion elvish > ~/.config/elvish/lib/kubectl-ds.elv"
+    )]
     Elvish,
 }
 

@@ -153,6 +153,30 @@ fn kubectl_ds_commands(line: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The words after `kubectl __complete ds` (what kubectl hands the completion shim).
+fn completion_request(line: &str) -> Option<Vec<String>> {
+    let words = shell_words(line);
+    (words.len() > 3 && words[..3] == ["kubectl", "__complete", "ds"]).then(|| words[3..].to_vec())
+}
+
+/// A completion request still reaches a subcommand and asks for something under the current
+/// definitions (a renamed command or flag would leave it asking for nothing).
+fn completes(words: &[String]) -> Result<(), String> {
+    let mut root = Cli::command();
+    root.build();
+    let line = kubectl_ds::complete::read_line(&root, words);
+    if line.path.is_empty() {
+        return Err("reaches no subcommand".into());
+    }
+    match line.wanted() {
+        kubectl_ds::complete::Wanted::Nothing => Err(format!(
+            "asks for nothing under `kubectl ds {}`",
+            line.path.join(" ")
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Parses `kubectl ds ARGS` (words) as `main` does; the subcommand path on success.
 fn parse(words: &[String]) -> Result<Vec<String>, String> {
     assert_eq!(&words[..2], ["kubectl", "ds"]);
@@ -216,10 +240,19 @@ fn every_readme_example_command_parses() {
                     ));
                 }
             }
+            if let Some(words) = completion_request(command) {
+                in_example += 1;
+                if let Err(error) = completes(&words) {
+                    failures.push(format!(
+                        "README.md example {:?}: `{command}`: {error}",
+                        example.name
+                    ));
+                }
+            }
         }
         assert!(
             in_example > 0,
-            "README.md example {:?} (line {}) shows no `$ kubectl ds ...` command",
+            "README.md example {:?} (line {}) shows no `$ kubectl ds ...` (or `kubectl __complete ds`) command",
             example.name,
             example.line
         );
