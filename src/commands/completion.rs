@@ -316,18 +316,13 @@ async fn from_cluster(
 }
 
 fn daemonset_candidate(ds: &k8s_openapi::api::apps::v1::DaemonSet, namespace: &str) -> Candidate {
-    let status = ds.status.as_ref();
-    let ready = status.map_or(0, |s| s.number_ready);
-    let desired = status.map_or(0, |s| s.desired_number_scheduled);
-    let strategy = ds
-        .spec
-        .update_strategy
-        .as_ref()
-        .and_then(|s| s.type_.clone())
-        .unwrap_or_else(|| "RollingUpdate".into());
+    let summary = crate::daemonset::summary::summarize(ds, None);
     Candidate::new(
-        ds.metadata.name.clone().unwrap_or_default(),
-        format!("DaemonSet in {namespace}, {ready}/{desired} ready, {strategy}"),
+        summary.name,
+        format!(
+            "DaemonSet in {namespace}, {}/{} ready, {:?}",
+            summary.ready, summary.desired, summary.strategy
+        ),
     )
 }
 
