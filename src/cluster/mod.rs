@@ -1,5 +1,6 @@
 //! The one place that talks to the Kubernetes API.
 
+mod conflict;
 mod connect;
 mod errors;
 
@@ -10,6 +11,8 @@ use kube::api::{Api, ListParams, Patch, PatchParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
+use conflict::PatchError;
+pub use conflict::{Planned, ATTEMPTS};
 pub use connect::{connect, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
 
@@ -325,7 +328,8 @@ impl Cluster {
 
     /// Applies a JSON Patch (RFC 6902) to a DaemonSet, with field manager kubectl-ds; `dry_run`
     /// asks the server to keep nothing. Patches that set /metadata/resourceVersion to the one read
-    /// fail with 409 when the object changed meanwhile; the failure says so in one line.
+    /// fail with 409 when the object changed meanwhile; the failure says so in one line. A change
+    /// planned from the object read goes through [`Cluster::patch_daemonset_with_retry`] instead.
     pub async fn patch_daemonset_json(
         &self,
         namespace: &str,
@@ -333,6 +337,51 @@ impl Cluster {
         ops: &[serde_json::Value],
         dry_run: bool,
     ) -> Result<DaemonSet, Failure> {
+        self.patch_json(namespace, name, ops, dry_run)
+            .await
+            .map_err(|e| match e {
+                PatchError::Conflict => conflict::conflict_failure(namespace, name),
+                PatchError::Failed(failure) => failure,
+            })
+    }
+
+    /// Changes a DaemonSet by a JSON Patch planned from it: `plan` gets the DaemonSet as read
+    /// (`read` first) and returns the ops to send, which start with `pause::precondition`, or
+    /// nothing to write. When the DaemonSet changed since it was read (409: mostly the
+    /// controller's status writes while pods change), it is read again and planned anew, up to
+    /// [`ATTEMPTS`] times; so a change that matters made meanwhile by another writer shows in the
+    /// new plan instead of being overwritten. Returns the last plan and the DaemonSet as it is now
+    /// (the one stored, or the one planned on when the plan wrote nothing).
+    pub async fn patch_daemonset_with_retry<P, E>(
+        &self,
+        namespace: &str,
+        name: &str,
+        read: DaemonSet,
+        dry_run: bool,
+        plan: impl FnMut(&DaemonSet) -> Result<P, E>,
+    ) -> Result<(P, DaemonSet), E>
+    where
+        P: Planned,
+        E: From<Failure>,
+    {
+        conflict::read_modify_write(
+            (namespace, name),
+            read,
+            plan,
+            async |ops: &[serde_json::Value]| self.patch_json(namespace, name, ops, dry_run).await,
+            async || self.get_daemonset(namespace, name).await,
+            conflict::BACKOFF,
+        )
+        .await
+    }
+
+    async fn patch_json(
+        &self,
+        namespace: &str,
+        name: &str,
+        ops: &[serde_json::Value],
+        dry_run: bool,
+    ) -> Result<DaemonSet, PatchError> {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
         let mut params = PatchParams {
             field_manager: Some(FIELD_MANAGER.to_string()),
@@ -347,15 +396,11 @@ impl Cluster {
             namespace: Some(namespace),
         };
         let patch = serde_json::from_value(serde_json::Value::Array(ops.to_vec()))
-            .map_err(|e| Failure::api(format!("building a JSON patch: {e}")))?;
+            .map_err(|e| PatchError::Failed(Failure::api(format!("building a JSON patch: {e}"))))?;
         match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
             Ok(stored) => Ok(stored),
-            Err(kube::Error::Api(status)) if status.code == 409 => {
-                Err(Failure::api(format!(
-                    "daemonset {name:?} in namespace {namespace:?} changed while this command ran; nothing was changed, try again"
-                )))
-            }
-            Err(e) => Err(describe(e, &request, &self.target())),
+            Err(kube::Error::Api(status)) if status.code == 409 => Err(PatchError::Conflict),
+            Err(e) => Err(PatchError::Failed(describe(e, &request, &self.target()))),
         }
     }
 }

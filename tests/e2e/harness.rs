@@ -137,23 +137,6 @@ impl TestEnv {
         self.ds_with(args, &[("KUBECONFIG", self.kubeconfig.as_os_str())])
     }
 
-    /// `kubectl ds ARGS`, run again (a few times) while it fails only because the DaemonSet
-    /// changed between the command's read and its write: pause, resume, undo and the rollout
-    /// commands write conditionally on the resourceVersion they read, and the DaemonSet
-    /// controller moves it with every status write while pods change. The command then changed
-    /// nothing and says to try again (exit 4); any other outcome is returned as is.
-    pub fn ds_retrying_conflicts(&self, args: &[&str]) -> Run {
-        let mut run = self.ds(args);
-        for _ in 0..5 {
-            if !(run.code == 4 && run.stderr.contains("changed while this command ran")) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            run = self.ds(args);
-        }
-        run
-    }
-
     /// `kubectl ds ARGS` with exactly these extra environment variables (KUBECONFIG unset otherwise).
     pub fn ds_with(&self, args: &[&str], vars: &[(&str, &std::ffi::OsStr)]) -> Run {
         let mut cmd = self.plugin_command(args);

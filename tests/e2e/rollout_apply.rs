@@ -135,8 +135,9 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
     assert_eq!(state["targetHash"], new_hash.as_str(), "{state}");
 
     // Again: nothing left to replace. (Right after the first run restored the strategy, while
-    // the controller may still write the status for it: retried if that races the lock write.)
-    let again = env().ds_retrying_conflicts(&[
+    // the controller may still write the status for it: the command itself retries its lock write
+    // when that races it.)
+    let again = env().ds(&[
         "rollout",
         "apply",
         "-f",
@@ -254,7 +255,7 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
     );
 
     // resume drives the recorded rollout to the end itself.
-    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", &ns]);
+    let run = env().ds(&["rollout", "resume", "agent", "-n", &ns]);
     let out = run.success().stdout.clone();
     assert!(out.contains("continuing the recorded rollout"), "{out}");
     assert!(out.contains("complete"), "{out}");

@@ -146,9 +146,10 @@ fn undo_restores_an_older_template() {
     wait_revisions(ns, 2);
 
     // The undos below run while the controller rolls the pods (and writes the status): their
-    // write, conditional on the resourceVersion read, is retried when it races one.
+    // write, conditional on the resourceVersion read, is planned anew and retried by the command
+    // itself when it races one.
     // Dry run: says what would change, changes nothing.
-    let run = env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--dry-run"]);
+    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--dry-run"]);
     assert!(
         run.success().stdout.contains("busybox:1.37 → busybox:1.36"),
         "{}",
@@ -164,7 +165,7 @@ fn undo_restores_an_older_template() {
     assert_eq!(image(ns), "busybox:1.37");
 
     // Default: the revision before the current one.
-    let run = env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns]);
+    let run = env().ds(&["rollout", "undo", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("rolled back to revision 1"), "{out}");
     assert!(out.contains("busybox:1.37 → busybox:1.36"), "{out}");
@@ -175,8 +176,7 @@ fn undo_restores_an_older_template() {
     });
 
     // Explicit: back to revision 2's image.
-    let run =
-        env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--to-revision", "2"]);
+    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--to-revision", "2"]);
     assert!(
         run.success().stdout.contains("rolled back to revision 2"),
         "{}",

@@ -244,10 +244,9 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
         &["--min-ready", "4", "-o", "json"],
     ));
     assert!(run.until(|e| e["event"] == "deleting"));
-    // Mid-wave, while the controller and the run write the DaemonSet: retried on that race.
-    env()
-        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", ns])
-        .success();
+    // Mid-wave, while the controller and the run write the DaemonSet: the command retries itself
+    // when its write races theirs.
+    env().ds(&["rollout", "pause", "agent", "-n", ns]).success();
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 0, "{stderr}\n{events:?}");
     assert!(!named(&events, "paused").is_empty(), "{events:?}");
@@ -258,7 +257,7 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
     assert!(status.stdout.contains("OnDelete"), "{}", status.stdout);
     assert!(status.stdout.contains("paused"), "{}", status.stdout);
 
-    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
+    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("continuing the recorded rollout"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -380,10 +379,10 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     ready_agent(ns, "busybox:1.36");
     let first_hash = newest_hash(ns);
     // Each run starts right after the previous one restored the strategy, while the controller
-    // may still be writing the status for it: retried when that races the run's first write.
+    // may still be writing the status for it: the run retries its first write when that races it.
     for image in ["busybox:1.37", "busybox:1.38"] {
         env()
-            .ds_retrying_conflicts(&[
+            .ds(&[
                 "rollout",
                 "set-image",
                 "agent",
@@ -402,8 +401,7 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert_eq!(image(ns), "busybox:1.38");
 
     // To the previous revision (1.37).
-    let run =
-        env().ds_retrying_conflicts(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
+    let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--mode", "ondelete"]);
     let out = &run.success().stdout;
     assert!(out.contains("deleting pod"), "{out}");
     assert!(out.contains("complete"), "{out}");
@@ -412,7 +410,7 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));
 
     // To revision 1 (1.36), by number.
-    let run = env().ds_retrying_conflicts(&[
+    let run = env().ds(&[
         "rollout",
         "undo",
         "agent",
@@ -520,8 +518,8 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
     assert!(daemonset(ns)["metadata"]["annotations"].get(LOCK).is_none());
 
     // The pod deleted before the interrupt is still being replaced: the controller writes the
-    // status meanwhile, which the resume's conditional write can race.
-    let run = env().ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", ns]);
+    // status meanwhile, which the resume's conditional write can race (and then retries).
+    let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);
     assert!(run.success().stdout.contains("complete"), "{}", run.stdout);
     let hash = newest_hash(ns);
     assert!(agent_pods(ns).iter().all(|(_, _, h, _)| *h == hash));

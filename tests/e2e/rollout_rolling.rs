@@ -313,9 +313,9 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
         pods(&ns).iter().any(|(_, _, h)| *h != old_hash)
     });
     // The controller is writing the status for the new pod meanwhile; the pause's conditional
-    // write can race it and is then retried.
+    // write can race it and the command then retries it itself.
     env()
-        .ds_retrying_conflicts(&["rollout", "pause", "agent", "-n", &ns])
+        .ds(&["rollout", "pause", "agent", "-n", &ns])
         .success();
     assert_eq!(daemonset(&ns)["spec"]["updateStrategy"]["type"], "OnDelete");
 
@@ -332,7 +332,7 @@ fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
     );
 
     env()
-        .ds_retrying_conflicts(&["rollout", "resume", "agent", "-n", &ns])
+        .ds(&["rollout", "resume", "agent", "-n", &ns])
         .success();
     let output = child.wait_with_output().unwrap();
     let out = String::from_utf8_lossy(&output.stdout);

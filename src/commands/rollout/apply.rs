@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
 use serde_json::{json, Value};
 
 use super::engine::{self, Driver, Start, ORIGINAL_STRATEGY_ANNOTATION};
@@ -145,6 +146,24 @@ fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<Value>> {
     Ok(ops)
 }
 
+/// The edit planned from `fresh`, the DaemonSet as read (again, after a conflict): refused when
+/// its pod template is no longer `read`, the one it had when this command read it first, so a
+/// template another writer set meanwhile is not overwritten.
+fn edit_plan(
+    read: &PodTemplateSpec,
+    fresh: &DaemonSet,
+    object: &Value,
+) -> anyhow::Result<Vec<Value>> {
+    if fresh.spec.template != *read {
+        let name = fresh.metadata.name.as_deref().unwrap_or_default();
+        return Err(Failure::api(format!(
+            "the pod template of daemonset {name:?} was changed by another writer while this command ran; nothing was changed, run the command again"
+        ))
+        .into());
+    }
+    edit_ops(fresh, object)
+}
+
 /// Writes the change (`write`) and reports it.
 pub(super) async fn apply_reported(
     cluster: &Cluster,
@@ -165,9 +184,14 @@ pub(super) async fn apply_reported(
                 .get_daemonset(namespace, name)
                 .await?
                 .ok_or_else(|| super::super::not_found(name, namespace))?;
-            cluster
-                .patch_daemonset_json(namespace, name, &edit_ops(&live, object)?, false)
-                .await?
+            // Planned anew from the DaemonSet read again after a conflict.
+            let read = live.spec.template.clone();
+            let (_, stored) = cluster
+                .patch_daemonset_with_retry(namespace, name, live, false, |fresh| {
+                    edit_plan(&read, fresh, object)
+                })
+                .await?;
+            stored
         }
     };
     let strategy = ds
@@ -305,4 +329,63 @@ pub(crate) async fn dry_run(
         message: format!("dry run: daemonset {name:?} was not changed"),
     });
     Ok(ExitStatus::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(resource_version: &str, image: &str) -> DaemonSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "agent", "resourceVersion": resource_version},
+            "spec": {
+                "selector": {"matchLabels": {"app": "agent"}},
+                "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},
+                "updateStrategy": {"type": "RollingUpdate"},
+            },
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_edit_is_planned_anew_unless_another_writer_changed_the_template() {
+        let read = live("1", "agent:1");
+        let mut wanted = serde_json::to_value(live("1", "agent:2")).unwrap();
+        wanted["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        let cases = [
+            ("as first read", live("1", "agent:1"), Ok("1")),
+            ("status written meanwhile", live("7", "agent:1"), Ok("7")),
+            (
+                "template changed meanwhile",
+                live("7", "agent:3"),
+                Err("changed by another writer"),
+            ),
+            (
+                "template already the wanted one",
+                live("7", "agent:2"),
+                Err("changed by another writer"),
+            ),
+        ];
+        for (what, fresh, expected) in cases {
+            let planned = edit_plan(&read.spec.template, &fresh, &wanted);
+            match (planned, expected) {
+                (Ok(ops), Ok(version)) => {
+                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
+                    assert_eq!(ops[0]["value"], version, "{what}");
+                    let paths: Vec<&str> = ops[1..]
+                        .iter()
+                        .map(|o| o["path"].as_str().unwrap())
+                        .collect();
+                    assert_eq!(paths, ["/spec/template", "/spec/updateStrategy"], "{what}");
+                    assert_eq!(ops[1]["value"], wanted["spec"]["template"], "{what}");
+                }
+                (Err(e), Err(fragment)) => {
+                    let message = e.to_string();
+                    assert!(message.contains(fragment), "{what}: {message}");
+                    assert!(message.contains("nothing was changed"), "{what}: {message}");
+                }
+                (planned, expected) => panic!("{what}: {planned:?} instead of {expected:?}"),
+            }
+        }
+    }
 }

@@ -3,26 +3,35 @@
 //! DaemonSets have no pause: pause records the update strategy in an annotation and sets OnDelete
 //! (and pauses a controlled rollout's recorded state); resume restores both. Undo puts an older
 //! revision's pod template back, as `kubectl rollout undo` does. Every change is one JSON Patch
-//! conditional on the resourceVersion read.
+//! conditional on the resourceVersion read, planned anew from the DaemonSet read again when it
+//! conflicts (`Cluster::patch_daemonset_with_retry`).
 
-use k8s_openapi::api::apps::v1::ControllerRevision;
-use serde_json::json;
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use serde_json::{json, Value};
 
 use super::engine::{self, Driver, Start};
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
+use crate::cluster::Planned;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
-use crate::diff::template;
+use crate::diff::template::{self, TemplateChanges};
 use crate::error::{ExitStatus, Failure};
 use crate::render;
 use crate::render::progress::{Event, Progress};
-use crate::rollout::state::Phase;
+use crate::rollout::lock::Lock;
+use crate::rollout::state::{Phase, RolloutState};
 
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
-    let lines = match pause::plan_pause(&ds) {
+    let (plan, _) = cluster
+        .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| {
+            Ok::<_, Failure>(pause::plan_pause(ds))
+        })
+        .await?;
+    let lines = match plan {
         PausePlan::AlreadyPaused => vec![format!(
             "daemonset {name:?} is already paused; kubectl ds rollout resume {name} resumes it"
         )],
@@ -30,13 +39,10 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
             "daemonset {name:?} uses the OnDelete strategy: the controller replaces no pod by itself, so there is nothing to pause"
         )],
         PausePlan::Patch {
-            ops,
             strategy,
             state_paused,
+            ..
         } => {
-            cluster
-                .patch_daemonset_json(&namespace, name, &ops, false)
-                .await?;
             let mut lines = vec![format!("daemonset {name:?} paused")];
             if let Some(strategy) = strategy {
                 lines.push(format!(
@@ -60,16 +66,16 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
 pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
-    // A controlled rollout that is paused, or was interrupted (Ctrl-C, kill -9, a lost
-    // connection) while running, is driven on from where it stopped.
-    let controlled = engine::recorded_state(&ds).filter(|s| s.phase.unfinished());
     let mut progress = Progress::new(args.output);
     let me = engine::this_process(engine::now());
-    if controlled.is_some() && !args.detach {
-        engine::check_lock(&ds, &me, args.force, &mut progress)?;
-    }
-    let plan = pause::plan_resume(&ds).map_err(Failure::api)?;
-    let ds = match plan {
+    let (resume, ds) = cluster
+        .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| plan_resume(ds, &me, args))
+        .await?;
+    engine::warn_taken_over(resume.taken_over.as_ref(), &mut progress);
+    let Resume {
+        controlled, plan, ..
+    } = resume;
+    match plan {
         ResumePlan::NotPaused => {
             if controlled.is_none() || args.detach {
                 render::print_lines([format!(
@@ -77,16 +83,12 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
                 )])?;
                 return Ok(ExitStatus::Ok);
             }
-            ds
         }
         ResumePlan::Patch {
-            ops,
             strategy,
             state_resumed,
+            ..
         } => {
-            let stored = cluster
-                .patch_daemonset_json(&namespace, name, &ops, false)
-                .await?;
             progress.emit(Event::Note {
                 message: format!("daemonset {name:?} resumed"),
             });
@@ -107,9 +109,8 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
                     message: format!("  controlled rollout: phase {from} → running"),
                 });
             }
-            stored
         }
-    };
+    }
     match controlled {
         Some(mut state) if !args.detach => {
             state.phase = Phase::Running;
@@ -120,6 +121,94 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
         }
         _ => Ok(ExitStatus::Ok),
     }
+}
+
+/// What `rollout resume` does to the DaemonSet as read: the pause it ends, and the controlled
+/// rollout it drives on from where it stopped (one that is paused, or was interrupted by Ctrl-C,
+/// kill -9 or a lost connection while running) with the lock of a gone run it takes over.
+#[derive(Debug)]
+struct Resume {
+    controlled: Option<RolloutState>,
+    taken_over: Option<Lock>,
+    plan: ResumePlan,
+}
+
+impl Planned for Resume {
+    fn ops(&self) -> Option<&[Value]> {
+        match &self.plan {
+            ResumePlan::Patch { ops, .. } => Some(ops),
+            ResumePlan::NotPaused => None,
+        }
+    }
+}
+
+impl Planned for PausePlan {
+    fn ops(&self) -> Option<&[Value]> {
+        match self {
+            PausePlan::Patch { ops, .. } => Some(ops),
+            PausePlan::AlreadyPaused | PausePlan::OnDeleteIdle => None,
+        }
+    }
+}
+
+fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Resume, Failure> {
+    let controlled = engine::recorded_state(ds).filter(|s| s.phase.unfinished());
+    let taken_over = match controlled {
+        Some(_) if !args.detach => engine::claim_lock(ds, me, args.force)?,
+        _ => None,
+    };
+    Ok(Resume {
+        controlled,
+        taken_over,
+        plan: pause::plan_resume(ds).map_err(Failure::api)?,
+    })
+}
+
+/// What `rollout undo` (without `--mode`) does to the DaemonSet as read.
+#[derive(Debug)]
+enum UndoPlan {
+    /// It has the target revision's template already.
+    AlreadyThere,
+    Patch {
+        ops: Vec<Value>,
+        changes: TemplateChanges,
+    },
+}
+
+impl Planned for UndoPlan {
+    fn ops(&self) -> Option<&[Value]> {
+        match self {
+            UndoPlan::Patch { ops, .. } => Some(ops),
+            UndoPlan::AlreadyThere => None,
+        }
+    }
+}
+
+/// Puts `target`'s template back on `fresh`, the DaemonSet as read (again, after a conflict);
+/// refused when its template is no longer `read`, the one this command chose the revision by, so
+/// a template another writer set meanwhile is not overwritten.
+fn plan_undo(
+    read: &PodTemplateSpec,
+    fresh: &DaemonSet,
+    target: &ControllerRevision,
+) -> Result<UndoPlan, Failure> {
+    let changes = template::compare(&fresh.spec.template, &history::typed_template(target));
+    if changes.is_empty() {
+        return Ok(UndoPlan::AlreadyThere);
+    }
+    if fresh.spec.template != *read {
+        let name = fresh.metadata.name.as_deref().unwrap_or_default();
+        return Err(Failure::api(format!(
+            "the pod template of daemonset {name:?} was changed by another writer while this command ran; nothing was rolled back, run the command again"
+        )));
+    }
+    Ok(UndoPlan::Patch {
+        ops: vec![
+            pause::precondition(fresh),
+            json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
+        ],
+        changes,
+    })
 }
 
 pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -160,21 +249,18 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         )
         .await;
     }
-    let current = ds.spec.template.clone();
-    let changes = template::compare(&current, &history::typed_template(target));
-    if changes.is_empty() {
+    let read = ds.spec.template.clone();
+    let (plan, ds) = cluster
+        .patch_daemonset_with_retry(&namespace, name, ds, args.engine.dry_run, |fresh| {
+            plan_undo(&read, fresh, target)
+        })
+        .await?;
+    let UndoPlan::Patch { changes, .. } = plan else {
         render::print_lines([format!(
             "daemonset {name:?} already has the template of revision {number}; nothing to roll back"
         )])?;
         return Ok(ExitStatus::Ok);
-    }
-    let ops = vec![
-        pause::precondition(&ds),
-        json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
-    ];
-    cluster
-        .patch_daemonset_json(&namespace, name, &ops, args.engine.dry_run)
-        .await?;
+    };
 
     let images: Vec<String> = changes
         .images
@@ -222,4 +308,147 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
     }
     render::print_lines(lines)?;
     Ok(ExitStatus::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::RolloutFormat;
+    use crate::rollout::lock::LOCK_ANNOTATION;
+    use crate::rollout::state::STATE_ANNOTATION;
+
+    fn daemonset(resource_version: &str, image: &str, annotations: Value) -> DaemonSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "agent", "resourceVersion": resource_version, "annotations": annotations},
+            "spec": {
+                "selector": {"matchLabels": {"app": "agent"}},
+                "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},
+                "updateStrategy": {"type": "RollingUpdate"},
+            },
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn undo_is_planned_anew_unless_another_writer_changed_the_template() {
+        let target: ControllerRevision = serde_json::from_value(json!({
+            "metadata": {"name": "agent-abc"},
+            "revision": 1,
+            "data": {"spec": {"template": {
+                "spec": {"containers": [{"name": "agent", "image": "agent:1"}]},
+                "$patch": "replace",
+            }}},
+        }))
+        .unwrap();
+        let read = daemonset("5", "agent:2", json!({})).spec.template;
+        // (what, the DaemonSet read (again), Ok(patched on resourceVersion) / Ok(None): already
+        // there, or Err(fragment))
+        let cases = [
+            (
+                "as first read",
+                daemonset("5", "agent:2", json!({})),
+                Ok(Some("5")),
+            ),
+            (
+                "status written meanwhile",
+                daemonset("8", "agent:2", json!({})),
+                Ok(Some("8")),
+            ),
+            (
+                "rolled back by another meanwhile",
+                daemonset("8", "agent:1", json!({})),
+                Ok(None),
+            ),
+            (
+                "template changed by another meanwhile",
+                daemonset("8", "agent:3", json!({})),
+                Err("changed by another writer while this command ran; nothing was rolled back"),
+            ),
+        ];
+        for (what, fresh, expected) in cases {
+            match (plan_undo(&read, &fresh, &target), expected) {
+                (Ok(UndoPlan::AlreadyThere), Ok(None)) => {}
+                (Ok(UndoPlan::Patch { ops, changes }), Ok(Some(version))) => {
+                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
+                    assert_eq!(ops[0]["value"], version, "{what}");
+                    assert_eq!(ops[1]["path"], "/spec/template", "{what}");
+                    assert_eq!(ops[1]["value"], history::template_of(&target), "{what}");
+                    assert_eq!(
+                        changes.lines(),
+                        ["image agent: agent:2 → agent:1"],
+                        "{what}"
+                    );
+                }
+                (Err(e), Err(fragment)) => assert!(e.message.contains(fragment), "{what}: {e}"),
+                (got, expected) => panic!("{what}: {got:?} instead of {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn resume_checks_the_lock_of_the_controlled_rollout_it_drives_on() {
+        let at = engine::now();
+        let me = Lock::new("me@here".into(), "here".into(), std::process::id(), at);
+        let gone = Lock::new("ops@here".into(), "here".into(), u32::MAX, at);
+        let elsewhere = Lock::new("ops@elsewhere".into(), "elsewhere".into(), 7, at);
+        let state = |phase: &str| {
+            json!({"targetHash": "abc", "waves": [], "maxUnavailable": 1, "minReadySeconds": 0,
+                   "progressDeadlineSeconds": 600, "pauseAfterCanary": false, "phase": phase})
+            .to_string()
+        };
+        let lock = |l: &Lock| serde_json::to_string(l).unwrap();
+        let paused = json!({"type": "RollingUpdate"}).to_string();
+        let args = |detach: bool| RolloutResumeArgs {
+            name: "agent".into(),
+            detach,
+            force: false,
+            output: RolloutFormat::Text,
+        };
+        // (what, annotations, --detach, Ok((controlled, lock taken over, patches)) or Err(fragment))
+        type Case = (
+            &'static str,
+            Value,
+            bool,
+            Result<(bool, Option<Lock>, bool), &'static str>,
+        );
+        let cases: Vec<Case> = vec![
+            ("not paused", json!({}), false, Ok((false, None, false))),
+            (
+                "paused by rollout pause",
+                json!({pause::PAUSED_ANNOTATION: paused}),
+                false,
+                Ok((false, None, true)),
+            ),
+            (
+                "a paused controlled rollout, its lock held by a run elsewhere",
+                json!({STATE_ANNOTATION: state("paused"), LOCK_ANNOTATION: lock(&elsewhere)}),
+                false,
+                Err("another rollout of daemonset \"agent\" is running"),
+            ),
+            (
+                "the same with --detach: only marked resumed",
+                json!({STATE_ANNOTATION: state("paused"), LOCK_ANNOTATION: lock(&elsewhere)}),
+                true,
+                Ok((true, None, true)),
+            ),
+            (
+                "an interrupted controlled rollout whose run is gone",
+                json!({STATE_ANNOTATION: state("running"), LOCK_ANNOTATION: lock(&gone)}),
+                false,
+                Ok((true, Some(gone.clone()), false)),
+            ),
+        ];
+        for (what, annotations, detach, expected) in cases {
+            let ds = daemonset("5", "agent:1", annotations);
+            match (plan_resume(&ds, &me, &args(detach)), expected) {
+                (Ok(resume), Ok((controlled, taken_over, patches))) => {
+                    assert_eq!(resume.controlled.is_some(), controlled, "{what}");
+                    assert_eq!(resume.taken_over, taken_over, "{what}");
+                    assert_eq!(resume.ops().is_some(), patches, "{what}");
+                }
+                (Err(e), Err(fragment)) => assert!(e.message.contains(fragment), "{what}: {e}"),
+                (got, expected) => panic!("{what}: {got:?} instead of {expected:?}"),
+            }
+        }
+    }
 }

@@ -90,34 +90,55 @@ pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
     annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
 }
 
-/// Checks that this process may hold the DaemonSet's rollout lock; says so when it takes one over.
-pub fn check_lock(
-    ds: &DaemonSet,
-    me: &Lock,
-    force: bool,
-    progress: &mut Progress,
-) -> Result<(), Failure> {
+/// Whether this process may hold the DaemonSet's rollout lock: the lock of a gone run it takes
+/// over, if any, or the one line saying who holds it.
+pub fn claim_lock(ds: &DaemonSet, me: &Lock, force: bool) -> Result<Option<Lock>, Failure> {
     let name = ds.metadata.name.as_deref().unwrap_or_default();
     let held = recorded_lock(ds);
     match lock::claim(name, held.as_ref(), me, now(), force, process_alive) {
-        Ok(Claim::HolderGone | Claim::Expired) => {
-            if let Some(held) = held {
-                progress.emit(Event::Warning {
-                    message: format!(
-                        "taking over the rollout lock of {} (pid {}), whose run is gone",
-                        held.holder, held.pid
-                    ),
-                });
-            }
-            Ok(())
-        }
-        Ok(Claim::Free | Claim::Ours) => Ok(()),
+        Ok(Claim::HolderGone | Claim::Expired) => Ok(held),
+        Ok(Claim::Free | Claim::Ours) => Ok(None),
         Err(message) => Err(Failure::api(message)),
     }
 }
 
+/// Says so when this run takes over the lock of a gone run.
+pub fn warn_taken_over(taken_over: Option<&Lock>, progress: &mut Progress) {
+    if let Some(held) = taken_over {
+        progress.emit(Event::Warning {
+            message: format!(
+                "taking over the rollout lock of {} (pid {}), whose run is gone",
+                held.holder, held.pid
+            ),
+        });
+    }
+}
+
+/// The ops that record `me` as the lock holder on `ds` (conditional on its resourceVersion).
+fn lock_ops(ds: &DaemonSet, me: &Lock) -> Result<Vec<Value>, Failure> {
+    let text = serde_json::to_string(me)
+        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
+    let mut ops = vec![pause::precondition(ds)];
+    ops.extend(pause::set_annotations(ds, vec![(LOCK_ANNOTATION, text)]));
+    Ok(ops)
+}
+
+/// The ops that remove the lock from `ds`, when it is still `me`'s; `None` when another run
+/// holds it now (it took the lock over) or there is none.
+fn unlock_ops(ds: &DaemonSet, me: &Lock) -> Option<Vec<Value>> {
+    recorded_lock(ds)
+        .is_some_and(|l| l.host == me.host && l.pid == me.pid)
+        .then(|| {
+            vec![
+                pause::precondition(ds),
+                json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
+            ]
+        })
+}
+
 /// Takes the rollout lock on a live DaemonSet before anything changes: a patch conditional on the
-/// resourceVersion checked, so two runs starting at once cannot both take it.
+/// resourceVersion checked, so two runs starting at once cannot both take it. A conflict (the
+/// controller's status writes, mostly) checks the lock again on the DaemonSet read anew.
 pub async fn take_lock(
     cluster: &Cluster,
     live: &DaemonSet,
@@ -125,16 +146,30 @@ pub async fn take_lock(
     force: bool,
     progress: &mut Progress,
 ) -> Result<DaemonSet, Failure> {
-    check_lock(live, me, force, progress)?;
-    let text = serde_json::to_string(me)
-        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
-    let mut ops = vec![pause::precondition(live)];
-    ops.extend(pause::set_annotations(live, vec![(LOCK_ANNOTATION, text)]));
     let namespace = live.metadata.namespace.as_deref().unwrap_or_default();
     let name = live.metadata.name.as_deref().unwrap_or_default();
-    cluster
-        .patch_daemonset_json(namespace, name, &ops, false)
-        .await
+    let (taking, stored) = cluster
+        .patch_daemonset_with_retry(namespace, name, live.clone(), false, |ds| {
+            Ok::<_, Failure>(TakeLock {
+                taken_over: claim_lock(ds, me, force)?,
+                ops: lock_ops(ds, me)?,
+            })
+        })
+        .await?;
+    warn_taken_over(taking.taken_over.as_ref(), progress);
+    Ok(stored)
+}
+
+/// Taking the lock: the ops, and the lock of a gone run they take over.
+struct TakeLock {
+    taken_over: Option<Lock>,
+    ops: Vec<Value>,
+}
+
+impl crate::cluster::Planned for TakeLock {
+    fn ops(&self) -> Option<&[Value]> {
+        Some(&self.ops)
+    }
 }
 
 /// Renews the lock for as long as it runs (a run that follows the controller has no state to
@@ -167,20 +202,19 @@ pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lo
     }
 }
 
-/// Removes the lock when it is still this run's.
+/// Removes the lock when it is still this run's (read anew after a conflict, so a lock another
+/// run took over meanwhile stays).
 pub async fn drop_lock(cluster: &Cluster, namespace: &str, name: &str, me: &Lock) {
     let Ok(Some(ds)) = cluster.get_daemonset(namespace, name).await else {
         return;
     };
-    let ours = recorded_lock(&ds).is_some_and(|l| l.host == me.host && l.pid == me.pid);
-    if ours {
-        let ops = [
-            pause::precondition(&ds),
-            json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
-        ];
-        let _ = cluster
-            .patch_daemonset_json(namespace, name, &ops, false)
-            .await;
+    let dropped = cluster
+        .patch_daemonset_with_retry(namespace, name, ds, false, |ds| {
+            Ok::<_, Failure>(unlock_ops(ds, me))
+        })
+        .await;
+    if let Err(e) = dropped {
+        tracing::debug!(namespace, name, error = %e, "the rollout lock was not removed");
     }
 }
 
@@ -1260,6 +1294,82 @@ mod tests {
             auto_rollback: true,
             rollback_of: None,
             wave_interval_seconds: 0,
+        }
+    }
+
+    fn with_lock(held: Option<&Lock>) -> DaemonSet {
+        let mut object = json!({
+            "metadata": {"name": "agent", "namespace": "ns", "resourceVersion": "9"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": {}},
+        });
+        if let Some(held) = held {
+            object["metadata"]["annotations"] =
+                json!({LOCK_ANNOTATION: serde_json::to_string(held).unwrap()});
+        }
+        serde_json::from_value(object).unwrap()
+    }
+
+    #[test]
+    fn the_lock_is_taken_and_dropped_by_what_the_daemonset_read_holds() {
+        let at = now();
+        let me = Lock::new("me@here".into(), "here".into(), std::process::id(), at);
+        let other = |host: &str, pid: u32| Lock::new(format!("ops@{host}"), host.into(), pid, at);
+        // (what, lock held, take: Ok(lock taken over) or Err(fragment), drop removes it)
+        type Case = (
+            &'static str,
+            Option<Lock>,
+            Result<Option<Lock>, &'static str>,
+            bool,
+        );
+        let gone = other("here", u32::MAX);
+        let cases: Vec<Case> = vec![
+            ("free", None, Ok(None), false),
+            ("ours", Some(me.renewed(at + 5)), Ok(None), true),
+            (
+                "another run elsewhere holds it",
+                Some(other("elsewhere", 7)),
+                Err("another rollout of daemonset \"agent\" is running: ops@elsewhere (pid 7)"),
+                false,
+            ),
+            (
+                "a gone run of this host held it",
+                Some(gone.clone()),
+                Ok(Some(gone)),
+                false,
+            ),
+        ];
+        for (what, held, take, dropped) in cases {
+            let ds = with_lock(held.as_ref());
+            match (claim_lock(&ds, &me, false), take) {
+                (Ok(taken_over), Ok(expected)) => {
+                    assert_eq!(taken_over, expected, "{what}");
+                    let ops = lock_ops(&ds, &me).unwrap();
+                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
+                    let recorded = match held {
+                        Some(_) => ops[1]["value"].as_str().unwrap().to_string(),
+                        None => ops[1]["value"][LOCK_ANNOTATION]
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                    };
+                    assert_eq!(
+                        serde_json::from_str::<Lock>(&recorded).unwrap(),
+                        me,
+                        "{what}"
+                    );
+                }
+                (Err(e), Err(fragment)) => assert!(e.message.contains(fragment), "{what}: {e}"),
+                (got, expected) => panic!("{what}: {got:?} instead of {expected:?}"),
+            }
+            match unlock_ops(&ds, &me) {
+                Some(ops) => {
+                    assert!(dropped, "{what}: {ops:?}");
+                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
+                    assert_eq!(ops[1]["op"], "remove", "{what}");
+                    assert_eq!(ops[1]["path"], annotation_path(LOCK_ANNOTATION), "{what}");
+                }
+                None => assert!(!dropped, "{what}"),
+            }
         }
     }
 

@@ -83,42 +83,26 @@ fn effective_strategy(manifest: &Value, live: Option<&DaemonSet>) -> String {
         .unwrap_or_else(|| "RollingUpdate".into())
 }
 
-/// Sends a JSON patch planned from the DaemonSet as last read. A request that fails for a
-/// transient reason is retried (`with_retry`); one refused otherwise (a conflict with another
-/// writer, mostly) is planned again from the DaemonSet read anew, a few times. `None` when the
-/// plan says there is nothing to do.
+/// Sends a JSON patch planned from the DaemonSet as last read; on a conflict (another writer, the
+/// controller's status writes mostly) it is planned anew from the DaemonSet read again
+/// (`Cluster::patch_daemonset_with_retry`), and the whole is retried while it fails for a
+/// transient reason (`with_retry`). `None` when the plan says there is nothing to do.
 async fn patch_retrying(
     cluster: &Cluster,
     namespace: &str,
     name: &str,
-    mut ds: DaemonSet,
+    ds: DaemonSet,
     progress: &mut Progress,
     plan: impl Fn(&DaemonSet) -> Option<Vec<Value>>,
 ) -> anyhow::Result<Option<DaemonSet>> {
-    let mut last = None;
-    for _ in 0..5 {
-        let Some(ops) = plan(&ds) else {
-            return Ok(None);
-        };
-        let patched = with_retry(progress, "patching the daemonset", || {
-            cluster.patch_daemonset_json(namespace, name, &ops, false)
+    let plan = &plan;
+    let (ops, stored) = with_retry(progress, "patching the daemonset", || {
+        cluster.patch_daemonset_with_retry(namespace, name, ds.clone(), false, move |ds| {
+            Ok::<_, Failure>(plan(ds))
         })
-        .await;
-        match patched {
-            Ok(stored) => return Ok(Some(stored)),
-            Err(e) => {
-                last = Some(e);
-                ds = with_retry(progress, "reading the daemonset", || {
-                    cluster.get_daemonset(namespace, name)
-                })
-                .await?
-                .ok_or_else(|| deleted(name))?;
-            }
-        }
-    }
-    Err(last
-        .map(anyhow::Error::from)
-        .unwrap_or_else(|| anyhow::anyhow!("could not patch daemonset {name:?}")))
+    })
+    .await?;
+    Ok(ops.map(|_| stored))
 }
 
 /// Pauses the rollout the way `kubectl ds rollout pause` does (strategy recorded, OnDelete).
