@@ -33,7 +33,7 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
         .await?;
     let lines = match plan {
         PausePlan::AlreadyPaused => vec![format!(
-            "daemonset {name:?} is already paused; kubectl ds rollout resume {name} resumes it"
+            "daemonset {name:?} is already paused; kubectl ds rollout resume {name} -n {namespace} resumes it"
         )],
         PausePlan::OnDeleteIdle => vec![format!(
             "daemonset {name:?} uses the OnDelete strategy: the controller replaces no pod by itself, so there is nothing to pause"
@@ -55,7 +55,7 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
                     "  controlled rollout: phase running → paused (it deletes no more pods)".into(),
                 );
             }
-            lines.push(format!("  kubectl ds rollout resume {name} resumes it"));
+            lines.push(format!("  kubectl ds rollout resume {name} -n {namespace} resumes it"));
             lines
         }
     };
@@ -299,7 +299,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .and_then(|s| s.type_.clone());
     if pause::is_paused(&ds) {
         lines.push(format!(
-            "  the DaemonSet is paused: its pods move to this template after kubectl ds rollout resume {name}"
+            "  the DaemonSet is paused: its pods move to this template after kubectl ds rollout resume {name} -n {namespace}"
         ));
     } else if strategy.as_deref() == Some("OnDelete") {
         lines.push(

@@ -1057,10 +1057,10 @@ impl<'a> Driver<'a> {
             state.phase = Phase::PausedAfterCanary;
         }
         self.write_state(&mut state, false).await?;
-        let name = &self.name;
+        let (name, namespace) = (&self.name, &self.namespace);
         self.progress.emit(Event::Paused {
             message: format!(
-                "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} continues it"
+                "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} -n {namespace} continues it"
             ),
         });
         Ok(ExitStatus::Ok)
@@ -1068,13 +1068,14 @@ impl<'a> Driver<'a> {
 
     async fn pause_on_interrupt(&mut self) -> anyhow::Result<Outcome> {
         let name = self.name.clone();
+        let namespace = self.namespace.clone();
         match self.state.clone() {
             Some(mut state) => {
                 state.phase = Phase::Paused;
                 self.write_state(&mut state, false).await?;
                 self.progress.emit(Event::Paused {
                     message: format!(
-                        "interrupted: rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} continues it"
+                        "interrupted: rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
                     ),
                 });
             }
@@ -1242,7 +1243,7 @@ impl<'a> Driver<'a> {
             }
         }
         Err(Failure::api(format!(
-            "could not record the rollout state on daemonset {name:?}: it kept changing; run kubectl ds rollout resume {name}"
+            "could not record the rollout state on daemonset {name:?}: it kept changing; run kubectl ds rollout resume {name} -n {namespace}"
         ))
         .into())
     }

@@ -221,12 +221,12 @@ fn seconds(d: Duration) -> String {
 }
 
 /// What a halted rollout leaves and what to do next.
-fn halted_text(name: &str) -> String {
+fn halted_text(name: &str, namespace: &str) -> String {
     format!(
         "Halted: update strategy OnDelete (the RollingUpdate one recorded in {PAUSED_ANNOTATION}), so the controller replaces no more pods. \
-         Next: go back with kubectl ds rollout undo {name} && kubectl ds rollout resume {name}; \
+         Next: go back with kubectl ds rollout undo {name} -n {namespace} && kubectl ds rollout resume {name} -n {namespace}; \
          or fix the manifest and run kubectl ds rollout apply again; \
-         kubectl ds rollout resume {name} alone lets the controller go on with this revision."
+         kubectl ds rollout resume {name} -n {namespace} alone lets the controller go on with this revision."
     )
 }
 
@@ -256,7 +256,7 @@ pub async fn run(
     if let Some(state) = live.as_ref().and_then(engine::recorded_state) {
         if state.phase.unfinished() {
             return Err(Failure::usage(format!(
-                "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name}, or apply with --mode ondelete",
+                "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name} -n {namespace}, or apply with --mode ondelete",
                 state.target_hash
             ))
             .into());
@@ -448,7 +448,8 @@ impl Follow<'_> {
                         halt(self.cluster, self.namespace, name, &ds, progress).await?;
                         progress.emit(Event::Paused {
                             message: format!(
-                                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} continues it"
+                                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it",
+                                namespace = self.namespace
                             ),
                         });
                         return Ok(ExitStatus::Interrupted);
@@ -518,7 +519,8 @@ impl Follow<'_> {
                 progress.emit(Event::Note {
                     message: if paused {
                         format!(
-                            "daemonset {name:?} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name}"
+                            "daemonset {name:?} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name} -n {namespace}",
+                            namespace = self.namespace
                         )
                     } else {
                         format!("daemonset {name:?} was resumed; following the rollout again")
@@ -562,7 +564,8 @@ impl Follow<'_> {
                     Some(t) if *t != hash => {
                         progress.emit(Event::Failed {
                             message: format!(
-                                "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {hash}, not {t}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name}"
+                                "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {hash}, not {t}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name} -n {namespace}",
+                                namespace = self.namespace
                             ),
                             nodes: vec![],
                         });
@@ -583,7 +586,7 @@ impl Follow<'_> {
                             message: format!(
                                 "rollout of daemonset {name:?} failed: the DaemonSet controller did not process generation {required_generation} within {} (is kube-controller-manager running?). {}",
                                 seconds(self.args.progress_deadline),
-                                halted_text(name)
+                                halted_text(name, self.namespace)
                             ),
                             nodes: vec![],
                         });
@@ -638,7 +641,7 @@ impl Follow<'_> {
                 progress.emit(Event::Failed {
                     message: format!(
                         "rollout of daemonset {name:?} failed, and the rollback to revision {number} ({hash}) failed too: {why}. {}",
-                        halted_text(name)
+                        halted_text(name, self.namespace)
                     ),
                     nodes: failing,
                 });
@@ -665,7 +668,7 @@ impl Follow<'_> {
                 progress.emit(Event::Failed {
                     message: format!(
                         "rollout of daemonset {name:?} to {target_hash} failed: {why}.{no_previous} {}",
-                        halted_text(name)
+                        halted_text(name, self.namespace)
                     ),
                     nodes: failing,
                 });
