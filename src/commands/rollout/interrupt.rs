@@ -52,7 +52,8 @@ async fn decide(name: &str) -> Interrupt {
 pub enum Signal {
     /// Ctrl-C.
     Interrupt,
-    /// SIGTERM (a CI job cancelled, a pod stopping): pause without asking.
+    /// SIGTERM (a CI job cancelled, a pod stopping): pause without asking. Windows has none.
+    #[cfg_attr(not(unix), allow(dead_code))]
     Terminate,
 }
 
