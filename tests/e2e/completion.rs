@@ -185,6 +185,55 @@ fn an_unreachable_cluster_or_unknown_context_gives_no_candidates_and_no_error() 
     assert_eq!(values(&lines), ["gone"]);
 }
 
+/// A server that accepts connections and never answers: only the completer's own deadline ends
+/// the request. The test waits for the answer however long it takes (a hang fails it below).
+#[test]
+fn a_server_that_never_answers_gives_no_candidates_once_the_deadline_passes() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let silent = dir.path().join("kubeconfig");
+    std::fs::write(
+        &silent,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: silent\n\
+             clusters: [{{name: silent, cluster: {{server: 'https://127.0.0.1:{port}', insecure-skip-tls-verify: true}}}}]\n\
+             contexts: [{{name: silent, context: {{cluster: silent, user: u}}}}]\n\
+             users: [{{name: u, user: {{token: t}}}}]\n"
+        ),
+    )
+    .expect("write kubeconfig");
+    let shim = Shim::install();
+    let mut child = Command::new("kubectl")
+        .args(["__complete", "ds", "rollout", "status", ""])
+        .env("PATH", shim.path())
+        .env("KUBECONFIG", &silent)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run kubectl __complete");
+    // Not a speed assertion: a completer without a deadline would wait on the silent server
+    // forever, and this only keeps such a failure from hanging the suite.
+    let mut waited = 0;
+    while child.try_wait().expect("wait").is_none() {
+        assert!(
+            waited < 600,
+            "the completer is still waiting on a silent server after a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    }
+    let output = child.wait_with_output().expect("output");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), ":4\n");
+}
+
 /// A real interactive bash in tmux, kubectl's own completion loaded, TAB pressed.
 struct Terminal {
     socket: String,
