@@ -336,15 +336,7 @@ mod tests {
     use super::*;
 
     fn live(resource_version: &str, image: &str) -> DaemonSet {
-        serde_json::from_value(json!({
-            "metadata": {"name": "agent", "resourceVersion": resource_version},
-            "spec": {
-                "selector": {"matchLabels": {"app": "agent"}},
-                "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},
-                "updateStrategy": {"type": "RollingUpdate"},
-            },
-        }))
-        .unwrap()
+        super::super::test_daemonset(resource_version, image, json!({}))
     }
 
     #[test]

@@ -317,18 +317,6 @@ mod tests {
     use crate::rollout::lock::LOCK_ANNOTATION;
     use crate::rollout::state::STATE_ANNOTATION;
 
-    fn daemonset(resource_version: &str, image: &str, annotations: Value) -> DaemonSet {
-        serde_json::from_value(json!({
-            "metadata": {"name": "agent", "resourceVersion": resource_version, "annotations": annotations},
-            "spec": {
-                "selector": {"matchLabels": {"app": "agent"}},
-                "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},
-                "updateStrategy": {"type": "RollingUpdate"},
-            },
-        }))
-        .unwrap()
-    }
-
     #[test]
     fn undo_is_planned_anew_unless_another_writer_changed_the_template() {
         let target: ControllerRevision = serde_json::from_value(json!({
@@ -340,28 +328,30 @@ mod tests {
             }}},
         }))
         .unwrap();
-        let read = daemonset("5", "agent:2", json!({})).spec.template;
+        let read = super::super::test_daemonset("5", "agent:2", json!({}))
+            .spec
+            .template;
         // (what, the DaemonSet read (again), Ok(patched on resourceVersion) / Ok(None): already
         // there, or Err(fragment))
         let cases = [
             (
                 "as first read",
-                daemonset("5", "agent:2", json!({})),
+                super::super::test_daemonset("5", "agent:2", json!({})),
                 Ok(Some("5")),
             ),
             (
                 "status written meanwhile",
-                daemonset("8", "agent:2", json!({})),
+                super::super::test_daemonset("8", "agent:2", json!({})),
                 Ok(Some("8")),
             ),
             (
                 "rolled back by another meanwhile",
-                daemonset("8", "agent:1", json!({})),
+                super::super::test_daemonset("8", "agent:1", json!({})),
                 Ok(None),
             ),
             (
                 "template changed by another meanwhile",
-                daemonset("8", "agent:3", json!({})),
+                super::super::test_daemonset("8", "agent:3", json!({})),
                 Err("changed by another writer while this command ran; nothing was rolled back"),
             ),
         ];
@@ -439,7 +429,7 @@ mod tests {
             ),
         ];
         for (what, annotations, detach, expected) in cases {
-            let ds = daemonset("5", "agent:1", annotations);
+            let ds = super::super::test_daemonset("5", "agent:1", annotations);
             match (plan_resume(&ds, &me, &args(detach)), expected) {
                 (Ok(resume), Ok((controlled, taken_over, patches))) => {
                     assert_eq!(resume.controlled.is_some(), controlled, "{what}");

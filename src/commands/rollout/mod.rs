@@ -23,3 +23,21 @@ pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Resu
         RolloutCommand::SetImage(args) => change::set_image(args, global).await,
     }
 }
+
+/// A RollingUpdate DaemonSet `agent` with one container, for the rollout commands' unit tests.
+#[cfg(test)]
+fn test_daemonset(
+    resource_version: &str,
+    image: &str,
+    annotations: serde_json::Value,
+) -> k8s_openapi::api::apps::v1::DaemonSet {
+    serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "agent", "resourceVersion": resource_version, "annotations": annotations},
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},
+            "updateStrategy": {"type": "RollingUpdate"},
+        },
+    }))
+    .expect("a valid DaemonSet")
+}
