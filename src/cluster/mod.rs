@@ -3,6 +3,7 @@
 mod conflict;
 mod connect;
 mod errors;
+mod mirror;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
@@ -15,6 +16,7 @@ use conflict::PatchError;
 pub use conflict::{Planned, ATTEMPTS};
 pub use connect::{connect, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
+pub use mirror::Mirror;
 
 use crate::error::Failure;
 

@@ -18,7 +18,7 @@ use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, key, pod_hash, pod_view};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{Cluster, Troubles, WatchChange};
+use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::daemonset::{history, node_of, selector};
@@ -470,9 +470,10 @@ pub struct Driver<'a> {
     /// or, with --force, an expired holder); seeing it again is not a takeover by someone else.
     replaced_lock: Option<Lock>,
     start: Start<'a>,
-    pods: Option<BTreeMap<String, Pod>>,
+    /// The DaemonSet's pods by uid ([`key`]), from the pod watch.
+    pods: Mirror<Pod, Pod>,
     /// Every node by name, from the node watch.
-    nodes: Option<BTreeMap<String, Node>>,
+    nodes: Mirror<Node, Node>,
     state: Option<RolloutState>,
     /// Pods this run asked to delete.
     deleted: HashSet<String>,
@@ -502,8 +503,8 @@ impl<'a> Driver<'a> {
             progress,
             lock,
             start,
-            pods: None,
-            nodes: None,
+            pods: Mirror::new(|pod| Some(key(pod)), Some),
+            nodes: Mirror::new(|node| node.metadata.name.clone(), Some),
             state: None,
             deleted: HashSet::new(),
             reported: BTreeSet::new(),
@@ -572,39 +573,12 @@ impl<'a> Driver<'a> {
                     self.name
                 )));
             }
-            WatchChange::PodsListed(list) => {
-                self.pods = Some(list.into_iter().map(|p| (key(&p), p)).collect());
-            }
-            WatchChange::PodApplied(pod) => {
-                if let Some(pods) = self.pods.as_mut() {
-                    pods.insert(key(&pod), *pod);
-                }
-            }
-            WatchChange::PodDeleted(pod) => {
-                if let Some(pods) = self.pods.as_mut() {
-                    pods.remove(&key(&pod));
-                }
-            }
-            WatchChange::NodesListed(list) => {
-                self.nodes = Some(
-                    list.into_iter()
-                        .filter_map(|n| Some((n.metadata.name.clone()?, n)))
-                        .collect(),
-                );
-            }
-            WatchChange::NodeApplied(node) => {
-                if let (Some(nodes), Some(name)) = (self.nodes.as_mut(), node.metadata.name.clone())
-                {
-                    nodes.insert(name, *node);
-                }
-            }
-            WatchChange::NodeDeleted(node) => {
-                if let (Some(nodes), Some(name)) =
-                    (self.nodes.as_mut(), node.metadata.name.as_ref())
-                {
-                    nodes.remove(name);
-                }
-            }
+            WatchChange::PodsListed(list) => self.pods.list(list),
+            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
+            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
+            WatchChange::NodesListed(list) => self.nodes.list(list),
+            WatchChange::NodeApplied(node) => self.nodes.apply(*node),
+            WatchChange::NodeDeleted(node) => self.nodes.delete(&node),
             WatchChange::Trouble(_) => return Ok(false),
         }
         Ok(true)
@@ -654,7 +628,7 @@ impl<'a> Driver<'a> {
         if self.state.is_none() && !self.begin().await? {
             return Ok(None);
         }
-        let Some(pods) = self.pods.clone() else {
+        let Some(pods) = self.pods.entries().cloned() else {
             return Ok(None);
         };
         let at = now();
@@ -666,7 +640,7 @@ impl<'a> Driver<'a> {
             // Whether a node without a pod still runs the DaemonSet, from the node watch. Until
             // it has listed (or if it may not), every planned node counts as still running it:
             // waited for, under the progress deadline, never skipped on a guess.
-            match self.nodes.as_ref() {
+            match self.nodes.entries() {
                 Some(nodes) => {
                     let template = self.ds.spec.template.spec.clone().unwrap_or_default();
                     let nodes: Vec<Node> = nodes.values().cloned().collect();
@@ -718,7 +692,7 @@ impl<'a> Driver<'a> {
     /// Finds the target and the recorded or planned state; false while the controller or the
     /// pod list is not there yet.
     async fn begin(&mut self) -> anyhow::Result<bool> {
-        let Some(pods) = self.pods.as_ref() else {
+        let Some(pods) = self.pods.entries() else {
             return Ok(false);
         };
         let observed_generation = self

@@ -19,7 +19,7 @@ use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
-use crate::cluster::{Cluster, Troubles, WatchChange};
+use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
@@ -423,7 +423,10 @@ impl Follow<'_> {
         let mut checked_generation = 0;
         let mut clock_start = self.started;
         let mut ds = applied;
-        let mut pods: Option<BTreeMap<String, PodFacts>> = None;
+        // The gate's view of the pods the DaemonSet owns, from the pod watch.
+        let owner = uid.clone();
+        let mut pods: Mirror<Pod, PodFacts> =
+            Mirror::new(|pod| Some(key(pod)), move |pod| facts(&pod, &owner));
         let mut target: Option<String> = None;
         let mut gate: Option<Gate> = None;
         let mut stage = Stage::Forward;
@@ -475,26 +478,9 @@ impl Follow<'_> {
                             ds = *new;
                         }
                         WatchChange::DaemonSet(None) => return Err(deleted(name).into()),
-                        WatchChange::PodsListed(list) => {
-                            pods = Some(
-                                list.iter()
-                                    .filter_map(|p| Some((key(p), facts(p, &uid)?)))
-                                    .collect(),
-                            );
-                        }
-                        WatchChange::PodApplied(pod) => {
-                            if let Some(pods) = pods.as_mut() {
-                                match facts(&pod, &uid) {
-                                    Some(f) => pods.insert(key(&pod), f),
-                                    None => pods.remove(&key(&pod)),
-                                };
-                            }
-                        }
-                        WatchChange::PodDeleted(pod) => {
-                            if let Some(pods) = pods.as_mut() {
-                                pods.remove(&key(&pod));
-                            }
-                        }
+                        WatchChange::PodsListed(list) => pods.list(list),
+                        WatchChange::PodApplied(pod) => pods.apply(*pod),
+                        WatchChange::PodDeleted(pod) => pods.delete(&pod),
                         WatchChange::NodesListed(_)
                         | WatchChange::NodeApplied(_)
                         | WatchChange::NodeDeleted(_)
@@ -503,7 +489,7 @@ impl Follow<'_> {
                 }
                 () = sleep => {}
             }
-            let Some(pods) = pods.as_ref() else {
+            let Some(pods) = pods.entries() else {
                 continue;
             };
             let facts: Vec<PodFacts> = pods.values().cloned().collect();

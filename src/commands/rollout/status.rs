@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
-use crate::cluster::{Cluster, Troubles, WatchChange};
+use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::history::{self, HASH_LABEL};
 use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Strategy};
@@ -87,7 +87,7 @@ async fn watch(
     let mut revisions = cluster
         .list_controller_revisions_matching(namespace, selector)
         .await?;
-    let mut pods: Option<BTreeMap<String, Pod>> = None;
+    let mut pods: Mirror<Pod, Pod> = Mirror::new(|pod| Some(key(pod)), Some);
     let mut last = String::new();
     let mut troubles = Troubles::default();
     while let Some(change) = changes.next().await {
@@ -115,25 +115,15 @@ async fn watch(
                     Failure::api(format!("daemonset {name:?} was deleted while watching")).into(),
                 );
             }
-            WatchChange::PodsListed(list) => {
-                pods = Some(list.into_iter().map(|p| (key(&p), p)).collect());
-            }
-            WatchChange::PodApplied(pod) => {
-                if let Some(pods) = pods.as_mut() {
-                    pods.insert(key(&pod), *pod);
-                }
-            }
-            WatchChange::PodDeleted(pod) => {
-                if let Some(pods) = pods.as_mut() {
-                    pods.remove(&key(&pod));
-                }
-            }
+            WatchChange::PodsListed(list) => pods.list(list),
+            WatchChange::PodApplied(pod) => pods.apply(*pod),
+            WatchChange::PodDeleted(pod) => pods.delete(&pod),
             WatchChange::NodesListed(_)
             | WatchChange::NodeApplied(_)
             | WatchChange::NodeDeleted(_)
             | WatchChange::Trouble(_) => continue,
         }
-        let Some(pods) = pods.as_ref() else {
+        let Some(pods) = pods.entries() else {
             continue;
         };
         // A pod of a revision the list does not know yet: the controller made a new revision.

@@ -1,0 +1,159 @@
+//! A map of watched objects kept current from a watch's changes (the complete set after each
+//! (re-)list, then one object applied or deleted at a time).
+
+use std::collections::BTreeMap;
+
+/// What the watch delivered of one kind of object, keyed and projected by the caller: `key` names
+/// an object in the map, `project` makes the value kept for it (the object itself, or what the
+/// caller needs of it). An object without a key, or whose projection is `None`, is not kept.
+pub struct Mirror<K, V> {
+    key: fn(&K) -> Option<String>,
+    project: Box<dyn Fn(K) -> Option<V> + Send>,
+    /// `None` until the first list: changes before it are ignored (the list brings them).
+    entries: Option<BTreeMap<String, V>>,
+}
+
+impl<K, V> Mirror<K, V> {
+    pub fn new(
+        key: fn(&K) -> Option<String>,
+        project: impl Fn(K) -> Option<V> + Send + 'static,
+    ) -> Self {
+        Mirror {
+            key,
+            project: Box::new(project),
+            entries: None,
+        }
+    }
+
+    /// The objects as last listed and changed since; `None` before the first list.
+    pub fn entries(&self) -> Option<&BTreeMap<String, V>> {
+        self.entries.as_ref()
+    }
+
+    /// A (re-)list: the complete set, replacing whatever was kept.
+    pub fn list(&mut self, all: Vec<K>) {
+        self.entries = Some(
+            all.into_iter()
+                .filter_map(|object| Some(((self.key)(&object)?, (self.project)(object)?)))
+                .collect(),
+        );
+    }
+
+    /// One object added or changed; one whose projection is now `None` is dropped.
+    pub fn apply(&mut self, object: K) {
+        let (Some(entries), Some(key)) = (self.entries.as_mut(), (self.key)(&object)) else {
+            return;
+        };
+        match (self.project)(object) {
+            Some(value) => entries.insert(key, value),
+            None => entries.remove(&key),
+        };
+    }
+
+    /// One object deleted.
+    pub fn delete(&mut self, object: &K) {
+        if let (Some(entries), Some(key)) = (self.entries.as_mut(), (self.key)(object)) {
+            entries.remove(&key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Test objects: (name, value); no name means no key, a negative value projects to `None`.
+    type Object = (Option<&'static str>, i32);
+
+    enum Change {
+        List(Vec<Object>),
+        Apply(Object),
+        Delete(Object),
+    }
+    use Change::*;
+
+    /// What the mirror holds after the changes; `None` before the first list.
+    type Kept = Option<&'static [(&'static str, i32)]>;
+
+    fn mirror() -> Mirror<Object, i32> {
+        Mirror::new(
+            |(name, _)| name.map(str::to_string),
+            |(_, value)| (value >= 0).then_some(value),
+        )
+    }
+
+    #[test]
+    fn changes_keep_the_map_current() {
+        let cases: &[(&str, Vec<Change>, Kept)] = &[
+            ("nothing listed yet", vec![], None),
+            (
+                "changes before the first list are ignored",
+                vec![Apply((Some("a"), 1)), Delete((Some("a"), 1))],
+                None,
+            ),
+            ("an empty list", vec![List(vec![])], Some(&[])),
+            (
+                "a list keeps the keyed, projected objects",
+                vec![List(vec![(Some("a"), 1), (None, 2), (Some("c"), -1)])],
+                Some(&[("a", 1)]),
+            ),
+            (
+                "a re-list replaces the set",
+                vec![
+                    List(vec![(Some("a"), 1), (Some("b"), 2)]),
+                    List(vec![(Some("b"), 3), (Some("c"), 4)]),
+                ],
+                Some(&[("b", 3), ("c", 4)]),
+            ),
+            (
+                "apply inserts and updates",
+                vec![
+                    List(vec![(Some("a"), 1)]),
+                    Apply((Some("b"), 2)),
+                    Apply((Some("a"), 5)),
+                ],
+                Some(&[("a", 5), ("b", 2)]),
+            ),
+            (
+                "apply of one that projects to nothing drops it",
+                vec![List(vec![(Some("a"), 1)]), Apply((Some("a"), -1))],
+                Some(&[]),
+            ),
+            (
+                "apply or delete without a key is ignored",
+                vec![
+                    List(vec![(Some("a"), 1)]),
+                    Apply((None, 2)),
+                    Delete((None, 1)),
+                ],
+                Some(&[("a", 1)]),
+            ),
+            (
+                "delete removes, whatever the deleted object says",
+                vec![
+                    List(vec![(Some("a"), 1), (Some("b"), 2)]),
+                    Delete((Some("a"), -7)),
+                ],
+                Some(&[("b", 2)]),
+            ),
+            (
+                "delete of one not kept changes nothing",
+                vec![List(vec![(Some("a"), 1)]), Delete((Some("z"), 1))],
+                Some(&[("a", 1)]),
+            ),
+        ];
+        for (what, changes, expected) in cases {
+            let mut mirror = mirror();
+            for change in changes {
+                match change {
+                    List(all) => mirror.list(all.clone()),
+                    Apply(object) => mirror.apply(*object),
+                    Delete(object) => mirror.delete(object),
+                }
+            }
+            let expected: Option<BTreeMap<String, i32>> =
+                expected.map(|e| e.iter().map(|(k, v)| (k.to_string(), *v)).collect());
+            assert_eq!(mirror.entries(), expected.as_ref(), "{what}");
+        }
+    }
+}
