@@ -24,6 +24,22 @@ pub async fn exec(command: &RolloutCommand, global: &GlobalArgs) -> anyhow::Resu
     }
 }
 
+/// A followed DaemonSet that comes back with another uid was deleted and created again: what is
+/// being followed is gone, so following stops.
+fn ensure_same(
+    seen: &k8s_openapi::api::apps::v1::DaemonSet,
+    uid: &str,
+    name: &str,
+    during: &str,
+) -> Result<(), crate::error::Failure> {
+    match seen.metadata.uid.as_deref() == Some(uid) {
+        true => Ok(()),
+        false => Err(crate::error::Failure::api(format!(
+            "daemonset {name:?} was deleted and created again {during}"
+        ))),
+    }
+}
+
 /// A RollingUpdate DaemonSet `agent` with one container, for the rollout commands' unit tests.
 #[cfg(test)]
 fn test_daemonset(

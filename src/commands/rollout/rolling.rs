@@ -469,12 +469,7 @@ impl Follow<'_> {
                     }
                     match change {
                         WatchChange::DaemonSet(Some(new)) => {
-                            if new.metadata.uid.as_deref() != Some(uid.as_str()) {
-                                return Err(Failure::api(format!(
-                                    "daemonset {name:?} was deleted and created again during the rollout"
-                                ))
-                                .into());
-                            }
+                            super::ensure_same(&new, &uid, name, "during the rollout")?;
                             ds = *new;
                         }
                         WatchChange::DaemonSet(None) => return Err(deleted(name).into()),

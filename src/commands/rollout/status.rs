@@ -96,12 +96,7 @@ async fn watch(
         }
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                if new.metadata.uid.as_deref() != Some(uid.as_str()) {
-                    return Err(Failure::api(format!(
-                        "daemonset {name:?} was deleted and created again while watching"
-                    ))
-                    .into());
-                }
+                super::ensure_same(&new, &uid, name, "while watching")?;
                 let template_changed = new.metadata.generation != ds.metadata.generation;
                 ds = *new;
                 if template_changed || current_hash(&ds, &revisions).is_none() {
