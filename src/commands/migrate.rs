@@ -452,12 +452,7 @@ async fn dry_run_waves(
         progress,
         "step 5 (dry run): would replace the adopted pods in these waves, then restore the manifest's update strategy".to_string(),
     );
-    progress.emit(Event::Planned {
-        nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
-        eligible,
-        max_unavailable: state.max_unavailable,
-        waves: state.waves,
-    });
+    progress.emit(Event::planned(&state, eligible));
     progress.emit(Event::Complete {
         message: format!(
             "dry run: nothing was changed (daemonset {:?})",

@@ -112,6 +112,16 @@ pub enum Event {
 }
 
 impl Event {
+    /// The wave plan of a recorded rollout state, for `eligible` nodes.
+    pub fn planned(state: &crate::rollout::state::RolloutState, eligible: usize) -> Event {
+        Event::Planned {
+            nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
+            eligible,
+            max_unavailable: state.max_unavailable,
+            waves: state.waves.clone(),
+        }
+    }
+
     /// The event as one line for a person.
     pub fn line(&self) -> String {
         match self {

@@ -319,12 +319,7 @@ pub(crate) async fn dry_run(
         &labels,
         eligible,
     )?;
-    progress.emit(Event::Planned {
-        nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
-        eligible,
-        max_unavailable: state.max_unavailable,
-        waves: state.waves,
-    });
+    progress.emit(Event::planned(&state, eligible));
     progress.emit(Event::Complete {
         message: format!("dry run: daemonset {name:?} was not changed"),
     });

@@ -776,12 +776,7 @@ impl<'a> Driver<'a> {
                     &labels,
                     eligible,
                 )?;
-                self.progress.emit(Event::Planned {
-                    nodes: state.waves.iter().map(|w| w.nodes.len()).sum(),
-                    eligible,
-                    max_unavailable: state.max_unavailable,
-                    waves: state.waves.clone(),
-                });
+                self.progress.emit(Event::planned(&state, eligible));
                 state
             }
         };
