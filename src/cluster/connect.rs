@@ -53,6 +53,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
             "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
         ))
     })?;
+    super::server_version::start(&client);
     Ok(Cluster {
         client,
         namespace,

@@ -4,6 +4,7 @@ mod conflict;
 mod connect;
 mod errors;
 mod mirror;
+pub mod server_version;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};

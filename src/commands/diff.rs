@@ -10,7 +10,7 @@ use super::inputs::{read_daemonsets, ManifestDaemonSet};
 use super::Outcome;
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::cluster::{ApplyError, Cluster};
-use crate::daemonset::budget::Budget;
+use crate::daemonset::budget::UpdatePace;
 use crate::diff::template::{self, TemplateChanges};
 use crate::diff::verdict::{rolling_waves, Verdict};
 use crate::diff::{self, Change};
@@ -172,28 +172,13 @@ fn pod_verdict(live: &DaemonSet, stored: &DaemonSet) -> Verdict {
     if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
         return Verdict::OnDelete { nodes };
     }
-    let rolling = strategy.and_then(|s| s.rolling_update.as_ref());
-    let text = |value: Option<&k8s_openapi::apimachinery::pkg::util::intstr::IntOrString>,
-                default: &str| {
-        value.map_or(default.to_string(), |v| match v {
-            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(n) => n.to_string(),
-            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(s) => s.clone(),
-        })
-    };
-    let unavailable = rolling.and_then(|r| r.max_unavailable.as_ref());
-    let surge = rolling.and_then(|r| r.max_surge.as_ref());
-    let budget = |value: Option<&_>, default: Budget| {
-        value.and_then(|v| Budget::parse(v).ok()).unwrap_or(default)
-    };
+    let pace = UpdatePace::of(strategy.and_then(|s| s.rolling_update.as_ref()));
     Verdict::Rollout {
         nodes,
-        max_unavailable: text(unavailable, "1"),
-        max_surge: text(surge, "0"),
-        waves: rolling_waves(
-            nodes,
-            budget(unavailable, Budget::Count(1)),
-            budget(surge, Budget::Count(0)),
-        ),
+        surge_nodes: pace.surge_nodes(nodes),
+        waves: rolling_waves(nodes, pace.unavailable(), pace.surge()),
+        max_unavailable: pace.max_unavailable,
+        max_surge: pace.max_surge,
     }
 }
 
@@ -326,6 +311,7 @@ spec:
                     nodes: 5,
                     max_unavailable: "2".into(),
                     max_surge: "0".into(),
+                    surge_nodes: None,
                     waves: 3,
                 },
                 TemplateChanges {

@@ -36,16 +36,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 | crate::cli::RolloutCommand::Undo(_)
         ) | Command::Migrate(_)
     );
+    crate::cluster::server_version::enable();
     runtime.block_on(async {
-        if handles_interrupts {
-            return dispatch(&cli).await;
-        }
-        tokio::select! {
-            // Checked first so an interrupt always wins over a command still in flight.
-            biased;
-            _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
-            result = dispatch(&cli) => result,
-        }
+        let result = if handles_interrupts {
+            dispatch(&cli).await
+        } else {
+            tokio::select! {
+                // Checked first so an interrupt always wins over a command still in flight.
+                biased;
+                _ = tokio::signal::ctrl_c() => Err(Failure::interrupted().into()),
+                result = dispatch(&cli) => result,
+            }
+        };
+        crate::cluster::server_version::finish(result.is_ok()).await;
+        result
     })
 }
 

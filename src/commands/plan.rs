@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::Outcome;
 use crate::cli::{GlobalArgs, PlanArgs, PlanFormat};
 use crate::cluster::{Cluster, Scope};
+use crate::daemonset::budget::UpdatePace;
 use crate::daemonset::{history, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
@@ -272,6 +273,12 @@ struct PlanDocument {
     #[serde(skip_serializing_if = "Option::is_none")]
     template_changed: Option<bool>,
     pods_known: bool,
+    /// RollingUpdate with maxSurge: how many nodes run an old and a new pod at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    surge_nodes: Option<i32>,
+    /// RollingUpdate: how the controller paces the replacements.
+    #[serde(skip)]
+    pace: Option<UpdatePace>,
     summary: Summary,
     nodes: Vec<NodePlan>,
 }
@@ -304,6 +311,18 @@ fn plan_target(
         revisions: &live.revisions,
     };
     let plans = plan::plan_nodes(&ctx, nodes);
+    let summary = plan::summarize(&plans);
+    let pace = (target.strategy() == "RollingUpdate").then(|| {
+        UpdatePace::of(
+            target
+                .ds
+                .spec
+                .update_strategy
+                .as_ref()
+                .and_then(|s| s.rolling_update.as_ref()),
+        )
+    });
+    let desired = i32::try_from(summary.desired).unwrap_or(i32::MAX);
     PlanDocument {
         daemon_set: DaemonSetRef {
             namespace: target.namespace.clone(),
@@ -319,7 +338,9 @@ fn plan_target(
         exists: live.ds.is_some(),
         template_changed,
         pods_known: pods.is_some(),
-        summary: plan::summarize(&plans),
+        surge_nodes: pace.as_ref().and_then(|p| p.surge_nodes(desired)),
+        pace,
+        summary,
         nodes: plans,
     }
 }
@@ -376,6 +397,8 @@ fn render_plans(
             exists: d.exists,
             template_changed: d.template_changed,
             pods_known: d.pods_known,
+            surge_nodes: d.surge_nodes,
+            pace: d.pace.clone(),
             summary: d.summary.clone(),
             nodes: d.nodes.iter().filter(|p| visible(p)).cloned().collect(),
         })
@@ -605,6 +628,13 @@ fn summary_lines(document: &PlanDocument) -> Vec<String> {
             "Deleted: {} on nodes that no longer qualify: {}.",
             plural(s.deleted.len(), "misscheduled pod", "misscheduled pods"),
             nodes_list(&shown)
+        ));
+    }
+    if let Some(pace) = document.pace.as_ref().filter(|_| s.replaced > 0) {
+        lines.push(format!(
+            "Update: RollingUpdate replaces the pods on {}, {}.",
+            plural(s.replaced, "node", "nodes"),
+            pace.describe(i32::try_from(s.desired).unwrap_or(i32::MAX))
         ));
     }
     if !document.pods_known {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::daemonset::budget::Budget;
+use crate::daemonset::budget::{surge_words, Budget};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
@@ -11,12 +11,15 @@ pub enum Verdict {
     NoChanges,
     /// Only fields outside the pod template changed.
     NoPodsReplaced,
-    /// RollingUpdate: pods on `nodes` nodes will be replaced in about `waves` waves.
+    /// RollingUpdate: pods on `nodes` nodes will be replaced in about `waves` waves; with
+    /// maxSurge, on up to `surge_nodes` nodes at once beside the old pod.
     #[serde(rename_all = "camelCase")]
     Rollout {
         nodes: i32,
         max_unavailable: String,
         max_surge: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        surge_nodes: Option<i32>,
         waves: i32,
     },
     /// OnDelete: the new template waits until pods are deleted.
@@ -38,12 +41,12 @@ impl Verdict {
                 nodes,
                 max_unavailable,
                 max_surge,
+                surge_nodes,
                 waves,
             } => {
-                let budget = if max_surge != "0" {
-                    format!("maxSurge {max_surge}")
-                } else {
-                    format!("maxUnavailable {max_unavailable}")
+                let budget = match surge_nodes {
+                    Some(n) => format!("maxSurge {max_surge}: {}", surge_words(*n)),
+                    None => format!("maxUnavailable {max_unavailable}"),
                 };
                 format!(
                     "rollout: pods on {nodes} {} will be replaced (RollingUpdate, {budget} ⇒ about {waves} {})",
@@ -109,11 +112,23 @@ mod tests {
             nodes: 3,
             max_unavailable: "1".into(),
             max_surge: "0".into(),
+            surge_nodes: None,
             waves: 3,
         };
         assert_eq!(
             rollout.sentence(),
             "rollout: pods on 3 nodes will be replaced (RollingUpdate, maxUnavailable 1 ⇒ about 3 waves)"
+        );
+        let surge = Verdict::Rollout {
+            nodes: 3,
+            max_unavailable: "0".into(),
+            max_surge: "1".into(),
+            surge_nodes: Some(1),
+            waves: 3,
+        };
+        assert_eq!(
+            surge.sentence(),
+            "rollout: pods on 3 nodes will be replaced (RollingUpdate, maxSurge 1: surges, the new pod starting beside the old one on up to 1 node at once ⇒ about 3 waves)"
         );
         assert!(Verdict::OnDelete { nodes: 2 }
             .sentence()

@@ -383,6 +383,8 @@ pub struct Summary {
     pub deleted: Vec<(String, String)>,
     /// Nodes the plan changes (create, replace or delete).
     pub touched: usize,
+    /// Nodes whose outdated pod the RollingUpdate controller replaces.
+    pub replaced: usize,
 }
 
 pub fn summarize(plans: &[NodePlan]) -> Summary {
@@ -433,6 +435,7 @@ pub fn summarize(plans: &[NodePlan]) -> Summary {
             .iter()
             .filter(|p| matches!(p.action, Action::Create | Action::Replace | Action::Delete))
             .count(),
+        replaced: plans.iter().filter(|p| p.action == Action::Replace).count(),
     }
 }
 

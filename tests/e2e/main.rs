@@ -18,3 +18,4 @@ mod rollout_engine;
 mod rollout_rolling;
 mod rollout_status;
 mod rollout_support;
+mod rollout_surge;

@@ -74,6 +74,22 @@ pub fn agent_pods(ns: &str) -> Vec<(String, String, String, bool)> {
         .collect()
 }
 
+/// The node a DaemonSet pod is for: its nodeName, or before the scheduler has bound it, the node
+/// its affinity names (the controller's `matchFields metadata.name In [node]`).
+pub fn node_of(pod: &Value) -> String {
+    if let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) {
+        return node.to_string();
+    }
+    pod.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|term| term["matchFields"].as_array().cloned().unwrap_or_default())
+        .find(|field| field["key"] == "metadata.name")
+        .and_then(|field| field["values"][0].as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 fn available(pod: &Value) -> bool {
     pod["metadata"]["deletionTimestamp"].is_null()
         && pod["status"]["conditions"]
@@ -99,8 +115,12 @@ pub fn newest_hash(ns: &str) -> String {
 
 #[derive(Default, Debug)]
 pub struct Watched {
-    /// uid -> (node, Ready and not terminating).
-    pods: BTreeMap<String, (String, bool)>,
+    /// uid -> (node, Ready and not terminating, terminating).
+    pods: BTreeMap<String, (String, bool, bool)>,
+    /// The most nodes with two pods not terminating (an old one and its surge) after any change.
+    pub max_surging: usize,
+    /// Every node seen with two pods not terminating.
+    pub surged: BTreeSet<String>,
     /// The most eligible nodes without a Ready pod after any one change.
     pub worst: usize,
     /// Pods that got a deletion timestamp or were deleted, in order.
@@ -152,7 +172,7 @@ impl PodWatcher {
                     let Ok(event) = event else { break };
                     let pod = &event["object"];
                     let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
-                    let node = pod["spec"]["nodeName"].as_str().unwrap_or("").to_string();
+                    let node = node_of(pod);
                     let mut seen = seen.lock().unwrap();
                     seen.changes += 1;
                     if event["type"] == "DELETED" {
@@ -167,15 +187,28 @@ impl PodWatcher {
                         if terminating && !seen.deleted.contains(&uid) {
                             seen.deleted.push(uid.clone());
                         }
-                        seen.pods.insert(uid, (node, available(pod)));
+                        seen.pods.insert(uid, (node, available(pod), terminating));
                     }
                     let up: BTreeSet<&String> = seen
                         .pods
                         .values()
-                        .filter(|(_, ready)| *ready)
-                        .map(|(node, _)| node)
+                        .filter(|(_, ready, _)| *ready)
+                        .map(|(node, ..)| node)
+                        .collect();
+                    let mut live: BTreeMap<&String, usize> = BTreeMap::new();
+                    for (node, _, terminating) in seen.pods.values() {
+                        if !terminating {
+                            *live.entry(node).or_default() += 1;
+                        }
+                    }
+                    let surging: Vec<String> = live
+                        .into_iter()
+                        .filter(|(_, count)| *count > 1)
+                        .map(|(node, _)| node.clone())
                         .collect();
                     let down = eligible.iter().filter(|n| !up.contains(n)).count();
+                    seen.max_surging = seen.max_surging.max(surging.len());
+                    seen.surged.extend(surging);
                     // The initial list arrives one pod at a time: count from the first moment
                     // every eligible node shows its Ready pod.
                     seen.armed |= down == 0;

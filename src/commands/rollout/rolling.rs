@@ -10,7 +10,6 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::{json, Value};
 
 use super::apply::{apply_reported, rejected, Write};
@@ -20,7 +19,7 @@ use super::status::{current_hash, failing, key, pod_hash, pod_ready};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
-use crate::daemonset::budget::Budget;
+use crate::daemonset::budget::{self, UpdatePace};
 use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
 use crate::daemonset::selector;
@@ -808,36 +807,28 @@ async fn dry_run(
     let nodes: Vec<String> = rolling::nodes_to_replace(&pods, &up_to_date)
         .into_iter()
         .collect();
-    let rolling_update = stored
-        .spec
-        .update_strategy
-        .as_ref()
-        .and_then(|s| s.rolling_update.as_ref());
-    let unavailable = rolling_update.and_then(|r| r.max_unavailable.as_ref());
-    let surge = rolling_update.and_then(|r| r.max_surge.as_ref());
-    let text = |v: Option<&IntOrString>, default: &str| match v {
-        Some(IntOrString::Int(n)) => n.to_string(),
-        Some(IntOrString::String(s)) => s.clone(),
-        None => default.to_string(),
-    };
-    let budget = |v: Option<&IntOrString>, default: Budget| {
-        v.and_then(|v| Budget::parse(v).ok()).unwrap_or(default)
-    };
-    let waves = rolling_waves(
-        i32::try_from(nodes.len()).unwrap_or(i32::MAX),
-        budget(unavailable, Budget::Count(1)),
-        budget(surge, Budget::Count(0)),
+    let pace = UpdatePace::of(
+        stored
+            .spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.rolling_update.as_ref()),
     );
-    let count = nodes.len();
+    let count = i32::try_from(nodes.len()).unwrap_or(i32::MAX);
+    let waves = rolling_waves(count, pace.unavailable(), pace.surge());
+    let surging = pace
+        .surge_nodes(count)
+        .map(|n| format!(": {}", budget::surge_words(n)))
+        .unwrap_or_default();
     progress.emit(Event::Note {
         message: if count == 0 {
             "the controller would replace no pods: every node already runs this template".into()
         } else {
             format!(
-                "the controller would replace the pods on {count} {} (RollingUpdate, maxUnavailable {}, maxSurge {} ⇒ about {waves} {}): {}",
+                "the controller would replace the pods on {count} {} (RollingUpdate, maxUnavailable {}, maxSurge {}{surging} ⇒ about {waves} {}): {}",
                 if count == 1 { "node" } else { "nodes" },
-                text(unavailable, "1"),
-                text(surge, "0"),
+                pace.max_unavailable,
+                pace.max_surge,
                 if waves == 1 { "wave" } else { "waves" },
                 nodes.join(", ")
             )

@@ -20,6 +20,7 @@ use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Strategy};
 use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
+use crate::rollout::rolling::not_ready_reason;
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, STATE_ANNOTATION};
 
 use crate::daemonset::pause::PAUSED_ANNOTATION;
@@ -40,17 +41,37 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
         }
         return Ok(ExitStatus::Ok);
     }
-    let watching = watch(&cluster, &namespace, ds, &selector, args, global);
+    let mut last_view = None;
+    let watching = watch(
+        &cluster,
+        &namespace,
+        ds,
+        &selector,
+        args,
+        global,
+        &mut last_view,
+    );
     if args.timeout.is_zero() {
         return watching.await;
     }
     match tokio::time::timeout(args.timeout, watching).await {
         Ok(result) => result,
         Err(_) => {
+            let stuck = last_view
+                .as_ref()
+                .map(StatusView::stuck)
+                .unwrap_or_default();
             eprintln!(
-                "error: timed out after {} waiting for daemonset {name:?} to finish its rollout",
-                humanize(args.timeout)
+                "error: timed out after {} waiting for daemonset {name:?} to finish its rollout{}",
+                humanize(args.timeout),
+                match stuck.len() {
+                    0 => String::new(),
+                    n => format!("; stuck on {n} pods:"),
+                }
             );
+            for line in stuck {
+                eprintln!("  {line}");
+            }
             Ok(ExitStatus::Findings)
         }
     }
@@ -71,6 +92,7 @@ fn now() -> i64 {
 }
 
 /// Follows the DaemonSet and its pods; renders on every change; returns on completion or failure.
+/// `last_view` keeps what was rendered last, for a caller that gives up waiting.
 async fn watch(
     cluster: &Cluster,
     namespace: &str,
@@ -78,6 +100,7 @@ async fn watch(
     selector: &str,
     args: &RolloutStatusArgs,
     global: &GlobalArgs,
+    last_view: &mut Option<StatusView>,
 ) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let uid = ds.metadata.uid.clone().unwrap_or_default();
@@ -160,6 +183,7 @@ async fn watch(
             }
             return Ok(ExitStatus::Ok);
         }
+        *last_view = Some(view);
     }
     Err(Failure::api(format!(
         "the watch on daemonset {name:?} ended unexpectedly"
@@ -249,6 +273,8 @@ struct StatusView {
     updated: i32,
     ready: i32,
     available: i32,
+    /// Nodes running an old and a new pod side by side (maxSurge).
+    surging: usize,
     revisions: Vec<RevisionPods>,
     nodes: Vec<NodeRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,6 +302,12 @@ struct NodeRow {
     ready: bool,
     up_to_date: bool,
     terminating: bool,
+    /// A pod of the current revision started beside the node's old pod (maxSurge).
+    surge: bool,
+    /// Why a pod that is not Ready is not: unscheduled (with the scheduler's reason), a
+    /// container waiting, or the Ready condition's reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -320,11 +352,9 @@ impl StatusView {
             let entry = per_hash.entry(hash).or_default();
             entry.0 += 1;
             entry.1 += usize::from(ready);
-            let node = pod
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .unwrap_or_else(|| "<none>".into());
+            // A surge pod the scheduler has not placed has no nodeName yet; its affinity names
+            // the node the controller made it for.
+            let node = crate::daemonset::node_of(pod).unwrap_or_else(|| "<none>".into());
             observation
                 .entry(node.clone())
                 .or_default()
@@ -337,9 +367,14 @@ impl StatusView {
                 ready,
                 up_to_date: current_hash.as_deref() == Some(hash),
                 terminating,
+                surge: false,
+                waiting: (!ready && !terminating)
+                    .then(|| failing(pod).or_else(|| not_ready_reason(pod)))
+                    .flatten(),
             });
         }
         nodes.sort_by(|a, b| (&a.node, &a.pod).cmp(&(&b.node, &b.pod)));
+        let surging = mark_surge(&mut nodes);
         let revision_pods = owned
             .iter()
             .map(|r| {
@@ -386,6 +421,7 @@ impl StatusView {
             updated: summary.up_to_date,
             ready: summary.ready,
             available: summary.available,
+            surging,
             revisions: revision_pods,
             nodes,
             recorded,
@@ -444,9 +480,39 @@ impl StatusView {
     /// One plain line for a watch into a pipe or file.
     fn progress_line(&self) -> String {
         format!(
-            "progress: {} of {} nodes updated, {} available ({})",
-            self.updated, self.desired, self.available, self.state
+            "progress: {} of {} nodes updated, {} available{} ({})",
+            self.updated,
+            self.desired,
+            self.available,
+            self.surging_words(),
+            self.state
         )
+    }
+
+    fn surging_words(&self) -> String {
+        match self.surging {
+            0 => String::new(),
+            1 => ", 1 node surging".into(),
+            n => format!(", {n} nodes surging"),
+        }
+    }
+
+    /// The pods that keep the rollout from finishing, one line each: node, pod and why.
+    pub(super) fn stuck(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .filter(|n| !n.terminating && (!n.ready || !n.up_to_date))
+            .filter(|n| n.up_to_date || n.waiting.is_some())
+            .map(|n| {
+                let what = match (n.up_to_date, n.surge) {
+                    (true, true) => "surge pod",
+                    (true, false) => "new pod",
+                    (false, _) => "old pod",
+                };
+                let why = n.waiting.clone().unwrap_or_else(|| "not Ready".into());
+                format!("node {}: {what} {} {why}", n.node, n.pod)
+            })
+            .collect()
     }
 
     fn render(&self, color: bool) -> String {
@@ -465,8 +531,12 @@ impl StatusView {
             self.state_words()
         );
         out.push_str(&format!(
-            "{} desired, {} updated, {} ready, {} available\n\n",
-            self.desired, self.updated, self.ready, self.available
+            "{} desired, {} updated, {} ready, {} available{}\n\n",
+            self.desired,
+            self.updated,
+            self.ready,
+            self.available,
+            self.surging_words()
         ));
         let mut table = Table::new(&["REVISION", "HASH", "PODS", "READY"]);
         for r in &self.revisions {
@@ -480,11 +550,12 @@ impl StatusView {
         }
         out.push_str(&table.render(true, color));
         out.push('\n');
-        let mut table = Table::new(&["NODE", "POD", "REVISION", "READY", "UP-TO-DATE"]);
+        let mut table = Table::new(&["NODE", "POD", "REVISION", "READY", "UP-TO-DATE", "WAITING"]);
         for n in &self.nodes {
-            let pod = match n.terminating {
-                true => format!("{} (terminating)", n.pod),
-                false => n.pod.clone(),
+            let pod = match (n.terminating, n.surge) {
+                (true, _) => format!("{} (terminating)", n.pod),
+                (false, true) => format!("{} (surge)", n.pod),
+                (false, false) => n.pod.clone(),
             };
             let flag = |value: bool| match value {
                 true => Cell::from("true"),
@@ -496,6 +567,7 @@ impl StatusView {
                 Cell::from(n.revision.map_or_else(|| "?".into(), |r| r.to_string())),
                 flag(n.ready),
                 flag(n.up_to_date),
+                Cell::from(n.waiting.clone().unwrap_or_default()),
             ]);
         }
         if self.nodes.is_empty() {
@@ -521,6 +593,22 @@ impl StatusView {
         }
         out
     }
+}
+
+/// Marks the up-to-date pods that run beside an old, not terminating pod on the same node (the
+/// controller's surge) and returns how many nodes surge. `nodes` is sorted by node.
+fn mark_surge(nodes: &mut [NodeRow]) -> usize {
+    let mut surging = 0;
+    for group in nodes.chunk_by_mut(|a, b| a.node == b.node) {
+        let has_old = group.iter().any(|n| !n.up_to_date && !n.terminating);
+        let mut surged = false;
+        for row in group.iter_mut().filter(|n| n.up_to_date && !n.terminating) {
+            row.surge = has_old;
+            surged |= has_old;
+        }
+        surging += usize::from(surged);
+    }
+    surging
 }
 
 #[cfg(test)]
@@ -573,6 +661,73 @@ mod tests {
             pods.iter(),
             1_800_000_000,
         )
+    }
+
+    /// A surge pod the scheduler could not place: no nodeName, the node only in its affinity,
+    /// PodScheduled False with the scheduler's message (as recorded from a 1.37 cluster).
+    fn unscheduled_surge_pod(name: &str, node: &str, hash: &str) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "uid": name, "labels": {HASH_LABEL: hash},
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                              "name": "agent", "uid": "u", "controller": true}]},
+            "spec": {"containers": [], "affinity": {"nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                    {"matchFields": [{"key": "metadata.name", "operator": "In",
+                                      "values": [node]}]}]}}}},
+            "status": {"phase": "Pending", "conditions": [{
+                "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                "message": "0/4 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."}]}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn surge_pods_are_marked_and_a_stuck_one_is_named_with_its_node_and_reason() {
+        let pods = [
+            pod("old-1", "n1", "old"),
+            unscheduled_surge_pod("new-1", "n1", "new"),
+            pod("new-2", "n2", "new"),
+        ];
+        let view = StatusView::new(
+            &daemonset("RollingUpdate", json!({}), 1),
+            &[revision(1, "old"), revision(2, "new")],
+            pods.iter(),
+            1_800_000_000,
+        );
+        assert_eq!(view.surging, 1);
+        let surge: Vec<_> = view
+            .nodes
+            .iter()
+            .filter(|n| n.surge)
+            .map(|n| &n.pod)
+            .collect();
+        assert_eq!(surge, ["new-1"]);
+        assert!(
+            view.render(false).contains("new-1 (surge)"),
+            "{}",
+            view.render(false)
+        );
+        assert!(view.render(false).contains("1 node surging"));
+        assert_eq!(
+            view.stuck(),
+            ["node n1: surge pod new-1 not scheduled: Unschedulable: 0/4 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."]
+        );
+
+        // Once the old pod is terminating the new one is no longer a surge.
+        let mut old = pod("old-1", "n1", "old");
+        old.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                k8s_openapi::jiff::Timestamp::from_second(1_800_000_000).unwrap(),
+            ));
+        let pods = [old, pod("new-1", "n1", "new"), pod("new-2", "n2", "new")];
+        let view = StatusView::new(
+            &daemonset("RollingUpdate", json!({}), 2),
+            &[revision(1, "old"), revision(2, "new")],
+            pods.iter(),
+            1_800_000_000,
+        );
+        assert_eq!(view.surging, 0);
+        assert!(view.stuck().is_empty(), "{:?}", view.stuck());
     }
 
     #[test]
