@@ -191,13 +191,17 @@ fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
     env().apply(&ns, &surging_yaml("busybox:1.37", never));
     let hash = {
         let mut hash = String::new();
-        env().eventually("a surge pod of the new revision beside an old pod", || {
-            hash = newest_hash(&ns);
-            let pods = pods_json(&ns);
-            pods.iter()
-                .any(|p| p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str())
-                && pods.len() == env().untainted_node_count() + 1
-        });
+        env().eventually(
+            "a running surge pod of the new revision beside an old pod",
+            || {
+                hash = newest_hash(&ns);
+                let pods = pods_json(&ns);
+                pods.iter().any(|p| {
+                    p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str()
+                        && p["status"]["phase"] == "Running"
+                }) && pods.len() == env().untainted_node_count() + 1
+            },
+        );
         hash
     };
     let pods = pods_json(&ns);

@@ -215,7 +215,15 @@ pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> 
         .map(|r| history::hash_of(r).to_string())
 }
 
+/// Whether the pod is Ready, and since when. A pod with a container that is not running (still
+/// being created, or waiting on an error such as InvalidImageName or CrashLoopBackOff) is not,
+/// whatever its Ready condition says: the kubelet marks a container ready only while it runs,
+/// but a kubelet whose prober marks every container ready reports such a pod Ready (the hollow
+/// kubelet of Kubernetes 1.36 and 1.37 does), and a rollout must not count it as done.
 pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
+    if !containers_running(pod) {
+        return (false, None);
+    }
     pod.status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
@@ -239,6 +247,17 @@ pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
         failing: failing(pod),
         not_ready: crate::rollout::rolling::not_ready_reason(pod),
     }
+}
+
+/// Whether every container the kubelet reports on is running (true when it reports none yet,
+/// where the Ready condition decides).
+fn containers_running(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .all(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
 }
 
 /// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
@@ -679,6 +698,48 @@ mod tests {
                 "message": "0/4 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."}]}
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_pod_with_a_container_waiting_on_an_error_is_not_ready_whatever_its_condition_says() {
+        // As a 1.37 hollow kubelet reports it: Ready True, the container waiting.
+        let mut bad = pod("bad", "n1", "new");
+        bad.status.as_mut().unwrap().container_statuses = Some(vec![serde_json::from_value(
+            json!({"name": "main", "image": "not a valid image", "imageID": "", "ready": true,
+                   "restartCount": 0, "state": {"waiting": {"reason": "InvalidImageName",
+                   "message": "couldn't parse image name"}}}),
+        )
+        .unwrap()]);
+        assert_eq!(pod_ready(&bad), (false, None));
+        assert_eq!(failing(&bad).as_deref(), Some("InvalidImageName"));
+        let mut creating = bad.clone();
+        creating
+            .status
+            .as_mut()
+            .unwrap()
+            .container_statuses
+            .as_mut()
+            .unwrap()[0]
+            .state = Some(
+            serde_json::from_value(json!({"waiting": {"reason": "ContainerCreating"}})).unwrap(),
+        );
+        assert_eq!(pod_ready(&creating), (false, None));
+        assert_eq!(failing(&creating), None);
+        let mut running = bad.clone();
+        running
+            .status
+            .as_mut()
+            .unwrap()
+            .container_statuses
+            .as_mut()
+            .unwrap()[0]
+            .state = Some(
+            serde_json::from_value(json!({"running": {"startedAt": "2024-05-03T11:00:00Z"}}))
+                .unwrap(),
+        );
+        assert_eq!(pod_ready(&running).0, true);
+        let good = pod("good", "n1", "new");
+        assert_eq!(pod_ready(&good).0, true);
     }
 
     #[test]
