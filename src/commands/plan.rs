@@ -19,7 +19,7 @@ use crate::daemonset::{history, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
 use crate::placement::plan::{self, Action, NodePlan, PodIndex, Summary};
-use crate::placement::validate::check_template;
+use crate::placement::validate::{check_template, Origin};
 use crate::render::{self, Cell, Table, Tone};
 
 /// One DaemonSet to plan, and where it came from.
@@ -90,7 +90,11 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     };
     for target in &targets {
         let pod = target.ds.spec.template.spec.clone().unwrap_or_default();
-        check_template(&pod).map_err(|(path, message)| {
+        let origin = match target.object {
+            Some(_) => Origin::Manifest,
+            None => Origin::Live,
+        };
+        check_template(&pod, origin).map_err(|(path, message)| {
             Failure::usage(format!("{}: {message}", target.locate(&path)))
         })?;
     }

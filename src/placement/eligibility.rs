@@ -525,7 +525,7 @@ fn validate_label_key(key: &str) -> Result<(), &'static str> {
 }
 
 /// Empty, or up to 63 alphanumerics, '-', '_', '.', starting and ending alphanumeric.
-fn validate_label_value(value: &str) -> Result<(), &'static str> {
+pub(crate) fn validate_label_value(value: &str) -> Result<(), &'static str> {
     if value.is_empty() || is_name_part(value, 63) {
         Ok(())
     } else {

@@ -12,13 +12,24 @@ pub type Problem = (String, String);
 
 const POD: &str = "spec.template.spec";
 
-pub fn check_template(pod: &PodSpec) -> Result<(), Problem> {
-    check_affinity(pod)?;
+/// Where the template comes from: what the server checks differs between the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A manifest, to be created or applied: checked as the server checks a new object.
+    Manifest,
+    /// An object the server already holds. The server lets an object keep values it rejects in
+    /// new ones (an invalid label value in a required node affinity term, which older releases
+    /// accepted), so those are left to the placement rules, which match no node with them.
+    Live,
+}
+
+pub fn check_template(pod: &PodSpec, origin: Origin) -> Result<(), Problem> {
+    check_affinity(pod, origin)?;
     check_tolerations(pod)?;
     check_quantities(pod)
 }
 
-fn check_affinity(pod: &PodSpec) -> Result<(), Problem> {
+fn check_affinity(pod: &PodSpec, origin: Origin) -> Result<(), Problem> {
     let Some(selector) = super::eligibility::required_node_affinity(pod) else {
         return Ok(());
     };
@@ -29,7 +40,10 @@ fn check_affinity(pod: &PodSpec) -> Result<(), Problem> {
         let term_path = index_path(&terms_path, i);
         for (j, expression) in term.match_expressions.iter().flatten().enumerate() {
             let path = index_path(&format!("{term_path}.matchExpressions"), j);
-            check_expression(expression).map_err(|m| (path, m))?;
+            check_expression(expression).map_err(|m| (path.clone(), m))?;
+            if origin == Origin::Manifest {
+                check_values_are_label_values(expression).map_err(|m| (path, m))?;
+            }
         }
         for (j, field) in term.match_fields.iter().flatten().enumerate() {
             let path = index_path(&format!("{term_path}.matchFields"), j);
@@ -76,6 +90,23 @@ fn check_expression(expression: &NodeSelectorRequirement) -> Result<(), String> 
         other => Err(format!(
             "unknown operator {other:?} for {key} (use In, NotIn, Exists, DoesNotExist, Gt or Lt)"
         )),
+    }
+}
+
+/// The API server (1.33 to 1.37, for a new object) requires every value of a required node
+/// affinity expression to be a valid label value, Gt and Lt included (so no negative numbers).
+fn check_values_are_label_values(expression: &NodeSelectorRequirement) -> Result<(), String> {
+    let bad = expression
+        .values
+        .iter()
+        .flatten()
+        .find(|v| super::eligibility::validate_label_value(v).is_err());
+    match bad {
+        Some(value) => Err(format!(
+            "{} {}: {value:?} is not a valid label value, which the API server rejects (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)",
+            expression.key, expression.operator
+        )),
+        None => Ok(()),
     }
 }
 
@@ -173,6 +204,18 @@ mod tests {
                 Some("exactly one value"),
             ),
             (
+                affinity(json!({"key": "rank", "operator": "Gt", "values": ["-1"]})),
+                Some("\"-1\" is not a valid label value"),
+            ),
+            (
+                affinity(json!({"key": "zone", "operator": "In", "values": ["a", "a b"]})),
+                Some("\"a b\" is not a valid label value"),
+            ),
+            (
+                affinity(json!({"key": "zone", "operator": "NotIn", "values": [""]})),
+                None,
+            ),
+            (
                 affinity(json!({"key": "zone", "operator": "In"})),
                 Some("at least one value"),
             ),
@@ -203,7 +246,7 @@ mod tests {
         ];
         for (pod, want) in cases {
             let pod: PodSpec = serde_json::from_value(pod.clone()).unwrap();
-            match (check_template(&pod), want) {
+            match (check_template(&pod, Origin::Manifest), want) {
                 (Ok(()), None) => {}
                 (Err((path, message)), Some(want)) => {
                     assert!(message.contains(want), "{path}: {message}");
@@ -212,5 +255,18 @@ mod tests {
                 (got, want) => panic!("{got:?}, wanted {want:?}"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod live_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_live_object_may_keep_values_a_new_one_may_not_have() {
+        let pod: PodSpec = serde_json::from_value(json!({"containers": [{"name": "c"}], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "rank", "operator": "Gt", "values": ["-1"]}]}]}}}})).unwrap();
+        assert!(check_template(&pod, Origin::Live).is_ok());
+        assert!(check_template(&pod, Origin::Manifest).is_err());
     }
 }
