@@ -461,3 +461,89 @@ fn interrupt_exits_130() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A plain-HTTP stand-in for an API server of another release, for what the real control plane
+/// cannot be: `/version` says `git_version`, every list is empty. Serves until the test ends.
+fn server_of_release(git_version: &'static str, minor: &'static str) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                loop {
+                    let mut request = String::new();
+                    if reader.read_line(&mut request).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    // Headers, up to the blank line; requests here have no body.
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let path = request.split_whitespace().nth(1).unwrap_or("/");
+                    let body = if path.starts_with("/version") {
+                        format!(
+                            r#"{{"major":"1","minor":"{minor}","gitVersion":"{git_version}","gitCommit":"","gitTreeState":"clean","buildDate":"2021-01-13T13:20:00Z","goVersion":"go1.15.5","compiler":"gc","platform":"linux/amd64"}}"#
+                        )
+                    } else {
+                        r#"{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[]}"#.to_string()
+                    };
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if stream.write_all(response.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_outside_the_supported_releases_gets_one_warning_line() {
+    let port = server_of_release("v1.20.2", "20");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = kubeconfig_with_server(dir.path(), "old", format!("http://127.0.0.1:{port}"));
+    let run = env().ds(&["list", "-A", "--kubeconfig", path.to_str().expect("utf-8")]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["warning: server version v1.20.2 is outside the range kubectl ds supports (Kubernetes 1.33 to 1.37); results may be wrong"],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("No DaemonSets found."),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_test_cluster_is_within_the_supported_releases_and_gets_no_warning() {
+    let run = env().ds(&["list", "-A"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("server version"), "{}", run.stderr);
+    let version = env().kubectl(&["version", "-o", "json"]);
+    let version: serde_json::Value = serde_json::from_str(&version.stdout).expect("version JSON");
+    let minor = version["serverVersion"]["minor"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        ["36", "37"].contains(&minor),
+        "the suite runs on 1.36 or 1.37, not {version}"
+    );
+}

@@ -737,9 +737,9 @@ mod tests {
             serde_json::from_value(json!({"running": {"startedAt": "2024-05-03T11:00:00Z"}}))
                 .unwrap(),
         );
-        assert_eq!(pod_ready(&running).0, true);
+        assert!(pod_ready(&running).0);
         let good = pod("good", "n1", "new");
-        assert_eq!(pod_ready(&good).0, true);
+        assert!(pod_ready(&good).0);
     }
 
     #[test]
