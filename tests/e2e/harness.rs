@@ -236,7 +236,43 @@ impl TestEnv {
                 && desired > 0
                 && status["updatedNumberScheduled"].as_i64() == Some(desired)
                 && status["numberAvailable"].as_i64() == Some(desired)
+                && self.containers_running(namespace, &ds["spec"]["selector"]["matchLabels"])
         });
+    }
+
+    /// Whether every container of every pod matching `labels` is running. The 1.36 and 1.37
+    /// hollow kubelets report a pod Ready (so the controller counts it available) a sync before
+    /// its container leaves `waiting`; a real kubelet never does, and `kubectl ds` does not call
+    /// such a pod ready.
+    fn containers_running(&self, namespace: &str, labels: &serde_json::Value) -> bool {
+        let selector = labels
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let run = self.kubectl(&[
+            "get", "pods", "-n", namespace, "-l", &selector, "-o", "json",
+        ]);
+        let Ok(list) = serde_json::from_str::<serde_json::Value>(&run.stdout) else {
+            return false;
+        };
+        let statuses = |pod: &serde_json::Value| {
+            pod["status"]["containerStatuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        };
+        list["items"].as_array().is_some_and(|pods| {
+            pods.iter()
+                .filter(|pod| pod["metadata"]["deletionTimestamp"].is_null())
+                .all(|pod| {
+                    let statuses = statuses(pod);
+                    !statuses.is_empty()
+                        && statuses.iter().all(|c| c["state"]["running"].is_object())
+                })
+        })
     }
 
     /// The highest ControllerRevision number in the namespace: the current revision of its one
