@@ -10,34 +10,14 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace};
+use crate::harness::{daemonset_yaml, env, Namespace};
 use crate::rollout_support::{agent_pods, get_json, newest_hash, node_of, PodWatcher};
 
 /// The `agent` DaemonSet (label app=agent, on the untainted nodes) with a surging RollingUpdate;
-/// `extra` is added to the pod spec (indented by 6).
+/// `extra` is added to the pod spec (indented by 6) or its container (indented by 8).
 fn surging_yaml(image: &str, extra: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  updateStrategy:
-    type: RollingUpdate
-    rollingUpdate: {{maxSurge: 1, maxUnavailable: 0}}
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      nodeSelector: {{kubernetes.io/os: linux}}
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-{extra}"#
-    )
+    let strategy = "RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}";
+    format!("{}{extra}", daemonset_yaml("agent", image, strategy))
 }
 
 /// A host port on the main container (indented for [`surging_yaml`]'s container list).

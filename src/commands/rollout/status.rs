@@ -712,31 +712,16 @@ mod tests {
         .unwrap()]);
         assert_eq!(pod_ready(&bad), (false, None));
         assert_eq!(failing(&bad).as_deref(), Some("InvalidImageName"));
-        let mut creating = bad.clone();
-        creating
-            .status
-            .as_mut()
-            .unwrap()
-            .container_statuses
-            .as_mut()
-            .unwrap()[0]
-            .state = Some(
-            serde_json::from_value(json!({"waiting": {"reason": "ContainerCreating"}})).unwrap(),
-        );
+        let in_state = |state: serde_json::Value| {
+            let mut pod = bad.clone();
+            let statuses = pod.status.as_mut().unwrap().container_statuses.as_mut();
+            statuses.unwrap()[0].state = Some(serde_json::from_value(state).unwrap());
+            pod
+        };
+        let creating = in_state(json!({"waiting": {"reason": "ContainerCreating"}}));
         assert_eq!(pod_ready(&creating), (false, None));
         assert_eq!(failing(&creating), None);
-        let mut running = bad.clone();
-        running
-            .status
-            .as_mut()
-            .unwrap()
-            .container_statuses
-            .as_mut()
-            .unwrap()[0]
-            .state = Some(
-            serde_json::from_value(json!({"running": {"startedAt": "2024-05-03T11:00:00Z"}}))
-                .unwrap(),
-        );
+        let running = in_state(json!({"running": {"startedAt": "2024-05-03T11:00:00Z"}}));
         assert!(pod_ready(&running).0);
         let good = pod("good", "n1", "new");
         assert!(pod_ready(&good).0);
