@@ -216,15 +216,15 @@ pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> 
         .map(|r| history::hash_of(r).to_string())
 }
 
-/// Whether the pod is Ready, and since when: its Ready condition, as the DaemonSet controller
-/// counts it, except that a pod with a container waiting on an error (InvalidImageName,
-/// CrashLoopBackOff, ...) is not. A real kubelet never reports such a pod Ready, but one whose
-/// prober marks every container ready does (the hollow kubelet of Kubernetes 1.36 and 1.37), and
-/// a rollout must not count it as done. A container still being created does not override the
-/// condition: the controller would not wait for it either, and on a real kubelet a Ready pod has
-/// none.
+/// Whether the pod is Ready, and since when. A pod with a container that is not running (still
+/// being created, or waiting on an error such as InvalidImageName or CrashLoopBackOff) is not,
+/// whatever its Ready condition says: the kubelet marks a container ready only while it runs,
+/// but a kubelet whose prober marks every container ready reports such a pod Ready (the hollow
+/// kubelet of Kubernetes 1.36 and 1.37 does), and a rollout must not count it as done. While a
+/// container is being created nobody can tell yet whether it will run or fail to, so waiting for
+/// it to run is the only safe reading; on a real kubelet it changes nothing.
 pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
-    if failing(pod).is_some() {
+    if !containers_running(pod) {
         return (false, None);
     }
     pod.status
@@ -250,6 +250,17 @@ pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
         failing: failing(pod),
         not_ready: crate::rollout::rolling::not_ready_reason(pod),
     }
+}
+
+/// Whether every container the kubelet reports on is running (true when it reports none yet,
+/// where the Ready condition decides).
+fn containers_running(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .all(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
 }
 
 /// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
@@ -710,12 +721,9 @@ mod tests {
             statuses.unwrap()[0].state = Some(serde_json::from_value(state).unwrap());
             pod
         };
-        // Still being created: the Ready condition decides, as it does for the controller.
         let creating = in_state(json!({"waiting": {"reason": "ContainerCreating"}}));
-        assert!(pod_ready(&creating).0);
+        assert_eq!(pod_ready(&creating), (false, None));
         assert_eq!(failing(&creating), None);
-        let crashing = in_state(json!({"waiting": {"reason": "CrashLoopBackOff"}}));
-        assert_eq!(pod_ready(&crashing), (false, None));
         let running = in_state(json!({"running": {"startedAt": "2024-05-03T11:00:00Z"}}));
         assert!(pod_ready(&running).0);
         let good = pod("good", "n1", "new");
