@@ -188,7 +188,9 @@ impl TestNodes {
     }
 
     /// The node lifecycle controller taints nodes from their conditions and `unschedulable`;
-    /// plan must see the taints the controller sees, so wait for them first.
+    /// plan must see the taints the controller sees, so wait until each node carries exactly the
+    /// `node.kubernetes.io/` taints its conditions call for: a new node, even one created Ready,
+    /// carries a not-ready taint for a moment.
     fn wait_for_condition_taints(&self) {
         let expected: Vec<(String, Vec<(&str, &str)>)> = NODES
             .iter()
@@ -217,20 +219,22 @@ impl TestNodes {
                 let Some(node) = items.iter().find(|n| n["metadata"]["name"] == *name) else {
                     return false;
                 };
-                let has: Vec<(String, String)> = node["spec"]["taints"]
+                let mut has: Vec<(&str, &str)> = node["spec"]["taints"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .map(|t| {
                         (
-                            t["key"].as_str().unwrap_or("").to_string(),
-                            t["effect"].as_str().unwrap_or("").to_string(),
+                            t["key"].as_str().unwrap_or(""),
+                            t["effect"].as_str().unwrap_or(""),
                         )
                     })
+                    .filter(|(key, _)| key.starts_with("node.kubernetes.io/"))
                     .collect();
-                wanted
-                    .iter()
-                    .all(|(k, e)| has.iter().any(|(hk, he)| hk == k && he == e))
+                let mut wanted = wanted.clone();
+                has.sort_unstable();
+                wanted.sort_unstable();
+                has == wanted
             })
         });
     }
