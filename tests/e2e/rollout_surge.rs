@@ -285,6 +285,12 @@ fn a_host_port_blocks_the_surge_pod_and_status_names_the_node_and_the_reason() {
     ]);
     let watched = watcher.stop();
     assert_eq!(status.code, 1, "{}\n{}", status.stdout, status.stderr);
+    // The watch's progress line counts the surge pod (it exists before the watch starts).
+    assert!(
+        status.stdout.contains("1 node surging"),
+        "{}",
+        status.stdout
+    );
     let surge = pods_json(&ns)
         .into_iter()
         .find(|p| !old.contains(p["metadata"]["uid"].as_str().unwrap_or("")))
