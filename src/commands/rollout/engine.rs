@@ -40,6 +40,17 @@ pub fn now() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
 }
 
+/// How long until the clock reaches second `at` (zero once it has). Exact to the sub-second: the
+/// decisions count whole seconds, and waking up to a second late after every min-ready wait would
+/// add up over the waves.
+fn until_second(at: i64) -> Duration {
+    let Ok(target) = k8s_openapi::jiff::Timestamp::from_second(at) else {
+        return Duration::ZERO;
+    };
+    Duration::try_from(target.duration_since(k8s_openapi::jiff::Timestamp::now()))
+        .unwrap_or(Duration::ZERO)
+}
+
 fn rfc3339(seconds: i64) -> String {
     k8s_openapi::jiff::Timestamp::from_second(seconds)
         .map(|t| t.to_string())
@@ -524,9 +535,7 @@ impl<'a> Driver<'a> {
         let mut signals = Signals::new();
         let mut wake: Option<i64> = None;
         loop {
-            let sleep_for = wake
-                .map(|at| Duration::from_secs(u64::try_from((at - now()).max(0)).unwrap_or(0)))
-                .unwrap_or(Duration::from_secs(3600));
+            let sleep_for = wake.map(until_second).unwrap_or(Duration::from_secs(3600));
             tokio::select! {
                 change = changes.next() => match change {
                     Some(change) => {
@@ -1232,6 +1241,18 @@ fn describe_failures(nodes: &[NodeFailure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sleeps_until_the_second_itself_not_a_whole_second_more() {
+        assert!(until_second(now() + 1) <= Duration::from_secs(1));
+        let wait = until_second(now() + 3);
+        assert!(
+            wait > Duration::from_secs(1) && wait <= Duration::from_secs(3),
+            "{wait:?}"
+        );
+        assert_eq!(until_second(now() - 1), Duration::ZERO);
+        assert_eq!(until_second(i64::MAX), Duration::ZERO);
+    }
 
     fn pod(uid: &str, node: &str, hash: &str) -> Pod {
         serde_json::from_value(json!({
