@@ -206,6 +206,7 @@ impl TestNodes {
                 if def.network_unavailable {
                     taints.push(("node.kubernetes.io/network-unavailable", "NoSchedule"));
                 }
+                taints.sort_unstable();
                 (self.name(def.suffix), taints)
             })
             .collect();
@@ -231,10 +232,8 @@ impl TestNodes {
                     })
                     .filter(|(key, _)| key.starts_with("node.kubernetes.io/"))
                     .collect();
-                let mut wanted = wanted.clone();
                 has.sort_unstable();
-                wanted.sort_unstable();
-                has == wanted
+                has == *wanted
             })
         });
     }

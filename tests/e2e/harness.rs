@@ -258,20 +258,17 @@ impl TestEnv {
         let Ok(list) = serde_json::from_str::<serde_json::Value>(&run.stdout) else {
             return false;
         };
-        let statuses = |pod: &serde_json::Value| {
+        let running = |pod: &serde_json::Value| {
             pod["status"]["containerStatuses"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default()
+                .is_some_and(|c| {
+                    !c.is_empty() && c.iter().all(|c| c["state"]["running"].is_object())
+                })
         };
         list["items"].as_array().is_some_and(|pods| {
             pods.iter()
                 .filter(|pod| pod["metadata"]["deletionTimestamp"].is_null())
-                .all(|pod| {
-                    let statuses = statuses(pod);
-                    !statuses.is_empty()
-                        && statuses.iter().all(|c| c["state"]["running"].is_object())
-                })
+                .all(running)
         })
     }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::harness::{daemonset_yaml, env, Namespace};
-use crate::rollout_support::{agent_pods, get_json, newest_hash, node_of, PodWatcher};
+use crate::rollout_support::{agent_pods, get_json, newest_hash, node_of, PodWatcher, NEVER_READY};
 
 /// The `agent` DaemonSet (label app=agent, on the untainted nodes) with a surging RollingUpdate;
 /// `extra` is added to the pod spec (indented by 6) or its container (indented by 8).
@@ -167,8 +167,7 @@ fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
     let ns = ns.name.clone();
     ready_surging_agent(&ns, "");
     // New pods that never become Ready: the controller starts one surge pod and waits on it.
-    let never = "      readinessGates: [{conditionType: example.com/never}]\n";
-    env().apply(&ns, &surging_yaml("busybox:1.37", never));
+    env().apply(&ns, &surging_yaml("busybox:1.37", NEVER_READY));
     let hash = {
         let mut hash = String::new();
         env().eventually(
