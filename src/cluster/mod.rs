@@ -1,5 +1,6 @@
 //! The one place that talks to the Kubernetes API.
 
+mod admission;
 mod conflict;
 mod connect;
 mod errors;

@@ -18,7 +18,9 @@ use crate::daemonset::budget::UpdatePace;
 use crate::daemonset::{history, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
-use crate::placement::plan::{self, Action, NodePlan, PodIndex, Summary};
+use crate::placement::admission::{self, AdmissionFacts};
+use crate::placement::plan::{self, Action, FitStatus, NodePlan, PodIndex, Summary};
+use crate::placement::report;
 use crate::placement::validate::{check_template, Origin};
 use crate::render::{self, Cell, Table, Tone};
 
@@ -109,15 +111,39 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
         _ => None,
     };
     let mut documents = Vec::new();
+    let mut facts_by_namespace: HashMap<String, AdmissionFacts> = HashMap::new();
     for target in &targets {
         let live = match &cluster {
             Some(cluster) if !offline || args.name.is_some() => read_live(cluster, target).await?,
             _ => Live::default(),
         };
-        documents.push(plan_target(target, &live, &nodes, pods.as_ref()));
+        let facts = match &cluster {
+            Some(cluster) if !offline => {
+                admission_facts(cluster, &mut facts_by_namespace, &target.namespace).await
+            }
+            _ => AdmissionFacts::default(),
+        };
+        documents.push(plan_target(target, &live, &nodes, pods.as_ref(), &facts));
     }
     render_plans(args, global, &documents, &nodes, shown.as_ref())?;
     Ok(ExitStatus::Ok)
+}
+
+/// The namespace's admission facts, read once per namespace (warnings printed once).
+async fn admission_facts(
+    cluster: &Cluster,
+    cache: &mut HashMap<String, AdmissionFacts>,
+    namespace: &str,
+) -> AdmissionFacts {
+    if let Some(facts) = cache.get(namespace) {
+        return facts.clone();
+    }
+    let (facts, warnings) = cluster.admission_facts(namespace).await;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    cache.insert(namespace.to_string(), facts.clone());
+    facts
 }
 
 async fn live_target(cluster: &Cluster, namespace: &str, name: &str) -> Result<Target, Failure> {
@@ -298,8 +324,16 @@ fn plan_target(
     live: &Live,
     nodes: &[Node],
     pods: Option<&PodIndex>,
+    facts: &AdmissionFacts,
 ) -> PlanDocument {
     let template = target.ds.spec.template.spec.clone().unwrap_or_default();
+    let review = admission::review(target.ds.spec.template.metadata.as_ref(), &template, facts);
+    let rolling = target
+        .ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref());
     let template_changed = match (&target.object, &live.ds) {
         (Some(_), Some(live_ds)) => Some(!same_template(&target.ds, live_ds)),
         _ => None,
@@ -309,23 +343,16 @@ fn plan_target(
         namespace: &target.namespace,
         name: target.name(),
         strategy: target.strategy(),
+        surge: target.strategy() == "RollingUpdate" && !UpdatePace::of(rolling).surge().is_zero(),
         pods,
         template_changed: template_changed.unwrap_or(false),
         current_hash: live.current_hash.as_deref(),
         revisions: &live.revisions,
+        review: &review,
     };
     let plans = plan::plan_nodes(&ctx, nodes);
     let summary = plan::summarize(&plans);
-    let pace = (target.strategy() == "RollingUpdate").then(|| {
-        UpdatePace::of(
-            target
-                .ds
-                .spec
-                .update_strategy
-                .as_ref()
-                .and_then(|s| s.rolling_update.as_ref()),
-        )
-    });
+    let pace = (target.strategy() == "RollingUpdate").then(|| UpdatePace::of(rolling));
     let desired = i32::try_from(summary.desired).unwrap_or(i32::MAX);
     PlanDocument {
         daemon_set: DaemonSetRef {
@@ -468,7 +495,7 @@ fn write_table(
                 if plan.run { "yes" } else { "no" },
                 if plan.run { Tone::Good } else { Tone::Warn },
             ),
-            Cell::from(plan.reason.clone().unwrap_or_default()),
+            Cell::from(reason_text(plan)),
             fit_cell(plan, document.pods_known),
             Cell::from(current_text(plan)),
             action_cell(plan.action),
@@ -489,18 +516,27 @@ fn write_table(
 
 fn fit_cell(plan: &NodePlan, pods_known: bool) -> Cell {
     match (&plan.fit, pods_known, plan.run) {
-        (_, false, _) => Cell::from("?"),
-        (_, true, false) | (None, true, true) => Cell::from("-"),
-        (Some(fit), true, true) if fit.fits => Cell::toned("ok", Tone::Good),
-        (Some(fit), true, true) => {
-            let why: Vec<&str> = fit
-                .shortfalls
-                .iter()
-                .chain(&fit.port_conflicts)
-                .map(String::as_str)
-                .collect();
-            Cell::toned(format!("no: {}", why.join("; ")), Tone::Bad)
+        (None, false, _) => Cell::from("?"),
+        (None, true, _) | (Some(_), _, false) => Cell::from("-"),
+        (Some(fit), _, true) => {
+            let why = fit.why().join("; ");
+            match fit.status {
+                FitStatus::Fits => Cell::toned("ok", Tone::Good),
+                FitStatus::Pending => Cell::toned(format!("no: {why}"), Tone::Bad),
+                FitStatus::Gated => Cell::toned(format!("gated: {why}"), Tone::Warn),
+                FitStatus::Unknown => Cell::toned(format!("unknown ({why})"), Tone::Warn),
+                FitStatus::Rejected => Cell::toned("rejected (see below)", Tone::Bad),
+            }
         }
+    }
+}
+
+/// REASON: why the node gets no pod, and what the action does beyond the obvious.
+fn reason_text(plan: &NodePlan) -> String {
+    match (&plan.reason, &plan.note) {
+        (Some(reason), Some(note)) => format!("{reason}; {note}"),
+        (Some(text), None) | (None, Some(text)) => text.clone(),
+        (None, None) => String::new(),
     }
 }
 
@@ -574,20 +610,6 @@ fn node_taints(node: Option<&Node>) -> String {
     }
 }
 
-fn nodes_list(nodes: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut text = nodes
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if nodes.len() > SHOWN {
-        text.push_str(&format!(" and {} more", nodes.len() - SHOWN));
-    }
-    text
-}
-
 fn summary_lines(document: &PlanDocument) -> Vec<String> {
     let s = &document.summary;
     let mut lines = vec![format!(
@@ -600,26 +622,7 @@ fn summary_lines(document: &PlanDocument) -> Vec<String> {
             "Excluded: {}: {} ({}).",
             plural(group.count, "node", "nodes"),
             group.reason,
-            nodes_list(&group.nodes)
-        ));
-    }
-    if !s.pending.is_empty() {
-        let shown: Vec<String> = s
-            .pending
-            .iter()
-            .take(5)
-            .map(|(n, why)| format!("{n} ({why})"))
-            .collect();
-        let more = s.pending.len().saturating_sub(5);
-        lines.push(format!(
-            "Pending: the pod would stay Pending on {}: {}{}.",
-            plural(s.pending.len(), "node", "nodes"),
-            shown.join("; "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            report::some_of(&group.nodes)
         ));
     }
     if !s.deleted.is_empty() {
@@ -631,9 +634,10 @@ fn summary_lines(document: &PlanDocument) -> Vec<String> {
         lines.push(format!(
             "Deleted: {} on nodes that no longer qualify: {}.",
             plural(s.deleted.len(), "misscheduled pod", "misscheduled pods"),
-            nodes_list(&shown)
+            report::some_of(&shown)
         ));
     }
+    lines.extend(report::risks(s));
     if let Some(pace) = document.pace.as_ref().filter(|_| s.replaced > 0) {
         lines.push(format!(
             "Update: RollingUpdate replaces the pods on {}, {}.",

@@ -1,9 +1,11 @@
 //! Where a DaemonSet's pods run and why not, decided as the DaemonSet controller and the scheduler
 //! decide (../shared/reference/daemonset-semantics.md). Pure: nodes and pods come in as values.
 
+pub mod admission;
 pub mod eligibility;
 pub mod plan;
 pub mod ports;
+pub mod report;
 pub mod resources;
 pub mod validate;
 

@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec};
 use serde::Serialize;
 
-use super::eligibility::evaluate;
+use super::admission::Review;
+use super::eligibility::{evaluate, Eligibility};
 use super::ports::{host_ports, HostPort};
-use super::resources::{fits, pod_requests};
+use super::resources::{bound_pod_requests, fits};
 use crate::quantity::Quantity;
 
 /// What the pods bound to one node request and claim.
@@ -75,7 +76,7 @@ impl PodIndex {
             return;
         };
         self.pods += 1;
-        let requested = pod_requests(spec);
+        let requested = bound_pod_requests(pod);
         let ports: Vec<HostPort> = host_ports(spec, "").into_iter().map(|(_, p)| p).collect();
         if spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
             let load = self.loads.entry(node.clone()).or_default();
@@ -161,12 +162,46 @@ impl Action {
     }
 }
 
+/// What becomes of the pod the controller creates on a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FitStatus {
+    /// The scheduler binds it.
+    Fits,
+    /// It stays Pending: too little room, a host port taken, a node label the RuntimeClass
+    /// requires missing.
+    Pending,
+    /// It waits SchedulingGated until its scheduling gates are removed.
+    Gated,
+    /// Nodes and pods cannot tell (DRA devices).
+    Unknown,
+    /// The API server rejects it at creation (Pod Security, RuntimeClass): no pod at all.
+    Rejected,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Fit {
+    /// `status == fits`.
     pub fits: bool,
+    pub status: FitStatus,
     pub shortfalls: Vec<String>,
     pub port_conflicts: Vec<String>,
+    /// Why, for the statuses other than `fits` and beyond shortfalls and ports.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+impl Fit {
+    /// Everything that keeps the pod from running, in one list.
+    pub fn why(&self) -> Vec<&str> {
+        self.shortfalls
+            .iter()
+            .chain(&self.port_conflicts)
+            .chain(&self.reasons)
+            .map(String::as_str)
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +226,9 @@ pub struct NodePlan {
     pub continue_running: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What the action does beyond the obvious (an outdated pod deleted and not recreated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// `None` when the pods could not be read, and for nodes that will not run the pod.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
@@ -209,6 +247,8 @@ pub struct Context<'a> {
     pub name: &'a str,
     /// "RollingUpdate" or "OnDelete".
     pub strategy: &'a str,
+    /// RollingUpdate with maxSurge above 0: the new pod starts beside the old one.
+    pub surge: bool,
     /// `None` when pods could not be read: placement only.
     pub pods: Option<&'a PodIndex>,
     /// A new manifest whose template differs from the live one: every existing pod is outdated.
@@ -216,11 +256,12 @@ pub struct Context<'a> {
     /// The live DaemonSet's current revision hash, and the revision number of each hash.
     pub current_hash: Option<&'a str>,
     pub revisions: &'a HashMap<String, i64>,
+    /// What admission makes of the template's pods.
+    pub review: &'a Review,
 }
 
 /// What every node's plan needs from the template and the pods, computed once per DaemonSet.
 struct Prepared<'a> {
-    requests: BTreeMap<String, Quantity>,
     ports: Vec<HostPort>,
     own_by_node: HashMap<&'a str, Vec<&'a OwnedPod>>,
 }
@@ -236,7 +277,6 @@ pub fn plan_nodes(ctx: &Context, nodes: &[Node]) -> Vec<NodePlan> {
         own_by_node.entry(pod.node.as_str()).or_default().push(pod);
     }
     let prepared = Prepared {
-        requests: pod_requests(ctx.pod),
         ports: host_ports(ctx.pod, "")
             .into_iter()
             .map(|(_, p)| p)
@@ -257,40 +297,18 @@ fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
         .get(name.as_str())
         .cloned()
         .unwrap_or_default();
-    let current = ctx.pods.map(|_| {
-        own.iter()
-            .map(|pod| CurrentPod {
-                pod: pod.name.clone(),
-                revision: pod
-                    .revision_hash
-                    .as_ref()
-                    .and_then(|h| ctx.revisions.get(h).copied()),
-                revision_hash: pod.revision_hash.clone(),
-                ready: pod.ready,
-                up_to_date: is_up_to_date(ctx, pod),
-                terminating: pod.terminating,
-            })
-            .collect::<Vec<_>>()
-    });
-    let fit = match (ctx.pods, eligibility.should_run) {
-        (Some(index), true) => Some(fit_on(ctx, prepared, node, &name, index, &own)),
-        _ => None,
-    };
-    let has_pod = own.iter().any(|p| !p.terminating);
-    let action = match (eligibility.should_run, has_pod) {
-        (true, false) => Action::Create,
-        (true, true) if own.iter().all(|p| is_up_to_date(ctx, p)) => Action::Keep,
-        (true, true) if ctx.strategy == "OnDelete" => Action::Keep,
-        (true, true) => Action::Replace,
-        (false, true) if eligibility.should_continue_running => Action::Keep,
-        (false, true) => Action::Delete,
-        (false, false) => Action::None,
-    };
+    let current = ctx.pods.map(|_| current_pods(ctx, &own));
+    let (action, note) = decide(ctx, &eligibility, &own);
+    let fit = eligibility
+        .should_run
+        .then(|| fit_on(ctx, prepared, node, &own, action))
+        .flatten();
     NodePlan {
         node: name,
         run: eligibility.should_run,
         continue_running: eligibility.should_continue_running,
         reason: eligibility.exclusion.as_ref().map(ToString::to_string),
+        note,
         group: eligibility
             .exclusion
             .as_ref()
@@ -298,6 +316,48 @@ fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
         fit,
         current,
         action,
+    }
+}
+
+fn current_pods(ctx: &Context, own: &[&OwnedPod]) -> Vec<CurrentPod> {
+    own.iter()
+        .map(|pod| CurrentPod {
+            pod: pod.name.clone(),
+            revision: pod
+                .revision_hash
+                .as_ref()
+                .and_then(|h| ctx.revisions.get(h).copied()),
+            revision_hash: pod.revision_hash.clone(),
+            ready: pod.ready,
+            up_to_date: is_up_to_date(ctx, pod),
+            terminating: pod.terminating,
+        })
+        .collect()
+}
+
+/// What the controller does on the node, as `podsShouldBeOnNode` and `rollingUpdate` in
+/// pkg/controller/daemon decide it. RollingUpdate deletes every outdated pod, also on a node
+/// where the DaemonSet may keep a pod but not start one (an untolerated NoSchedule taint added
+/// after the pod started), and nothing creates one there again (with maxSurge the delete only
+/// waits until more pods are available than nodes desire one).
+fn decide(ctx: &Context, eligibility: &Eligibility, own: &[&OwnedPod]) -> (Action, Option<String>) {
+    let live: Vec<&&OwnedPod> = own.iter().filter(|p| !p.terminating).collect();
+    let outdated = live.iter().any(|p| !is_up_to_date(ctx, p));
+    let on_delete = ctx.strategy == "OnDelete";
+    match (eligibility.should_run, live.is_empty()) {
+        (true, true) => (Action::Create, None),
+        (true, false) if !outdated || on_delete => (Action::Keep, None),
+        (true, false) => (Action::Replace, None),
+        (false, false) if !eligibility.should_continue_running => (Action::Delete, None),
+        (false, false) if outdated && !on_delete => (
+            Action::Delete,
+            Some("the update deletes the outdated pod and nothing starts a new one here".into()),
+        ),
+        (false, false) => (
+            Action::Keep,
+            Some("the pod may keep running, but once it is deleted none starts here".into()),
+        ),
+        (false, true) => (Action::None, None),
     }
 }
 
@@ -311,21 +371,107 @@ fn is_up_to_date(ctx: &Context, pod: &OwnedPod) -> bool {
     }
 }
 
-/// NodeResourcesFit and NodePorts for this pod on this node, leaving out the DaemonSet's own pod
-/// there (the one the new pod replaces).
+/// What becomes of the pod the controller creates here: rejected at admission, gated, or the
+/// scheduler's NodeResourcesFit, NodePorts and NodeAffinity (the RuntimeClass's nodeSelector)
+/// against the node, and whether DRA makes it unknowable. `None` when the pods are unknown and
+/// nothing else decides it.
 fn fit_on(
     ctx: &Context,
     prepared: &Prepared,
     node: &Node,
-    name: &str,
-    index: &PodIndex,
     own: &[&OwnedPod],
+    action: Action,
+) -> Option<Fit> {
+    let review = ctx.review;
+    if let Some(rejection) = &review.rejection {
+        return Some(fit_of(
+            FitStatus::Rejected,
+            vec![],
+            vec![],
+            vec![rejection.clone()],
+        ));
+    }
+    if !review.gates.is_empty() {
+        let reason = format!("schedulingGates {}", review.gates.join(", "));
+        return Some(fit_of(FitStatus::Gated, vec![], vec![], vec![reason]));
+    }
+    let index = ctx.pods?;
+    // With maxSurge a Ready old pod stays until its replacement is available, so the new pod
+    // must fit beside it; a pod that is not Ready is deleted as soon as the new one exists.
+    let beside: Vec<&OwnedPod> = own
+        .iter()
+        .copied()
+        .filter(|p| ctx.surge && action == Action::Replace && p.ready && !p.terminating)
+        .collect();
+    let replaced: Vec<&OwnedPod> = own
+        .iter()
+        .copied()
+        .filter(|p| !beside.iter().any(|b| b.name == p.name))
+        .collect();
+    let (shortfalls, dra_short) = resource_shortfalls(ctx, node, index, &replaced);
+    let port_conflicts = port_conflicts(ctx, prepared, node, index, &replaced);
+    let mut reasons = runtime_selector_misses(review, node);
+    let blocked = !shortfalls.is_empty() || !port_conflicts.is_empty();
+    if blocked && !beside.is_empty() {
+        reasons.push(format!(
+            "beside the old pod {} (maxSurge keeps it until the new pod is available)",
+            beside
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let pending = !shortfalls.is_empty() || !port_conflicts.is_empty() || !reasons.is_empty();
+    if pending {
+        return Some(fit_of(
+            FitStatus::Pending,
+            shortfalls,
+            port_conflicts,
+            reasons,
+        ));
+    }
+    let mut unknown: Vec<String> = review
+        .claims
+        .iter()
+        .map(|c| format!("DRA claim {c}"))
+        .collect();
+    unknown.extend(dra_short.iter().map(|r| format!("DRA-backed {r}")));
+    if !unknown.is_empty() {
+        return Some(fit_of(FitStatus::Unknown, vec![], vec![], unknown));
+    }
+    Some(fit_of(FitStatus::Fits, vec![], vec![], vec![]))
+}
+
+fn fit_of(
+    status: FitStatus,
+    shortfalls: Vec<String>,
+    port_conflicts: Vec<String>,
+    reasons: Vec<String>,
 ) -> Fit {
+    Fit {
+        fits: status == FitStatus::Fits,
+        status,
+        shortfalls,
+        port_conflicts,
+        reasons,
+    }
+}
+
+/// NodeResourcesFit, leaving out the DaemonSet's pods the new one replaces. A shortfall of an
+/// extended resource that DRA may provide is not a shortfall but an unknown (second list).
+fn resource_shortfalls(
+    ctx: &Context,
+    node: &Node,
+    index: &PodIndex,
+    replaced: &[&OwnedPod],
+) -> (Vec<String>, Vec<String>) {
+    let name = node.metadata.name.as_deref().unwrap_or("");
     let empty = NodeLoad::default();
     let load = index.loads.get(name).unwrap_or(&empty);
     let mut requested = load.requested.clone();
     let mut pods = load.pods;
-    for pod in own.iter().filter(|p| p.bound) {
+    for pod in replaced.iter().filter(|p| p.bound) {
         pods = pods.saturating_sub(1);
         for (resource, quantity) in &pod.requested {
             if let Some(total) = requested.get_mut(resource) {
@@ -338,29 +484,63 @@ fn fit_on(
         .as_ref()
         .and_then(|s| s.allocatable.clone())
         .unwrap_or_default();
-    let shortfalls: Vec<String> = fits(&prepared.requests, &allocatable, &requested, pods)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    let own_holders: Vec<String> = own
+    let (dra, plain): (Vec<_>, Vec<_>) = fits(&ctx.review.requests, &allocatable, &requested, pods)
+        .into_iter()
+        .partition(|s| {
+            ctx.review.dra_resources.contains(&s.resource) && !allocatable.contains_key(&s.resource)
+        });
+    (
+        plain.iter().map(ToString::to_string).collect(),
+        dra.iter().map(|s| s.resource.clone()).collect(),
+    )
+}
+
+/// NodePorts: host ports another pod on the node holds (the replaced pods' ports are freed).
+fn port_conflicts(
+    ctx: &Context,
+    prepared: &Prepared,
+    node: &Node,
+    index: &PodIndex,
+    replaced: &[&OwnedPod],
+) -> Vec<String> {
+    let name = node.metadata.name.as_deref().unwrap_or("");
+    let Some(load) = index.loads.get(name) else {
+        return Vec::new();
+    };
+    let freed: Vec<String> = replaced
         .iter()
         .map(|p| format!("{}/{}", ctx.namespace, p.name))
         .collect();
-    let mut port_conflicts = Vec::new();
-    for wanted in &prepared.ports {
-        let mut others = load
-            .host_ports
-            .iter()
-            .filter(|(_, holder)| !own_holders.contains(holder));
-        if let Some((_, holder)) = others.find(|(port, _)| wanted.conflicts_with(port)) {
-            port_conflicts.push(format!("port {wanted} held by {holder}"));
-        }
-    }
-    Fit {
-        fits: shortfalls.is_empty() && port_conflicts.is_empty(),
-        shortfalls,
-        port_conflicts,
-    }
+    prepared
+        .ports
+        .iter()
+        .filter_map(|wanted| {
+            let (_, holder) = load
+                .host_ports
+                .iter()
+                .filter(|(_, holder)| !freed.contains(holder))
+                .find(|(port, _)| wanted.conflicts_with(port))?;
+            Some(format!("port {wanted} held by {holder}"))
+        })
+        .collect()
+}
+
+/// The node labels the RuntimeClass's nodeSelector adds to the pod and the node lacks (the
+/// controller placed the pod from the template alone, so the scheduler leaves it Pending).
+fn runtime_selector_misses(review: &Review, node: &Node) -> Vec<String> {
+    let labels = node.metadata.labels.as_ref();
+    review
+        .runtime_node_selector
+        .iter()
+        .filter(|(key, value)| labels.and_then(|l| l.get(*key)) != Some(*value))
+        .map(|(key, value)| {
+            let class = review.runtime_class.as_deref().unwrap_or("");
+            let has = labels
+                .and_then(|l| l.get(key))
+                .map_or("none".to_string(), Clone::clone);
+            format!("RuntimeClass {class} needs node label {key}={value} (node has {has})")
+        })
+        .collect()
 }
 
 /// Nodes left out for one reason.
@@ -379,12 +559,33 @@ pub struct Summary {
     pub excluded: Vec<ExclusionGroup>,
     /// Eligible nodes where the pod would stay Pending: node and why.
     pub pending: Vec<(String, String)>,
+    /// Eligible nodes where the pod would wait SchedulingGated.
+    pub gated: usize,
+    /// Eligible nodes where nodes and pods cannot tell whether the pod runs: node and why.
+    pub unknown: Vec<(String, String)>,
+    /// Why the API server rejects the template's pods, and on how many nodes the controller
+    /// would try to create one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<(String, usize)>,
     /// Pods on nodes that no longer qualify and will be deleted: (node, pod).
     pub deleted: Vec<(String, String)>,
+    /// Outdated pods the update deletes on nodes where no new pod starts: (node, pod).
+    pub lost: Vec<(String, String)>,
     /// Nodes the plan changes (create, replace or delete).
     pub touched: usize,
     /// Nodes whose outdated pod the RollingUpdate controller replaces.
     pub replaced: usize,
+}
+
+/// Eligible nodes whose new pod ends in `status`, with why.
+fn fit_reasons(plans: &[NodePlan], status: FitStatus) -> Vec<(String, String)> {
+    plans
+        .iter()
+        .filter_map(|p| {
+            let fit = p.fit.as_ref().filter(|f| f.status == status)?;
+            Some((p.node.clone(), fit.why().join("; ")))
+        })
+        .collect()
 }
 
 pub fn summarize(plans: &[NodePlan]) -> Summary {
@@ -402,35 +603,42 @@ pub fn summarize(plans: &[NodePlan]) -> Summary {
     }
     let mut excluded: Vec<ExclusionGroup> = groups.into_values().collect();
     excluded.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
-    let pending = plans
+    let pending = fit_reasons(plans, FitStatus::Pending);
+    let unknown = fit_reasons(plans, FitStatus::Unknown);
+    let with_status = |status| {
+        plans
+            .iter()
+            .filter(|p| p.fit.as_ref().is_some_and(|f| f.status == status))
+            .filter(|p| matches!(p.action, Action::Create | Action::Replace))
+            .count()
+    };
+    let rejected = plans
         .iter()
-        .filter_map(|p| {
-            let fit = p.fit.as_ref().filter(|f| !f.fits)?;
-            let why: Vec<String> = fit
-                .shortfalls
-                .iter()
-                .chain(&fit.port_conflicts)
-                .cloned()
-                .collect();
-            Some((p.node.clone(), why.join("; ")))
-        })
-        .collect();
-    let deleted = plans
-        .iter()
-        .filter(|p| p.action == Action::Delete)
-        .flat_map(|p| {
-            p.current
-                .iter()
-                .flatten()
-                .map(|c| (p.node.clone(), c.pod.clone()))
-        })
-        .collect();
+        .find_map(|p| p.fit.as_ref().filter(|f| f.status == FitStatus::Rejected))
+        .map(|f| (f.reasons.join("; "), with_status(FitStatus::Rejected)));
+    let pods_of = |lost: bool| -> Vec<(String, String)> {
+        plans
+            .iter()
+            .filter(|p| p.action == Action::Delete && p.note.is_some() == lost)
+            .flat_map(|p| {
+                p.current
+                    .iter()
+                    .flatten()
+                    .filter(|c| !c.terminating)
+                    .map(|c| (p.node.clone(), c.pod.clone()))
+            })
+            .collect()
+    };
     Summary {
         nodes: plans.len(),
         desired: plans.iter().filter(|p| p.run).count(),
         excluded,
         pending,
-        deleted,
+        gated: with_status(FitStatus::Gated),
+        unknown,
+        rejected,
+        deleted: pods_of(false),
+        lost: pods_of(true),
         touched: plans
             .iter()
             .filter(|p| matches!(p.action, Action::Create | Action::Replace | Action::Delete))
@@ -442,6 +650,7 @@ pub fn summarize(plans: &[NodePlan]) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::placement::admission::{review, AdmissionFacts};
     use serde_json::json;
 
     fn node(name: &str, extra: serde_json::Value) -> Node {
@@ -479,16 +688,42 @@ mod tests {
         changed: bool,
         strategy: &str,
     ) -> Vec<NodePlan> {
+        plan_with(
+            pod_spec,
+            nodes,
+            index,
+            changed,
+            strategy,
+            &AdmissionFacts::default(),
+        )
+    }
+
+    /// `strategy` "Surge" is RollingUpdate with maxSurge.
+    fn plan_with(
+        pod_spec: &PodSpec,
+        nodes: &[Node],
+        index: &PodIndex,
+        changed: bool,
+        strategy: &str,
+        facts: &AdmissionFacts,
+    ) -> Vec<NodePlan> {
         let revisions = HashMap::from([("new".to_string(), 2), ("old".to_string(), 1)]);
+        let review = review(None, pod_spec, facts);
         let ctx = Context {
             pod: pod_spec,
             namespace: "ns",
             name: "agent",
-            strategy,
+            strategy: if strategy == "Surge" {
+                "RollingUpdate"
+            } else {
+                strategy
+            },
+            surge: strategy == "Surge",
             pods: Some(index),
             template_changed: changed,
             current_hash: Some("new"),
             revisions: &revisions,
+            review: &review,
         };
         plan_nodes(&ctx, nodes)
     }
@@ -537,10 +772,34 @@ mod tests {
             actions(false, "OnDelete"),
             [Create, Keep, Keep, Keep, Delete, None]
         );
+        // The tainted node keeps a current pod, but loses an outdated one to the update.
         assert_eq!(
             actions(true, "RollingUpdate"),
-            [Create, Replace, Replace, Keep, Delete, None]
+            [Create, Replace, Replace, Delete, Delete, None]
         );
+        assert_eq!(
+            actions(true, "Surge"),
+            [Create, Replace, Replace, Delete, Delete, None]
+        );
+        assert_eq!(
+            actions(true, "OnDelete"),
+            [Create, Keep, Keep, Keep, Delete, None]
+        );
+        let changed = plan(&spec, &nodes, &index, true, "RollingUpdate");
+        assert!(changed[3]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("nothing starts a new one"));
+        let summary = summarize(&changed);
+        assert_eq!(summary.lost, [("tainted".to_string(), "c".to_string())]);
+        assert_eq!(summary.deleted, [("evicting".to_string(), "d".to_string())]);
+        let kept = plan(&spec, &nodes, &index, true, "OnDelete");
+        assert!(kept[3]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("once it is deleted none starts"));
         let summary = summarize(&plan(&spec, &nodes, &index, false, "RollingUpdate"));
         assert_eq!(summary.desired, 3);
         assert_eq!(summary.touched, 3);
@@ -604,5 +863,167 @@ mod tests {
         assert_eq!(owned.len(), 1);
         assert_eq!(owned[0].node, "n7");
         assert!(index.loads.is_empty(), "an unbound pod uses nothing yet");
+    }
+
+    fn statuses(plans: &[NodePlan]) -> Vec<(FitStatus, Vec<&str>)> {
+        plans
+            .iter()
+            .map(|p| {
+                let fit = p.fit.as_ref().unwrap();
+                (fit.status, fit.why())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_surge_pod_must_fit_beside_a_ready_old_pod() {
+        // Node "n": 1 cpu; the old pod holds 600m and port 80; the new pod asks the same.
+        let nodes = vec![node("n", json!({}))];
+        let spec = template(json!({}));
+        let mut ready = PodIndex::default();
+        ready.add(&ds_pod("old", "n", "old"));
+        let mut unready = PodIndex::default();
+        let mut not_ready_pod = ds_pod("old", "n", "old");
+        not_ready_pod.status = None;
+        unready.add(&not_ready_pod);
+        use FitStatus::*;
+        let cases: [(&PodIndex, &str, FitStatus); 4] = [
+            (&ready, "RollingUpdate", Fits),
+            (&ready, "Surge", Pending),
+            // an old pod that is not Ready is deleted once the new one exists
+            (&unready, "Surge", Fits),
+            (&ready, "OnDelete", Fits),
+        ];
+        for (index, strategy, want) in cases {
+            let plans = plan(&spec, &nodes, index, true, strategy);
+            assert_eq!(plans[0].fit.as_ref().unwrap().status, want, "{strategy}");
+        }
+        let plans = plan(&spec, &nodes, &ready, true, "Surge");
+        assert_eq!(plans[0].action, Action::Replace);
+        assert_eq!(
+            statuses(&plans)[0].1,
+            [
+                "cpu requested 600m, 400m available",
+                "port 80/TCP held by ns/old",
+                "beside the old pod old (maxSurge keeps it until the new pod is available)"
+            ]
+        );
+    }
+
+    #[test]
+    fn admission_gates_runtime_classes_and_dra_decide_the_fit() {
+        let nodes = vec![
+            node("plain", json!({})),
+            node("kata", json!({"metadata": {"labels": {"runtime": "kata"}}})),
+            node(
+                "gpu",
+                json!({"status": {"allocatable": {"cpu": "1", "pods": "10", "example.com/gpu": "2"}}}),
+            ),
+        ];
+        let index = PodIndex::default();
+        let class = serde_json::from_value(json!({"metadata": {"name": "kata"}, "handler": "kata",
+            "overhead": {"podFixed": {"cpu": "300m"}}, "scheduling": {"nodeSelector": {"runtime": "kata"}}}))
+        .unwrap();
+        let facts = AdmissionFacts::default()
+            .with_runtime_classes(&[class])
+            .with_device_classes(&[]);
+        let run = |extra| {
+            statuses(&plan_with(
+                &template(extra),
+                &nodes,
+                &index,
+                false,
+                "RollingUpdate",
+                &facts,
+            ))
+            .into_iter()
+            .map(|(status, why)| (status, why.join("; ")))
+            .collect::<Vec<_>>()
+        };
+        use FitStatus::*;
+        let s = |t: &str| t.to_string();
+        assert_eq!(
+            run(json!({"runtimeClassName": "kata"})),
+            [
+                (
+                    Pending,
+                    s("RuntimeClass kata needs node label runtime=kata (node has none)")
+                ),
+                (Fits, s("")),
+                (
+                    Pending,
+                    s("RuntimeClass kata needs node label runtime=kata (node has none)")
+                ),
+            ]
+        );
+        // the overhead counts: 600m + 300m fits 1 cpu, 800m + 300m does not
+        let heavy = json!({"runtimeClassName": "kata", "containers": [{"name": "c", "resources": {"requests": {"cpu": "800m"}}}]});
+        assert_eq!(
+            run(heavy)[1],
+            (Pending, s("cpu requested 1100m, 1 available"))
+        );
+        let rejected = run(json!({"runtimeClassName": "gvisor"}));
+        assert_eq!(
+            rejected[0],
+            (
+                Rejected,
+                s("pod rejected: RuntimeClass \"gvisor\" not found")
+            )
+        );
+        let gated = run(json!({"schedulingGates": [{"name": "example.com/wait"}]}));
+        assert_eq!(gated[2], (Gated, s("schedulingGates example.com/wait")));
+        let claim = run(json!({"resourceClaims": [{"name": "gpu", "resourceClaimName": "gpu"}]}));
+        assert_eq!(claim[0], (Unknown, s("DRA claim gpu")));
+        // a device-plugin resource the node lacks is a shortfall; a DRA one is unknown
+        let device = json!({"containers": [{"name": "c", "resources": {"limits": {"example.com/gpu": "1"}}}]});
+        assert_eq!(
+            run(device.clone())[0],
+            (Pending, s("example.com/gpu requested 1, 0 available"))
+        );
+        assert_eq!(run(device)[2], (Fits, s("")));
+        let implicit = json!({"containers": [{"name": "c", "resources": {"limits": {"deviceclass.resource.kubernetes.io/gpu": "1"}}}]});
+        assert_eq!(
+            run(implicit)[0],
+            (
+                Unknown,
+                s("DRA-backed deviceclass.resource.kubernetes.io/gpu")
+            )
+        );
+    }
+
+    #[test]
+    fn a_resized_pod_counts_the_larger_of_spec_allocated_and_actuated() {
+        let nodes = vec![node("n", json!({}))];
+        let spec = template(
+            json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "300m"}}}]}),
+        );
+        let resized = |status: serde_json::Value| {
+            let mut index = PodIndex::default();
+            index.add(&pod(json!({
+                "metadata": {"name": "app", "namespace": "x"},
+                "spec": {"nodeName": "n", "containers": [{"name": "app", "resources": {"requests": {"cpu": "200m"}}}]},
+                "status": status
+            })));
+            statuses(&plan(&spec, &nodes, &index, false, "RollingUpdate"))[0].0
+        };
+        use FitStatus::*;
+        // spec 200m: 300m fits beside it
+        assert_eq!(resized(json!({})), Fits);
+        // resized down in the spec, still allocated 800m
+        assert_eq!(
+            resized(
+                json!({"containerStatuses": [{"name": "app", "image": "a", "imageID": "", "ready": true, "restartCount": 0,
+            "allocatedResources": {"cpu": "800m"}}]})
+            ),
+            Pending
+        );
+        // actuated 800m while the allocation already says 200m
+        assert_eq!(
+            resized(
+                json!({"containerStatuses": [{"name": "app", "image": "a", "imageID": "", "ready": true, "restartCount": 0,
+            "allocatedResources": {"cpu": "200m"}, "resources": {"requests": {"cpu": "800m"}}}]})
+            ),
+            Pending
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, ContainerStatus, Pod, PodSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 
 use crate::quantity::Quantity;
@@ -54,19 +54,59 @@ fn pod_level_resource(name: &str) -> bool {
     name == "cpu" || name == "memory" || name.starts_with("hugepages-")
 }
 
-/// The pod's effective requests: per resource the larger of the regular containers' sum and
-/// each init container (restartable "sidecar" init containers run alongside, so they count
-/// towards the sum and towards every later init container), then pod-level requests where
-/// set, plus `overhead`.
-pub fn pod_requests(pod: &PodSpec) -> BTreeMap<String, Quantity> {
+/// Which of a container's resource lists to read: what the spec asks for, what the kubelet has
+/// allocated, or what the runtime actuated (in-place resize makes them differ for a while).
+#[derive(Clone, Copy)]
+enum Source {
+    Spec,
+    Allocated,
+    Actuated,
+}
+
+/// One container's requests from `source`, falling back as the scheduler does
+/// (`containerAllocatedRequests`, `containerActuatedRequests` in component-helpers
+/// `resource/helpers.go`): actuated, then allocated, then the spec; with an infeasible resize
+/// the spec no longer counts.
+fn requests_from(
+    container: &Container,
+    status: Option<&ContainerStatus>,
+    source: Source,
+    infeasible: bool,
+) -> Option<Resources> {
+    let allocated = status.and_then(|s| s.allocated_resources.as_ref());
+    let actuated = status
+        .and_then(|s| s.resources.as_ref())
+        .and_then(|r| r.requests.as_ref());
+    match (source, actuated, allocated) {
+        (Source::Actuated, Some(list), _)
+        | (Source::Actuated | Source::Allocated, _, Some(list)) => Some(parse_list(Some(list))),
+        (Source::Spec, _, _) => Some(container_requests(container)),
+        _ if infeasible => None,
+        _ => Some(container_requests(container)),
+    }
+}
+
+/// The containers' aggregate (regular containers summed; init containers as a maximum, with
+/// restartable "sidecar" init containers running alongside, so they count towards the sum and
+/// towards every later init container), reading each container's list from `source`.
+fn aggregate(
+    pod: &PodSpec,
+    statuses: &[&ContainerStatus],
+    source: Source,
+    infeasible: bool,
+) -> Resources {
+    let status_of = |name: &str| statuses.iter().copied().find(|s| s.name == name);
+    let read = |c: &Container| {
+        requests_from(c, status_of(&c.name), source, infeasible).unwrap_or_default()
+    };
     let mut requests = Resources::new();
     for container in &pod.containers {
-        add(&mut requests, &container_requests(container));
+        add(&mut requests, &read(container));
     }
     let mut sidecars = Resources::new();
     let mut init_max = Resources::new();
     for container in pod.init_containers.iter().flatten() {
-        let own = container_requests(container);
+        let own = read(container);
         if container.restart_policy.as_deref() == Some("Always") {
             add(&mut requests, &own);
             add(&mut sidecars, &own);
@@ -78,7 +118,50 @@ pub fn pod_requests(pod: &PodSpec) -> BTreeMap<String, Quantity> {
         }
     }
     max(&mut requests, &init_max);
+    requests
+}
 
+/// The pod's effective requests for a pod to be created: the containers' aggregate, then
+/// pod-level requests where set, plus `overhead`.
+pub fn pod_requests(pod: &PodSpec) -> BTreeMap<String, Quantity> {
+    let requests = aggregate(pod, &[], Source::Spec, false);
+    finish_requests(pod, requests)
+}
+
+/// What a pod already on a node takes, as the scheduler counts it since in-place resize (GA
+/// 1.35): per resource the largest of the spec, the allocated and the actuated requests (only
+/// the last two when the resize is infeasible).
+pub fn bound_pod_requests(pod: &Pod) -> BTreeMap<String, Quantity> {
+    let Some(spec) = pod.spec.as_ref() else {
+        return Resources::new();
+    };
+    let status = pod.status.as_ref();
+    let statuses: Vec<&ContainerStatus> = status
+        .into_iter()
+        .flat_map(|s| {
+            s.container_statuses
+                .iter()
+                .flatten()
+                .chain(s.init_container_statuses.iter().flatten())
+        })
+        .collect();
+    let infeasible = status
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "PodResizePending"))
+        .is_some_and(|c| c.reason.as_deref() == Some("Infeasible"));
+    let mut requests = aggregate(spec, &statuses, Source::Allocated, infeasible);
+    max(
+        &mut requests,
+        &aggregate(spec, &statuses, Source::Actuated, infeasible),
+    );
+    if !infeasible {
+        max(&mut requests, &aggregate(spec, &[], Source::Spec, false));
+    }
+    finish_requests(spec, requests)
+}
+
+/// Pod-level requests and overhead on top of the containers' aggregate.
+fn finish_requests(pod: &PodSpec, mut requests: Resources) -> Resources {
     // Pod-level resources. API defaulting (only when pod-level limits are set): hugepages
     // requests come from the containers, other missing requests from the pod-level limits.
     let pod_level = pod.resources.as_ref();

@@ -1,0 +1,84 @@
+//! The cluster objects admission and the scheduler read besides nodes and pods: RuntimeClasses,
+//! DRA DeviceClasses, the namespace's labels (Pod Security).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::resource::v1::DeviceClass;
+use kube::api::{Api, ListParams};
+
+use super::{describe, Cluster, Request};
+use crate::error::Failure;
+use crate::placement::admission::AdmissionFacts;
+
+impl Cluster {
+    pub async fn list_runtime_classes(&self) -> Result<Vec<RuntimeClass>, Failure> {
+        let api = Api::all(self.client.clone());
+        self.list_pages(
+            api,
+            "runtimeclasses.node.k8s.io",
+            None,
+            ListParams::default(),
+        )
+        .await
+    }
+
+    /// DeviceClasses; none on a server that does not serve resource.k8s.io/v1 (before 1.34,
+    /// or with DRA switched off).
+    pub async fn list_device_classes(&self) -> Result<Vec<DeviceClass>, Failure> {
+        let api = Api::all(self.client.clone());
+        match self
+            .list_pages(
+                api,
+                "deviceclasses.resource.k8s.io",
+                None,
+                ListParams::default(),
+            )
+            .await
+        {
+            Err(failure) if failure.message.starts_with("not found") => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
+    /// A namespace's labels, or `None` when it does not exist.
+    pub async fn namespace_labels(
+        &self,
+        name: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, Failure> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let request = Request {
+            verb: "get",
+            resource: "namespaces",
+            namespace: None,
+        };
+        match api.get_opt(name).await {
+            Ok(found) => Ok(found.map(|ns| ns.metadata.labels.unwrap_or_default())),
+            Err(e) => Err(describe(e, &request, &self.target())),
+        }
+    }
+
+    /// What admission needs for pods in `namespace`. A read the user may not make switches its
+    /// check off: the second value holds one warning for each.
+    pub async fn admission_facts(&self, namespace: &str) -> (AdmissionFacts, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut facts = AdmissionFacts::default();
+        match self.list_runtime_classes().await {
+            Ok(classes) => facts = facts.with_runtime_classes(&classes),
+            Err(f) => warnings.push(format!("{}; RuntimeClasses not checked", f.message)),
+        }
+        match self.list_device_classes().await {
+            Ok(classes) => facts = facts.with_device_classes(&classes),
+            Err(f) => warnings.push(format!(
+                "{}; extended resources a node lacks may come from DRA (unknown)",
+                f.message
+            )),
+        }
+        match self.namespace_labels(namespace).await {
+            Ok(labels) => facts.namespace_labels = Some(labels.unwrap_or_default()),
+            Err(f) => warnings.push(format!("{}; Pod Security not checked", f.message)),
+        }
+        (facts, warnings)
+    }
+}
