@@ -20,6 +20,7 @@ use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Strategy};
 use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
+pub(super) use crate::rollout::health::{failing, pod_ready};
 use crate::rollout::rolling::not_ready_reason;
 use crate::rollout::state::{Observation, Phase, PodView, RolloutState, STATE_ANNOTATION};
 
@@ -216,28 +217,6 @@ pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> 
         .map(|r| history::hash_of(r).to_string())
 }
 
-/// Whether the pod is Ready, and since when. A pod with a container that is not running (still
-/// being created, or waiting on an error such as InvalidImageName or CrashLoopBackOff) is not,
-/// whatever its Ready condition says: the kubelet marks a container ready only while it runs,
-/// but a kubelet whose prober marks every container ready reports such a pod Ready (the hollow
-/// kubelet of Kubernetes 1.36 and 1.37 does), and a rollout must not count it as done. While a
-/// container is being created nobody can tell yet whether it will run or fail to, so waiting for
-/// it to run is the only safe reading; on a real kubelet it changes nothing.
-pub(super) fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
-    if !containers_running(pod) {
-        return (false, None);
-    }
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
-        .map_or((false, None), |c| {
-            let ready = c.status == "True";
-            let since = c.last_transition_time.as_ref().map(|t| t.0.as_second());
-            (ready, ready.then_some(since).flatten())
-        })
-}
-
 /// What the rollout decisions need of a pod; `terminating` also when its delete was asked for.
 pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
     let (ready, ready_since) = pod_ready(pod);
@@ -250,28 +229,6 @@ pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
         failing: failing(pod),
         not_ready: crate::rollout::rolling::not_ready_reason(pod),
     }
-}
-
-/// Whether every container the kubelet reports on is running (true when it reports none yet,
-/// where the Ready condition decides).
-fn containers_running(pod: &Pod) -> bool {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .into_iter()
-        .flatten()
-        .all(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
-}
-
-/// Why a pod's container cannot run, when it is stuck waiting for a reason other than starting.
-pub(super) fn failing(pod: &Pod) -> Option<String> {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
-        .find(|r| r != "ContainerCreating" && r != "PodInitializing")
 }
 
 #[derive(Debug, Serialize)]
