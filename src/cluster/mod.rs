@@ -1,10 +1,10 @@
 //! The one place that talks to the Kubernetes API.
 
-mod admission;
 mod conflict;
 mod connect;
 mod errors;
 mod mirror;
+mod placement;
 pub mod server_version;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};

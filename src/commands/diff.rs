@@ -15,7 +15,7 @@ use crate::diff::template::{self, TemplateChanges};
 use crate::diff::verdict::{rolling_waves, Verdict};
 use crate::diff::{self, Change};
 use crate::error::{ExitStatus, Failure};
-use crate::placement::evaluate;
+use crate::placement::report;
 use crate::render;
 
 #[derive(Serialize)]
@@ -28,6 +28,9 @@ struct DiffResult {
     verdict: Verdict,
     template_changes: TemplateChanges,
     changes: Vec<Change>,
+    /// What goes wrong on nodes, as `kubectl ds plan` says it (rejected, lost, Pending, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    risks: Vec<String>,
     /// The two sides as YAML and their labels, for the text diff.
     #[serde(skip)]
     sides: Sides,
@@ -123,10 +126,14 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
     let template_changed = live
         .as_ref()
         .is_some_and(|l| json_of(&l.spec.template) != json_of(&stored.spec.template));
+    let placement = match &live {
+        None => Some(placement_of(cluster, &stored, false).await),
+        Some(_) if template_changed => Some(placement_of(cluster, &stored, true).await),
+        Some(_) => None,
+    };
+    let (desired, risks) = placement.flatten().unwrap_or_default();
     let verdict = match &live {
-        None => Verdict::Create {
-            nodes: eligible_nodes(cluster, &stored).await,
-        },
+        None => Verdict::Create { nodes: desired },
         Some(_) if changes.is_empty() => Verdict::NoChanges,
         Some(_) if !template_changed => Verdict::NoPodsReplaced,
         Some(live) => pod_verdict(live, &stored),
@@ -139,6 +146,7 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
         verdict,
         template_changes,
         changes,
+        risks,
         sides,
     })
 }
@@ -182,16 +190,29 @@ fn pod_verdict(live: &DaemonSet, stored: &DaemonSet) -> Verdict {
     }
 }
 
-/// For a new DaemonSet: the nodes the controller would run it on (plan's placement), or `None`
-/// when nodes can't be listed.
-async fn eligible_nodes(cluster: &Cluster, stored: &DaemonSet) -> Option<i32> {
-    let nodes = cluster.list_nodes().await.ok()?;
-    let pod = stored.spec.template.spec.clone().unwrap_or_default();
-    let count = nodes
-        .iter()
-        .filter(|node| evaluate(&pod, node).should_run)
-        .count();
-    i32::try_from(count).ok()
+/// What `kubectl ds plan` says applying `stored` does: the nodes that would run it and the
+/// risk sentences. `None` when the nodes cannot be listed (a warning says so).
+async fn placement_of(
+    cluster: &Cluster,
+    stored: &DaemonSet,
+    template_changed: bool,
+) -> Option<(Option<i32>, Vec<String>)> {
+    let namespace = stored.metadata.namespace.as_deref().unwrap_or("default");
+    let inputs = match cluster.placement_inputs(namespace).await {
+        Ok(inputs) => inputs,
+        Err(failure) => {
+            eprintln!(
+                "warning: {}; the verdict leaves out placement",
+                failure.message
+            );
+            return None;
+        }
+    };
+    for warning in &inputs.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let (summary, risks) = report::change(stored, template_changed, &inputs);
+    Some((i32::try_from(summary.desired).ok(), risks))
 }
 
 fn json_of<T: Serialize>(value: &T) -> Value {
@@ -236,6 +257,9 @@ fn render_text(results: &[DiffResult], color: bool) -> String {
             result.name,
             result.verdict.sentence()
         ));
+        for risk in &result.risks {
+            out.push_str(&format!("  {risk}\n"));
+        }
     }
     out
 }
@@ -280,6 +304,7 @@ spec:
             verdict,
             template_changes,
             changes: Vec::new(),
+            risks: Vec::new(),
             sides: Sides {
                 old: if name == "new-agent" {
                     String::new()

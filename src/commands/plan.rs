@@ -18,7 +18,7 @@ use crate::daemonset::budget::UpdatePace;
 use crate::daemonset::{history, selector};
 use crate::error::{ExitStatus, Failure};
 use crate::manifest::{self, files, is_subset, InputError, Object};
-use crate::placement::admission::{self, AdmissionFacts};
+use crate::placement::admission::AdmissionFacts;
 use crate::placement::plan::{self, Action, FitStatus, NodePlan, PodIndex, Summary};
 use crate::placement::report;
 use crate::placement::validate::{check_template, Origin};
@@ -213,25 +213,13 @@ fn read_pods(path: &Path) -> Result<PodIndex, Failure> {
 /// Pods folded per node as the pages arrive. Without permission to list pods the plan still
 /// shows placement, with one warning.
 async fn index_cluster_pods(cluster: &Cluster) -> Result<Option<PodIndex>, Failure> {
-    let mut index = PodIndex::default();
-    let listed = cluster
-        .for_each_active_pod_page(|page| {
-            for pod in &page {
-                index.add(pod);
-            }
-        })
-        .await;
-    match listed {
-        Ok(()) => Ok(Some(index)),
-        Err(failure) if failure.exit_status() == ExitStatus::Api => {
-            eprintln!(
-                "warning: {}; showing placement only (no FIT, no CURRENT)",
-                failure.message
-            );
-            Ok(None)
+    Ok(match cluster.pod_index().await? {
+        Ok(index) => Some(index),
+        Err(why) => {
+            eprintln!("warning: {why}; showing placement only (no FIT, no CURRENT)");
+            None
         }
-        Err(failure) => Err(failure),
-    }
+    })
 }
 
 async fn read_live(cluster: &Cluster, target: &Target) -> Result<Live, Failure> {
@@ -326,31 +314,24 @@ fn plan_target(
     pods: Option<&PodIndex>,
     facts: &AdmissionFacts,
 ) -> PlanDocument {
-    let template = target.ds.spec.template.spec.clone().unwrap_or_default();
-    let review = admission::review(target.ds.spec.template.metadata.as_ref(), &template, facts);
-    let rolling = target
-        .ds
-        .spec
-        .update_strategy
-        .as_ref()
-        .and_then(|s| s.rolling_update.as_ref());
     let template_changed = match (&target.object, &live.ds) {
         (Some(_), Some(live_ds)) => Some(!same_template(&target.ds, live_ds)),
         _ => None,
     };
-    let ctx = plan::Context {
-        pod: &template,
-        namespace: &target.namespace,
-        name: target.name(),
-        strategy: target.strategy(),
-        surge: target.strategy() == "RollingUpdate" && !UpdatePace::of(rolling).surge().is_zero(),
-        pods,
+    let mut ds = target.ds.clone();
+    ds.metadata.namespace = Some(target.namespace.clone());
+    let change = plan::Target {
+        ds: &ds,
         template_changed: template_changed.unwrap_or(false),
         current_hash: live.current_hash.as_deref(),
         revisions: &live.revisions,
-        review: &review,
     };
-    let plans = plan::plan_nodes(&ctx, nodes);
+    let rolling = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref());
+    let plans = plan::plan_daemonset(&change, nodes, pods, facts);
     let summary = plan::summarize(&plans);
     let pace = (target.strategy() == "RollingUpdate").then(|| UpdatePace::of(rolling));
     let desired = i32::try_from(summary.desired).unwrap_or(i32::MAX);

@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec};
 use serde::Serialize;
 
-use super::admission::Review;
+use super::admission::{self, AdmissionFacts, Review};
 use super::eligibility::{evaluate, Eligibility};
 use super::ports::{host_ports, HostPort};
 use super::resources::{bound_pod_requests, fits};
+use crate::daemonset::budget::UpdatePace;
 use crate::quantity::Quantity;
 
 /// What the pods bound to one node request and claim.
@@ -258,6 +260,55 @@ pub struct Context<'a> {
     pub revisions: &'a HashMap<String, i64>,
     /// What admission makes of the template's pods.
     pub review: &'a Review,
+}
+
+/// Everything `plan`, `diff` and `rollout apply --dry-run` plan a DaemonSet against.
+pub struct PlacementInputs {
+    pub nodes: Vec<Node>,
+    /// `None` when pods may not be listed: placement only.
+    pub pods: Option<PodIndex>,
+    pub facts: AdmissionFacts,
+    /// One line for each read that was not allowed and the check it switched off.
+    pub warnings: Vec<String>,
+}
+
+/// A DaemonSet to plan as it is or as a template change would make it.
+pub struct Target<'a> {
+    pub ds: &'a DaemonSet,
+    /// Every existing pod is outdated (a manifest whose template differs from the live one).
+    pub template_changed: bool,
+    pub current_hash: Option<&'a str>,
+    pub revisions: &'a HashMap<String, i64>,
+}
+
+/// Plans every node for a whole DaemonSet: strategy, maxSurge and admission read from it.
+pub fn plan_daemonset(
+    target: &Target,
+    nodes: &[Node],
+    pods: Option<&PodIndex>,
+    facts: &AdmissionFacts,
+) -> Vec<NodePlan> {
+    let ds = target.ds;
+    let template = ds.spec.template.spec.clone().unwrap_or_default();
+    let review = admission::review(ds.spec.template.metadata.as_ref(), &template, facts);
+    let strategy = ds.spec.update_strategy.as_ref();
+    let strategy_type = strategy
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("RollingUpdate");
+    let pace = UpdatePace::of(strategy.and_then(|s| s.rolling_update.as_ref()));
+    let ctx = Context {
+        pod: &template,
+        namespace: ds.metadata.namespace.as_deref().unwrap_or("default"),
+        name: ds.metadata.name.as_deref().unwrap_or(""),
+        strategy: strategy_type,
+        surge: strategy_type == "RollingUpdate" && !pace.surge().is_zero(),
+        pods,
+        template_changed: target.template_changed,
+        current_hash: target.current_hash,
+        revisions: target.revisions,
+        review: &review,
+    };
+    plan_nodes(&ctx, nodes)
 }
 
 /// What every node's plan needs from the template and the pods, computed once per DaemonSet.

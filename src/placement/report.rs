@@ -1,7 +1,11 @@
 //! Sentences about a plan's summary that `plan`, `diff` and `rollout apply --dry-run` print
 //! alike, so the three never disagree about what a change does.
 
-use super::plan::Summary;
+use std::collections::HashMap;
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+
+use super::plan::{plan_daemonset, summarize, PlacementInputs, Summary, Target};
 use crate::render::plural;
 
 /// At most this many nodes are named in a sentence; the rest are counted.
@@ -69,4 +73,24 @@ pub fn risks(summary: &Summary) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// What applying `ds` does, as plan says it: the summary and its risk sentences.
+/// `template_changed`: `ds` is a change to a live DaemonSet whose template differs.
+pub fn change(
+    ds: &DaemonSet,
+    template_changed: bool,
+    inputs: &PlacementInputs,
+) -> (Summary, Vec<String>) {
+    let revisions = HashMap::new();
+    let target = Target {
+        ds,
+        template_changed,
+        current_hash: None,
+        revisions: &revisions,
+    };
+    let plans = plan_daemonset(&target, &inputs.nodes, inputs.pods.as_ref(), &inputs.facts);
+    let summary = summarize(&plans);
+    let risks = risks(&summary);
+    (summary, risks)
 }

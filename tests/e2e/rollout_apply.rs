@@ -206,6 +206,45 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
     );
 }
 
+/// A native sidecar that cannot start shows only in `initContainerStatuses`; the gate reads
+/// them, so the canary fails at once instead of at the progress deadline.
+#[test]
+fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
+    let ns = Namespace::with_ready_agent("ra-sidecar");
+    let ns = ns.name.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sidecar.yaml");
+    let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
+        "      containers:\n",
+        "      initContainers:\n      - name: proxy\n        image: not a valid image\n        restartPolicy: Always\n      containers:\n",
+    );
+    assert!(manifest.contains("restartPolicy: Always"), "{manifest}");
+    std::fs::write(&file, manifest).unwrap();
+    let run = env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        &ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+    ]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("InvalidImageName (sidecar container proxy)"),
+        "{}",
+        run.stdout
+    );
+    let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
+    let state: Value =
+        serde_json::from_str(ds["metadata"]["annotations"][STATE].as_str().unwrap()).unwrap();
+    assert_eq!(state["phase"], "failed", "{state}");
+}
+
 #[test]
 fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continues() {
     let ns = Namespace::with_ready_agent("ra-pause-canary");

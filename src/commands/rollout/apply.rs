@@ -17,6 +17,7 @@ use crate::cluster::{ApplyError, Cluster};
 use crate::daemonset::{pause, selector};
 use crate::diff::template;
 use crate::error::{ExitStatus, Failure};
+use crate::placement::report;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::LOCK_ANNOTATION;
 
@@ -302,12 +303,20 @@ pub(crate) async fn dry_run(
         .filter(|p| !changes.is_empty() || pod_hash(p) != current.as_deref())
         .filter_map(|p| p.spec.as_ref()?.node_name.clone())
         .collect();
-    let labels = cluster.node_labels().await?;
+    let inputs = cluster.placement_inputs(namespace).await?;
+    let template = applied.spec.template.spec.clone().unwrap_or_default();
+    let (nodes, stranded) = engine::split_stranded(nodes, &inputs.nodes, &template);
+    let labels = engine::labels_by_node(&inputs.nodes);
     let eligible = crate::daemonset::desired_nodes(&live);
     for line in changes.lines() {
         progress.emit(Event::Note {
             message: format!("template change: {line}"),
         });
+    }
+    let (_, risks) = report::change(&applied, !changes.is_empty(), &inputs);
+    let warnings = inputs.warnings.iter().cloned().chain(risks);
+    for message in warnings.chain(stranded.iter().map(engine::stranded_warning)) {
+        progress.emit(Event::Warning { message });
     }
     let min_ready_default = applied.spec.min_ready_seconds.unwrap_or(0);
     let state = engine::plan(

@@ -338,6 +338,56 @@ fn not_eligible(
         .collect()
 }
 
+/// Of the nodes to replace, those where the controller would not start a new pod although the
+/// old one may stay (an untolerated NoSchedule taint added after it started), with why: deleting
+/// their pod would leave them without one, so the engine leaves them out.
+pub(super) fn split_stranded(
+    nodes: BTreeSet<String>,
+    all: &[Node],
+    template: &PodSpec,
+) -> (BTreeSet<String>, Vec<(String, String)>) {
+    let mut stranded = Vec::new();
+    let kept = nodes
+        .into_iter()
+        .filter(|name| {
+            let Some(node) = all
+                .iter()
+                .find(|n| n.metadata.name.as_deref() == Some(name))
+            else {
+                return true;
+            };
+            let verdict = placement::evaluate(template, node);
+            match verdict.exclusion {
+                Some(why) if verdict.should_continue_running => {
+                    stranded.push((name.clone(), why.to_string()));
+                    false
+                }
+                _ => true,
+            }
+        })
+        .collect();
+    (kept, stranded)
+}
+
+pub(super) fn stranded_warning((node, why): &(String, String)) -> String {
+    format!(
+        "node {node} keeps its outdated pod: the DaemonSet may keep a pod there but does not start one ({why}), so a deleted pod would not come back; delete it yourself if the node should lose it"
+    )
+}
+
+/// Each node's labels by name (what wave planning reads).
+pub(super) fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
+    nodes
+        .iter()
+        .filter_map(|n| {
+            Some((
+                n.metadata.name.clone()?,
+                n.metadata.labels.clone().unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
 /// Nodes whose pod is not on `hash` (the nodes a rollout to `hash` replaces).
 fn nodes_off(pods: &BTreeMap<String, Pod>, hash: &str) -> BTreeSet<String> {
     pods.values()
@@ -770,9 +820,17 @@ impl<'a> Driver<'a> {
                 None,
             ) => {
                 self.progress.emit(Event::Target { hash: hash.clone() });
-                let nodes = nodes_off(pods, &hash);
-                let labels =
-                    with_retry(self.progress, "listing nodes", || cluster.node_labels()).await?;
+                let all_nodes =
+                    with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+                let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+                let (nodes, stranded) =
+                    split_stranded(nodes_off(pods, &hash), &all_nodes, &template);
+                for stranded in &stranded {
+                    self.progress.emit(Event::Warning {
+                        message: stranded_warning(stranded),
+                    });
+                }
+                let labels = labels_by_node(&all_nodes);
                 let eligible = crate::daemonset::desired_nodes(&self.ds);
                 let previous = previous_hash.clone().filter(|p| *p != hash);
                 let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);

@@ -1,5 +1,6 @@
-//! The cluster objects admission and the scheduler read besides nodes and pods: RuntimeClasses,
-//! DRA DeviceClasses, the namespace's labels (Pod Security).
+//! What a placement plan reads from the cluster: nodes, every active pod folded per node, and
+//! the objects admission and the scheduler read besides (RuntimeClasses, DRA DeviceClasses, the
+//! namespace's labels for Pod Security).
 
 use std::collections::BTreeMap;
 
@@ -9,8 +10,10 @@ use k8s_openapi::api::resource::v1::DeviceClass;
 use kube::api::{Api, ListParams};
 
 use super::{describe, Cluster, Request};
+use crate::error::ExitStatus;
 use crate::error::Failure;
 use crate::placement::admission::AdmissionFacts;
+use crate::placement::plan::{PlacementInputs, PodIndex};
 
 impl Cluster {
     pub async fn list_runtime_classes(&self) -> Result<Vec<RuntimeClass>, Failure> {
@@ -80,5 +83,37 @@ impl Cluster {
             Err(f) => warnings.push(format!("{}; Pod Security not checked", f.message)),
         }
         (facts, warnings)
+    }
+
+    /// Every active pod folded per node. Without permission to list pods: `None`, and why.
+    pub async fn pod_index(&self) -> Result<Result<PodIndex, String>, Failure> {
+        let mut index = PodIndex::default();
+        let listed = self
+            .for_each_active_pod_page(|page| page.iter().for_each(|pod| index.add(pod)))
+            .await;
+        match listed {
+            Ok(()) => Ok(Ok(index)),
+            Err(failure) if failure.exit_status() == ExitStatus::Api => Ok(Err(failure.message)),
+            Err(failure) => Err(failure),
+        }
+    }
+
+    /// Nodes (required), pods and admission facts for planning in `namespace`.
+    pub async fn placement_inputs(&self, namespace: &str) -> Result<PlacementInputs, Failure> {
+        let nodes = self.list_nodes().await?;
+        let (facts, mut warnings) = self.admission_facts(namespace).await;
+        let pods = match self.pod_index().await? {
+            Ok(index) => Some(index),
+            Err(why) => {
+                warnings.push(format!("{why}; pods not counted (fit unknown)"));
+                None
+            }
+        };
+        Ok(PlacementInputs {
+            nodes,
+            pods,
+            facts,
+            warnings,
+        })
     }
 }
