@@ -12,6 +12,7 @@ mod lint_agents;
 mod lint_cluster;
 mod list;
 mod plan;
+mod plan_current;
 mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
