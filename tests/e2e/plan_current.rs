@@ -44,6 +44,11 @@ spec:
 }
 
 const ROLLING: &str = "    type: RollingUpdate";
+const TOLERATING: &str =
+    "      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]";
+/// A server-side apply replaces the (atomic) tolerations list, so the new template no longer
+/// tolerates kds-node-3's taint whichever way it is applied.
+const OTHER_TOLERATION: &str = "      tolerations: [{key: example.com/other, operator: Exists}]";
 const ON_NODE_1: &str = "      nodeSelector: {kubernetes.io/hostname: kds-node-1}";
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
@@ -134,16 +139,18 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
     let ns = Namespace::new("pc-lost");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let tolerating =
-        "      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]";
-    env().apply(ns, &manifest("busybox:1.36", ROLLING, tolerating));
+    env().apply(ns, &manifest("busybox:1.36", ROLLING, TOLERATING));
     env().wait_rollout(ns, "agent");
     let before = pods(ns);
     assert!(
         before.iter().any(|p| node_of(p) == "kds-node-3"),
         "{before:?}"
     );
-    let new = write(&dir, "new.yaml", &manifest("busybox:1.37", ROLLING, ""));
+    let new = write(
+        &dir,
+        "new.yaml",
+        &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION),
+    );
 
     let plan = plan_json(ns, &new);
     let tainted = planned(&plan, "kds-node-3");
@@ -171,7 +178,7 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
         diff.stdout
     );
 
-    env().apply(ns, &manifest("busybox:1.37", ROLLING, ""));
+    env().apply(ns, &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION));
     env().wait_rollout(ns, "agent");
     env().eventually("the old pod on kds-node-3 gone", || {
         pods(ns).iter().all(|p| node_of(p) != "kds-node-3")
@@ -191,16 +198,18 @@ fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
     let ns = Namespace::new("pc-stranded");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let tolerating =
-        "      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]";
-    env().apply(ns, &manifest("busybox:1.36", ROLLING, tolerating));
+    env().apply(ns, &manifest("busybox:1.36", ROLLING, TOLERATING));
     env().wait_rollout(ns, "agent");
     let old_uid = pods(ns)
         .iter()
         .find(|p| node_of(p) == "kds-node-3")
         .map(|p| p["metadata"]["uid"].clone())
         .expect("a pod on kds-node-3");
-    let new = write(&dir, "new.yaml", &manifest("busybox:1.37", ROLLING, ""));
+    let new = write(
+        &dir,
+        "new.yaml",
+        &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION),
+    );
     let dry = env().ds(&[
         "rollout",
         "apply",
@@ -227,6 +236,14 @@ fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
         said.contains("node kds-node-3 keeps its outdated pod"),
         "{said}"
     );
+    assert!(said.contains("update strategy left OnDelete"), "{said}");
+    let ds = get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"]);
+    assert_eq!(ds["spec"]["updateStrategy"]["type"], "OnDelete", "{ds}");
+    // Watched to the end: the controller has seen the last generation, and the pod is there.
+    env().eventually("the controller observed the last generation", || {
+        let ds = get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"]);
+        ds["status"]["observedGeneration"] == ds["metadata"]["generation"]
+    });
     let kept = pods(ns);
     assert!(
         kept.iter().any(|p| p["metadata"]["uid"] == old_uid),

@@ -369,9 +369,18 @@ pub(super) fn split_stranded(
     (kept, stranded)
 }
 
+/// `pod agent-x on node n1, pod agent-y on node n2`.
+fn stranded_pods(stranded: &[(String, String)]) -> String {
+    let named: Vec<String> = stranded
+        .iter()
+        .map(|(node, pod)| format!("pod {pod} on node {node}"))
+        .collect();
+    named.join(", ")
+}
+
 pub(super) fn stranded_warning((node, why): &(String, String)) -> String {
     format!(
-        "node {node} keeps its outdated pod: the DaemonSet may keep a pod there but does not start one ({why}), so a deleted pod would not come back; delete it yourself if the node should lose it"
+        "node {node} keeps its outdated pod: the DaemonSet may keep a pod there but does not start one ({why}), so a deleted pod would not come back; the rollout leaves it alone"
     )
 }
 
@@ -1133,6 +1142,14 @@ impl<'a> Driver<'a> {
         let text = serde_json::to_string(&state)?;
         let original = annotation(&self.ds, ORIGINAL_STRATEGY_ANNOTATION)
             .and_then(|s| serde_json::from_str::<Value>(s).ok());
+        let stranded = match &original {
+            Some(o) if o["type"] == "RollingUpdate" => self.stranded_outdated(&state).await?,
+            _ => Vec::new(),
+        };
+        // Restoring RollingUpdate would make the controller delete the outdated pods the waves
+        // left alone, and nothing would start new ones there: keep OnDelete and say so.
+        let kept_on_delete = original.clone().filter(|_| !stranded.is_empty());
+        let original = original.filter(|_| stranded.is_empty());
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         loop {
             let mut ops = vec![
@@ -1143,6 +1160,8 @@ impl<'a> Driver<'a> {
                 ops.push(
                     json!({"op": "replace", "path": "/spec/updateStrategy", "value": original}),
                 );
+            }
+            if original.is_some() || kept_on_delete.is_some() {
                 ops.push(
                     json!({"op": "remove", "path": annotation_path(ORIGINAL_STRATEGY_ANNOTATION)}),
                 );
@@ -1184,15 +1203,46 @@ impl<'a> Driver<'a> {
             });
             return Ok(ExitStatus::Findings);
         }
+        let strategy_note = match &kept_on_delete {
+            Some(kept) => format!(
+                "update strategy left OnDelete: under RollingUpdate the controller would delete the outdated {} and start none there; delete {} yourself when the node may lose it, then restore the strategy with kubectl patch daemonset {name} -n {namespace} --type merge -p '{{\"spec\":{{\"updateStrategy\":{kept}}}}}'",
+                stranded_pods(&stranded),
+                if stranded.len() == 1 { "it" } else { "them" },
+            ),
+            None => format!("update strategy {strategy} restored"),
+        };
         self.progress.emit(Event::Complete {
             message: format!(
-                "rollout of daemonset {name:?} complete: {} updated in {} to {}; update strategy {strategy} restored",
+                "rollout of daemonset {name:?} complete: {} updated in {} to {}; {strategy_note}",
                 plural(nodes, "node", "nodes"),
                 plural(state.waves.len(), "wave", "waves"),
                 state.target_hash
             ),
         });
         Ok(ExitStatus::Ok)
+    }
+
+    /// Outdated pods (node, pod) on nodes where the template may keep a pod but not start one.
+    async fn stranded_outdated(
+        &mut self,
+        state: &RolloutState,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let cluster = self.cluster;
+        let nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+        let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let outdated = nodes_off(&pods, &state.target_hash);
+        let (_, stranded) = split_stranded(outdated, &nodes, &template);
+        Ok(stranded
+            .into_iter()
+            .filter_map(|(node, _)| {
+                let pod = pods.values().find(|p| {
+                    node_of(p).as_deref() == Some(node.as_str())
+                        && pod_hash(p) != Some(state.target_hash.as_str())
+                })?;
+                Some((node, pod.metadata.name.clone()?))
+            })
+            .collect())
     }
 
     async fn release_lock(&mut self) -> anyhow::Result<()> {
