@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::api::core::v1::{Namespace, PodSpec};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::DeviceClass;
 use kube::api::{Api, ListParams};
@@ -12,7 +12,7 @@ use kube::api::{Api, ListParams};
 use super::{describe, Cluster, Request};
 use crate::error::ExitStatus;
 use crate::error::Failure;
-use crate::placement::admission::AdmissionFacts;
+use crate::placement::admission::{self, AdmissionFacts};
 use crate::placement::plan::{PlacementInputs, PodIndex};
 
 impl Cluster {
@@ -62,21 +62,33 @@ impl Cluster {
         }
     }
 
-    /// What admission needs for pods in `namespace`. A read the user may not make switches its
-    /// check off: the second value holds one warning for each.
-    pub async fn admission_facts(&self, namespace: &str) -> (AdmissionFacts, Vec<String>) {
+    /// What admission needs for pods of `templates` in `namespace`: RuntimeClasses only when a
+    /// template names one, DeviceClasses only when one requests an extended resource. A read the
+    /// user may not make switches its check off: the second value holds one warning for each.
+    pub async fn admission_facts(
+        &self,
+        namespace: &str,
+        templates: &[&PodSpec],
+    ) -> (AdmissionFacts, Vec<String>) {
         let mut warnings = Vec::new();
         let mut facts = AdmissionFacts::default();
-        match self.list_runtime_classes().await {
-            Ok(classes) => facts = facts.with_runtime_classes(&classes),
-            Err(f) => warnings.push(format!("{}; RuntimeClasses not checked", f.message)),
+        if templates.iter().any(|t| admission::names_runtime_class(t)) {
+            match self.list_runtime_classes().await {
+                Ok(classes) => facts = facts.with_runtime_classes(&classes),
+                Err(f) => warnings.push(format!("{}; RuntimeClasses not checked", f.message)),
+            }
         }
-        match self.list_device_classes().await {
-            Ok(classes) => facts = facts.with_device_classes(&classes),
-            Err(f) => warnings.push(format!(
-                "{}; extended resources a node lacks may come from DRA (unknown)",
-                f.message
-            )),
+        if templates
+            .iter()
+            .any(|t| admission::requests_extended_resources(t))
+        {
+            match self.list_device_classes().await {
+                Ok(classes) => facts = facts.with_device_classes(&classes),
+                Err(f) => warnings.push(format!(
+                    "{}; extended resources a node lacks may come from DRA (unknown)",
+                    f.message
+                )),
+            }
         }
         match self.namespace_labels(namespace).await {
             Ok(labels) => facts.namespace_labels = Some(labels.unwrap_or_default()),
@@ -98,10 +110,14 @@ impl Cluster {
         }
     }
 
-    /// Nodes (required), pods and admission facts for planning in `namespace`.
-    pub async fn placement_inputs(&self, namespace: &str) -> Result<PlacementInputs, Failure> {
+    /// Nodes (required), pods and admission facts for planning `template` in `namespace`.
+    pub async fn placement_inputs(
+        &self,
+        namespace: &str,
+        template: &PodSpec,
+    ) -> Result<PlacementInputs, Failure> {
         let nodes = self.list_nodes().await?;
-        let (facts, mut warnings) = self.admission_facts(namespace).await;
+        let (facts, mut warnings) = self.admission_facts(namespace, &[template]).await;
         let pods = match self.pod_index().await? {
             Ok(index) => Some(index),
             Err(why) => {

@@ -198,7 +198,8 @@ async fn placement_of(
     template_changed: bool,
 ) -> Option<(Option<i32>, Vec<String>)> {
     let namespace = stored.metadata.namespace.as_deref().unwrap_or("default");
-    let inputs = match cluster.placement_inputs(namespace).await {
+    let template = stored.spec.template.spec.clone().unwrap_or_default();
+    let inputs = match cluster.placement_inputs(namespace, &template).await {
         Ok(inputs) => inputs,
         Err(failure) => {
             eprintln!(

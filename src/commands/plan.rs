@@ -119,7 +119,13 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
         };
         let facts = match &cluster {
             Some(cluster) if !offline => {
-                admission_facts(cluster, &mut facts_by_namespace, &target.namespace).await
+                admission_facts(
+                    cluster,
+                    &mut facts_by_namespace,
+                    &targets,
+                    &target.namespace,
+                )
+                .await
             }
             _ => AdmissionFacts::default(),
         };
@@ -129,16 +135,23 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     Ok(ExitStatus::Ok)
 }
 
-/// The namespace's admission facts, read once per namespace (warnings printed once).
+/// The namespace's admission facts for the targets in it, read once per namespace (warnings
+/// printed once).
 async fn admission_facts(
     cluster: &Cluster,
     cache: &mut HashMap<String, AdmissionFacts>,
+    targets: &[Target],
     namespace: &str,
 ) -> AdmissionFacts {
     if let Some(facts) = cache.get(namespace) {
         return facts.clone();
     }
-    let (facts, warnings) = cluster.admission_facts(namespace).await;
+    let templates: Vec<&k8s_openapi::api::core::v1::PodSpec> = targets
+        .iter()
+        .filter(|t| t.namespace == namespace)
+        .filter_map(|t| t.ds.spec.template.spec.as_ref())
+        .collect();
+    let (facts, warnings) = cluster.admission_facts(namespace, &templates).await;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }

@@ -175,6 +175,26 @@ pub const RULES: &[Rule] = &[
                       shorten terminationGracePeriodSeconds or minReadySeconds",
         check: long_rollout,
     },
+    Rule {
+        id: "DS213",
+        name: "scheduling-gates",
+        severity: Severity::Warning,
+        needs: Needs::Manifest,
+        summary: "the pod template has schedulingGates: every pod waits SchedulingGated",
+        description: "The DaemonSet controller copies the template's schedulingGates into every pod                       it creates, and the scheduler ignores a pod until all its gates are removed.                       Unless a controller of yours removes them from each pod, DESIRED pods are                       created but none is scheduled, and a rolling update waits forever on the first                       replaced node (its old pod already deleted). plan shows FIT `gated`.",
+        remediation: "remove spec.template.spec.schedulingGates, or make sure the controller that                       owns the gate runs (and handles DaemonSet pods) before applying",
+        check: scheduling_gates,
+    },
+    Rule {
+        id: "DS214",
+        name: "shared-resource-claim",
+        severity: Severity::Warning,
+        needs: Needs::Manifest,
+        summary: "every node's pod shares one ResourceClaim (resourceClaimName)",
+        description: "A ResourceClaim is allocated once, to devices that only some nodes reach                       (usually one node's local devices), and every pod that references it must run                       where the allocation is. A DaemonSet runs a pod on every node, so with                       resourceClaimName all pods but those on the allocated node stay Pending.                       resourceClaimTemplateName gives each pod its own claim, allocated on its                       node.",
+        remediation: "use resourceClaimTemplateName (a ResourceClaimTemplate) so each pod gets a                       claim of its own, unless the devices are reachable from every node",
+        check: shared_resource_claim,
+    },
 ];
 
 const ROLLING: &str = "spec.updateStrategy.rollingUpdate";
@@ -611,6 +631,45 @@ fn min_ready_seconds(ctx: &Ctx) -> Vec<Hit> {
     vec![Hit::new("spec.minReadySeconds", message)]
 }
 
+fn scheduling_gates(ctx: &Ctx) -> Vec<Hit> {
+    let gates: Vec<&str> = ctx
+        .pod()
+        .scheduling_gates
+        .iter()
+        .flatten()
+        .map(|g| g.name.as_str())
+        .collect();
+    if gates.is_empty() {
+        return vec![];
+    }
+    vec![Hit::new(
+        format!("{POD}.schedulingGates"),
+        format!(
+            "schedulingGates {}: every pod the controller creates waits SchedulingGated until they are removed from it",
+            gates.join(", ")
+        ),
+    )]
+}
+
+fn shared_resource_claim(ctx: &Ctx) -> Vec<Hit> {
+    ctx.pod()
+        .resource_claims
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, claim)| {
+            let name = claim.resource_claim_name.as_deref()?;
+            Some(Hit::new(
+                format!("{}.resourceClaimName", index_path(&format!("{POD}.resourceClaims"), i)),
+                format!(
+                    "resource claim {:?} names ResourceClaim {name:?}, which the pods on every node share: it is allocated to devices one node reaches, so the pods elsewhere stay Pending",
+                    claim.name
+                ),
+            ))
+        })
+        .collect()
+}
+
 /// Nodes assumed for the rollout estimate when the cluster is not in reach.
 const ASSUMED_NODES: i64 = 100;
 /// The API's default terminationGracePeriodSeconds.
@@ -794,6 +853,8 @@ mod tests {
         Case::new("DS212", "spec: {template: {spec: {terminationGracePeriodSeconds: 60}}}", "spec: {template: {spec: {terminationGracePeriodSeconds: 20}}}"),
         Case::new("DS212", "spec: {template: {spec: {terminationGracePeriodSeconds: 300}}, updateStrategy: {rollingUpdate: {maxUnavailable: 5%}}}", "spec: {template: {spec: {terminationGracePeriodSeconds: 300}}, updateStrategy: {rollingUpdate: {maxUnavailable: 10%}}}"),
         Case::new("DS212", "spec: {minReadySeconds: 40}", "spec: {minReadySeconds: 30}"),
+        Case::new("DS213", "spec: {template: {spec: {schedulingGates: [{name: example.com/wait}]}}}", "spec: {template: {spec: {schedulingGates: []}}}"),
+        Case::new("DS214", "spec: {template: {spec: {resourceClaims: [{name: gpu, resourceClaimName: shared-gpu}]}}}", "spec: {template: {spec: {resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]}}}"),
         Case::new("DS212", "spec: {template: {spec: {terminationGracePeriodSeconds: 60}}, updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}}", "spec: {template: {spec: {terminationGracePeriodSeconds: 60}}, updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 2}}}"),
         Case::with_cluster(
             "DS212",

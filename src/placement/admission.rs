@@ -102,6 +102,20 @@ pub struct Review {
     pub dra_resources: BTreeSet<String>,
 }
 
+/// Whether the template names a RuntimeClass (then the classes are worth reading).
+pub fn names_runtime_class(pod: &PodSpec) -> bool {
+    pod.runtime_class_name
+        .as_deref()
+        .is_some_and(|n| !n.is_empty())
+}
+
+/// Whether the template requests an extended resource (then DRA device classes may matter).
+pub fn requests_extended_resources(pod: &PodSpec) -> bool {
+    pod_requests(pod)
+        .keys()
+        .any(|name| is_extended_resource(name))
+}
+
 /// What admission makes of a pod built from this template in `facts`' cluster.
 pub fn review(metadata: Option<&ObjectMeta>, pod: &PodSpec, facts: &AdmissionFacts) -> Review {
     let mut review = Review {

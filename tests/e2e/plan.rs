@@ -271,7 +271,7 @@ fn without_permission_to_list_pods_plan_shows_placement_only() {
         "clusterrole",
         &role,
         "--verb=get,list",
-        "--resource=nodes,daemonsets.apps,controllerrevisions.apps",
+        "--resource=nodes,daemonsets.apps,controllerrevisions.apps,namespaces",
     ])
     .success();
     env.kubectl(&[
@@ -286,6 +286,7 @@ fn without_permission_to_list_pods_plan_shows_placement_only() {
         ("nodes", None),
         ("daemonsets.apps", Some(ns.name.as_str())),
         ("controllerrevisions.apps", Some(ns.name.as_str())),
+        ("namespaces", None),
     ] {
         env.wait_until_allowed(&["--as", &user], "list", resource, namespace);
     }

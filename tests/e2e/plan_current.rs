@@ -379,3 +379,55 @@ fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
     let (reason, _) = wait_unscheduled(ns);
     assert_eq!(reason, "SchedulingGated");
 }
+
+#[test]
+fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_warning_each() {
+    let ns = Namespace::new("pc-rbac");
+    let ns = ns.name.as_str();
+    let user = format!("planner-{ns}");
+    let role = format!("kds-plan-current-{ns}");
+    env()
+        .kubectl(&[
+            "create",
+            "clusterrole",
+            &role,
+            "--verb=get,list",
+            "--resource=nodes,pods,daemonsets.apps,controllerrevisions.apps",
+        ])
+        .success();
+    let _role = ClusterObject("clusterrole", role.clone());
+    env()
+        .kubectl(&[
+            "create",
+            "clusterrolebinding",
+            &role,
+            &format!("--clusterrole={role}"),
+            &format!("--user={user}"),
+        ])
+        .success();
+    let _binding = ClusterObject("clusterrolebinding", role.clone());
+    for resource in ["nodes", "pods"] {
+        env().wait_until_allowed(&["--as", &user], "list", resource, None);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!("{ON_NODE_1}\n      runtimeClassName: {ns}-missing");
+    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let run = env().ds(&["plan", "-f", &file, "-n", ns, "--as", &user, "-o", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings.iter().all(|w| w.starts_with("warning: ")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].ends_with("RuntimeClasses not checked"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].ends_with("Pod Security not checked"),
+        "{warnings:?}"
+    );
+    let plan = json(&run);
+    assert_eq!(planned(&plan, NODE)["fit"]["status"], "fits", "{plan}");
+}

@@ -303,8 +303,8 @@ pub(crate) async fn dry_run(
         .filter(|p| !changes.is_empty() || pod_hash(p) != current.as_deref())
         .filter_map(|p| p.spec.as_ref()?.node_name.clone())
         .collect();
-    let inputs = cluster.placement_inputs(namespace).await?;
     let template = applied.spec.template.spec.clone().unwrap_or_default();
+    let inputs = cluster.placement_inputs(namespace, &template).await?;
     let (nodes, stranded) = engine::split_stranded(nodes, &inputs.nodes, &template);
     let labels = engine::labels_by_node(&inputs.nodes);
     let eligible = crate::daemonset::desired_nodes(&live);
