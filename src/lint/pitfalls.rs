@@ -181,8 +181,13 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         needs: Needs::Manifest,
         summary: "the pod template has schedulingGates: every pod waits SchedulingGated",
-        description: "The DaemonSet controller copies the template's schedulingGates into every pod                       it creates, and the scheduler ignores a pod until all its gates are removed.                       Unless a controller of yours removes them from each pod, DESIRED pods are                       created but none is scheduled, and a rolling update waits forever on the first                       replaced node (its old pod already deleted). plan shows FIT `gated`.",
-        remediation: "remove spec.template.spec.schedulingGates, or make sure the controller that                       owns the gate runs (and handles DaemonSet pods) before applying",
+        description: "The DaemonSet controller copies the template's schedulingGates into every pod \
+                      it creates, and the scheduler ignores a pod until all its gates are removed. \
+                      Unless a controller of yours removes them from each pod, DESIRED pods are \
+                      created but none is scheduled, and a rolling update waits forever on the first \
+                      replaced node (its old pod already deleted). plan shows FIT `gated`.",
+        remediation: "remove spec.template.spec.schedulingGates, or make sure the controller that \
+                      owns the gate runs (and handles DaemonSet pods) before applying",
         check: scheduling_gates,
     },
     Rule {
@@ -191,8 +196,13 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         needs: Needs::Manifest,
         summary: "every node's pod shares one ResourceClaim (resourceClaimName)",
-        description: "A ResourceClaim is allocated once, to devices that only some nodes reach                       (usually one node's local devices), and every pod that references it must run                       where the allocation is. A DaemonSet runs a pod on every node, so with                       resourceClaimName all pods but those on the allocated node stay Pending.                       resourceClaimTemplateName gives each pod its own claim, allocated on its                       node.",
-        remediation: "use resourceClaimTemplateName (a ResourceClaimTemplate) so each pod gets a                       claim of its own, unless the devices are reachable from every node",
+        description: "A ResourceClaim is allocated once, to devices that only some nodes reach \
+                      (usually one node's local devices), and every pod that references it must run \
+                      where the allocation is. A DaemonSet runs a pod on every node, so with \
+                      resourceClaimName all pods but those on the allocated node stay Pending. \
+                      resourceClaimTemplateName gives each pod its own claim, allocated on its node.",
+        remediation: "use resourceClaimTemplateName (a ResourceClaimTemplate) so each pod gets a \
+                      claim of its own, unless the devices are reachable from every node",
         check: shared_resource_claim,
     },
 ];
