@@ -131,12 +131,13 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
         Some(_) if template_changed => Some(placement_of(cluster, &stored, true).await),
         Some(_) => None,
     };
-    let (desired, risks) = placement.flatten().unwrap_or_default();
+    let (counts, risks) = placement.flatten().unwrap_or_default();
+    let (desired, replaced) = counts.unzip();
     let verdict = match &live {
         None => Verdict::Create { nodes: desired },
         Some(_) if changes.is_empty() => Verdict::NoChanges,
         Some(_) if !template_changed => Verdict::NoPodsReplaced,
-        Some(live) => pod_verdict(live, &stored),
+        Some(live) => pod_verdict(live, &stored, replaced),
     };
     Ok(DiffResult {
         namespace: namespace.to_string(),
@@ -170,12 +171,14 @@ fn rejected(manifest: &ManifestDaemonSet, message: &str) -> Failure {
     ))
 }
 
-/// RollingUpdate replaces pods on every node that runs one, in waves; OnDelete waits.
-fn pod_verdict(live: &DaemonSet, stored: &DaemonSet) -> Verdict {
-    let nodes = live
+/// RollingUpdate replaces pods on every node that runs one and may start one (`replaced`, from
+/// plan, when known), in waves; OnDelete waits.
+fn pod_verdict(live: &DaemonSet, stored: &DaemonSet, replaced: Option<i32>) -> Verdict {
+    let scheduled = live
         .status
         .as_ref()
         .map_or(0, |s| s.current_number_scheduled);
+    let nodes = replaced.unwrap_or(scheduled);
     let strategy = stored.spec.update_strategy.as_ref();
     if strategy.and_then(|s| s.type_.as_deref()) == Some("OnDelete") {
         return Verdict::OnDelete { nodes };
@@ -190,13 +193,14 @@ fn pod_verdict(live: &DaemonSet, stored: &DaemonSet) -> Verdict {
     }
 }
 
-/// What `kubectl ds plan` says applying `stored` does: the nodes that would run it and the
-/// risk sentences. `None` when the nodes cannot be listed (a warning says so).
+/// What `kubectl ds plan` says applying `stored` does: the nodes that would run it and those
+/// whose pod is replaced, and the risk sentences. `None` when the nodes cannot be listed (a
+/// warning says so).
 async fn placement_of(
     cluster: &Cluster,
     stored: &DaemonSet,
     template_changed: bool,
-) -> Option<(Option<i32>, Vec<String>)> {
+) -> Option<(Option<(i32, i32)>, Vec<String>)> {
     let namespace = stored.metadata.namespace.as_deref().unwrap_or("default");
     let template = stored.spec.template.spec.clone().unwrap_or_default();
     let inputs = match cluster.placement_inputs(namespace, &template).await {
@@ -213,7 +217,11 @@ async fn placement_of(
         eprintln!("warning: {warning}");
     }
     let (summary, risks) = report::change(stored, template_changed, &inputs);
-    Some((i32::try_from(summary.desired).ok(), risks))
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    Some((
+        Some((count(summary.desired), count(summary.replaced))),
+        risks,
+    ))
 }
 
 fn json_of<T: Serialize>(value: &T) -> Value {
