@@ -203,7 +203,7 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
 }
 
 /// A node agent the baseline Pod Security level forbids: the host network and a privileged
-/// container. `hostNetwork: true` is on line 12, the first field the server objects to.
+/// container. `hostNetwork: true` is on line 13, the first field the server objects to.
 fn privileged_agent(ns: &str) -> String {
     format!(
         r#"apiVersion: apps/v1
@@ -265,7 +265,7 @@ fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
     assert_eq!(
         cells[..4],
         [
-            format!("{path}:12").as_str(),
+            format!("{path}:13").as_str(),
             "error",
             "DS406",
             "pod-security-rejected"
@@ -280,7 +280,7 @@ fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
     let hits: Vec<&Value> = findings.iter().filter(|f| f["ruleId"] == "DS406").collect();
     assert_eq!(hits.len(), 1, "{findings:#?}");
     assert_eq!(hits[0]["field"], "spec.template.spec.hostNetwork");
-    assert_eq!(hits[0]["line"], 12);
+    assert_eq!(hits[0]["line"], 13);
     assert_eq!(hits[0]["severity"], "error");
     assert_eq!(hits[0]["message"], expected_message.as_str());
     assert!(
