@@ -405,3 +405,55 @@ fn the_controller_is_refused_as_lint_predicted() {
         ds["status"]
     );
 }
+
+#[test]
+fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_finding() {
+    let ns = Namespace::with_labels("lint-psa-noperm", &[(ENFORCE, "baseline")]);
+    let user = format!("linter-{}", ns.name);
+    let role = format!("kds-lint-test-{}", ns.name);
+    let env = env();
+    env.kubectl(&[
+        "create",
+        "clusterrole",
+        &role,
+        "--verb=get,list",
+        "--resource=nodes,pods,priorityclasses.scheduling.k8s.io,serviceaccounts",
+    ])
+    .success();
+    env.kubectl(&[
+        "create",
+        "clusterrolebinding",
+        &role,
+        &format!("--clusterrole={role}"),
+        &format!("--user={user}"),
+    ])
+    .success();
+    for resource in [
+        "nodes",
+        "pods",
+        "priorityclasses.scheduling.k8s.io",
+        "serviceaccounts",
+    ] {
+        env.wait_until_allowed(&["--as", &user], "list", resource, None);
+    }
+    let (code, findings, warnings) =
+        lint_findings(&ns, &privileged_agent(&ns.name), &["--as", &user]);
+    env.kubectl(&["delete", "clusterrolebinding", &role]);
+    env.kubectl(&["delete", "clusterrole", &role]);
+    println!("without namespaces: {warnings}");
+    assert_eq!(warnings.lines().count(), 1, "{warnings}");
+    assert!(
+        warnings.starts_with("warning: ")
+            && warnings.contains("namespaces")
+            && warnings.contains("forbidden")
+            && warnings.ends_with("skipping DS406 and DS407"),
+        "{warnings}"
+    );
+    for rule in ["DS406", "DS407"] {
+        assert!(
+            cluster_findings(&findings, rule).is_empty(),
+            "{findings:#?}"
+        );
+    }
+    assert_eq!(code, 0, "no error-level finding is left: {findings:#?}");
+}
