@@ -26,6 +26,9 @@ items:
   kind: Pod
   metadata: {name: p, namespace: default}
   spec: {nodeName: n2, containers: [{name: c, ports: [{containerPort: 80, hostPort: 80}], resources: {requests: {cpu: 100m}}}]}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: default, labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/warn: restricted}}
 "#;
     let objects = parse_objects("cluster.yaml", nodes).expect("cluster fixture");
     ClusterFacts::from_objects(objects.into_iter().map(|o| o.value)).expect("cluster fixture")

@@ -127,6 +127,22 @@ impl Cluster {
             .await
     }
 
+    /// One namespace, or `None` when it does not exist (lint reads its Pod Security labels).
+    pub async fn get_namespace(
+        &self,
+        name: &str,
+    ) -> Result<Option<k8s_openapi::api::core::v1::Namespace>, Failure> {
+        let api = Api::all(self.client.clone());
+        let request = Request {
+            verb: "get",
+            resource: "namespaces",
+            namespace: None,
+        };
+        api.get_opt(name)
+            .await
+            .map_err(|e| describe(e, &request, &self.target()))
+    }
+
     pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {
         let params = ListParams::default();
         let api = Api::all(self.client.clone());

@@ -1,6 +1,7 @@
 //! `kubectl ds lint`: read manifests, optionally read the cluster, run the rules, render.
 
 use crate::render::plural;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use anyhow::Context;
@@ -35,7 +36,7 @@ pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     let (cluster, default_namespace) = super::connect_if(with_cluster, &global.connection).await?;
     let (input, mut totals, errors) = read_input(&inputs, &default_namespace)?;
     let facts = match &cluster {
-        Some(cluster) => Some(read_cluster(cluster).await?),
+        Some(cluster) => Some(read_cluster(cluster, &input).await?),
         None => None,
     };
     let report = lint::lint(&input, &config, facts.as_ref());
@@ -110,9 +111,9 @@ fn read_input(
     Ok((input, totals, errors))
 }
 
-/// Nodes are required; pods, PriorityClasses and ServiceAccounts the user may not read only
-/// switch their rules off, with one warning each.
-async fn read_cluster(cluster: &Cluster) -> Result<ClusterFacts, Failure> {
+/// Nodes are required; pods, PriorityClasses, ServiceAccounts and namespaces the user may not
+/// read only switch their rules off, with one warning each.
+async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, Failure> {
     let nodes: Vec<Node> = cluster
         .list_nodes()
         .await
@@ -133,12 +134,37 @@ async fn read_cluster(cluster: &Cluster) -> Result<ClusterFacts, Failure> {
             .filter_map(|sa| Some((sa.metadata.namespace?, sa.metadata.name?)))
             .collect()
     });
+    let namespaces = optional(read_namespaces(cluster, input).await, "DS406 and DS407");
     Ok(ClusterFacts {
         nodes,
         pods,
         priority_classes,
         service_accounts,
+        namespaces,
     })
+}
+
+/// The labels of each namespace the input's DaemonSets live in, read one by one (a user may be
+/// allowed to get a namespace without listing them all); one that does not exist is left out.
+async fn read_namespaces(
+    cluster: &Cluster,
+    input: &Input,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, Failure> {
+    let names: BTreeSet<&str> = input
+        .daemonsets
+        .iter()
+        .map(|ds| input.namespace_of(ds))
+        .collect();
+    let mut labels = BTreeMap::new();
+    for name in names {
+        if let Some(namespace) = cluster.get_namespace(name).await? {
+            labels.insert(
+                name.to_string(),
+                namespace.metadata.labels.unwrap_or_default(),
+            );
+        }
+    }
+    Ok(labels)
 }
 
 fn optional<T>(result: Result<T, Failure>, rule: &str) -> Option<T> {

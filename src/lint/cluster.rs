@@ -1,16 +1,18 @@
-//! DS4xx: rules that need the cluster (`--cluster`): what the nodes, pods, PriorityClasses and
-//! ServiceAccounts in reach say about the DaemonSet. Objects of those kinds in the input count as
-//! present too.
+//! DS4xx: rules that need the cluster (`--cluster`): what the nodes, pods, PriorityClasses,
+//! ServiceAccounts and the DaemonSet's namespace in reach say about the DaemonSet. Objects of those
+//! kinds in the input count as present too.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use super::context::{Ctx, POD};
 use super::{Hit, Needs, Rule, Severity};
 use crate::manifest::key_path;
 use crate::placement::plan::PodIndex;
+use crate::placement::pod_security::{self, Enforcement, Violation};
 use crate::placement::ports::{self, HostPort};
 use crate::placement::{evaluate, fits, pod_requests, Eligibility, Exclusion, Shortfall};
 
@@ -80,6 +82,45 @@ pub const RULES: &[Rule] = &[
                       Pending on nodes where another pod holds it.",
         remediation: "pick a free port, or remove the other workload's use of it from those nodes",
         check: host_port_taken,
+    },
+    Rule {
+        id: "DS406",
+        name: "pod-security-rejected",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "the namespace's Pod Security enforce level rejects the pod template",
+        description: "A namespace labelled pod-security.kubernetes.io/enforce: baseline or \
+                      restricted (optionally with enforce-version: v1.N or latest) makes the API \
+                      server reject, at creation, every pod that fails a check of that level and \
+                      version. The DaemonSet itself is accepted (kubectl apply only prints a \
+                      warning), but each pod the controller creates is refused: FailedCreate \
+                      events, DESIRED counts the nodes and CURRENT stays 0. The checks are the \
+                      upstream Pod Security Standards (pod-security-admission's policy checks); \
+                      the message lists each failed check as the server words it and the finding \
+                      points at the first offending field. The labels come from a Namespace in \
+                      the input when there is one (it is what will be applied), else from the \
+                      cluster; a namespace in neither is not judged. Exemptions and defaults in \
+                      the API server's admission configuration cannot be read by a client and are \
+                      not considered.",
+        remediation: "change the template to meet the level (each failed check is named with its field), or run the agent in a namespace whose level allows it; node agents that need the host (hostNetwork, hostPath, privileged) belong in a namespace labelled pod-security.kubernetes.io/enforce: privileged",
+        check: pod_security_rejected,
+    },
+    Rule {
+        id: "DS407",
+        name: "pod-security-warning",
+        severity: Severity::Warning,
+        needs: Needs::Cluster,
+        summary: "the namespace's Pod Security warn or audit level flags the pod template",
+        description: "The pod-security.kubernetes.io/warn and audit labels (with their -version \
+                      labels) do not reject pods: for warn the API server answers with warnings \
+                      (kubectl apply of the DaemonSet prints `Warning: would violate PodSecurity \
+                      ...`), for audit it records the violation in the audit log. The pods are \
+                      created, but a namespace usually warns at the level it is about to enforce, \
+                      and then they will be rejected. Reported only when the enforce level admits \
+                      the pods (DS406 covers the rest); warn left unset follows a stricter enforce \
+                      level, as the server does.",
+        remediation: "change the template to meet the level before the namespace enforces it (each failed check is named with its field), or move the agent to a namespace whose level allows it",
+        check: pod_security_warning,
     },
 ];
 
@@ -405,6 +446,87 @@ fn host_port_taken(ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
+/// The labels of the DaemonSet's namespace: those of a Namespace in the input (what will be
+/// applied), else the cluster's. `None` when neither has it, or the cluster's namespaces could not
+/// be read (the rules are then off, as the command warned).
+fn namespace_labels<'a>(ctx: &Ctx<'a>) -> Option<&'a BTreeMap<String, String>> {
+    let known = ctx.cluster.and_then(|c| c.namespaces.as_ref())?;
+    let name = ctx.namespace();
+    ctx.input
+        .others
+        .iter()
+        .find(|o| o.kind == "Namespace" && o.name == name)
+        .and_then(|o| o.namespace_labels.as_ref())
+        .or_else(|| known.get(name))
+}
+
+/// The checks of one mode's level and version the pod template fails.
+fn template_violations(ctx: &Ctx, policy: &Enforcement) -> Vec<Violation> {
+    let empty = ObjectMeta::default();
+    let meta = ctx.ds().spec.template.metadata.as_ref().unwrap_or(&empty);
+    pod_security::violations(policy.level, policy.version, meta, ctx.pod())
+}
+
+/// A violation's field is relative to the pod; the template sits at spec.template.
+fn template_field(violation: &Violation) -> String {
+    format!("spec.template.{}", violation.field)
+}
+
+fn pod_security_rejected(ctx: &Ctx) -> Vec<Hit> {
+    let Some(labels) = namespace_labels(ctx) else {
+        return vec![];
+    };
+    let policy = pod_security::namespace_policy(labels);
+    let found = template_violations(ctx, &policy.enforce);
+    let Some(first) = found.first() else {
+        return vec![];
+    };
+    let mut message = format!(
+        "pods are rejected at creation in namespace {:?} (FailedCreate events, CURRENT stays 0): {}",
+        ctx.namespace(),
+        pod_security::rejection_message(&policy.enforce, &found)
+    );
+    if !policy.label_errors.is_empty() {
+        message.push_str(&format!(" ({})", policy.label_errors.join("; ")));
+    }
+    vec![Hit::new(template_field(first), message)]
+}
+
+fn pod_security_warning(ctx: &Ctx) -> Vec<Hit> {
+    let Some(labels) = namespace_labels(ctx) else {
+        return vec![];
+    };
+    let policy = pod_security::namespace_policy(labels);
+    if !template_violations(ctx, &policy.enforce).is_empty() {
+        return vec![];
+    }
+    let modes = [
+        ("warns", policy.warn, "kubectl apply prints \"Warning: "),
+        ("audits", policy.audit, "the audit log records \""),
+    ];
+    let mut hits = Vec::new();
+    for (i, (mode, level, effect)) in modes.iter().enumerate() {
+        // An audit level equal to warn's says nothing new.
+        if i == 1 && *level == policy.warn {
+            continue;
+        }
+        let found = template_violations(ctx, level);
+        let Some(first) = found.first() else {
+            continue;
+        };
+        hits.push(Hit::new(
+            template_field(first),
+            format!(
+                "pods are created, but namespace {:?} {mode} at Pod Security {:?}: {effect}{}\"",
+                ctx.namespace(),
+                level.to_string(),
+                pod_security::warning_message(level, &found)
+            ),
+        ));
+    }
+    hits
+}
+
 /// What was read from the cluster. A list the user may not read is `None`; its rules then stay
 /// quiet (the command warns once) instead of guessing.
 #[derive(Debug, Default, Clone)]
@@ -415,16 +537,20 @@ pub struct ClusterFacts {
     pub priority_classes: Option<Vec<String>>,
     /// (namespace, name)
     pub service_accounts: Option<Vec<(String, String)>>,
+    /// The labels of the namespaces the input's DaemonSets live in, by name; a namespace not in
+    /// the map does not exist.
+    pub namespaces: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 impl ClusterFacts {
-    /// Builds facts from object values (Nodes, Pods, PriorityClasses, ServiceAccounts), as test
+    /// Builds facts from object values (Nodes, Pods, PriorityClasses, ServiceAccounts, Namespaces), as test
     /// fixtures and offline dumps provide them. Lists of a kind not present stay empty, not `None`.
     pub fn from_objects(values: impl IntoIterator<Item = Value>) -> Result<ClusterFacts, String> {
         let mut facts = ClusterFacts {
             pods: Some(PodIndex::default()),
             priority_classes: Some(vec![]),
             service_accounts: Some(vec![]),
+            namespaces: Some(BTreeMap::new()),
             ..ClusterFacts::default()
         };
         for value in values {
@@ -461,6 +587,22 @@ impl ClusterFacts {
                         .service_accounts
                         .get_or_insert_with(Vec::new)
                         .push((namespace, name));
+                }
+                "Namespace" => {
+                    let labels = value
+                        .pointer("/metadata/labels")
+                        .and_then(Value::as_object)
+                        .map(|labels| {
+                            labels
+                                .iter()
+                                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    facts
+                        .namespaces
+                        .get_or_insert_with(BTreeMap::new)
+                        .insert(name, labels);
                 }
                 other => return Err(format!("unexpected kind {other:?} in cluster objects")),
             }
@@ -537,6 +679,22 @@ items:
   status: {phase: Running}
 "#;
 
+    /// The baseline DaemonSet's namespace enforcing baseline and warning at restricted; another
+    /// one enforcing restricted at 1.18 (before seccomp was required).
+    const SECURED: &str = r#"
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: node-1}, status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}}}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: monitoring, labels: {pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/warn: restricted}}
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: legacy, labels: {pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/enforce-version: v1.18}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: open}}
+"#;
+
     const CASES: &[Case] = &[
         Case::with_cluster("DS401", "", "spec: {template: {spec: {tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", NODES),
         Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {disktype: ssd}}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {kubernetes.io/os: linux}}}}", NODES),
@@ -552,6 +710,13 @@ items:
         Case::with_cluster("DS404", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", "spec: {template: {spec: {nodeSelector: {gpu: 'true'}, containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", BASELINE_CLUSTER),
         Case::with_cluster("DS405", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', ports: [{containerPort: 9300}]}]}}}", PORTS),
         Case::with_cluster("DS405", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, hostIP: 10.0.0.3, protocol: UDP}, {containerPort: 53, hostPort: 53}]}]}}}", PORTS),
+        Case::with_cluster("DS406", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: false}}}", SECURED),
+        Case::with_cluster("DS406", "metadata: {namespace: legacy}\nspec: {template: {spec: {volumes: [{name: cache, nfs: {server: s, path: /}}]}}}", "metadata: {namespace: legacy}", SECURED),
+        Case::with_cluster("DS406", "spec: {template: {spec: {hostPID: true}}}", "metadata: {namespace: open}\nspec: {template: {spec: {hostPID: true}}}", SECURED),
+        Case::with_cluster("DS406", "metadata: {namespace: legacy}\nspec: {template: {spec: {volumes: [{name: h, hostPath: {path: /}}]}}}", "metadata: {namespace: legacy}\nspec: {template: {spec: {volumes: [{name: h, hostPath: {path: /}}]}}}\n---\n{apiVersion: v1, kind: Namespace, metadata: {name: legacy, labels: {pod-security.kubernetes.io/enforce: privileged}}}", SECURED),
+        Case::with_cluster("DS406", "metadata: {namespace: open}\n---\n{apiVersion: v1, kind: Namespace, metadata: {name: open, labels: {pod-security.kubernetes.io/enforce: restricted}}}", "metadata: {namespace: missing}\nspec: {template: {spec: {hostPID: true}}}", SECURED),
+        Case::with_cluster("DS407", "", "spec: {template: {spec: {securityContext: {seccompProfile: {type: RuntimeDefault}}}}}", SECURED),
+        Case::with_cluster("DS407", "metadata: {namespace: open}\n---\n{apiVersion: v1, kind: Namespace, metadata: {name: open, labels: {pod-security.kubernetes.io/audit: restricted}}}", "spec: {template: {spec: {hostNetwork: true}}}", SECURED),
     ];
 
     #[test]
@@ -632,6 +797,69 @@ items:
             hits[0].message,
             "host port 9100/TCP is already in use on 1 of 2 eligible nodes: node-1 by pod kube-system/node-exporter-x1 (9100/TCP); pods there stay Pending"
         );
+    }
+
+    #[test]
+    fn pod_security_findings_read_like_the_server_and_point_at_the_field() {
+        let findings = lint_fixture(
+            "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}",
+            Some(SECURED),
+        );
+        let hits = only(&findings, "DS406");
+        assert_eq!(hits.len(), 1, "{findings:?}");
+        assert_eq!(hits[0].field, "spec.template.spec.hostNetwork");
+        assert_eq!(
+            hits[0].message,
+            "pods are rejected at creation in namespace \"monitoring\" (FailedCreate events, CURRENT stays 0): violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), privileged (container \"agent\" must not set securityContext.privileged=true)"
+        );
+        assert!(only(&findings, "DS407").is_empty(), "DS406 covers it");
+
+        let findings = lint_fixture("", Some(SECURED));
+        let hits = only(&findings, "DS407");
+        assert_eq!(hits.len(), 1, "{findings:?}");
+        assert_eq!(
+            hits[0].field,
+            "spec.template.spec.containers[0].securityContext.seccompProfile"
+        );
+        assert_eq!(
+            hits[0].message,
+            "pods are created, but namespace \"monitoring\" warns at Pod Security \"restricted:latest\": kubectl apply prints \"Warning: would violate PodSecurity \"restricted:latest\": seccompProfile (pod or container \"agent\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")\""
+        );
+    }
+
+    #[test]
+    fn an_invalid_enforce_label_is_evaluated_as_restricted_and_said() {
+        let findings = lint_fixture(
+            "metadata: {namespace: open}\n---\n{apiVersion: v1, kind: Namespace, metadata: {name: open, labels: {pod-security.kubernetes.io/enforce: Baseline}}}",
+            Some(SECURED),
+        );
+        let hits = only(&findings, "DS406");
+        assert_eq!(hits.len(), 1, "{findings:?}");
+        assert!(
+            hits[0].message.contains("violates PodSecurity \"restricted:latest\": seccompProfile")
+                && hits[0].message.ends_with(
+                    "(namespace label pod-security.kubernetes.io/enforce=\"Baseline\" is invalid: must be one of privileged, baseline, restricted)"
+                ),
+            "{}",
+            hits[0].message
+        );
+    }
+
+    #[test]
+    fn unreadable_namespaces_keep_the_pod_security_rules_quiet() {
+        let fixture =
+            crate::lint::testing::fixture("spec: {template: {spec: {hostNetwork: true}}}");
+        let mut input = crate::lint::Input::new("default");
+        for object in crate::manifest::parse_objects("f.yaml", &fixture).unwrap() {
+            input.add(object).unwrap();
+        }
+        let mut facts = crate::lint::testing::cluster_facts(SECURED);
+        let config = crate::lint::Config::default();
+        let loud = crate::lint::lint(&input, &config, Some(&facts)).findings;
+        assert_eq!(only(&loud, "DS406").len(), 1);
+        facts.namespaces = None;
+        let quiet = crate::lint::lint(&input, &config, Some(&facts)).findings;
+        assert!(only(&quiet, "DS406").is_empty() && only(&quiet, "DS407").is_empty());
     }
 
     #[test]

@@ -119,6 +119,21 @@ pub struct OtherObject {
     pub position: Position,
     /// The labels its pods get, for workloads (Deployment, StatefulSet, ...) and Pods.
     pub pod_labels: Option<BTreeMap<String, String>>,
+    /// A Namespace's own labels (its Pod Security level among them).
+    pub namespace_labels: Option<BTreeMap<String, String>>,
+}
+
+/// The string values of the mapping at `pointer` (empty when there is none).
+fn string_map(value: &Value, pointer: &str) -> BTreeMap<String, String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl OtherObject {
@@ -130,19 +145,9 @@ impl OtherObject {
             }
             _ => None,
         };
-        let pod_labels = labels_at.map(|pointer| {
-            object
-                .value
-                .pointer(pointer)
-                .and_then(Value::as_object)
-                .map(|labels| {
-                    labels
-                        .iter()
-                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let pod_labels = labels_at.map(|pointer| string_map(&object.value, pointer));
+        let namespace_labels =
+            (object.kind() == "Namespace").then(|| string_map(&object.value, "/metadata/labels"));
         OtherObject {
             kind: object.kind().to_string(),
             name: object.name().to_string(),
@@ -150,6 +155,7 @@ impl OtherObject {
             file: object.file.clone(),
             position: object.position(),
             pod_labels,
+            namespace_labels,
         }
     }
 

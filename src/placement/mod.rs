@@ -4,6 +4,7 @@
 pub mod admission;
 pub mod eligibility;
 pub mod plan;
+pub mod pod_security;
 pub mod ports;
 pub mod report;
 pub mod resources;

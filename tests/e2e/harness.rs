@@ -329,15 +329,36 @@ pub struct Namespace {
 
 impl Namespace {
     pub fn new(test: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "e2e-{test}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = unique_name(test);
         env().kubectl(&["create", "namespace", &name]).success();
         Self { name }
     }
+
+    /// A namespace created with these labels in the one request, so that no admission check
+    /// (Pod Security reads the namespace's labels from a cache) can see it without them.
+    #[allow(dead_code)] // for tests/e2e only
+    pub fn with_labels(test: &str, labels: &[(&str, &str)]) -> Self {
+        let name = unique_name(test);
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|(k, v)| format!("{k:?}: {v:?}"))
+            .collect();
+        let yaml = format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  labels: {{{}}}\n",
+            labels.join(", ")
+        );
+        env().apply("default", &yaml);
+        Self { name }
+    }
+}
+
+fn unique_name(test: &str) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "e2e-{test}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl Namespace {

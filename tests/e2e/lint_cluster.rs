@@ -201,3 +201,259 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
         "{errors}"
     );
 }
+
+/// A node agent the baseline Pod Security level forbids: the host network and a privileged
+/// container. `hostNetwork: true` is on line 13, the first field the server objects to.
+fn privileged_agent(ns: &str) -> String {
+    format!(
+        r#"apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: {ns}
+spec:
+  selector:
+    matchLabels: {{app: agent}}
+  template:
+    metadata:
+      labels: {{app: agent}}
+    spec:
+      hostNetwork: true
+      containers:
+      - name: agent
+        image: busybox:1.36
+        securityContext:
+          privileged: true
+"#
+    )
+}
+
+const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
+const WARN: &str = "pod-security.kubernetes.io/warn";
+
+/// What the server answers for the privileged agent in a namespace enforcing baseline.
+const BASELINE_REJECTION: &str = r#"violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true), privileged (container "agent" must not set securityContext.privileged=true)"#;
+
+fn write_manifest(dir: &tempfile::TempDir, text: &str) -> String {
+    let path = dir.path().join("agent.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
+    let ns = Namespace::with_labels("lint-psa", &[(ENFORCE, "baseline")]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_manifest(&dir, &privileged_agent(&ns.name));
+
+    let run = env().ds(&["lint", "--cluster", "-f", &path]);
+    assert_eq!(
+        run.code, 1,
+        "an error-level finding: {}\n{}",
+        run.stdout, run.stderr
+    );
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("DS406"))
+        .unwrap_or_else(|| panic!("no DS406 row:\n{}", run.stdout));
+    let expected_message = format!(
+        "pods are rejected at creation in namespace {:?} (FailedCreate events, CURRENT stays 0): {BASELINE_REJECTION}",
+        ns.name
+    );
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells[..4],
+        [
+            format!("{path}:13").as_str(),
+            "error",
+            "DS406",
+            "pod-security-rejected"
+        ],
+        "{row}"
+    );
+    assert!(row.ends_with(&expected_message), "{row}");
+    println!("lint finding: {row}");
+
+    let (code, findings, _) = lint_findings(&ns, &privileged_agent(&ns.name), &[]);
+    assert_eq!(code, 1);
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["ruleId"] == "DS406").collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["field"], "spec.template.spec.hostNetwork");
+    assert_eq!(hits[0]["line"], 13);
+    assert_eq!(hits[0]["severity"], "error");
+    assert_eq!(hits[0]["message"], expected_message.as_str());
+    assert!(
+        cluster_findings(&findings, "DS407").is_empty(),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn pod_security_rules_are_quiet_where_the_level_admits_the_agent() {
+    let open = Namespace::new("lint-psa-open");
+    let (_, findings, stderr) = lint_findings(&open, &privileged_agent(&open.name), &[]);
+    for rule in ["DS406", "DS407"] {
+        assert!(
+            cluster_findings(&findings, rule).is_empty(),
+            "{rule} in an unlabelled namespace: {findings:#?}\n{stderr}"
+        );
+    }
+
+    // A plain agent meets baseline but not restricted, at which the namespace warns: a warning,
+    // and exit 0.
+    let warned = Namespace::with_labels(
+        "lint-psa-warn",
+        &[(ENFORCE, "baseline"), (WARN, "restricted")],
+    );
+    let compliant = manifest(&warned.name, "", "");
+    let (code, findings, stderr) = lint_findings(&warned, &compliant, &[]);
+    assert!(
+        cluster_findings(&findings, "DS406").is_empty(),
+        "{findings:#?}\n{stderr}"
+    );
+    let warnings = cluster_findings(&findings, "DS407");
+    assert_eq!(warnings.len(), 1, "{findings:#?}");
+    assert!(
+        warnings[0].starts_with(&format!(
+            "pods are created, but namespace {:?} warns at Pod Security \"restricted:latest\": kubectl apply prints \"Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"probe\" must set securityContext.allowPrivilegeEscalation=false)",
+            warned.name
+        )),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["ruleId"].as_str().unwrap().starts_with("DS4"))
+            .all(|f| f["severity"] != "error"),
+        "{findings:#?}"
+    );
+    assert_eq!(code, 0, "warnings only: {stderr}");
+}
+
+/// Watches the namespace's FailedCreate events (kubectl get -w, JSON objects one after another)
+/// until one says `violates PodSecurity`; returns its message. The watch is ended after a bound,
+/// which fails the test.
+fn first_pod_security_rejection(namespace: &str) -> String {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("kubectl")
+        .args([
+            "get",
+            "events",
+            "-n",
+            namespace,
+            "--field-selector",
+            "reason=FailedCreate",
+            "--watch",
+            "-o",
+            "json",
+        ])
+        .env("KUBECONFIG", &env().kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kubectl get events --watch");
+    let stdout = child.stdout.take().expect("stdout");
+    let pid = child.id();
+    let (done, deadline) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        if deadline
+            .recv_timeout(std::time::Duration::from_secs(180))
+            .is_err()
+        {
+            // Ends the watch, so the read below sees the end of the stream.
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+    });
+    let found = serde_json::Deserializer::from_reader(stdout)
+        .into_iter::<Value>()
+        .map_while(Result::ok)
+        .filter_map(|event| event["message"].as_str().map(str::to_string))
+        .find(|message| message.contains("violates PodSecurity"));
+    let _ = done.send(());
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = watchdog.join();
+    found.unwrap_or_else(|| {
+        panic!("no FailedCreate event with \"violates PodSecurity\" in {namespace}")
+    })
+}
+
+#[test]
+fn the_controller_is_refused_as_lint_predicted() {
+    let ns = Namespace::with_labels("psa-controller", &[(ENFORCE, "baseline")]);
+    env().apply(&ns.name, &privileged_agent(&ns.name));
+    let message = first_pod_security_rejection(&ns.name);
+    println!("FailedCreate event: {message}");
+    assert!(
+        message.starts_with("Error creating: pods \"agent-")
+            && message.ends_with(&format!("\" is forbidden: {BASELINE_REJECTION}")),
+        "{message}"
+    );
+    // The DaemonSet wants the untainted nodes and runs on none of them.
+    env().eventually("the DaemonSet status counts desired nodes", || {
+        let run = env().kubectl(&["get", "ds", "agent", "-n", &ns.name, "-o", "json"]);
+        let ds: Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+        ds["status"]["desiredNumberScheduled"].as_i64().unwrap_or(0) > 0
+    });
+    let run = env().kubectl(&["get", "ds", "agent", "-n", &ns.name, "-o", "json"]);
+    let ds: Value = serde_json::from_str(&run.success().stdout).unwrap();
+    assert_eq!(
+        ds["status"]["currentNumberScheduled"], 0,
+        "{:#}",
+        ds["status"]
+    );
+}
+
+#[test]
+fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_finding() {
+    let ns = Namespace::with_labels("lint-psa-noperm", &[(ENFORCE, "baseline")]);
+    let user = format!("linter-{}", ns.name);
+    let role = format!("kds-lint-test-{}", ns.name);
+    let env = env();
+    env.kubectl(&[
+        "create",
+        "clusterrole",
+        &role,
+        "--verb=get,list",
+        "--resource=nodes,pods,priorityclasses.scheduling.k8s.io,serviceaccounts",
+    ])
+    .success();
+    env.kubectl(&[
+        "create",
+        "clusterrolebinding",
+        &role,
+        &format!("--clusterrole={role}"),
+        &format!("--user={user}"),
+    ])
+    .success();
+    for resource in [
+        "nodes",
+        "pods",
+        "priorityclasses.scheduling.k8s.io",
+        "serviceaccounts",
+    ] {
+        env.wait_until_allowed(&["--as", &user], "list", resource, None);
+    }
+    let (code, findings, warnings) =
+        lint_findings(&ns, &privileged_agent(&ns.name), &["--as", &user]);
+    env.kubectl(&["delete", "clusterrolebinding", &role]);
+    env.kubectl(&["delete", "clusterrole", &role]);
+    println!("without namespaces: {warnings}");
+    assert_eq!(warnings.lines().count(), 1, "{warnings}");
+    assert!(
+        warnings.starts_with("warning: ")
+            && warnings.contains("namespaces")
+            && warnings.contains("forbidden")
+            && warnings.ends_with("skipping DS406 and DS407"),
+        "{warnings}"
+    );
+    for rule in ["DS406", "DS407"] {
+        assert!(
+            cluster_findings(&findings, rule).is_empty(),
+            "{findings:#?}"
+        );
+    }
+    assert_eq!(code, 0, "no error-level finding is left: {findings:#?}");
+}
