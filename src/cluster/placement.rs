@@ -2,14 +2,12 @@
 //! the objects admission and the scheduler read besides (RuntimeClasses, DRA DeviceClasses, the
 //! namespace's labels for Pod Security).
 
-use std::collections::BTreeMap;
-
-use k8s_openapi::api::core::v1::{Namespace, PodSpec};
+use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::DeviceClass;
 use kube::api::{Api, ListParams};
 
-use super::{describe, Cluster, Request};
+use super::Cluster;
 use crate::error::ExitStatus;
 use crate::error::Failure;
 use crate::placement::admission::{self, AdmissionFacts};
@@ -45,23 +43,6 @@ impl Cluster {
         }
     }
 
-    /// A namespace's labels, or `None` when it does not exist.
-    pub async fn namespace_labels(
-        &self,
-        name: &str,
-    ) -> Result<Option<BTreeMap<String, String>>, Failure> {
-        let api: Api<Namespace> = Api::all(self.client.clone());
-        let request = Request {
-            verb: "get",
-            resource: "namespaces",
-            namespace: None,
-        };
-        match api.get_opt(name).await {
-            Ok(found) => Ok(found.map(|ns| ns.metadata.labels.unwrap_or_default())),
-            Err(e) => Err(describe(e, &request, &self.target())),
-        }
-    }
-
     /// What admission needs for pods of `templates` in `namespace`: RuntimeClasses only when a
     /// template names one, DeviceClasses only when one requests an extended resource. A read the
     /// user may not make switches its check off: the second value holds one warning for each.
@@ -90,8 +71,11 @@ impl Cluster {
                 )),
             }
         }
-        match self.namespace_labels(namespace).await {
-            Ok(labels) => facts.namespace_labels = Some(labels.unwrap_or_default()),
+        match self.get_namespace(namespace).await {
+            Ok(found) => {
+                facts.namespace_labels =
+                    Some(found.and_then(|ns| ns.metadata.labels).unwrap_or_default());
+            }
             Err(f) => warnings.push(format!("{}; Pod Security not checked", f.message)),
         }
         (facts, warnings)

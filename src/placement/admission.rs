@@ -10,6 +10,7 @@ use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::DeviceClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::pod_security;
 use super::resources::pod_requests;
 use crate::quantity::Quantity;
 
@@ -147,13 +148,27 @@ pub fn review(metadata: Option<&ObjectMeta>, pod: &PodSpec, facts: &AdmissionFac
     review
 }
 
-/// Why the namespace's Pod Security `enforce` level rejects the pod.
+/// Why the namespace's Pod Security `enforce` level rejects the pod (`None` when the labels
+/// are unknown, the level is privileged or the pod passes). Exemptions in the API server's
+/// admission configuration cannot be seen from a client.
 fn pod_security_rejection(
-    _metadata: Option<&ObjectMeta>,
-    _pod: &PodSpec,
-    _facts: &AdmissionFacts,
+    metadata: Option<&ObjectMeta>,
+    pod: &PodSpec,
+    facts: &AdmissionFacts,
 ) -> Option<String> {
-    None
+    let policy = pod_security::namespace_policy(facts.namespace_labels.as_ref()?);
+    let enforce = policy.enforce;
+    if enforce.level == pod_security::Level::Privileged {
+        return None;
+    }
+    let empty = ObjectMeta::default();
+    let violations = pod_security::violations(
+        enforce.level,
+        enforce.version,
+        metadata.unwrap_or(&empty),
+        pod,
+    );
+    (!violations.is_empty()).then(|| pod_security::rejection_message(&enforce, &violations))
 }
 
 /// Extended resources (domain-qualified, not `kubernetes.io/`-prefixed, not hugepages) that DRA
@@ -332,5 +347,42 @@ mod tests {
             3,
             "unknown device classes: any extended resource may be DRA's"
         );
+    }
+
+    #[test]
+    fn the_namespaces_enforce_level_rejects_the_pods() {
+        let privileged = spec(json!({"hostNetwork": true,
+            "containers": [{"name": "agent", "image": "a:1", "securityContext": {"privileged": true}}]}));
+        let labels = |pairs: &[(&str, &str)]| AdmissionFacts {
+            namespace_labels: Some(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
+            ..AdmissionFacts::default()
+        };
+        let cases: [(AdmissionFacts, Option<&str>); 5] = [
+            (AdmissionFacts::default(), None),
+            (labels(&[]), None),
+            (labels(&[("pod-security.kubernetes.io/warn", "baseline")]), None),
+            (labels(&[("pod-security.kubernetes.io/enforce", "privileged")]), None),
+            (labels(&[("pod-security.kubernetes.io/enforce", "baseline")]),
+             Some("violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), privileged (container \"agent\" must not set securityContext.privileged=true)")),
+        ];
+        for (facts, want) in cases {
+            assert_eq!(
+                review(None, &privileged, &facts).rejection.as_deref(),
+                want,
+                "{:?}",
+                facts.namespace_labels
+            );
+        }
+        let plain = review(
+            None,
+            &spec(json!({})),
+            &labels(&[("pod-security.kubernetes.io/enforce", "baseline")]),
+        );
+        assert_eq!(plain.rejection, None);
     }
 }

@@ -431,3 +431,38 @@ fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_
     let plan = json(&run);
     assert_eq!(planned(&plan, NODE)["fit"]["status"], "fits", "{plan}");
 }
+
+#[test]
+fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
+    let ns = Namespace::with_labels(
+        "pc-psa",
+        &[("pod-security.kubernetes.io/enforce", "baseline")],
+    );
+    let ns = ns.name.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let agent = manifest(
+        "busybox:1.37",
+        ROLLING,
+        &format!("{ON_NODE_1}\n      hostNetwork: true"),
+    )
+    .replace(
+        "        image: ",
+        "        securityContext: {privileged: true}\n        image: ",
+    );
+    let file = write(&dir, "ds.yaml", &agent);
+    let plan = plan_json(ns, &file);
+    let row = planned(&plan, NODE);
+    assert_eq!(row["fit"]["status"], "rejected", "{row}");
+    let text = plan_text(ns, &file);
+    let said = "violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), privileged (container \"main\" must not set securityContext.privileged=true)";
+    assert!(
+        text.contains(&format!(
+            "Rejected: the API server rejects every new pod ({said})"
+        )),
+        "{text}"
+    );
+    env().apply(ns, &agent);
+    let message = wait_event(ns, "FailedCreate");
+    assert!(message.contains(said), "{message}");
+    assert!(pods(ns).is_empty());
+}
