@@ -135,12 +135,14 @@ async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, 
             .collect()
     });
     let namespaces = optional(read_namespaces(cluster, input).await, "DS406 and DS407");
+    let runtime_classes = optional(cluster.list_runtime_classes().await, "DS408");
     Ok(ClusterFacts {
         nodes,
         pods,
         priority_classes,
         service_accounts,
         namespaces,
+        runtime_classes,
     })
 }
 

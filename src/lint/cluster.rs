@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use super::context::{Ctx, POD};
 use super::{Hit, Needs, Rule, Severity};
 use crate::manifest::key_path;
+use crate::placement::admission::{self, AdmissionFacts};
 use crate::placement::plan::PodIndex;
 use crate::placement::pod_security::{self, Enforcement, Violation};
 use crate::placement::ports::{self, HostPort};
@@ -121,6 +123,24 @@ pub const RULES: &[Rule] = &[
                       level, as the server does.",
         remediation: "change the template to meet the level before the namespace enforces it (each failed check is named with its field), or move the agent to a namespace whose level allows it",
         check: pod_security_warning,
+    },
+    Rule {
+        id: "DS408",
+        name: "runtime-class-rejected",
+        severity: Severity::Error,
+        needs: Needs::Cluster,
+        summary: "runtimeClassName names a RuntimeClass that does not exist, or contradicts it",
+        description: "The RuntimeClass admission plugin rejects a pod whose runtimeClassName names \
+                      no RuntimeClass, whose overhead differs from the class's overhead.podFixed, \
+                      or whose nodeSelector sets a key of the class's scheduling.nodeSelector to \
+                      another value: the controller's creates fail (FailedCreate events) and the \
+                      DaemonSet has 0 pods. A class that exists adds its overhead to the pod's \
+                      requests and its nodeSelector to the pod, but the controller picks nodes from \
+                      the template alone, so on nodes without the class's labels the pods stay \
+                      Pending (kubectl ds plan shows them).",
+        remediation: "create the RuntimeClass first (or apply it with the DaemonSet), fix the name, \
+                      or drop the template's own overhead and the nodeSelector keys the class sets",
+        check: runtime_class_rejected,
     },
 ];
 
@@ -274,6 +294,32 @@ fn missing_priority_class(ctx: &Ctx) -> Vec<Hit> {
         format!(
             "PriorityClass {name:?} does not exist in the cluster or the input; pods are rejected \
              at admission and the DaemonSet will have 0 pods"
+        ),
+    )]
+}
+
+fn runtime_class_rejected(ctx: &Ctx) -> Vec<Hit> {
+    let pod = ctx.pod();
+    let Some(name) = pod.runtime_class_name.as_deref().filter(|n| !n.is_empty()) else {
+        return vec![];
+    };
+    let Some(classes) = ctx.cluster.and_then(|c| c.runtime_classes.as_ref()) else {
+        return vec![];
+    };
+    let in_cluster = classes
+        .iter()
+        .any(|c| c.metadata.name.as_deref() == Some(name));
+    if !in_cluster && in_input(ctx, "RuntimeClass", name, None) {
+        return vec![];
+    }
+    let facts = AdmissionFacts::default().with_runtime_classes(classes);
+    let Some(rejection) = admission::review(None, pod, &facts).rejection else {
+        return vec![];
+    };
+    vec![Hit::new(
+        format!("{POD}.runtimeClassName"),
+        format!(
+            "pods are rejected at creation (FailedCreate events, CURRENT stays 0): {rejection}"
         ),
     )]
 }
@@ -540,6 +586,7 @@ pub struct ClusterFacts {
     /// The labels of the namespaces the input's DaemonSets live in, by name; a namespace not in
     /// the map does not exist.
     pub namespaces: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    pub runtime_classes: Option<Vec<RuntimeClass>>,
 }
 
 impl ClusterFacts {
@@ -551,6 +598,7 @@ impl ClusterFacts {
             priority_classes: Some(vec![]),
             service_accounts: Some(vec![]),
             namespaces: Some(BTreeMap::new()),
+            runtime_classes: Some(vec![]),
             ..ClusterFacts::default()
         };
         for value in values {
@@ -573,6 +621,10 @@ impl ClusterFacts {
                         serde_json::from_value(value).map_err(|e| format!("Pod {name}: {e}"))?;
                     facts.pods.get_or_insert_with(PodIndex::default).add(&pod);
                 }
+                "RuntimeClass" => facts.runtime_classes.get_or_insert_with(Vec::new).push(
+                    serde_json::from_value(value)
+                        .map_err(|e| format!("RuntimeClass {name}: {e}"))?,
+                ),
                 "PriorityClass" => facts
                     .priority_classes
                     .get_or_insert_with(Vec::new)
@@ -645,6 +697,7 @@ items:
 - {apiVersion: scheduling.k8s.io/v1, kind: PriorityClass, metadata: {name: agents-high}}
 - {apiVersion: v1, kind: ServiceAccount, metadata: {name: agent, namespace: default}}
 - {apiVersion: v1, kind: ServiceAccount, metadata: {name: agent-sa, namespace: monitoring}}
+- {apiVersion: node.k8s.io/v1, kind: RuntimeClass, metadata: {name: kata}, handler: kata, overhead: {podFixed: {cpu: 250m}}, scheduling: {nodeSelector: {runtime: kata}}}
 "#;
 
     /// node-exporter holds 9100 on node-1; the DaemonSet's own pod and a finished pod hold 9300.
@@ -710,6 +763,8 @@ items:
         Case::with_cluster("DS404", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", "spec: {template: {spec: {nodeSelector: {gpu: 'true'}, containers: [{name: agent, image: 'a:1', resources: {limits: {example.com/gpu: '1'}}}]}}}", BASELINE_CLUSTER),
         Case::with_cluster("DS405", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', ports: [{containerPort: 9300}]}]}}}", PORTS),
         Case::with_cluster("DS405", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, hostIP: 10.0.0.3, protocol: UDP}, {containerPort: 53, hostPort: 53}]}]}}}", PORTS),
+        Case::with_cluster("DS408", "spec: {template: {spec: {runtimeClassName: gvisor}}}", "spec: {template: {spec: {runtimeClassName: kata}}}", ACCOUNTS),
+        Case::with_cluster("DS408", "spec: {template: {spec: {runtimeClassName: kata, nodeSelector: {runtime: runc}}}}", "spec: {template: {spec: {runtimeClassName: gvisor}}}\n---\n{apiVersion: node.k8s.io/v1, kind: RuntimeClass, metadata: {name: gvisor}, handler: runsc}", ACCOUNTS),
         Case::with_cluster("DS406", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: false}}}", SECURED),
         Case::with_cluster("DS406", "metadata: {namespace: legacy}\nspec: {template: {spec: {volumes: [{name: cache, nfs: {server: s, path: /}}]}}}", "metadata: {namespace: legacy}", SECURED),
         Case::with_cluster("DS406", "spec: {template: {spec: {hostPID: true}}}", "metadata: {namespace: open}\nspec: {template: {spec: {hostPID: true}}}", SECURED),
