@@ -14,6 +14,7 @@ use crate::error::{ExitStatus, Failure};
 use crate::lint::report::Totals;
 use crate::lint::{self, ClusterFacts, Config, Finding, Input, Needs, Report, Rule, Severity};
 use crate::manifest::{self, files, InputError};
+use crate::placement::admission;
 use crate::placement::plan::PodIndex;
 use crate::render::{self, Cell, Table, Tone};
 
@@ -111,8 +112,8 @@ fn read_input(
     Ok((input, totals, errors))
 }
 
-/// Nodes are required; pods, PriorityClasses, ServiceAccounts and namespaces the user may not
-/// read only switch their rules off, with one warning each.
+/// Nodes are required; pods, PriorityClasses, ServiceAccounts, namespaces and RuntimeClasses the
+/// user may not read only switch their rules off, with one warning each.
 async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, Failure> {
     let nodes: Vec<Node> = cluster
         .list_nodes()
@@ -135,7 +136,20 @@ async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, 
             .collect()
     });
     let namespaces = optional(read_namespaces(cluster, input).await, "DS406 and DS407");
-    let runtime_classes = optional(cluster.list_runtime_classes().await, "DS408");
+    // Read only when a DaemonSet names a class: most never do, and many users may not list them.
+    let names_class = input.daemonsets.iter().any(|subject| {
+        subject
+            .ds
+            .spec
+            .template
+            .spec
+            .as_ref()
+            .is_some_and(admission::names_runtime_class)
+    });
+    let runtime_classes = match names_class {
+        true => optional(cluster.list_runtime_classes().await, "DS408"),
+        false => Some(Vec::new()),
+    };
     Ok(ClusterFacts {
         nodes,
         pods,

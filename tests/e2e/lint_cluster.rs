@@ -457,3 +457,20 @@ fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_findi
     }
     assert_eq!(code, 0, "no error-level finding is left: {findings:#?}");
 }
+
+#[test]
+fn a_runtime_class_that_does_not_exist_is_an_error_at_its_field() {
+    let ns = Namespace::new("lint-runtime");
+    let missing = format!("{}-sandbox", ns.name);
+    let text = manifest(&ns.name, &format!("      runtimeClassName: {missing}"), "");
+    let (code, findings, _) = lint_findings(&ns, &text, &[]);
+    assert_eq!(code, 1, "{findings:#?}");
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["ruleId"] == "DS408").collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["field"], "spec.template.spec.runtimeClassName");
+    assert_eq!(hits[0]["line"], 13);
+    assert_eq!(
+        hits[0]["message"],
+        format!("pods are rejected at creation (FailedCreate events, CURRENT stays 0): pod rejected: RuntimeClass {missing:?} not found").as_str()
+    );
+}
