@@ -178,6 +178,18 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
         diff.stdout
     );
 
+    let dry = env().ds(&["rollout", "apply", "-f", &new, "-n", ns, "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
+    let said = format!("{}{}", dry.stdout, dry.stderr);
+    assert!(
+        said.contains("Lost: the update deletes 1 outdated pod"),
+        "{said}"
+    );
+    assert!(
+        said.contains("the controller would replace the pods on 3 nodes"),
+        "{said}"
+    );
+
     env().apply(ns, &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION));
     env().wait_rollout(ns, "agent");
     env().eventually("the old pod on kds-node-3 gone", || {

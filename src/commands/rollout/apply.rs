@@ -17,6 +17,7 @@ use crate::cluster::{ApplyError, Cluster};
 use crate::daemonset::{pause, selector};
 use crate::diff::template;
 use crate::error::{ExitStatus, Failure};
+use crate::placement::plan::{PlacementInputs, Summary};
 use crate::placement::report;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::LOCK_ANNOTATION;
@@ -313,9 +314,8 @@ pub(crate) async fn dry_run(
             message: format!("template change: {line}"),
         });
     }
-    let (_, risks) = report::change(&applied, !changes.is_empty(), &inputs);
-    let warnings = inputs.warnings.iter().cloned().chain(risks);
-    for message in warnings.chain(stranded.iter().map(engine::stranded_warning)) {
+    emit_placement(&applied, !changes.is_empty(), &inputs, progress);
+    for message in stranded.iter().map(engine::stranded_warning) {
         progress.emit(Event::Warning { message });
     }
     let min_ready_default = applied.spec.min_ready_seconds.unwrap_or(0);
@@ -333,6 +333,21 @@ pub(crate) async fn dry_run(
         message: format!("dry run: daemonset {name:?} was not changed"),
     });
     Ok(ExitStatus::Ok)
+}
+
+/// plan's answer for the template a dry run would store, as warnings: the reads that were not
+/// allowed, then the `Rejected:`, `Lost:`, `Pending:`, `Gated:` and `Unknown:` lines.
+pub(super) fn emit_placement(
+    stored: &DaemonSet,
+    template_changed: bool,
+    inputs: &PlacementInputs,
+    progress: &mut Progress,
+) -> Summary {
+    let (summary, risks) = report::change(stored, template_changed, inputs);
+    for message in inputs.warnings.iter().cloned().chain(risks) {
+        progress.emit(Event::Warning { message });
+    }
+    summary
 }
 
 #[cfg(test)]

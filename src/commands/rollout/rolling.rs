@@ -804,8 +804,13 @@ async fn dry_run(
         .iter()
         .filter_map(|p| facts(p, &uid))
         .collect();
+    let template = stored.spec.template.spec.clone().unwrap_or_default();
+    let inputs = cluster.placement_inputs(namespace, &template).await?;
+    let summary = super::apply::emit_placement(&stored, !changes.is_empty(), &inputs, progress);
+    // A node that loses its pod to the update (plan's `Lost:`) gets no replacement.
     let nodes: Vec<String> = rolling::nodes_to_replace(&pods, &up_to_date)
         .into_iter()
+        .filter(|node| !summary.lost.iter().any(|(lost, _)| lost == node))
         .collect();
     let pace = UpdatePace::of(
         stored
