@@ -8,6 +8,7 @@ use self::image::ImageRef;
 use super::context::{ContainerRef, Ctx, POD};
 use super::{Hit, Needs, Rule, Severity};
 use crate::manifest::{index_path, key_path};
+use crate::placement::pod_security;
 
 pub const RULES: &[Rule] = &[
     Rule {
@@ -357,23 +358,6 @@ fn sensitive_host_path(ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
-/// Capabilities the Pod Security baseline profile allows containers to add.
-const BASELINE_CAPABILITIES: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
 /// `cap_net_admin`, `CAP_NET_ADMIN` and `net_admin` all name NET_ADMIN.
 fn capability_name(written: &str) -> String {
     let upper = written.trim().to_ascii_uppercase();
@@ -391,7 +375,7 @@ fn added_capabilities(ctx: &Ctx) -> Vec<Hit> {
             .and_then(|c| c.add.as_ref());
         for (i, written) in added.into_iter().flatten().enumerate() {
             let name = capability_name(written);
-            if BASELINE_CAPABILITIES.contains(&name.as_str()) {
+            if pod_security::BASELINE_CAPABILITIES.contains(&name.as_str()) {
                 continue;
             }
             hits.push(Hit::new(

@@ -14,6 +14,8 @@
 //! exemptions and the built-in default, `privileged:latest` for every mode.
 
 mod checks;
+
+pub use checks::CAPABILITIES_ALLOWED_1_0 as BASELINE_CAPABILITIES;
 #[cfg(test)]
 mod tests;
 

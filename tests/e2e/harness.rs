@@ -469,3 +469,53 @@ pub fn lint_findings(report: &serde_json::Value, pointer: &str) -> Vec<(String, 
         })
         .collect()
 }
+
+/// A user allowed only `get` and `list` on `resources` cluster-wide (a ClusterRole and a binding
+/// named after `name`), deleted when dropped. Waits until the authorizer lets the user list each.
+pub struct ReadOnlyUser {
+    pub user: String,
+    role: String,
+}
+
+impl ReadOnlyUser {
+    pub fn new(name: &str, resources: &[&str]) -> Self {
+        let env = env();
+        let user = format!("reader-{name}");
+        let role = format!("kds-test-{name}");
+        env.kubectl(&[
+            "create",
+            "clusterrole",
+            &role,
+            "--verb=get,list",
+            &format!("--resource={}", resources.join(",")),
+        ])
+        .success();
+        env.kubectl(&[
+            "create",
+            "clusterrolebinding",
+            &role,
+            &format!("--clusterrole={role}"),
+            &format!("--user={user}"),
+        ])
+        .success();
+        for resource in resources {
+            env.wait_until_allowed(&["--as", &user], "list", resource, None);
+        }
+        Self { user, role }
+    }
+}
+
+impl Drop for ReadOnlyUser {
+    fn drop(&mut self) {
+        env().kubectl(&["delete", "clusterrolebinding", &self.role, "--wait=false"]);
+        env().kubectl(&["delete", "clusterrole", &self.role, "--wait=false"]);
+    }
+}
+
+impl Run {
+    /// stdout as JSON, or a panic showing both streams.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    }
+}

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, Namespace, ReadOnlyUser};
 
 /// A DaemonSet manifest in `ns` with the given extra pod-spec lines (indented 6 spaces).
 fn manifest(ns: &str, pod_spec: &str, container_extra: &str) -> String {
@@ -409,37 +409,19 @@ fn the_controller_is_refused_as_lint_predicted() {
 #[test]
 fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_finding() {
     let ns = Namespace::with_labels("lint-psa-noperm", &[(ENFORCE, "baseline")]);
-    let user = format!("linter-{}", ns.name);
-    let role = format!("kds-lint-test-{}", ns.name);
-    let env = env();
-    env.kubectl(&[
-        "create",
-        "clusterrole",
-        &role,
-        "--verb=get,list",
-        "--resource=nodes,pods,priorityclasses.scheduling.k8s.io,serviceaccounts",
-    ])
-    .success();
-    env.kubectl(&[
-        "create",
-        "clusterrolebinding",
-        &role,
-        &format!("--clusterrole={role}"),
-        &format!("--user={user}"),
-    ])
-    .success();
-    for resource in [
-        "nodes",
-        "pods",
-        "priorityclasses.scheduling.k8s.io",
-        "serviceaccounts",
-    ] {
-        env.wait_until_allowed(&["--as", &user], "list", resource, None);
-    }
+    let reader = ReadOnlyUser::new(
+        &ns.name,
+        &[
+            "nodes",
+            "pods",
+            "priorityclasses.scheduling.k8s.io",
+            "serviceaccounts",
+        ],
+    );
+    let user = reader.user.as_str();
     let (code, findings, warnings) =
-        lint_findings(&ns, &privileged_agent(&ns.name), &["--as", &user]);
-    env.kubectl(&["delete", "clusterrolebinding", &role]);
-    env.kubectl(&["delete", "clusterrole", &role]);
+        lint_findings(&ns, &privileged_agent(&ns.name), &["--as", user]);
+    drop(reader);
     println!("without namespaces: {warnings}");
     assert_eq!(warnings.lines().count(), 1, "{warnings}");
     assert!(

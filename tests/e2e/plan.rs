@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, ds_offline, env, Namespace, Run};
+use crate::harness::{daemonset_yaml, ds_offline, env, Namespace, ReadOnlyUser, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -264,35 +264,18 @@ fn live_daemonset_and_a_changed_manifest() {
 fn without_permission_to_list_pods_plan_shows_placement_only() {
     let env = env();
     let ns = Namespace::with_ready_agent("plan-noperm");
-    let user = format!("planner-{}", ns.name);
-    let role = format!("kds-plan-test-{}", ns.name);
-    env.kubectl(&[
-        "create",
-        "clusterrole",
-        &role,
-        "--verb=get,list",
-        "--resource=nodes,daemonsets.apps,controllerrevisions.apps,namespaces",
-    ])
-    .success();
-    env.kubectl(&[
-        "create",
-        "clusterrolebinding",
-        &role,
-        &format!("--clusterrole={role}"),
-        &format!("--user={user}"),
-    ])
-    .success();
-    for (resource, namespace) in [
-        ("nodes", None),
-        ("daemonsets.apps", Some(ns.name.as_str())),
-        ("controllerrevisions.apps", Some(ns.name.as_str())),
-        ("namespaces", None),
-    ] {
-        env.wait_until_allowed(&["--as", &user], "list", resource, namespace);
-    }
-    let run = env.ds(&["plan", "agent", "-n", &ns.name, "--as", &user, "-o", "json"]);
-    env.kubectl(&["delete", "clusterrolebinding", &role]);
-    env.kubectl(&["delete", "clusterrole", &role]);
+    let reader = ReadOnlyUser::new(
+        &ns.name,
+        &[
+            "nodes",
+            "daemonsets.apps",
+            "controllerrevisions.apps",
+            "namespaces",
+        ],
+    );
+    let user = reader.user.as_str();
+    let run = env.ds(&["plan", "agent", "-n", &ns.name, "--as", user, "-o", "json"]);
+    drop(reader);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let warnings = run.errors();
     assert_eq!(warnings.lines().count(), 1, "{warnings}");

@@ -7,15 +7,10 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{env, Namespace, ReadOnlyUser};
 use crate::rollout_support::get_json;
 
 const NODE: &str = "kds-node-1";
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout)
-        .unwrap_or_else(|e| panic!("JSON ({e}): {}\n{}", run.stdout, run.stderr))
-}
 
 /// A DaemonSet `agent` with `spec` lines (indented for the pod spec) and `strategy` lines
 /// (indented for spec.updateStrategy).
@@ -70,7 +65,7 @@ fn planned<'a>(plan: &'a Value, node: &str) -> &'a Value {
 fn plan_json(ns: &str, file: &str) -> Value {
     let run = env().ds(&["plan", "-f", file, "-n", ns, "-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    json(&run)
+    run.json()
 }
 
 fn plan_text(ns: &str, file: &str) -> String {
@@ -396,35 +391,20 @@ fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
 fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_warning_each() {
     let ns = Namespace::new("pc-rbac");
     let ns = ns.name.as_str();
-    let user = format!("planner-{ns}");
-    let role = format!("kds-plan-current-{ns}");
-    env()
-        .kubectl(&[
-            "create",
-            "clusterrole",
-            &role,
-            "--verb=get,list",
-            "--resource=nodes,pods,daemonsets.apps,controllerrevisions.apps",
-        ])
-        .success();
-    let _role = ClusterObject("clusterrole", role.clone());
-    env()
-        .kubectl(&[
-            "create",
-            "clusterrolebinding",
-            &role,
-            &format!("--clusterrole={role}"),
-            &format!("--user={user}"),
-        ])
-        .success();
-    let _binding = ClusterObject("clusterrolebinding", role.clone());
-    for resource in ["nodes", "pods"] {
-        env().wait_until_allowed(&["--as", &user], "list", resource, None);
-    }
+    let reader = ReadOnlyUser::new(
+        ns,
+        &[
+            "nodes",
+            "pods",
+            "daemonsets.apps",
+            "controllerrevisions.apps",
+        ],
+    );
+    let user = reader.user.as_str();
     let dir = tempfile::tempdir().unwrap();
     let spec = format!("{ON_NODE_1}\n      runtimeClassName: {ns}-missing");
     let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
-    let run = env().ds(&["plan", "-f", &file, "-n", ns, "--as", &user, "-o", "json"]);
+    let run = env().ds(&["plan", "-f", &file, "-n", ns, "--as", user, "-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let warnings: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(warnings.len(), 2, "{}", run.stderr);
@@ -440,7 +420,7 @@ fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_
         warnings[1].ends_with("Pod Security not checked"),
         "{warnings:?}"
     );
-    let plan = json(&run);
+    let plan = run.json();
     assert_eq!(planned(&plan, NODE)["fit"]["status"], "fits", "{plan}");
 }
 
@@ -477,4 +457,27 @@ fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
     let message = wait_event(ns, "FailedCreate");
     assert!(message.contains(said), "{message}");
     assert!(pods(ns).is_empty());
+}
+
+/// Whether a DRA device is free cannot be read from nodes and pods: plan says so instead of
+/// guessing (the test bed has no DRA driver, so there is nothing to apply against).
+#[test]
+fn a_dra_claim_makes_the_fit_unknown_not_ok() {
+    let ns = Namespace::new("pc-dra");
+    let ns = ns.name.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{ON_NODE_1}\n      resourceClaims: [{{name: gpu, resourceClaimTemplateName: gpu}}]"
+    );
+    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let plan = plan_json(ns, &file);
+    let row = planned(&plan, NODE);
+    assert_eq!(row["fit"]["status"], "unknown", "{row}");
+    assert_eq!(row["fit"]["fits"], false, "{row}");
+    let text = plan_text(ns, &file);
+    assert!(text.contains("unknown (DRA claim gpu)"), "{text}");
+    assert!(
+        text.contains("Unknown: whether the pod can run on 1 node depends on DRA devices"),
+        "{text}"
+    );
 }

@@ -162,6 +162,22 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
     );
 }
 
+/// `kubectl ds rollout apply -f FILE -n NS --mode ondelete --canary 1`.
+fn ondelete_with_canary(file: &std::path::Path, ns: &str) -> crate::harness::Run {
+    env().ds(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary",
+        "1",
+    ])
+}
+
 #[test]
 fn a_failing_canary_stops_the_rollout_with_exit_1() {
     let ns = Namespace::with_ready_agent("ra-fail");
@@ -174,18 +190,7 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
         daemonset_yaml("agent", "not a valid image", "RollingUpdate"),
     )
     .unwrap();
-    let run = env().ds(&[
-        "rollout",
-        "apply",
-        "-f",
-        file.to_str().unwrap(),
-        "-n",
-        &ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-    ]);
+    let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("InvalidImageName"), "{}", run.stdout);
     // Only the canary's pod was replaced; the other node keeps its old pod.
@@ -220,18 +225,7 @@ fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
     );
     assert!(manifest.contains("restartPolicy: Always"), "{manifest}");
     std::fs::write(&file, manifest).unwrap();
-    let run = env().ds(&[
-        "rollout",
-        "apply",
-        "-f",
-        file.to_str().unwrap(),
-        "-n",
-        &ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-    ]);
+    let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stdout

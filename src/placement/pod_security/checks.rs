@@ -417,7 +417,8 @@ fn host_ports_1_0(_: &ObjectMeta, spec: &PodSpec) -> Option<Violation> {
     })
 }
 
-const CAPABILITIES_ALLOWED_1_0: &[&str] = &[
+/// Capabilities the baseline level lets containers add (every version so far).
+pub const CAPABILITIES_ALLOWED_1_0: &[&str] = &[
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",
