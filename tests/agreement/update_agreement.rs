@@ -2,7 +2,7 @@
 //! real DaemonSet controller (with the scheduler) does that.
 //!
 //! Seeded random scenarios (KDS_AGREEMENT_SEED, printed first; KDS_AGREEMENT_SCENARIOS for how
-//! many; KDS_AGREEMENT_ONLY=3,7 replays some), each with API nodes of its own (labels; taints of
+//! many; KDS_AGREEMENT_ONLY=3,7 replays some; KDS_AGREEMENT_TRACE prints why each wait goes on), each with API nodes of its own (labels; taints of
 //! every effect, cordons and NotReady conditions set before or after the old pods started; pods
 //! that hold cpu, pod slots or the host port), sometimes the hollow nodes as well (left unchanged:
 //! their pods really run, so old pods are available and the rollout paces itself), an old and a
@@ -228,13 +228,17 @@ fn read_state(namespace: &str, sc: &Scenario) -> Result<State, String> {
 /// Waits until the controller and the scheduler have nothing left to do; the state then.
 fn settle(namespace: &str, sc: &Scenario, what: &str) -> Result<State, String> {
     let watch = Watch::start(namespace, sc);
-    let deadline = Instant::now() + SETTLE_DEADLINE;
+    let started = Instant::now();
+    let deadline = started + SETTLE_DEADLINE;
     loop {
         let state = read_state(namespace, sc);
         let why = match &state {
             Ok(state) => unsettled(state),
             Err(e) => Some(e.clone()),
         };
+        if std::env::var_os("KDS_AGREEMENT_TRACE").is_some() {
+            eprintln!("  {} {what} {:.1?}: {why:?}", sc.id, started.elapsed());
+        }
         match why {
             None => return state,
             Some(why) if !watch.next_change(deadline) => {

@@ -46,7 +46,10 @@ pub fn name(v: &Value) -> &str {
 }
 
 /// The node lifecycle controller taints nodes from `unschedulable` and the Ready condition a
-/// moment after they change; the DaemonSet controller decides on the taints.
+/// moment after they change; the DaemonSet controller decides on the NoSchedule ones. The
+/// not-ready NoExecute taint is left out: every DaemonSet pod tolerates it, and the lifecycle
+/// controller adds it through a queue rate-limited per zone (0.1 nodes a second), so waiting for
+/// it would only serialize the scenarios.
 fn lifecycle_taints(state: &State) -> Option<String> {
     for node in &state.nodes {
         let ready = node["status"]["conditions"]
@@ -59,7 +62,6 @@ fn lifecycle_taints(state: &State) -> Option<String> {
             wanted.push("node.kubernetes.io/unschedulable:NoSchedule".to_string());
         }
         if !ready {
-            wanted.push("node.kubernetes.io/not-ready:NoExecute".to_string());
             wanted.push("node.kubernetes.io/not-ready:NoSchedule".to_string());
         }
         let mut has: Vec<String> = taints(node)
@@ -77,6 +79,7 @@ fn lifecycle_taints(state: &State) -> Option<String> {
                     t["effect"].as_str().unwrap_or("")
                 )
             })
+            .filter(|t| t != "node.kubernetes.io/not-ready:NoExecute")
             .collect();
         has.sort();
         wanted.sort();
