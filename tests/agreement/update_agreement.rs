@@ -606,6 +606,16 @@ fn plan_agrees_with_the_controller_on_template_changes() {
     outcomes.sort_by_key(|o| o.scenario.index);
 
     let (compared, agreed, problems) = report(seed, &outcomes);
+    // What the controller did, so a run that never exercised a case shows it.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .flatten()
+    {
+        *seen.entry(shown(&r.controller)).or_default() += 1;
+    }
+    eprintln!("controller did: {seen:?}");
     for problem in &problems {
         eprintln!("{problem}\n");
     }
