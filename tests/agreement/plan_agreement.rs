@@ -734,6 +734,7 @@ fn cluster_nodes() -> BTreeSet<String> {
 
 #[test]
 fn plan_agrees_with_the_daemonset_controller() {
+    let _nodes_lock = crate::API_NODES.lock().unwrap_or_else(|e| e.into_inner());
     let nodes = TestNodes::create();
     let ns = Namespace::new("plan-agree");
     let dir = tempfile::tempdir().unwrap();
