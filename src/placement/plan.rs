@@ -12,7 +12,7 @@ use super::admission::{self, AdmissionFacts, Review};
 use super::eligibility::{evaluate, Eligibility};
 use super::ports::{host_ports, HostPort};
 use super::resources::{bound_pod_requests, fits};
-use crate::daemonset::budget::UpdatePace;
+use crate::daemonset::budget::{Budget, UpdatePace};
 use crate::quantity::Quantity;
 
 /// What the pods bound to one node request and claim.
@@ -231,6 +231,9 @@ pub struct NodePlan {
     /// What the action does beyond the obvious (an outdated pod deleted and not recreated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The update may stop before it reaches this node (other nodes' new pods hold the budget).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub may_stall: bool,
     /// `None` when the pods could not be read, and for nodes that will not run the pod.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<Fit>,
@@ -251,6 +254,9 @@ pub struct Context<'a> {
     pub strategy: &'a str,
     /// RollingUpdate with maxSurge above 0: the new pod starts beside the old one.
     pub surge: bool,
+    /// RollingUpdate: how many nodes may wait on a new pod at once (maxSurge with surge, else
+    /// maxUnavailable), as written.
+    pub budget: Option<Budget>,
     /// `None` when pods could not be read: placement only.
     pub pods: Option<&'a PodIndex>,
     /// A new manifest whose template differs from the live one: every existing pod is outdated.
@@ -302,6 +308,13 @@ pub fn plan_daemonset(
         name: ds.metadata.name.as_deref().unwrap_or(""),
         strategy: strategy_type,
         surge: strategy_type == "RollingUpdate" && !pace.surge().is_zero(),
+        budget: (strategy_type == "RollingUpdate").then(|| {
+            if pace.surge().is_zero() {
+                pace.unavailable()
+            } else {
+                pace.surge()
+            }
+        }),
         pods,
         template_changed: target.template_changed,
         current_hash: target.current_hash,
@@ -334,10 +347,63 @@ pub fn plan_nodes(ctx: &Context, nodes: &[Node]) -> Vec<NodePlan> {
             .collect(),
         own_by_node,
     };
-    nodes
+    let mut plans: Vec<NodePlan> = nodes
         .iter()
         .map(|node| plan_node(ctx, &prepared, node))
-        .collect()
+        .collect();
+    mark_stall(ctx, &mut plans);
+    plans
+}
+
+/// A RollingUpdate waits on every new pod that does not become available: the controller deletes
+/// (or surges onto) no more nodes once such nodes use up maxUnavailable (maxSurge). When the new
+/// pods that stay Pending, gated or rejected are that many, the update stops, and which of the
+/// nodes with a Ready old pod it reaches before is up to the controller's (random) order; those
+/// nodes are marked `may_stall`.
+fn mark_stall(ctx: &Context, plans: &mut [NodePlan]) {
+    let Some(budget) = ctx.budget else {
+        return;
+    };
+    let desired = i32::try_from(plans.iter().filter(|p| p.run).count()).unwrap_or(i32::MAX);
+    let budget = usize::try_from(budget.resolve(desired)).unwrap_or(0).max(1);
+    let blocked = plans.iter().filter(|p| blocks(ctx, p)).count();
+    let candidates: Vec<usize> = (0..plans.len())
+        .filter(|&i| plans[i].action == Action::Replace && has_ready_pod(&plans[i]))
+        .collect();
+    if blocked < budget || candidates.len() <= budget {
+        return;
+    }
+    let why = format!(
+        "the update may stop before it reaches this node: {blocked} new {} will not become available, and the controller waits on {budget} at a time",
+        if blocked == 1 { "pod" } else { "pods" }
+    );
+    for i in candidates {
+        plans[i].may_stall = true;
+        plans[i].note.get_or_insert_with(|| why.clone());
+    }
+}
+
+/// Whether the node's new pod holds a place in the update's budget for good.
+fn blocks(ctx: &Context, plan: &NodePlan) -> bool {
+    let status = plan.fit.as_ref().map(|f| f.status);
+    match (ctx.surge, plan.action, status) {
+        // A surge pod that cannot run stays beside a Ready old pod; a rejected one never exists.
+        (true, Action::Replace, Some(FitStatus::Pending | FitStatus::Gated)) => has_ready_pod(plan),
+        (false, Action::Create | Action::Replace, Some(s)) => {
+            matches!(
+                s,
+                FitStatus::Pending | FitStatus::Gated | FitStatus::Rejected
+            )
+        }
+        _ => false,
+    }
+}
+
+fn has_ready_pod(plan: &NodePlan) -> bool {
+    plan.current
+        .iter()
+        .flatten()
+        .any(|c| c.ready && !c.terminating)
 }
 
 fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
@@ -360,6 +426,7 @@ fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
         continue_running: eligibility.should_continue_running,
         reason: eligibility.exclusion.as_ref().map(ToString::to_string),
         note,
+        may_stall: false,
         group: eligibility
             .exclusion
             .as_ref()
@@ -622,6 +689,8 @@ pub struct Summary {
     pub deleted: Vec<(String, String)>,
     /// Outdated pods the update deletes on nodes where no new pod starts: (node, pod).
     pub lost: Vec<(String, String)>,
+    /// Nodes the update may never reach because new pods elsewhere do not become available.
+    pub may_stall: usize,
     /// Nodes the plan changes (create, replace or delete).
     pub touched: usize,
     /// Nodes whose outdated pod the RollingUpdate controller replaces.
@@ -690,6 +759,7 @@ pub fn summarize(plans: &[NodePlan]) -> Summary {
         rejected,
         deleted: pods_of(false),
         lost: pods_of(true),
+        may_stall: plans.iter().filter(|p| p.may_stall).count(),
         touched: plans
             .iter()
             .filter(|p| matches!(p.action, Action::Create | Action::Replace | Action::Delete))
@@ -770,6 +840,7 @@ mod tests {
                 strategy
             },
             surge: strategy == "Surge",
+            budget: (strategy != "OnDelete").then_some(Budget::Count(1)),
             pods: Some(index),
             template_changed: changed,
             current_hash: Some("new"),
@@ -1076,5 +1147,38 @@ mod tests {
             ),
             Pending
         );
+    }
+
+    #[test]
+    fn pending_replacements_that_use_up_the_budget_stall_the_update() {
+        // Three nodes with a Ready old pod of 600m on 1 cpu: with maxSurge the new pod cannot
+        // fit beside it anywhere, so the first surge pod holds the budget of 1 for good.
+        let nodes = vec![
+            node("a", json!({})),
+            node("b", json!({})),
+            node("c", json!({})),
+        ];
+        let mut index = PodIndex::default();
+        for (pod, node) in [("pa", "a"), ("pb", "b"), ("pc", "c")] {
+            index.add(&ds_pod(pod, node, "old"));
+        }
+        let spec = template(json!({}));
+        let surged = plan(&spec, &nodes, &index, true, "Surge");
+        assert!(surged
+            .iter()
+            .all(|p| p.may_stall && p.action == Action::Replace));
+        assert_eq!(summarize(&surged).may_stall, 3);
+        // Without surge the old pod's room is freed: every replacement fits, nothing stalls.
+        let rolled = plan(&spec, &nodes, &index, true, "RollingUpdate");
+        assert!(rolled.iter().all(|p| !p.may_stall));
+        // A template no node can fit: without surge each replacement stays Pending.
+        let heavy = template(
+            json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "2"}}}]}),
+        );
+        let stuck = plan(&heavy, &nodes, &index, true, "RollingUpdate");
+        assert!(stuck.iter().all(|p| p.may_stall), "{stuck:?}");
+        // With only as many candidates as the budget, every one is reached.
+        let one = plan(&heavy, &nodes[..1], &index, true, "RollingUpdate");
+        assert!(!one[0].may_stall);
     }
 }

@@ -52,6 +52,12 @@ pub fn risks(summary: &Summary) -> Vec<String> {
             some_of(&pods)
         ));
     }
+    if summary.may_stall > 0 {
+        lines.push(format!(
+            "Stall: the new pods that stay Pending, gated or rejected use up the update's budget (maxUnavailable, or maxSurge), and the RollingUpdate waits on them: of the {} marked, some keep their old pod, which ones is up to the controller.",
+            plural(summary.may_stall, "node", "nodes")
+        ));
+    }
     if !summary.pending.is_empty() {
         lines.push(format!(
             "Pending: the pod would stay Pending on {}: {}.",

@@ -317,6 +317,8 @@ fn change_after(namespace: &str, sc: &Scenario) -> Result<(), String> {
 struct Said {
     action: String,
     fit: Option<bool>,
+    /// plan: the update may stop before it reaches the node (then the controller may keep).
+    may_stall: bool,
 }
 
 fn planned(path: &str) -> Result<BTreeMap<String, Said>, String> {
@@ -334,6 +336,7 @@ fn planned(path: &str) -> Result<BTreeMap<String, Said>, String> {
             let said = Said {
                 action: n["action"].as_str().unwrap_or("?").to_string(),
                 fit: n["fit"]["fits"].as_bool(),
+                may_stall: n["mayStall"].as_bool().unwrap_or(false),
             };
             (n["node"].as_str().unwrap_or("").to_string(), said)
         })
@@ -364,14 +367,17 @@ fn did(before: &[Value], after: &[Value]) -> Said {
     Said {
         action: action.to_string(),
         fit: bound,
+        may_stall: false,
     }
 }
 
 /// Plan and controller agree: the same action, and for a new pod the same fit.
 fn agrees(plan: &Said, controller: &Said) -> bool {
-    plan.action == controller.action
+    let same = plan.action == controller.action
         && (!matches!(controller.action.as_str(), "create" | "replace")
-            || plan.fit == controller.fit)
+            || plan.fit == controller.fit);
+    // Which nodes a stalled update reaches first is the controller's (random) choice.
+    same || (plan.may_stall && controller.action == "keep")
 }
 
 struct NodeResult {
@@ -430,6 +436,7 @@ fn run_scenario(
             let plan = plan.get(&node).cloned().unwrap_or(Said {
                 action: "(missing)".into(),
                 fit: None,
+                may_stall: false,
             });
             let setup = if k < sc.nodes.len() {
                 sc.node_setup(k)
