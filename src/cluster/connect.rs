@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+use kube::client::ClientBuilder;
 use kube::{Client, Config};
 
 use crate::cli::ConnectionArgs;
@@ -48,11 +49,15 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
         .trim_end_matches('/')
         .to_string();
     tracing::info!(%server, %context, %namespace, kubeconfig = %source, "connecting");
-    let client = Client::try_from(config).map_err(|e| {
-        Failure::connection(format!(
-            "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
-        ))
-    })?;
+    let client = ClientBuilder::try_from(config)
+        .map_err(|e| {
+            Failure::connection(format!(
+                "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
+            ))
+        })?
+        // Outermost, so it sees every response as the server sent it, errors included.
+        .with_layer(&super::warnings::layer())
+        .build();
     super::server_version::start(&client);
     Ok(Cluster {
         client,

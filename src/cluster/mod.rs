@@ -6,6 +6,7 @@ mod errors;
 mod mirror;
 mod placement;
 pub mod server_version;
+pub mod warnings;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};

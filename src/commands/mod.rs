@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         ) | Command::Migrate(_)
     );
     crate::cluster::server_version::enable();
+    crate::cluster::warnings::enable(crate::render::use_color_on_stderr(cli.global.color));
     runtime.block_on(async {
         let result = if handles_interrupts {
             dispatch(&cli).await

@@ -19,6 +19,13 @@ pub fn use_color(choice: ColorChoice) -> bool {
     color_decision(choice, std::io::stdout().is_terminal(), no_color)
 }
 
+/// The same decision for stderr (the server's warnings), which may be a terminal when stdout is
+/// not.
+pub fn use_color_on_stderr(choice: ColorChoice) -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    color_decision(choice, std::io::stderr().is_terminal(), no_color)
+}
+
 fn color_decision(choice: ColorChoice, stdout_is_tty: bool, no_color_env: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
