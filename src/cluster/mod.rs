@@ -40,12 +40,48 @@ fn slim_node(mut node: Node) -> Node {
 /// The field manager for everything the plugin applies.
 pub const FIELD_MANAGER: &str = "kubectl-ds";
 
-/// Why a server-side apply did not go through.
+/// Why a write of a manifest did not go through.
 #[derive(Debug)]
 pub enum ApplyError {
-    /// The server refused the object itself (422): the message says which field and why.
+    /// The server refused the object itself: an unknown or duplicate field, an invalid value or an
+    /// immutable field. The message (the server's) says which field and why.
     Rejected(String),
     Failed(Failure),
+}
+
+/// The server's message when it refused the object itself, `None` for any other failure.
+fn rejection(status: &kube::core::Status) -> Option<String> {
+    const TYPED_PATCH: &str = "failed to create typed patch object";
+    let message = status.message.as_str();
+    match status.code {
+        422 => Some(message.to_string()),
+        // fieldValidation=Strict: "strict decoding error: unknown field \"spec...\"" (create,
+        // update) or "error strict decoding patch: ..." (a duplicate field in an apply).
+        400 if message.contains("strict decoding") => Some(message.to_string()),
+        // Server-side apply checks the object against the schema whatever the directive, and
+        // answers an unknown field with HTTP 500: "failed to create typed patch object (NS/NAME;
+        // apps/v1, Kind=DaemonSet): .spec.x: field not declared in schema". The object is named
+        // by the caller, so only the field and the reason are kept.
+        500 if message.starts_with(TYPED_PATCH) => Some(
+            message
+                .split_once("): ")
+                .map_or(message, |(_, reason)| reason)
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// A request with `fieldValidation=Strict` added, for the calls whose kube-rs parameters lack it
+/// (`PostParams`): unknown and duplicate fields are refused instead of dropped with a warning.
+fn strict(request: http::Request<Vec<u8>>) -> Result<http::Request<Vec<u8>>, Failure> {
+    let (mut parts, body) = request.into_parts();
+    let separator = if parts.uri.query().is_some() { '&' } else { '?' };
+    let uri = format!("{}{separator}fieldValidation=Strict", parts.uri);
+    parts.uri = uri
+        .parse()
+        .map_err(|e| Failure::api(format!("building the request URL {uri}: {e}")))?;
+    Ok(http::Request::from_parts(parts, body))
 }
 
 /// Where a list looks.
@@ -283,7 +319,9 @@ impl Cluster {
         dry_run: bool,
     ) -> Result<DaemonSet, ApplyError> {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
-        let mut params = PatchParams::apply(FIELD_MANAGER).force();
+        // Strict as kubectl's default (--validate=strict): a field the server does not know is an
+        // error, not silently dropped.
+        let mut params = PatchParams::apply(FIELD_MANAGER).force().validation_strict();
         if dry_run {
             params = params.dry_run();
         }
@@ -294,10 +332,38 @@ impl Cluster {
         };
         match api.patch(name, &params, &Patch::Apply(object)).await {
             Ok(stored) => Ok(stored),
-            Err(kube::Error::Api(status)) if status.code == 422 => {
-                Err(ApplyError::Rejected(status.message))
-            }
-            Err(e) => Err(ApplyError::Failed(describe(e, &request, &self.target()))),
+            Err(e) => Err(apply_error(e, &request, &self.target())),
+        }
+    }
+
+    /// Checks a DaemonSet manifest the way creating it would (a dry run with strict field
+    /// validation, so nothing is kept): unknown or duplicate fields and invalid values come back
+    /// as `Rejected`. One that exists already (409) passes: the server decodes and validates the
+    /// object before it looks for an existing one.
+    pub async fn check_create(
+        &self,
+        namespace: &str,
+        object: &serde_json::Value,
+    ) -> Result<(), ApplyError> {
+        let request = Request {
+            verb: "create",
+            resource: "daemonsets.apps",
+            namespace: Some(namespace),
+        };
+        let params = kube::api::PostParams {
+            dry_run: true,
+            field_manager: Some(FIELD_MANAGER.to_string()),
+        };
+        let failed = |message: String| ApplyError::Failed(Failure::api(message));
+        let body = serde_json::to_vec(object).map_err(|e| failed(format!("encoding {e}")))?;
+        let http_request = kube::core::Request::new(DaemonSet::url_path(&(), Some(namespace)))
+            .create(&params, body)
+            .map_err(|e| failed(format!("building a create request: {e}")))?;
+        let http_request = strict(http_request).map_err(ApplyError::Failed)?;
+        match self.client.request::<DaemonSet>(http_request).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(status)) if status.code == 409 => Ok(()),
+            Err(e) => Err(apply_error(e, &request, &self.target())),
         }
     }
 
@@ -423,6 +489,17 @@ impl Cluster {
             Err(kube::Error::Api(status)) if status.code == 409 => Err(PatchError::Conflict),
             Err(e) => Err(PatchError::Failed(describe(e, &request, &self.target()))),
         }
+    }
+}
+
+/// A failed write of a manifest: the object refused, or the request failed.
+fn apply_error(error: kube::Error, request: &Request, target: &Target) -> ApplyError {
+    match &error {
+        kube::Error::Api(status) => match rejection(status) {
+            Some(message) => ApplyError::Rejected(message),
+            None => ApplyError::Failed(describe(error, request, target)),
+        },
+        _ => ApplyError::Failed(describe(error, request, target)),
     }
 }
 
@@ -686,6 +763,63 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn status(code: u16, message: &str) -> kube::core::Status {
+        kube::core::Status {
+            code,
+            message: message.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn refusals_of_the_object_are_rejections_with_the_servers_reason() {
+        let cases = [
+            (
+                500,
+                r#"failed to create typed patch object (ns/agent; apps/v1, Kind=DaemonSet): .spec.template.spec.containers[name="main"].imagePullPolcy: field not declared in schema"#,
+                Some(r#".spec.template.spec.containers[name="main"].imagePullPolcy: field not declared in schema"#),
+            ),
+            (
+                400,
+                r#"DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo""#,
+                Some(r#"DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo""#),
+            ),
+            (
+                422,
+                "DaemonSet.apps \"agent\" is invalid: spec.selector: field is immutable",
+                Some("DaemonSet.apps \"agent\" is invalid: spec.selector: field is immutable"),
+            ),
+            (500, "etcdserver: request timed out", None),
+            (400, "unable to parse requirement", None),
+            (403, "forbidden", None),
+        ];
+        for (code, message, expected) in cases {
+            assert_eq!(
+                rejection(&status(code, message)).as_deref(),
+                expected,
+                "{code} {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn strict_validation_is_added_to_the_query() {
+        let with_query = http::Request::post("/apis/apps/v1/namespaces/a/daemonsets?dryRun=All")
+            .body(Vec::new())
+            .unwrap();
+        let without = http::Request::post("/apis/apps/v1/namespaces/a/daemonsets")
+            .body(Vec::new())
+            .unwrap();
+        assert_eq!(
+            strict(with_query).unwrap().uri(),
+            "/apis/apps/v1/namespaces/a/daemonsets?dryRun=All&fieldValidation=Strict"
+        );
+        assert_eq!(
+            strict(without).unwrap().uri(),
+            "/apis/apps/v1/namespaces/a/daemonsets?fieldValidation=Strict"
+        );
+    }
 
     #[test]
     fn each_trouble_is_shown_once_until_the_watch_delivers_again() {

@@ -165,10 +165,13 @@ fn rejected(manifest: &ManifestDaemonSet, message: &str) -> Failure {
             manifest.object.file, at.line
         ));
     }
-    Failure::usage(format!(
-        "{}: the server would reject daemonset {name:?}: {message}",
-        manifest.object.file
-    ))
+    super::rejection::rejected_manifest(
+        Some(&manifest.object),
+        &manifest.namespace,
+        name,
+        "would reject",
+        message,
+    )
 }
 
 /// RollingUpdate replaces pods on every node that runs one and may start one (`replaced`, from

@@ -23,6 +23,7 @@ use crate::cluster::{Cluster, Propagation};
 use crate::daemonset::orphan::{self, Relabel};
 use crate::daemonset::selector;
 use crate::error::{ExitStatus, Failure};
+use crate::manifest::Object;
 use crate::render::progress::{Event, Progress};
 use crate::render::{Cell, Table};
 
@@ -78,6 +79,9 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
             ))
             .into());
         }
+    }
+    if pending.is_some() || new_live.is_none() {
+        check_new_manifest(&cluster, &namespace, &new_name, &manifest.object).await?;
     }
     match &pending {
         Some(old) => {
@@ -135,7 +139,7 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
             pending.as_ref(),
             args,
             &mut progress,
-            &manifest.object.value,
+            &manifest.object,
         )
         .await;
     }
@@ -157,11 +161,28 @@ pub async fn exec(args: &MigrateArgs, global: &GlobalArgs) -> anyhow::Result<Out
         &namespace,
         &new_name,
         manifest.object.value.clone(),
-        apply::Write::Apply,
+        apply::Write::Apply(&manifest.object),
         &args.engine,
         &mut progress,
     )
     .await
+}
+
+/// The manifest checked the way step 4 creates it (a server-side dry run with strict field
+/// validation) before step 1, so a manifest the server refuses (an unknown field) fails while
+/// every pod still belongs to the old DaemonSet.
+async fn check_new_manifest(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    source: &Object,
+) -> Result<(), Failure> {
+    let mut object = source.value.clone();
+    object["metadata"]["namespace"] = serde_json::Value::String(namespace.to_string());
+    cluster
+        .check_create(namespace, &object)
+        .await
+        .map_err(apply::rejected(namespace, name, apply::Write::Apply(source)))
 }
 
 enum Step {
@@ -402,8 +423,9 @@ async fn dry_run_waves(
     pending: Option<&DaemonSet>,
     args: &MigrateArgs,
     progress: &mut Progress,
-    manifest: &serde_json::Value,
+    source: &Object,
 ) -> anyhow::Result<Outcome> {
+    let manifest = &source.value;
     let Some(old) = pending else {
         // The new DaemonSet exists: what is left is an ondelete rollout to it.
         return apply::dry_run(
@@ -411,6 +433,7 @@ async fn dry_run_waves(
             namespace,
             new_name,
             manifest.clone(),
+            apply::Write::Apply(source),
             &args.engine,
             progress,
         )

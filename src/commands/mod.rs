@@ -9,6 +9,7 @@ mod lint;
 mod list;
 mod migrate;
 mod plan;
+mod rejection;
 mod rollout;
 
 use crate::cli::{Cli, Command};

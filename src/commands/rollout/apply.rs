@@ -17,6 +17,7 @@ use crate::cluster::{ApplyError, Cluster};
 use crate::daemonset::{pause, selector};
 use crate::diff::template;
 use crate::error::{ExitStatus, Failure};
+use crate::manifest::Object;
 use crate::placement::plan::{PlacementInputs, Summary};
 use crate::placement::report;
 use crate::render::progress::{Event, Progress};
@@ -38,7 +39,7 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
         &namespace,
         &name,
         manifest.object.value.clone(),
-        Write::Apply,
+        Write::Apply(&manifest.object),
         &args.engine,
         &mut Progress::new(args.engine.output),
     )
@@ -59,10 +60,11 @@ pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
 }
 
 /// How a rollout writes its change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Write {
-    /// `rollout apply -f`: the manifest, server-side applied (field manager kubectl-ds owns it).
-    Apply,
+#[derive(Debug, Clone, Copy)]
+pub enum Write<'a> {
+    /// `rollout apply -f`, `migrate`: the manifest as read from its file, server-side applied
+    /// (field manager kubectl-ds owns it) with strict field validation.
+    Apply(&'a Object),
     /// restart, set-image, undo: the live DaemonSet's pod template (and the strategy) edited by a
     /// JSON patch, as kubectl does, so the plugin takes over only the fields it changes.
     Edit,
@@ -74,7 +76,7 @@ pub async fn run(
     namespace: &str,
     name: &str,
     manifest: Value,
-    write: Write,
+    write: Write<'_>,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -83,7 +85,7 @@ pub async fn run(
             super::rolling::run(cluster, namespace, name, manifest, write, args, progress).await
         }
         RolloutMode::Ondelete if args.dry_run => {
-            dry_run(cluster, namespace, name, manifest, args, progress).await
+            dry_run(cluster, namespace, name, manifest, write, args, progress).await
         }
         RolloutMode::Ondelete => {
             run_ondelete(cluster, namespace, name, manifest, write, args, progress).await
@@ -109,14 +111,53 @@ fn with_on_delete(manifest: Value, namespace: &str) -> Value {
     object
 }
 
-/// A server-side apply error as the user's failure: a rejected manifest is bad input.
-pub(super) fn rejected(name: &str) -> impl Fn(ApplyError) -> Failure + '_ {
-    move |e| match e {
-        ApplyError::Rejected(message) => {
-            Failure::usage(format!("the server rejected daemonset {name:?}: {message}"))
+impl<'a> Write<'a> {
+    /// The manifest as read, when the change comes from one.
+    pub fn source(self) -> Option<&'a Object> {
+        match self {
+            Write::Apply(object) => Some(object),
+            Write::Edit => None,
         }
+    }
+}
+
+/// A server-side apply error as the user's failure: a rejected manifest is bad input, named
+/// with its file (and the line of the field at fault) when it came from one.
+pub(crate) fn rejected<'a>(
+    namespace: &'a str,
+    name: &'a str,
+    write: Write<'a>,
+) -> impl Fn(ApplyError) -> Failure + 'a {
+    move |e| match e {
+        ApplyError::Rejected(message) => super::super::rejection::rejected_manifest(
+            write.source(),
+            namespace,
+            name,
+            "rejected",
+            &message,
+        ),
         ApplyError::Failed(failure) => failure,
     }
+}
+
+/// A server-side dry run of applying a manifest before the rollout writes anything (the lock
+/// first), so a manifest the server refuses (an unknown field, an immutable selector) leaves the
+/// DaemonSet as it was. Changes the plugin makes itself (`Write::Edit`) need no check.
+pub(super) async fn check_manifest(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    write: Write<'_>,
+) -> Result<(), Failure> {
+    if write.source().is_none() {
+        return Ok(());
+    }
+    cluster
+        .apply_dry_run(namespace, name, object)
+        .await
+        .map(drop)
+        .map_err(rejected(namespace, name, write))
 }
 
 /// The JSON patch that turns `live` into `object` where a rollout changes it: the pod template,
@@ -172,15 +213,15 @@ pub(super) async fn apply_reported(
     namespace: &str,
     name: &str,
     object: &Value,
-    write: Write,
+    write: Write<'_>,
     mode: &str,
     progress: &mut Progress,
 ) -> anyhow::Result<DaemonSet> {
     let ds = match write {
-        Write::Apply => cluster
+        Write::Apply(_) => cluster
             .apply_daemonset(namespace, name, object)
             .await
-            .map_err(rejected(name))?,
+            .map_err(rejected(namespace, name, write))?,
         Write::Edit => {
             let live = cluster
                 .get_daemonset(namespace, name)
@@ -230,7 +271,7 @@ pub(crate) async fn run_ondelete(
     namespace: &str,
     name: &str,
     manifest: Value,
-    write: Write,
+    write: Write<'_>,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -246,6 +287,7 @@ pub(crate) async fn run_ondelete(
                 previous_hash = recorded.previous_hash;
             }
         }
+        check_manifest(cluster, namespace, name, &object, write).await?;
         // Taken before anything changes, so a second run is refused before it applies.
         engine::take_lock(cluster, live, &me, args.force, progress).await?;
     } else {
@@ -277,6 +319,7 @@ pub(crate) async fn dry_run(
     namespace: &str,
     name: &str,
     manifest: Value,
+    write: Write<'_>,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -284,7 +327,7 @@ pub(crate) async fn dry_run(
     let applied = cluster
         .apply_dry_run(namespace, name, &object)
         .await
-        .map_err(rejected(name))?;
+        .map_err(rejected(namespace, name, write))?;
     let Some(live) = cluster.get_daemonset(namespace, name).await? else {
         progress.emit(Event::Complete {
             message: format!(

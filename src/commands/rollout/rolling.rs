@@ -12,7 +12,7 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
-use super::apply::{apply_reported, rejected, Write};
+use super::apply::{apply_reported, check_manifest, rejected, Write};
 use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
 use super::interrupt::{self, Interrupt, Signals};
 use super::status::{current_hash, failing, key, pod_hash, pod_ready};
@@ -236,7 +236,7 @@ pub async fn run(
     namespace: &str,
     name: &str,
     manifest: Value,
-    write: Write,
+    write: Write<'_>,
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
@@ -275,11 +275,15 @@ pub async fn run(
         None => (Vec::new(), None),
     };
     if args.dry_run {
+        let stored = cluster
+            .apply_dry_run(namespace, name, &object)
+            .await
+            .map_err(rejected(namespace, name, write))?;
         return dry_run(
             cluster,
             namespace,
             name,
-            &object,
+            stored,
             live.as_ref(),
             &revisions,
             progress,
@@ -292,6 +296,7 @@ pub async fn run(
     let me = engine::this_process(started);
     match &live {
         Some(live) => {
+            check_manifest(cluster, namespace, name, &object, write).await?;
             engine::take_lock(cluster, live, &me, args.force, progress).await?;
         }
         None => {
@@ -334,7 +339,7 @@ async fn apply_and_follow(
     namespace: &str,
     name: &str,
     object: &Value,
-    write: Write,
+    write: Write<'_>,
     manifest_sets_strategy: bool,
     args: &RolloutEngineArgs,
     started: i64,
@@ -755,21 +760,18 @@ impl Follow<'_> {
     }
 }
 
-/// `--dry-run`: a server-side dry run of the apply; says whether the pod template changes and
-/// which nodes the controller would replace, with its maxUnavailable/maxSurge. Changes nothing.
+/// `--dry-run`: from the server-side dry run of the apply (`stored`), says whether the pod
+/// template changes and which nodes the controller would replace, with its
+/// maxUnavailable/maxSurge. Changes nothing.
 async fn dry_run(
     cluster: &Cluster,
     namespace: &str,
     name: &str,
-    object: &Value,
+    stored: DaemonSet,
     live: Option<&DaemonSet>,
     revisions: &[ControllerRevision],
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
-    let stored = cluster
-        .apply_dry_run(namespace, name, object)
-        .await
-        .map_err(rejected(name))?;
     let Some(live) = live else {
         progress.emit(Event::Complete {
             message: format!(
