@@ -76,7 +76,11 @@ fn rejection(status: &kube::core::Status) -> Option<String> {
 /// (`PostParams`): unknown and duplicate fields are refused instead of dropped with a warning.
 fn strict(request: http::Request<Vec<u8>>) -> Result<http::Request<Vec<u8>>, Failure> {
     let (mut parts, body) = request.into_parts();
-    let separator = if parts.uri.query().is_some() { '&' } else { '?' };
+    let separator = if parts.uri.query().is_some() {
+        '&'
+    } else {
+        '?'
+    };
     let uri = format!("{}{separator}fieldValidation=Strict", parts.uri);
     parts.uri = uri
         .parse()
@@ -321,7 +325,9 @@ impl Cluster {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
         // Strict as kubectl's default (--validate=strict): a field the server does not know is an
         // error, not silently dropped.
-        let mut params = PatchParams::apply(FIELD_MANAGER).force().validation_strict();
+        let mut params = PatchParams::apply(FIELD_MANAGER)
+            .force()
+            .validation_strict();
         if dry_run {
             params = params.dry_run();
         }
@@ -778,12 +784,16 @@ mod tests {
             (
                 500,
                 r#"failed to create typed patch object (ns/agent; apps/v1, Kind=DaemonSet): .spec.template.spec.containers[name="main"].imagePullPolcy: field not declared in schema"#,
-                Some(r#".spec.template.spec.containers[name="main"].imagePullPolcy: field not declared in schema"#),
+                Some(
+                    r#".spec.template.spec.containers[name="main"].imagePullPolcy: field not declared in schema"#,
+                ),
             ),
             (
                 400,
                 r#"DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo""#,
-                Some(r#"DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo""#),
+                Some(
+                    r#"DaemonSet in version "v1" cannot be handled as a DaemonSet: strict decoding error: unknown field "spec.foo""#,
+                ),
             ),
             (
                 422,

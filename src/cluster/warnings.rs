@@ -284,7 +284,8 @@ mod tests {
             assert_eq!(warnings, [warning(299, "-", "next")], "{value:?}");
             assert_eq!(errors, [error], "{value:?}");
         }
-        let (warnings, errors) = parse_warning_headers([r#"299 - "kept", 299 - bad, 299 - "lost""#]);
+        let (warnings, errors) =
+            parse_warning_headers([r#"299 - "kept", 299 - bad, 299 - "lost""#]);
         assert_eq!(warnings, [warning(299, "-", "kept")]);
         assert_eq!(errors, ["missing initial quote"]);
     }

@@ -182,7 +182,11 @@ async fn check_new_manifest(
     cluster
         .check_create(namespace, &object)
         .await
-        .map_err(apply::rejected(namespace, name, apply::Write::Apply(source)))
+        .map_err(apply::rejected(
+            namespace,
+            name,
+            apply::Write::Apply(source),
+        ))
 }
 
 enum Step {

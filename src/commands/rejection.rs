@@ -64,7 +64,9 @@ fn locate(path: &str, value: &Value) -> Option<String> {
             rest = after;
         } else {
             let rest_of_field = rest.strip_prefix('.').unwrap_or(rest);
-            let end = rest_of_field.find(['.', '[']).unwrap_or(rest_of_field.len());
+            let end = rest_of_field
+                .find(['.', '['])
+                .unwrap_or(rest_of_field.len());
             let field = &rest_of_field[..end];
             current = current.get(field)?;
             if !located.is_empty() {
@@ -178,8 +180,15 @@ mod tests {
             failure.message,
             format!("bad.yaml:10: the API server rejected daemonset ns/agent: {message}; correct the manifest and run the command again")
         );
-        let failure = rejected_manifest(Some(&objects[0]), "ns", "agent", "would reject", "no field");
-        assert!(failure.message.starts_with("bad.yaml: the API server would reject daemonset ns/agent: no field;"), "{}", failure.message);
+        let failure =
+            rejected_manifest(Some(&objects[0]), "ns", "agent", "would reject", "no field");
+        assert!(
+            failure
+                .message
+                .starts_with("bad.yaml: the API server would reject daemonset ns/agent: no field;"),
+            "{}",
+            failure.message
+        );
     }
 
     #[test]

@@ -297,13 +297,26 @@ struct Bars {
     current_wave: usize,
 }
 
+impl Drop for Bars {
+    fn drop(&mut self) {
+        crate::cluster::warnings::restore_stderr();
+    }
+}
+
 impl Bars {
     fn new() -> Self {
         let style = ProgressStyle::with_template("{prefix:>6} [{bar:30}] {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
+        // The server's warnings go to stderr, usually the same terminal: printed between two
+        // redraws they would be overwritten, or leave a stale bar behind.
+        let bars = multi.clone();
+        crate::cluster::warnings::redirect(Box::new(move |line| {
+            bars.suspend(|| eprintln!("{line}"));
+        }));
         Self {
-            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stdout()),
+            multi,
             style,
             overall: None,
             wave: None,
