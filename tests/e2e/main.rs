@@ -20,3 +20,4 @@ mod rollout_rolling;
 mod rollout_status;
 mod rollout_support;
 mod rollout_surge;
+mod validation;
