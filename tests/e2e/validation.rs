@@ -68,6 +68,12 @@ fn an_unknown_field_is_refused_in_one_line_before_anything_is_written() {
         assert_eq!(refusal(&args), expected, "{extra:?}");
     }
 
+    // diff's dry run is strict too, and words it as what would happen.
+    assert_eq!(
+        refusal(&["diff", "-f", bad, "-n", ns]),
+        expected.replace("rejected daemonset", "would reject daemonset")
+    );
+
     // Nothing was written: not the template, not the rollout lock, not even the resourceVersion.
     let after = daemonset(ns);
     assert_eq!(
