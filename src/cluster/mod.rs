@@ -361,7 +361,8 @@ impl Cluster {
             field_manager: Some(FIELD_MANAGER.to_string()),
         };
         let failed = |message: String| ApplyError::Failed(Failure::api(message));
-        let body = serde_json::to_vec(object).map_err(|e| failed(format!("encoding {e}")))?;
+        let body = serde_json::to_vec(object)
+            .map_err(|e| failed(format!("encoding the manifest as JSON: {e}")))?;
         let http_request = kube::core::Request::new(DaemonSet::url_path(&(), Some(namespace)))
             .create(&params, body)
             .map_err(|e| failed(format!("building a create request: {e}")))?;
