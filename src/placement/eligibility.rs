@@ -494,7 +494,7 @@ fn is_name_part(text: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-fn is_dns_subdomain(text: &str) -> bool {
+pub(crate) fn is_dns_subdomain(text: &str) -> bool {
     text.len() <= 253
         && text.split('.').all(|label| {
             let bytes = label.as_bytes();
@@ -508,7 +508,7 @@ fn is_dns_subdomain(text: &str) -> bool {
 }
 
 /// A qualified name: `[prefix/]name`, prefix a DNS subdomain, name up to 63 characters.
-fn validate_label_key(key: &str) -> Result<(), &'static str> {
+pub(crate) fn validate_label_key(key: &str) -> Result<(), &'static str> {
     let (prefix, name) = match key.split_once('/') {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),

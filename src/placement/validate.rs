@@ -4,6 +4,7 @@
 
 use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodSpec};
 
+use super::eligibility::{is_dns_subdomain, validate_label_key};
 use crate::manifest::{index_path, key_path};
 use crate::quantity::Quantity;
 
@@ -26,7 +27,101 @@ pub enum Origin {
 pub fn check_template(pod: &PodSpec, origin: Origin) -> Result<(), Problem> {
     check_affinity(pod, origin)?;
     check_tolerations(pod)?;
-    check_quantities(pod)
+    check_quantities(pod)?;
+    check_runtime_class(pod)?;
+    check_scheduling_gates(pod)?;
+    check_resource_claims(pod)
+}
+
+/// `ValidateRuntimeClassName`: a DNS subdomain.
+fn check_runtime_class(pod: &PodSpec) -> Result<(), Problem> {
+    match pod.runtime_class_name.as_deref() {
+        Some(name) if !is_dns_subdomain(name) => Err((
+            format!("{POD}.runtimeClassName"),
+            format!("{name:?} is not a valid RuntimeClass name (a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Gate names are qualified names, each once.
+fn check_scheduling_gates(pod: &PodSpec) -> Result<(), Problem> {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, gate) in pod.scheduling_gates.iter().flatten().enumerate() {
+        let path = format!("{}.name", index_path(&format!("{POD}.schedulingGates"), i));
+        validate_label_key(&gate.name).map_err(|why| {
+            (
+                path.clone(),
+                format!("scheduling gate {:?}: {why}", gate.name),
+            )
+        })?;
+        if !seen.insert(gate.name.as_str()) {
+            return Err((
+                path,
+                format!("scheduling gate {:?} is listed twice", gate.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each claim: a DNS label name, once, and exactly one of resourceClaimName and
+/// resourceClaimTemplateName (a DNS subdomain); containers may only use claims the pod lists.
+fn check_resource_claims(pod: &PodSpec) -> Result<(), Problem> {
+    let mut names = std::collections::BTreeSet::new();
+    for (i, claim) in pod.resource_claims.iter().flatten().enumerate() {
+        let path = index_path(&format!("{POD}.resourceClaims"), i);
+        if !is_dns_label(&claim.name) || !names.insert(claim.name.as_str()) {
+            return Err((
+                format!("{path}.name"),
+                format!("resource claim name {:?} must be a DNS label used once (lower-case letters, digits and '-', at most 63 characters)", claim.name),
+            ));
+        }
+        let source = match (&claim.resource_claim_name, &claim.resource_claim_template_name) {
+            (Some(name), None) | (None, Some(name)) => name,
+            _ => {
+                return Err((
+                    path,
+                    format!("resource claim {:?} needs exactly one of resourceClaimName and resourceClaimTemplateName", claim.name),
+                ))
+            }
+        };
+        if !is_dns_subdomain(source) {
+            return Err((
+                path,
+                format!(
+                    "resource claim {:?}: {source:?} is not a valid object name",
+                    claim.name
+                ),
+            ));
+        }
+    }
+    let lists = [
+        (
+            "initContainers",
+            pod.init_containers.as_deref().unwrap_or_default(),
+        ),
+        ("containers", pod.containers.as_slice()),
+    ];
+    for (list, containers) in lists {
+        for (i, container) in containers.iter().enumerate() {
+            let claims = container.resources.as_ref().and_then(|r| r.claims.as_ref());
+            for (j, used) in claims.into_iter().flatten().enumerate() {
+                if !names.contains(used.name.as_str()) {
+                    let container_path = index_path(&format!("{POD}.{list}"), i);
+                    return Err((
+                        index_path(&format!("{container_path}.resources.claims"), j),
+                        format!("container {:?} uses resource claim {:?}, which spec.template.spec.resourceClaims does not list", container.name, used.name),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_dns_label(text: &str) -> bool {
+    text.len() <= 63 && !text.contains('.') && is_dns_subdomain(text)
 }
 
 fn check_affinity(pod: &PodSpec, origin: Origin) -> Result<(), Problem> {
@@ -242,6 +337,38 @@ mod tests {
             (
                 json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "two"}}}]}),
                 Some("not a quantity"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "runtimeClassName": "kata"}),
+                None,
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "runtimeClassName": "Kata_Containers"}),
+                Some("not a valid RuntimeClass name"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "schedulingGates": [{"name": "example.com/wait"}, {"name": "example.com/wait"}]}),
+                Some("listed twice"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "schedulingGates": [{"name": "not a gate"}]}),
+                Some("scheduling gate \"not a gate\""),
+            ),
+            (
+                json!({"containers": [{"name": "c", "resources": {"claims": [{"name": "gpu"}]}}], "resourceClaims": [{"name": "gpu", "resourceClaimTemplateName": "gpu"}]}),
+                None,
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "resourceClaims": [{"name": "gpu"}]}),
+                Some("exactly one of resourceClaimName and resourceClaimTemplateName"),
+            ),
+            (
+                json!({"containers": [{"name": "c"}], "resourceClaims": [{"name": "GPU", "resourceClaimName": "gpu"}]}),
+                Some("must be a DNS label"),
+            ),
+            (
+                json!({"containers": [{"name": "c", "resources": {"claims": [{"name": "fpga"}]}}], "resourceClaims": [{"name": "gpu", "resourceClaimName": "gpu"}]}),
+                Some("uses resource claim \"fpga\""),
             ),
         ];
         for (pod, want) in cases {

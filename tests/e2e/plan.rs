@@ -306,6 +306,20 @@ fn bad_input_is_one_line_and_exit_2() {
         &AGENT.replace("operator: Gt", "operator: GreaterThan"),
     );
     let quantity = write("quantity.yaml", &AGENT.replace("cpu: 100m", "cpu: lots"));
+    let runtime = write(
+        "runtime.yaml",
+        &AGENT.replace(
+            "      containers:\n",
+            "      runtimeClassName: Kata_Containers\n      containers:\n",
+        ),
+    );
+    let claim = write(
+        "claim.yaml",
+        &AGENT.replace(
+            "      containers:\n",
+            "      resourceClaims: [{name: gpu}]\n      containers:\n",
+        ),
+    );
     let config = write(
         "cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
@@ -320,6 +334,14 @@ fn bad_input_is_one_line_and_exit_2() {
             "unknown operator \"GreaterThan\"",
         ),
         (vec!["plan", "-f", &quantity], "\"lots\" is not a quantity"),
+        (
+            vec!["plan", "-f", &runtime],
+            "runtime.yaml:16:7: spec.template.spec.runtimeClassName: \"Kata_Containers\" is not a valid RuntimeClass name",
+        ),
+        (
+            vec!["plan", "-f", &claim],
+            "spec.template.spec.resourceClaims[0]: resource claim \"gpu\" needs exactly one of",
+        ),
         (vec!["plan", "-f", &config], "no DaemonSet in the input"),
         (vec!["plan"], "name a live DaemonSet"),
         (vec!["plan", "x", "-f", &config], "cannot be used with"),
