@@ -2,7 +2,7 @@
 //! (node affinity operators and values, tolerations, quantities). A plan of an invalid template
 //! would be a guess; the API server would reject it.
 
-use k8s_openapi::api::core::v1::{NodeSelectorRequirement, PodSpec};
+use k8s_openapi::api::core::v1::{Container, NodeSelectorRequirement, PodSpec};
 
 use super::eligibility::{is_dns_subdomain, validate_label_key};
 use crate::manifest::{index_path, key_path};
@@ -96,24 +96,14 @@ fn check_resource_claims(pod: &PodSpec) -> Result<(), Problem> {
             ));
         }
     }
-    let lists = [
-        (
-            "initContainers",
-            pod.init_containers.as_deref().unwrap_or_default(),
-        ),
-        ("containers", pod.containers.as_slice()),
-    ];
-    for (list, containers) in lists {
-        for (i, container) in containers.iter().enumerate() {
-            let claims = container.resources.as_ref().and_then(|r| r.claims.as_ref());
-            for (j, used) in claims.into_iter().flatten().enumerate() {
-                if !names.contains(used.name.as_str()) {
-                    let container_path = index_path(&format!("{POD}.{list}"), i);
-                    return Err((
-                        index_path(&format!("{container_path}.resources.claims"), j),
-                        format!("container {:?} uses resource claim {:?}, which spec.template.spec.resourceClaims does not list", container.name, used.name),
-                    ));
-                }
+    for (container_path, container) in containers_with_paths(pod) {
+        let claims = container.resources.as_ref().and_then(|r| r.claims.as_ref());
+        for (j, used) in claims.into_iter().flatten().enumerate() {
+            if !names.contains(used.name.as_str()) {
+                return Err((
+                    index_path(&format!("{container_path}.resources.claims"), j),
+                    format!("container {:?} uses resource claim {:?}, which spec.template.spec.resourceClaims does not list", container.name, used.name),
+                ));
             }
         }
     }
@@ -230,7 +220,8 @@ fn check_tolerations(pod: &PodSpec) -> Result<(), Problem> {
     Ok(())
 }
 
-fn check_quantities(pod: &PodSpec) -> Result<(), Problem> {
+/// Init and regular containers, each with its path under the object.
+fn containers_with_paths(pod: &PodSpec) -> impl Iterator<Item = (String, &Container)> {
     let lists = [
         (
             "initContainers",
@@ -238,25 +229,26 @@ fn check_quantities(pod: &PodSpec) -> Result<(), Problem> {
         ),
         ("containers", pod.containers.as_slice()),
     ];
-    for (list, containers) in lists {
-        for (i, container) in containers.iter().enumerate() {
-            let Some(resources) = &container.resources else {
-                continue;
-            };
-            for (kind, values) in [
-                ("requests", &resources.requests),
-                ("limits", &resources.limits),
-            ] {
-                for (name, quantity) in values.iter().flatten() {
-                    let path = key_path(
-                        &format!(
-                            "{}.resources.{kind}",
-                            index_path(&format!("{POD}.{list}"), i)
-                        ),
-                        name,
-                    );
-                    Quantity::parse(&quantity.0).map_err(|e| (path, e.to_string()))?;
-                }
+    lists.into_iter().flat_map(|(list, containers)| {
+        containers
+            .iter()
+            .enumerate()
+            .map(move |(i, c)| (index_path(&format!("{POD}.{list}"), i), c))
+    })
+}
+
+fn check_quantities(pod: &PodSpec) -> Result<(), Problem> {
+    for (container_path, container) in containers_with_paths(pod) {
+        let Some(resources) = &container.resources else {
+            continue;
+        };
+        for (kind, values) in [
+            ("requests", &resources.requests),
+            ("limits", &resources.limits),
+        ] {
+            for (name, quantity) in values.iter().flatten() {
+                let path = key_path(&format!("{container_path}.resources.{kind}"), name);
+                Quantity::parse(&quantity.0).map_err(|e| (path, e.to_string()))?;
             }
         }
     }
