@@ -1227,11 +1227,14 @@ impl<'a> Driver<'a> {
         &mut self,
         state: &RolloutState,
     ) -> anyhow::Result<Vec<(String, String)>> {
+        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let outdated = nodes_off(&pods, &state.target_hash);
+        if outdated.is_empty() {
+            return Ok(Vec::new());
+        }
         let cluster = self.cluster;
         let nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
         let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-        let pods = self.pods.entries().cloned().unwrap_or_default();
-        let outdated = nodes_off(&pods, &state.target_hash);
         let (_, stranded) = split_stranded(outdated, &nodes, &template);
         Ok(stranded
             .into_iter()
