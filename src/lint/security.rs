@@ -152,7 +152,7 @@ pub const RULES: &[Rule] = &[
         name: "image-tag-latest",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "an image uses the tag latest, another moving tag (canary, nightly, main...) or no tag",
+        summary: "an image uses the tag latest, another moving tag (canary, nightly, main, master-head, -SNAPSHOT...) or no tag",
         description: "latest (also what an untagged image means) moves: nodes that pull at different \
                       times run different versions, and a rollout cannot tell the old template \
                       from the new one.",
@@ -164,7 +164,7 @@ pub const RULES: &[Rule] = &[
         name: "image-not-pinned",
         severity: Severity::Info,
         needs: Needs::Manifest,
-        summary: "an image is not pinned by digest",
+        summary: "an image the kubelet pulls is not pinned by digest",
         description: "Tags can be moved or overwritten in the registry; a digest names exactly one \
                       image, so every node runs the same bits and a rollback restores them.",
         remediation: "append the digest: image:1.2.3@sha256:...",
@@ -522,8 +522,19 @@ fn floating_tag(image: &ImageRef) -> Option<&'static str> {
         Some("canary" | "edge" | "nightly" | "dev" | "main" | "master" | "stable") => {
             Some("uses a moving tag (it follows a branch, like latest)")
         }
+        // `master-head`, `main-head`, `1.2-SNAPSHOT`: rebuilt from a branch tip on every push.
+        Some(tag) if is_branch_build(tag) => {
+            Some("uses a moving tag (it is rebuilt from a branch tip, like latest)")
+        }
         Some(_) => None,
     }
+}
+
+fn is_branch_build(tag: &str) -> bool {
+    let tag = tag.to_ascii_lowercase();
+    matches!(tag.as_str(), "head" | "snapshot")
+        || tag.ends_with("-head")
+        || tag.ends_with("-snapshot")
 }
 
 /// Containers with their written image (containers without one are skipped).
@@ -555,8 +566,10 @@ fn image_not_pinned(ctx: &Ctx) -> Vec<Hit> {
         .into_iter()
         .filter_map(|(c, image)| {
             let parsed = ImageRef::parse(image);
-            // DS312 already reports floating tags.
-            if parsed.pinned() || floating_tag(&parsed).is_some() {
+            // DS312 already reports floating tags; an image the kubelet never pulls
+            // (imagePullPolicy: Never, preloaded on the node) has no registry to drift from.
+            let preloaded = c.container.image_pull_policy.as_deref() == Some("Never");
+            if parsed.pinned() || floating_tag(&parsed).is_some() || preloaded {
                 return None;
             }
             Some(Hit::new(
@@ -611,6 +624,9 @@ mod tests {
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:canary'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:v3.11.0'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img@sha256:0f5b7a0c'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {initContainers: [{name: setup, image: busybox}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'busybox:latest@sha256:0f5b7a0c'}]}}}"),
+        Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'gcr.io/k8s-staging/agent:master-head'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'gcr.io/k8s-staging/agent:v20261201-0a1b2c3'}]}}}"),
+        Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'example.com/agent:2.1-SNAPSHOT'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'example.com/agent:2.1.0'}]}}}"),
+        Case::new("DS313", "spec: {template: {spec: {containers: [{name: agent, image: 'agent:2.1.0', imagePullPolicy: IfNotPresent}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'agent:2.1.0', imagePullPolicy: Never}]}}}"),
         Case::new("DS313", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25@sha256:0f5b7a0c'}]}}}"),
         // An untagged image is DS312's, not also DS313's.
         Case::new("DS313", "spec: {template: {spec: {initContainers: [{name: setup, image: 'registry:5000/busybox:1.36'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: nginx}]}}}"),
