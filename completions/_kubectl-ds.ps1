@@ -109,6 +109,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ds' -ScriptBlock {
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding is at or above this severity')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'YAML file that turns rules off or changes their severity (`rules: {DS309: off, DS210: error}`)')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Explain one rule (by ID or name): why it matters and how to fix it')
+            [CompletionResult]::new('--input-errors', '--input-errors', [CompletionResultType]::ParameterName, 'What a file that cannot be read or parsed does: `fail` exits 2; `report` prints it (stderr, and `inputErrors` in JSON) and counts it as an error-level finding for --fail-on, so lint can run over a repository that also holds templates')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules that read the cluster (the current context''s cluster unless a name is given)')

@@ -1395,7 +1395,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__lint)
-            opts="-f -o -n -v -h --filename --output --fail-on --config --list-rules --explain --no-headers --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-f -o -n -v -h --filename --output --fail-on --config --list-rules --explain --no-headers --input-errors --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1427,6 +1427,10 @@ _kubectl__ds() {
                     ;;
                 --explain)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-errors)
+                    COMPREPLY=($(compgen -W "fail report" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -103,6 +103,7 @@ set edit:completion:arg-completer[kubectl-ds] = {|@words|
             cand --fail-on 'Exit 1 when a finding is at or above this severity'
             cand --config 'YAML file that turns rules off or changes their severity (`rules: {DS309: off, DS210: error}`)'
             cand --explain 'Explain one rule (by ID or name): why it matters and how to fix it'
+            cand --input-errors 'What a file that cannot be read or parsed does: `fail` exits 2; `report` prints it (stderr, and `inputErrors` in JSON) and counts it as an error-level finding for --fail-on, so lint can run over a repository that also holds templates'
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
             cand --cluster 'The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules that read the cluster (the current context''s cluster unless a name is given)'

@@ -105,6 +105,8 @@ info\t''
 never\t'Always exit 0 when the input could be read'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l config -d 'YAML file that turns rules off or changes their severity (`rules: {DS309: off, DS210: error}`)' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l explain -d 'Explain one rule (by ID or name): why it matters and how to fix it' -r
+complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l input-errors -d 'What a file that cannot be read or parsed does: `fail` exits 2; `report` prints it (stderr, and `inputErrors` in JSON) and counts it as an error-level finding for --fail-on, so lint can run over a repository that also holds templates' -r -f -a "fail\t'Exit 2 (usage), as for any bad input'
+report\t'Report them and count each as an error-level finding'"
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l kubeconfig -d 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)' -r -F
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-ds -n "__fish_kubectl_ds_using_subcommand lint" -l cluster -d 'The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules that read the cluster (the current context\'s cluster unless a name is given)' -r

@@ -781,6 +781,21 @@ pub struct LintArgs {
     /// Leave out the header row of tables
     #[arg(long)]
     pub no_headers: bool,
+
+    /// What a file that cannot be read or parsed does: `fail` exits 2; `report` prints it
+    /// (stderr, and `inputErrors` in JSON) and counts it as an error-level finding for
+    /// --fail-on, so lint can run over a repository that also holds templates
+    #[arg(long, value_enum, default_value_t = InputErrors::Fail, value_name = "MODE")]
+    pub input_errors: InputErrors,
+}
+
+/// How `lint` treats inputs it cannot read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputErrors {
+    /// Exit 2 (usage), as for any bad input
+    Fail,
+    /// Report them and count each as an error-level finding
+    Report,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use anyhow::Context;
 use k8s_openapi::api::core::v1::Node;
 
 use super::Outcome;
-use crate::cli::{GlobalArgs, LintArgs, LintFormat};
+use crate::cli::{GlobalArgs, InputErrors, LintArgs, LintFormat};
 use crate::cluster::{Cluster, Scope};
 use crate::error::{ExitStatus, Failure};
 use crate::lint::report::Totals;
@@ -64,13 +64,23 @@ pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
             render::print_json(&report.to_sarif(&rules, env!("CARGO_PKG_VERSION")))?
         }
     }
-    Ok(if !errors.is_empty() {
-        ExitStatus::Usage
-    } else if report.fails(args.fail_on.threshold()) {
-        ExitStatus::Findings
-    } else {
-        ExitStatus::Ok
-    })
+    Ok(exit_status(
+        args,
+        errors.len(),
+        report.fails(args.fail_on.threshold()),
+    ))
+}
+
+/// 2 for unreadable inputs (unless they are reported: then they count as error-level findings),
+/// 1 for findings at or above --fail-on, else 0.
+fn exit_status(args: &LintArgs, input_errors: usize, findings_fail: bool) -> ExitStatus {
+    let errors_fail = input_errors > 0 && args.fail_on.threshold().is_some();
+    match args.input_errors {
+        InputErrors::Fail if input_errors > 0 => ExitStatus::Usage,
+        InputErrors::Report if errors_fail => ExitStatus::Findings,
+        _ if findings_fail => ExitStatus::Findings,
+        _ => ExitStatus::Ok,
+    }
 }
 
 fn load_config(args: &LintArgs) -> Result<Config, Failure> {

@@ -311,4 +311,36 @@ fn valid_objects_are_still_linted_when_another_input_is_bad() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(!report["findings"].as_array().unwrap().is_empty());
     assert_eq!(report["summary"]["inputErrors"], 1);
+
+    // Over a repository with templates: reported, and counted as an error-level finding.
+    let lint_with = |extra: &[&str]| {
+        let args = [
+            &["lint", ".", "-o", "json", "--input-errors", "report"],
+            extra,
+        ]
+        .concat();
+        ds_offline(dir.path(), &args, None)
+    };
+    for (fail_on, code) in [("error", 1), ("never", 0)] {
+        let run = lint_with(&["--fail-on", fail_on]);
+        assert_eq!(run.code, code, "--fail-on {fail_on}: {}", run.stderr);
+        assert!(run.errors().contains("bad.yaml"), "{}", run.stderr);
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["summary"]["inputErrors"], 1);
+    }
+    let only_bad = tempfile::tempdir().unwrap();
+    std::fs::write(only_bad.path().join("bad.yaml"), "a: [\n").unwrap();
+    let run = ds_offline(
+        only_bad.path(),
+        &[
+            "lint",
+            ".",
+            "--input-errors",
+            "report",
+            "--fail-on",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }
