@@ -55,7 +55,8 @@ pub const RULES: &[Rule] = &[
         summary: "a hostPath volume is mounted without readOnly: true",
         description: "A writable hostPath mount lets the container change the node's files, and every \
                       node runs a copy of a DaemonSet; most agents only read logs, metrics or \
-                      configuration from the host.",
+                      configuration from the host. Container runtime sockets are left to DS305: \
+                      readOnly does not stop writes through a socket.",
         remediation: "set readOnly: true on the volumeMount, or use an emptyDir if the agent needs scratch space",
         check: writable_host_path,
     },
@@ -259,6 +260,10 @@ fn writable_host_path(ctx: &Ctx) -> Vec<Hit> {
             let Some(host_path) = host_path_of(ctx, &mount.name) else {
                 continue;
             };
+            // readOnly does not stop writes through a socket; DS305 reports runtime sockets.
+            if RUNTIME_SOCKETS.contains(&normalise_host_path(host_path).as_str()) {
+                continue;
+            }
             hits.push(Hit::new(
                 index_path(&container.field("volumeMounts"), i),
                 format!(

@@ -115,7 +115,7 @@ fn the_whole_directory() {
     assert_eq!(summary["otherObjects"], 8, "{summary}");
     assert_eq!(summary["inputErrors"], 0, "{summary}");
     assert_eq!(summary["errors"], 1, "{summary}");
-    assert_eq!(summary["warnings"], 155, "{summary}");
+    assert_eq!(summary["warnings"], 152, "{summary}");
     assert_eq!(summary["infos"], 21, "{summary}");
     assert_eq!(summary["suppressed"], 0, "{summary}");
 
@@ -139,7 +139,7 @@ fn the_whole_directory() {
         *got.entry(rule.as_str()).or_default() += 1;
     }
     assert_eq!(got, want, "findings per rule over the directory");
-    assert_eq!(got_findings.len(), 177);
+    assert_eq!(got_findings.len(), 174);
     for rule in ["DS203", "DS205"] {
         assert!(
             !got.contains_key(rule),
@@ -684,10 +684,11 @@ const METRICS_EXPORTER: &[Expected] = &[
     ("DS305", "spec.template.spec.volumes[2].hostPath.path", 99),
 ];
 /// Falco chart defaults: privileged falco and driver loader (DS301), no priority class (DS207),
-/// /boot, /etc, /dev and the docker, containerd and CRI-O sockets (DS305 x6), writable /proc,
-/// sockets and /lib/modules mounts (DS304), the falcoctl sidecar without probe or resources
-/// (DS210, DS310, DS311); control-plane tolerations present (no DS208).
-/// 32 findings.
+/// /boot, /etc, /dev and the docker, containerd and CRI-O sockets (DS305 x6), writable /proc
+/// and /lib/modules mounts (DS304; the socket mounts are DS305's alone: readOnly does not stop
+/// writes through a socket), the falcoctl sidecar without probe or resources (DS210, DS310,
+/// DS311); control-plane tolerations present (no DS208).
+/// 29 findings.
 const SECURITY_AGENT: &[Expected] = &[
     ("DS211", "spec.minReadySeconds", 25),
     ("DS207", "spec.template.spec.priorityClassName", 39),
@@ -716,21 +717,6 @@ const SECURITY_AGENT: &[Expected] = &[
         "DS304",
         "spec.template.spec.containers[0].volumeMounts[5]",
         98,
-    ),
-    (
-        "DS304",
-        "spec.template.spec.containers[0].volumeMounts[6]",
-        100,
-    ),
-    (
-        "DS304",
-        "spec.template.spec.containers[0].volumeMounts[7]",
-        102,
-    ),
-    (
-        "DS304",
-        "spec.template.spec.containers[0].volumeMounts[8]",
-        104,
     ),
     (
         "DS210",
