@@ -152,12 +152,7 @@ impl Cluster {
         std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
         Failure,
     > {
-        Ok(self
-            .list_nodes()
-            .await?
-            .into_iter()
-            .filter_map(|n| Some((n.metadata.name?, n.metadata.labels.unwrap_or_default())))
-            .collect())
+        Ok(crate::daemonset::labels_by_node(&self.list_nodes().await?))
     }
 
     pub async fn list_namespaces(

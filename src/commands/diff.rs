@@ -131,7 +131,10 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
         Some(_) if template_changed => Some(placement_of(cluster, &stored, true).await),
         Some(_) => None,
     };
-    let (counts, risks) = placement.flatten().unwrap_or_default();
+    let (counts, risks) = match placement.flatten() {
+        Some((counts, risks)) => (Some(counts), risks),
+        None => (None, Vec::new()),
+    };
     let (desired, replaced) = counts.unzip();
     let verdict = match &live {
         None => Verdict::Create { nodes: desired },
@@ -203,7 +206,7 @@ async fn placement_of(
     cluster: &Cluster,
     stored: &DaemonSet,
     template_changed: bool,
-) -> Option<(Option<(i32, i32)>, Vec<String>)> {
+) -> Option<((i32, i32), Vec<String>)> {
     let namespace = stored.metadata.namespace.as_deref().unwrap_or("default");
     let template = stored.spec.template.spec.clone().unwrap_or_default();
     let inputs = match cluster.placement_inputs(namespace, &template).await {
@@ -221,10 +224,7 @@ async fn placement_of(
     }
     let (summary, risks) = report::change(stored, template_changed, &inputs);
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    Some((
-        Some((count(summary.desired), count(summary.replaced))),
-        risks,
-    ))
+    Some(((count(summary.desired), count(summary.replaced)), risks))
 }
 
 fn json_of<T: Serialize>(value: &T) -> Value {

@@ -15,7 +15,6 @@ use crate::lint::report::Totals;
 use crate::lint::{self, ClusterFacts, Config, Finding, Input, Needs, Report, Rule, Severity};
 use crate::manifest::{self, files, InputError};
 use crate::placement::admission;
-use crate::placement::plan::PodIndex;
 use crate::render::{self, Cell, Table, Tone};
 
 pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -129,11 +128,11 @@ async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, 
         .list_nodes()
         .await
         .map_err(|e| Failure::api(format!("{}; --cluster needs to list nodes", e.message)))?;
-    let mut index = PodIndex::default();
-    let listed = cluster
-        .for_each_active_pod_page(|page| page.iter().for_each(|pod| index.add(pod)))
-        .await;
-    let pods = optional(listed.map(|()| index), "DS405");
+    let listed = cluster.pod_index().await;
+    let pods = optional(
+        listed.and_then(|index| index.map_err(Failure::api)),
+        "DS405",
+    );
     let priority_classes = optional(cluster.list_priority_classes().await, "DS402")
         .map(|list| list.into_iter().filter_map(|pc| pc.metadata.name).collect());
     let service_accounts = optional(

@@ -7,8 +7,23 @@ pub mod pause;
 pub mod selector;
 pub mod summary;
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod};
+
+/// Each node's labels by node name (what wave planning reads).
+pub fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
+    nodes
+        .iter()
+        .filter_map(|n| {
+            Some((
+                n.metadata.name.clone()?,
+                n.metadata.labels.clone().unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
 
 /// The node a DaemonSet pod is for: where it was scheduled, or the node its affinity names.
 pub fn node_of(pod: &Pod) -> Option<String> {

@@ -164,18 +164,8 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
 
 /// `kubectl ds rollout apply -f FILE -n NS --mode ondelete --canary 1`.
 fn ondelete_with_canary(file: &std::path::Path, ns: &str) -> crate::harness::Run {
-    env().ds(&[
-        "rollout",
-        "apply",
-        "-f",
-        file.to_str().unwrap(),
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-    ])
+    let file = file.to_str().unwrap();
+    env().ds(&ondelete_args(file, ns, &["--canary", "1"]))
 }
 
 #[test]

@@ -350,7 +350,7 @@ pub(crate) async fn dry_run(
     let template = applied.spec.template.spec.clone().unwrap_or_default();
     let inputs = cluster.placement_inputs(namespace, &template).await?;
     let (nodes, stranded) = engine::split_stranded(nodes, &inputs.nodes, &template);
-    let labels = engine::labels_by_node(&inputs.nodes);
+    let labels = crate::daemonset::labels_by_node(&inputs.nodes);
     let eligible = crate::daemonset::desired_nodes(&live);
     for line in changes.lines() {
         progress.emit(Event::Note {

@@ -5,7 +5,7 @@
 //! Everything is driven by the watch (kube's runtime watcher, which re-lists after expiry or an API
 //! server restart); API calls that fail for a transient reason are retried.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
 use std::time::Duration;
 
@@ -346,14 +346,15 @@ pub(super) fn split_stranded(
     all: &[Node],
     template: &PodSpec,
 ) -> (BTreeSet<String>, Vec<(String, String)>) {
+    let by_name: HashMap<&str, &Node> = all
+        .iter()
+        .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+        .collect();
     let mut stranded = Vec::new();
     let kept = nodes
         .into_iter()
         .filter(|name| {
-            let Some(node) = all
-                .iter()
-                .find(|n| n.metadata.name.as_deref() == Some(name))
-            else {
+            let Some(node) = by_name.get(name.as_str()) else {
                 return true;
             };
             let verdict = placement::evaluate(template, node);
@@ -382,19 +383,6 @@ pub(super) fn stranded_warning((node, why): &(String, String)) -> String {
     format!(
         "node {node} keeps its outdated pod: the DaemonSet may keep a pod there but does not start one ({why}), so a deleted pod would not come back; the rollout leaves it alone"
     )
-}
-
-/// Each node's labels by name (what wave planning reads).
-pub(super) fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
-    nodes
-        .iter()
-        .filter_map(|n| {
-            Some((
-                n.metadata.name.clone()?,
-                n.metadata.labels.clone().unwrap_or_default(),
-            ))
-        })
-        .collect()
 }
 
 /// Nodes whose pod is not on `hash` (the nodes a rollout to `hash` replaces).
@@ -839,7 +827,7 @@ impl<'a> Driver<'a> {
                         message: stranded_warning(stranded),
                     });
                 }
-                let labels = labels_by_node(&all_nodes);
+                let labels = crate::daemonset::labels_by_node(&all_nodes);
                 let eligible = crate::daemonset::desired_nodes(&self.ds);
                 let previous = previous_hash.clone().filter(|p| *p != hash);
                 let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
