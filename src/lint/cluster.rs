@@ -749,7 +749,7 @@ items:
 "#;
 
     const CASES: &[Case] = &[
-        Case::with_cluster("DS401", "", "spec: {template: {spec: {tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", NODES),
+        Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: null}}}", "spec: {template: {spec: {tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", NODES),
         Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {disktype: ssd}}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], nodeSelector: {kubernetes.io/os: linux}}}}", NODES),
         Case::with_cluster("DS401", "spec: {template: {spec: {tolerations: [{operator: Exists}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: disktype, operator: NotIn, values: [ssd]}]}]}}}}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]}]}}}}}}", NODES),
         Case::with_cluster("DS402", "spec: {template: {spec: {priorityClassName: agents-critical}}}", "spec: {template: {spec: {priorityClassName: agents-high}}}", ACCOUNTS),
@@ -786,7 +786,7 @@ items:
     #[test]
     fn uncovered_nodes_are_grouped_by_reason() {
         let findings = lint_fixture(
-            "spec: {template: {spec: {nodeSelector: {disktype: ssd}}}}",
+            "spec: {template: {spec: {nodeSelector: {disktype: ssd}, tolerations: null}}}",
             Some(NODES),
         );
         let mut hits = only(&findings, "DS401");

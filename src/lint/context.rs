@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use k8s_openapi::api::apps::v1::{DaemonSet, DaemonSetSpec};
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, HostPathVolumeSource, PodSpec, VolumeMount};
 use serde_json::Value;
 
 use super::cluster::ClusterFacts;
-use super::IGNORE_ANNOTATION;
+use super::{host, IGNORE_ANNOTATION, PRIVILEGED_AGENT_ANNOTATION, PRIVILEGED_AGENT_RULES};
 use crate::manifest::{index_path, InputError, Object, Position};
 use crate::placement::ports::{self, HostPort};
 
@@ -92,20 +92,38 @@ impl Subject {
         self.object.position_of(path)
     }
 
-    /// Rule IDs or names listed in the ignore annotation.
-    pub fn ignored_rules(&self) -> Vec<&str> {
+    fn annotation(&self, key: &str) -> Option<&str> {
         self.ds
             .metadata
             .annotations
             .as_ref()
-            .and_then(|a| a.get(IGNORE_ANNOTATION))
+            .and_then(|a| a.get(key))
+            .map(String::as_str)
+    }
+
+    /// Why the DaemonSet is a privileged node agent on purpose, as its annotation states it.
+    pub fn privileged_agent_reason(&self) -> Option<&str> {
+        self.annotation(PRIVILEGED_AGENT_ANNOTATION)
+            .map(str::trim)
+            .filter(|reason| !reason.is_empty())
+    }
+
+    /// Rule IDs or names listed in the ignore annotation, and the host-access rules a
+    /// privileged-agent declaration acknowledges.
+    pub fn ignored_rules(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .annotation(IGNORE_ANNOTATION)
             .map(|list| {
                 list.split([',', ' ', '\n'])
                     .map(str::trim)
                     .filter(|key| !key.is_empty())
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if self.privileged_agent_reason().is_some() {
+            keys.extend_from_slice(PRIVILEGED_AGENT_RULES);
+        }
+        keys
     }
 }
 
@@ -221,6 +239,44 @@ impl<'a> ContainerRef<'a> {
     pub fn field(&self, name: &str) -> String {
         format!("{}.{name}", self.path)
     }
+
+    pub fn is_privileged(&self) -> bool {
+        self.container
+            .security_context
+            .as_ref()
+            .and_then(|s| s.privileged)
+            == Some(true)
+    }
+
+    /// Capabilities it adds, as written.
+    pub fn added_capabilities(&self) -> &'a [String] {
+        self.container
+            .security_context
+            .as_ref()
+            .and_then(|s| s.capabilities.as_ref())
+            .and_then(|c| c.add.as_deref())
+            .unwrap_or_default()
+    }
+}
+
+/// A container's mount of a hostPath volume.
+pub struct HostMount<'a> {
+    /// Index in the container's volumeMounts.
+    pub index: usize,
+    pub mount: &'a VolumeMount,
+    pub source: &'a HostPathVolumeSource,
+    /// The host path, normalised.
+    pub path: String,
+}
+
+impl HostMount<'_> {
+    pub fn writable(&self) -> bool {
+        self.mount.read_only != Some(true)
+    }
+
+    pub fn bidirectional(&self) -> bool {
+        self.mount.mount_propagation.as_deref() == Some("Bidirectional")
+    }
 }
 
 static EMPTY_POD: LazyLock<PodSpec> = LazyLock::new(PodSpec::default);
@@ -289,6 +345,31 @@ impl<'a> Ctx<'a> {
             .unwrap_or("RollingUpdate")
     }
 
+    /// The hostPath volumes a container mounts, in its volumeMounts order.
+    pub fn host_mounts(&self, container: &ContainerRef<'a>) -> Vec<HostMount<'a>> {
+        let volumes = self.pod().volumes.as_deref().unwrap_or_default();
+        container
+            .container
+            .volume_mounts
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(index, mount)| {
+                let source = volumes
+                    .iter()
+                    .find(|v| v.name == mount.name)?
+                    .host_path
+                    .as_ref()?;
+                Some(HostMount {
+                    index,
+                    mount,
+                    source,
+                    path: host::normalise(&source.path),
+                })
+            })
+            .collect()
+    }
+
     /// Why this DaemonSet is a node agent (it reaches into the host), or `None`.
     pub fn node_agent_reason(&self) -> Option<String> {
         let pod = self.pod();
@@ -298,19 +379,58 @@ impl<'a> Ctx<'a> {
         if pod.host_pid == Some(true) {
             return Some("hostPID: true".into());
         }
-        if let Some(c) = self.containers().into_iter().find(|c| {
-            c.container
-                .security_context
-                .as_ref()
-                .and_then(|s| s.privileged)
-                == Some(true)
-        }) {
+        let containers = self.containers();
+        if let Some(c) = containers.iter().find(|c| c.is_privileged()) {
             return Some(format!("{} is privileged", c.label()));
         }
-        pod.volumes
+        if let Some(h) = pod
+            .volumes
             .iter()
             .flatten()
             .find_map(|v| v.host_path.as_ref())
-            .map(|h| format!("hostPath {}", h.path))
+        {
+            return Some(format!("hostPath {}", h.path));
+        }
+        if let Some((_, port)) = self.subject.host_ports().first() {
+            return Some(format!("host port {port}"));
+        }
+        containers
+            .iter()
+            .find_map(|c| c.added_capabilities().first())
+            .map(|cap| format!("capability {cap}"))
+    }
+
+    /// Why the node cannot do without this agent, or `None`: it is system-node-critical, or it
+    /// is the node's CNI plugin or registers a kubelet plugin (storage, devices).
+    pub fn node_critical_reason(&self) -> Option<&'static str> {
+        if self.pod().priority_class_name.as_deref() == Some("system-node-critical") {
+            return Some("it is system-node-critical");
+        }
+        if self.is_cni_plugin() {
+            return Some("it is the node's CNI plugin");
+        }
+        let registers = self.containers().iter().any(|c| {
+            self.host_mounts(c).iter().any(|m| {
+                [
+                    "/var/lib/kubelet/plugins_registry",
+                    "/var/lib/kubelet/device-plugins",
+                ]
+                .iter()
+                .any(|root| host::is_within(&m.path, root))
+            })
+        });
+        registers.then_some("it registers a kubelet plugin (storage or devices)")
+    }
+
+    /// Whether it installs the node's CNI configuration or binaries.
+    pub fn is_cni_plugin(&self) -> bool {
+        self.containers().iter().any(|c| {
+            self.host_mounts(c).iter().any(|m| {
+                m.writable()
+                    && ["/etc/cni/net.d", "/opt/cni/bin"]
+                        .iter()
+                        .any(|root| host::is_within(&m.path, root))
+            })
+        })
     }
 }

@@ -7,7 +7,9 @@
 mod cluster;
 pub mod config;
 mod context;
+mod host;
 mod pitfalls;
+mod placeholder;
 pub mod report;
 mod security;
 mod validity;
@@ -113,6 +115,14 @@ pub fn find_rule(key: &str) -> Option<&'static Rule> {
 
 /// The annotation that suppresses rules on one object: IDs or names, separated by commas.
 pub const IGNORE_ANNOTATION: &str = "lint.kubectl-ds.io/ignore";
+
+/// The annotation that declares a privileged node agent on purpose; its value says why.
+pub const PRIVILEGED_AGENT_ANNOTATION: &str = "lint.kubectl-ds.io/privileged-agent";
+
+/// The host-access rules such a declaration acknowledges (reported as suppressed). Hardening
+/// that still applies to a privileged agent (allowPrivilegeEscalation, read-only root, resources,
+/// images) and every DaemonSet rule stay on.
+pub const PRIVILEGED_AGENT_RULES: &[&str] = &["DS301", "DS303", "DS304", "DS305", "DS306", "DS307"];
 
 /// Runs every enabled rule over every DaemonSet of the input.
 pub fn lint(input: &Input, config: &Config, cluster: Option<&ClusterFacts>) -> Report {

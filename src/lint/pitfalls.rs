@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::Toleration;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::context::{Ctx, Subject, POD};
+use super::context::{ContainerRef, Ctx, Subject, POD};
 use super::{Hit, Needs, Rule, Severity};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::selector;
@@ -16,10 +17,13 @@ pub const RULES: &[Rule] = &[
         name: "host-network-dns-policy",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "hostNetwork: true without dnsPolicy: ClusterFirstWithHostNet",
+        summary: "a hostNetwork pod names a cluster Service but resolves through the node's DNS",
         description: "With hostNetwork the default dnsPolicy ClusterFirst falls back to the node's \
                       /etc/resolv.conf, so cluster Service names (svc.cluster.local) stop resolving \
-                      inside the agent while everything else still works.",
+                      inside the agent while everything else still works. Reported only when the \
+                      template names a cluster Service (a `.svc` or `cluster.local` name in a \
+                      command, argument or environment value): most hostNetwork agents reach the \
+                      API through its IP and need only the node's resolvers.",
         remediation: "set spec.template.spec.dnsPolicy: ClusterFirstWithHostNet; or dnsPolicy: Default to \
                       state that the agent uses only the node's resolvers, as kube-proxy and CNI agents \
                       must (they run before cluster DNS does)",
@@ -115,12 +119,18 @@ pub const RULES: &[Rule] = &[
         name: "node-agent-tolerations",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "a node agent has no tolerations",
+        summary: "a DaemonSet meant for every node does not tolerate every taint",
         description: "A DaemonSet gets only the automatic not-ready/unreachable/pressure tolerations. \
-                      Without its own it silently skips every tainted node, control-plane nodes \
-                      included, and DESIRED just counts fewer nodes.",
-        remediation: "add tolerations for the taints the agent must run on, e.g. \
-                      [{operator: Exists}] to run on every node",
+                      One that selects every node (no nodeSelector or required node affinity \
+                      beyond kubernetes.io/os and /arch) but tolerates no taint, or only some \
+                      keys (the control plane's, say), silently skips every node with another \
+                      NoSchedule taint (dedicated pools, GPU nodes), and DESIRED just counts fewer \
+                      nodes. An agent the node cannot do without (system-node-critical, the CNI \
+                      plugin, a kubelet plugin) that does not tolerate every NoExecute taint is \
+                      evicted by the first custom one, and the node loses what it serves.",
+        remediation: "add {operator: Exists} to run on every node (or {operator: Exists, effect: \
+                      NoExecute} beside the NoSchedule tolerations), or select the nodes it is \
+                      meant for with a nodeSelector",
         check: node_agent_tolerations,
     },
     Rule {
@@ -141,10 +151,14 @@ pub const RULES: &[Rule] = &[
         name: "missing-readiness-probe",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "a container has no readinessProbe",
+        summary: "no container of the agent itself has a readinessProbe",
         description: "Without a readiness probe a pod is Ready as soon as its containers start, so a \
                       broken agent counts as available at once and the rolling update carries it \
-                      to every node.",
+                      to every node. Reported once per DaemonSet, at the first container that is \
+                      not a known helper (CSI node-driver-registrar and livenessprobe, \
+                      kube-rbac-proxy, pause, config reloaders), and only when none of the \
+                      agent's own containers has a probe: helpers are not what the update must \
+                      wait for.",
         remediation: "add a readinessProbe (httpGet, tcpSocket, grpc or exec) that checks the agent works",
         check: missing_readiness_probe,
     },
@@ -220,13 +234,53 @@ fn host_network_dns_policy(ctx: &Ctx) -> Vec<Hit> {
         // ClusterFirstWithHostNet is right; Default and None are explicit choices.
         Some(_) => return vec![],
     };
+    let Some((path, name)) = cluster_service_name(ctx) else {
+        return vec![];
+    };
     vec![Hit::new(
         format!("{POD}.dnsPolicy"),
         format!(
-            "hostNetwork: true with dnsPolicy {policy} uses the node's resolv.conf; \
-             cluster Service names will not resolve"
+            "hostNetwork: true with dnsPolicy {policy} uses the node's resolv.conf, so the \
+             cluster Service name {name} ({path}) will not resolve"
         ),
     )]
+}
+
+/// The first cluster Service name in a container's command, args or env values, with its path.
+fn cluster_service_name(ctx: &Ctx) -> Option<(String, String)> {
+    ctx.containers().iter().find_map(|c| {
+        let container = c.container;
+        let lists = [("command", &container.command), ("args", &container.args)];
+        let words = lists.into_iter().flat_map(|(field, list)| {
+            list.iter()
+                .flatten()
+                .enumerate()
+                .map(move |(i, word)| (index_path(&c.field(field), i), word.as_str()))
+        });
+        let env = container
+            .env
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, var)| {
+                let value = var.value.as_deref()?;
+                Some((format!("{}.value", index_path(&c.field("env"), i)), value))
+            });
+        words
+            .chain(env)
+            .find_map(|(path, text)| Some((path, service_name_in(text)?)))
+    })
+}
+
+/// A host name in `text` that only cluster DNS resolves: `name.namespace.svc[.cluster.local]`.
+fn service_name_in(text: &str) -> Option<String> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .map(|word| word.trim_matches('.'))
+        .find(|word| {
+            let labels: Vec<&str> = word.split('.').collect();
+            labels.len() >= 3 && (labels.contains(&"svc") || word.ends_with(".cluster.local"))
+        })
+        .map(str::to_string)
 }
 
 /// The parsed maxSurge of a rolling update, with its text; `None` if unset or malformed.
@@ -579,25 +633,99 @@ fn node_agent_priority(ctx: &Ctx) -> Vec<Hit> {
     )]
 }
 
+/// Node labels every node has, so selecting on them still means every node (of that OS/arch).
+const EVERY_NODE_LABELS: &[&str] = &[
+    "kubernetes.io/os",
+    "kubernetes.io/arch",
+    "beta.kubernetes.io/os",
+    "beta.kubernetes.io/arch",
+];
+
+/// Whether the template picks particular nodes (beyond OS and architecture).
+fn selects_particular_nodes(ctx: &Ctx) -> bool {
+    let pod = ctx.pod();
+    let by_selector = pod
+        .node_selector
+        .iter()
+        .flatten()
+        .any(|(key, _)| !EVERY_NODE_LABELS.contains(&key.as_str()));
+    let by_affinity = crate::placement::eligibility::required_node_affinity(pod).is_some_and(|s| {
+        s.node_selector_terms.iter().any(|term| {
+            term.match_fields.as_ref().is_some_and(|f| !f.is_empty())
+                || term
+                    .match_expressions
+                    .iter()
+                    .flatten()
+                    .any(|e| !EVERY_NODE_LABELS.contains(&e.key.as_str()))
+        })
+    });
+    by_selector || by_affinity
+}
+
+/// Whether a toleration with no key and operator Exists covers taints of this effect.
+fn tolerates_every(tolerations: &[Toleration], effect: &str) -> bool {
+    tolerations.iter().any(|t| {
+        t.key.as_deref().unwrap_or("").is_empty()
+            && t.operator.as_deref() == Some("Exists")
+            && t.effect
+                .as_deref()
+                .is_none_or(|e| e.is_empty() || e == effect)
+    })
+}
+
+/// The keys it tolerates, for messages: `node-role.kubernetes.io/control-plane:NoSchedule`.
+fn tolerated_keys(tolerations: &[Toleration]) -> String {
+    let keys: Vec<String> = tolerations
+        .iter()
+        .map(|t| {
+            let key = t
+                .key
+                .as_deref()
+                .filter(|k| !k.is_empty())
+                .unwrap_or("every key");
+            match t.effect.as_deref().filter(|e| !e.is_empty()) {
+                Some(effect) => format!("{key}:{effect}"),
+                None => key.to_string(),
+            }
+        })
+        .collect();
+    keys.join(", ")
+}
+
 fn node_agent_tolerations(ctx: &Ctx) -> Vec<Hit> {
-    let Some(reason) = ctx.node_agent_reason() else {
-        return vec![];
+    let tolerations = ctx.pod().tolerations.as_deref().unwrap_or_default();
+    let skipped = if selects_particular_nodes(ctx) || tolerates_every(tolerations, "NoSchedule") {
+        None
+    } else if tolerations.is_empty() {
+        Some(
+            "tolerates no taint, so it skips every tainted node, control-plane nodes included"
+                .to_string(),
+        )
+    } else {
+        Some(format!(
+            "tolerates only {}, so it skips every node with another NoSchedule taint \
+             (a dedicated pool, say)",
+            tolerated_keys(tolerations)
+        ))
     };
-    if ctx
-        .pod()
-        .tolerations
-        .as_ref()
-        .is_some_and(|t| !t.is_empty())
-    {
-        return vec![];
-    }
-    vec![Hit::new(
-        format!("{POD}.tolerations"),
-        format!(
-            "node agent ({reason}) has no tolerations: it silently skips tainted and \
-             control-plane nodes"
-        ),
-    )]
+    let evicted = ctx
+        .node_critical_reason()
+        .filter(|_| !tolerates_every(tolerations, "NoExecute"))
+        .map(|why| {
+            format!(
+                "{why}, yet the first custom NoExecute taint evicts it and the node loses what \
+                 it serves"
+            )
+        });
+    let message = match (skipped, evicted) {
+        (None, None) => return vec![],
+        (Some(skipped), None) => format!("runs on every node but {skipped}"),
+        (None, Some(evicted)) => evicted,
+        (Some(skipped), Some(evicted)) => {
+            format!("runs on every node but {skipped}; and {evicted}")
+        }
+    };
+    vec![Hit::new(format!("{POD}.tolerations"), message)]
 }
 
 fn ondelete_strategy(ctx: &Ctx) -> Vec<Hit> {
@@ -611,20 +739,44 @@ fn ondelete_strategy(ctx: &Ctx) -> Vec<Hit> {
     )]
 }
 
+/// Images of helpers that run beside an agent and have nothing of their own to be ready for.
+const HELPER_IMAGES: &[&str] = &[
+    "csi-node-driver-registrar",
+    "livenessprobe",
+    "kube-rbac-proxy",
+    "pause",
+    "configmap-reload",
+    "prometheus-config-reloader",
+];
+
+/// Whether the container is a known helper, by its image's repository name.
+fn is_helper(container: &ContainerRef) -> bool {
+    let image = container.container.image.as_deref().unwrap_or("");
+    let name = image.split(['@']).next().unwrap_or(image);
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let repository = last.split(':').next().unwrap_or(last);
+    HELPER_IMAGES.contains(&repository)
+}
+
 fn missing_readiness_probe(ctx: &Ctx) -> Vec<Hit> {
-    ctx.main_containers()
+    let agents: Vec<ContainerRef> = ctx
+        .main_containers()
         .into_iter()
-        .filter(|c| c.container.readiness_probe.is_none())
-        .map(|c| {
-            Hit::new(
-                c.field("readinessProbe"),
-                format!(
-                    "{} has no readinessProbe; a broken pod counts as available at once",
-                    c.label()
-                ),
-            )
-        })
-        .collect()
+        .filter(|c| !is_helper(c))
+        .collect();
+    if agents.iter().any(|c| c.container.readiness_probe.is_some()) {
+        return vec![];
+    }
+    let Some(first) = agents.first() else {
+        return vec![];
+    };
+    vec![Hit::new(
+        first.field("readinessProbe"),
+        format!(
+            "{} has no readinessProbe; a broken pod counts as available at once",
+            first.label()
+        ),
+    )]
 }
 
 fn min_ready_seconds(ctx: &Ctx) -> Vec<Hit> {
@@ -806,8 +958,10 @@ mod tests {
     }
 
     const CASES: &[Case] = &[
-        Case::new("DS201", "spec: {template: {spec: {hostNetwork: true}}}", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet}}}"),
-        Case::new("DS201", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirst}}}", "spec: {template: {spec: {dnsPolicy: ClusterFirst}}}"),
+        Case::new("DS201", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', args: ['--collector=http://otel.monitoring.svc:4317']}]}}}", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet, containers: [{name: agent, image: 'a:1', args: ['--collector=http://otel.monitoring.svc:4317']}]}}}"),
+        Case::new("DS201", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirst, containers: [{name: agent, image: 'a:1', env: [{name: API, value: 'api.kube-system.svc.cluster.local'}]}]}}}", "spec: {template: {spec: {dnsPolicy: ClusterFirst, containers: [{name: agent, image: 'a:1', args: ['--collector=http://otel.monitoring.svc:4317']}]}}}"),
+        // Most hostNetwork agents name no Service: the node's resolvers are what they need.
+        Case::new("DS201", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', command: [agent, '--server=https://logs.example.svc.cluster.local']}]}}}", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', args: ['--api=https://10.96.0.1', '--log=/var/svc.log']}]}}}"),
         Case::new("DS202", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet}}}", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}}"),
         Case::new("DS202", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: agent}}}]}}}}}", "spec: {updateStrategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}, template: {spec: {affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: other}}}]}}}}}"),
         Case::new(
@@ -854,10 +1008,18 @@ mod tests {
         ),
         Case::new("DS207", "spec: {template: {spec: {hostPID: true, tolerations: [{operator: Exists}]}}}", "spec: {template: {spec: {hostPID: true, priorityClassName: high, tolerations: [{operator: Exists}]}}}"),
         Case::new("DS207", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}]}}}", "spec: {template: {spec: {priorityClassName: system-node-critical, volumes: [{name: logs, hostPath: {path: /var/log}}]}}}"),
-        Case::new("DS208", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet, priorityClassName: system-node-critical}}}", "spec: {template: {spec: {hostNetwork: true, dnsPolicy: ClusterFirstWithHostNet, tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}"),
-        Case::new("DS208", "spec: {template: {spec: {hostPID: true, tolerations: []}}}", "spec: {template: {spec: {tolerations: []}}}"),
+        // Every DaemonSet that selects every node: no tolerations, or only some keys.
+        Case::new("DS208", "spec: {template: {spec: {tolerations: null}}}", "spec: {template: {spec: {tolerations: null, nodeSelector: {pool: gpu}}}}"),
+        Case::new("DS208", "spec: {template: {spec: {nodeSelector: {kubernetes.io/os: linux}, tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", "spec: {template: {spec: {tolerations: [{operator: Exists, effect: NoSchedule}]}}}"),
+        Case::new("DS208", "spec: {template: {spec: {tolerations: [{key: CriticalAddonsOnly, operator: Exists}]}}}", "spec: {template: {spec: {tolerations: null, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: node.kubernetes.io/instance-type, operator: In, values: [gpu]}]}]}}}}}}"),
+        // An agent the node cannot do without must also stay through NoExecute taints.
+        Case::new("DS208", "spec: {template: {spec: {priorityClassName: system-node-critical, tolerations: [{operator: Exists, effect: NoSchedule}]}}}", "spec: {template: {spec: {priorityClassName: system-node-critical, tolerations: [{operator: Exists, effect: NoSchedule}, {operator: Exists, effect: NoExecute}]}}}"),
+        Case::new("DS208", "spec: {template: {spec: {nodeSelector: {pool: gpu}, tolerations: [{key: nvidia.com/gpu, operator: Exists}], volumes: [{name: reg, hostPath: {path: /var/lib/kubelet/device-plugins}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: reg, mountPath: /reg}]}]}}}", "spec: {template: {spec: {tolerations: [{operator: Exists}], volumes: [{name: reg, hostPath: {path: /var/lib/kubelet/device-plugins}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: reg, mountPath: /reg}]}]}}}"),
         Case::new("DS209", "spec: {updateStrategy: {type: OnDelete, rollingUpdate: null}}", "spec: {updateStrategy: {type: RollingUpdate}}"),
         Case::new("DS210", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1'}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1'}]}}}"),
+        // Helpers beside the agent have nothing of their own to be ready for.
+        Case::new("DS210", "spec: {template: {spec: {containers: [{name: registrar, image: 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.13.0'}, {name: plugin, image: 'a:1'}]}}}", "spec: {template: {spec: {containers: [{name: plugin, image: 'a:1', readinessProbe: {tcpSocket: {port: 1}}}, {name: registrar, image: 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.13.0'}, {name: probe, image: 'registry.k8s.io/sig-storage/livenessprobe:v2.15.0'}]}}}"),
+        Case::new("DS210", "spec: {template: {spec: {containers: [{name: a, image: 'a:1'}, {name: b, image: 'b:1'}]}}}", "spec: {template: {spec: {containers: [{name: pause, image: 'registry.k8s.io/pause:3.10'}]}}}"),
         Case::new("DS211", "spec: {minReadySeconds: null}", "spec: {minReadySeconds: null, updateStrategy: {type: OnDelete, rollingUpdate: null}}"),
         Case::new("DS211", "spec: {minReadySeconds: 0}", "spec: {minReadySeconds: 5}"),
         Case::new("DS212", "spec: {template: {spec: {terminationGracePeriodSeconds: 60}}}", "spec: {template: {spec: {terminationGracePeriodSeconds: 20}}}"),
@@ -897,10 +1059,11 @@ mod tests {
         let cases = [
             (
                 "DS201",
-                "spec: {template: {spec: {hostNetwork: true}}}",
+                "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', env: [{name: A, value: x}, {name: COLLECTOR, value: 'http://otel.monitoring.svc:4317/v1'}]}]}}}",
                 "spec.template.spec.dnsPolicy",
                 "hostNetwork: true with dnsPolicy ClusterFirst (the default) uses the node's \
-                 resolv.conf; cluster Service names will not resolve",
+                 resolv.conf, so the cluster Service name otel.monitoring.svc \
+                 (spec.template.spec.containers[0].env[1].value) will not resolve",
             ),
             (
                 "DS202",
@@ -933,9 +1096,18 @@ mod tests {
             ),
             (
                 "DS210",
-                "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', readinessProbe: {tcpSocket: {port: 1}}}, {name: sidecar, image: 'b:1'}]}}}",
+                "spec: {template: {spec: {containers: [{name: rbac, image: 'quay.io/brancz/kube-rbac-proxy:v0.18.0'}, {name: exporter, image: 'b:1'}, {name: other, image: 'c:1'}]}}}",
                 "spec.template.spec.containers[1].readinessProbe",
-                "container \"sidecar\" has no readinessProbe; a broken pod counts as available at once",
+                "container \"exporter\" has no readinessProbe; a broken pod counts as available at once",
+            ),
+            (
+                "DS208",
+                "spec: {template: {spec: {priorityClassName: system-node-critical, tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}, {key: CriticalAddonsOnly, operator: Exists}]}}}",
+                "spec.template.spec.tolerations",
+                "runs on every node but tolerates only node-role.kubernetes.io/control-plane:NoSchedule, \
+                 CriticalAddonsOnly, so it skips every node with another NoSchedule taint (a \
+                 dedicated pool, say); and it is system-node-critical, yet the first custom \
+                 NoExecute taint evicts it and the node loses what it serves",
             ),
             (
                 "DS212",

@@ -5,8 +5,8 @@ mod image;
 use k8s_openapi::api::core::v1::SecurityContext;
 
 use self::image::ImageRef;
-use super::context::{ContainerRef, Ctx, POD};
-use super::{Hit, Needs, Rule, Severity};
+use super::context::{ContainerRef, Ctx, HostMount, POD};
+use super::{host, Hit, Needs, Rule, Severity, PRIVILEGED_AGENT_ANNOTATION};
 use crate::manifest::{index_path, key_path};
 use crate::placement::pod_security;
 
@@ -16,11 +16,20 @@ pub const RULES: &[Rule] = &[
         name: "privileged-container",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "a container runs privileged",
+        summary: "a container runs privileged and the manifest does not show why",
         description: "A privileged container has every capability and every host device, and no \
                       seccomp or AppArmor confinement: it is root on the node. On a DaemonSet that \
-                      means root on every node of the cluster.",
-        remediation: "remove securityContext.privileged and add only the capabilities the agent needs (capabilities.add)",
+                      means root on every node of the cluster. Reported once per DaemonSet, naming \
+                      every such container, and not for a container whose manifest shows it must \
+                      be privileged: Bidirectional mount propagation (the API allows it only to \
+                      privileged containers) or host devices (a /dev mount). What privileged \
+                      already implies is not reported again: capabilities (DS306), running as root \
+                      (DS307), writable and sensitive host paths (DS304, DS305), host namespaces \
+                      (DS303).",
+        remediation: "remove securityContext.privileged and add only the capabilities the agent needs \
+                      (capabilities.add); if it must be privileged, say why in the annotation \
+                      lint.kubectl-ds.io/privileged-agent, which acknowledges DS301 and DS303 to \
+                      DS307 and keeps every other rule on",
         check: privileged_container,
     },
     Rule {
@@ -43,7 +52,8 @@ pub const RULES: &[Rule] = &[
         summary: "the pod shares the host's PID or IPC namespace",
         description: "With hostPID the agent sees, signals and (with ptrace) inspects every process \
                       on the node, including other pods' secrets in their environment; hostIPC \
-                      exposes the node's shared memory and semaphores.",
+                      exposes the node's shared memory and semaphores. Not reported when a \
+                      container is privileged (DS301): it is root on the node already.",
         remediation: "remove hostPID/hostIPC unless the agent genuinely monitors host processes",
         check: host_pid_ipc,
     },
@@ -52,11 +62,17 @@ pub const RULES: &[Rule] = &[
         name: "writable-host-path",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "a hostPath volume is mounted without readOnly: true",
+        summary: "a hostPath volume is mounted writable where the agent has no reason to write",
         description: "A writable hostPath mount lets the container change the node's files, and every \
                       node runs a copy of a DaemonSet; most agents only read logs, metrics or \
-                      configuration from the host. Container runtime sockets are left to DS305: \
-                      readOnly does not stop writes through a socket.",
+                      configuration from the host. Not reported: paths agents write by contract \
+                      (CSI and DRA plugin and registration dirs, device-plugins, CNI config and \
+                      binaries, CNI IPAM state, the iptables lock, /sys/fs/bpf, /run/netns), the \
+                      agent's own state (a program's directory under /run, /var/run, /var/lib, \
+                      /var/log, /var/cache or /opt, or a DirectoryOrCreate/FileOrCreate path \
+                      outside the system trees), paths DS305 reports (runtime sockets among them: \
+                      readOnly does not stop writes through a socket), and privileged containers \
+                      (they can remount anything; DS301).",
         remediation: "set readOnly: true on the volumeMount, or use an emptyDir if the agent needs scratch space",
         check: writable_host_path,
     },
@@ -66,10 +82,12 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         needs: Needs::Manifest,
         summary: "a hostPath volume exposes a sensitive node path or the container runtime socket",
-        description: "The node's root, /etc, /root, /home, /boot, /dev, kubelet or etcd state hold \
-                      credentials and configuration for the whole node. The container runtime \
-                      socket (docker, containerd, CRI-O) lets the holder start privileged \
-                      containers: it is root on the node, whether or not the mount is read-only.",
+        description: "The node's root, /etc, /etc/kubernetes, /root, /home, /boot, /dev, /proc, \
+                      kubelet or etcd state hold credentials and configuration for the whole node. \
+                      The container runtime socket (docker, containerd, CRI-O) lets the holder \
+                      start privileged containers: it is root on the node, whether or not the \
+                      mount is read-only. Not reported for a volume only privileged containers \
+                      mount: they are root on the node already (DS301).",
         remediation: "mount the narrowest path the agent needs (e.g. /var/log), read-only; avoid runtime sockets or use the kubelet's APIs",
         check: sensitive_host_path,
     },
@@ -82,7 +100,10 @@ pub const RULES: &[Rule] = &[
         description: "The Pod Security baseline profile allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, \
                       FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, \
                       SETUID and SYS_CHROOT. Others (SYS_ADMIN, NET_ADMIN, SYS_PTRACE, ALL, ...) \
-                      grant control over the node, and namespaces enforcing baseline reject the pod.",
+                      grant control over the node, and namespaces enforcing baseline reject the pod. \
+                      Not reported: privileged containers (they hold every capability; DS301), and \
+                      NET_ADMIN and NET_RAW in a hostNetwork pod, which manages the node's network \
+                      by design.",
         remediation: "drop the capability if the agent can do without it; otherwise document why and suppress this rule on the object",
         check: added_capabilities,
     },
@@ -94,7 +115,12 @@ pub const RULES: &[Rule] = &[
         summary: "a container may run as root (no runAsNonRoot: true or non-zero runAsUser)",
         description: "Without runAsNonRoot: true or a non-zero runAsUser (on the container or the \
                       pod), the container runs as whatever user the image names, usually root; a \
-                      break-out from a root container on a DaemonSet is root on every node.",
+                      break-out from a root container on a DaemonSet is root on every node. Not \
+                      reported for a container that needs root whatever it runs: privileged, with \
+                      added capabilities (Kubernetes gives a non-root process no ambient \
+                      capabilities), writing a root-owned host path, or reading root-only ones \
+                      (container logs, runtime and kubelet state). A pod-level setting that \
+                      several containers inherit is reported once.",
         remediation: "set securityContext.runAsNonRoot: true and runAsUser to a non-zero UID, on the pod or the container",
         check: run_as_non_root,
     },
@@ -144,7 +170,9 @@ pub const RULES: &[Rule] = &[
         summary: "a container has no memory limit",
         description: "An agent without a memory limit can leak until the node itself runs out of \
                       memory, taking the workloads on it down; with a limit only the agent is \
-                      OOM-killed and restarted.",
+                      OOM-killed and restarted. Not reported for system-node-critical agents and \
+                      CNI plugins: an OOM kill takes the node's networking (or what the agent \
+                      serves) down with it, so their projects leave the limit out on purpose.",
         remediation: "set resources.limits.memory with headroom above the agent's peak usage",
         check: missing_memory_limit,
     },
@@ -177,31 +205,45 @@ fn security_context<'a>(container: &ContainerRef<'a>) -> Option<&'a SecurityCont
     container.container.security_context.as_ref()
 }
 
-fn is_privileged(container: &ContainerRef) -> bool {
-    security_context(container).and_then(|s| s.privileged) == Some(true)
-}
-
 fn sc_field(container: &ContainerRef, name: &str) -> String {
     container.field(&format!("securityContext.{name}"))
 }
 
-fn privileged_container(ctx: &Ctx) -> Vec<Hit> {
-    ctx.containers()
+/// What in the manifest shows that a privileged container needs to be: the API allows
+/// Bidirectional mount propagation only to privileged containers, and host devices (a /dev
+/// mount) are closed to others by the device cgroup.
+fn needs_privileged(ctx: &Ctx, container: &ContainerRef) -> bool {
+    ctx.host_mounts(container)
         .iter()
-        .filter(|c| is_privileged(c))
-        .map(|c| {
-            Hit::new(
-                sc_field(c, "privileged"),
-                format!("{} runs privileged (privileged: true)", c.label()),
-            )
-        })
-        .collect()
+        .any(|m| m.bidirectional() || host::is_within(&m.path, "/dev"))
+}
+
+fn privileged_container(ctx: &Ctx) -> Vec<Hit> {
+    let unexplained: Vec<ContainerRef> = ctx
+        .containers()
+        .into_iter()
+        .filter(|c| c.is_privileged() && !needs_privileged(ctx, c))
+        .collect();
+    let Some(first) = unexplained.first() else {
+        return vec![];
+    };
+    let labels: Vec<String> = unexplained.iter().map(ContainerRef::label).collect();
+    let verb = if labels.len() == 1 { "runs" } else { "run" };
+    vec![Hit::new(
+        sc_field(first, "privileged"),
+        format!(
+            "{} {verb} privileged (privileged: true), root on every node, and nothing in the \
+             manifest shows why; grant only the capabilities needed, or declare it with the \
+             annotation {PRIVILEGED_AGENT_ANNOTATION}: <why>",
+            labels.join(", ")
+        ),
+    )]
 }
 
 fn privilege_escalation(ctx: &Ctx) -> Vec<Hit> {
     ctx.containers()
         .iter()
-        .filter(|c| !is_privileged(c))
+        .filter(|c| !c.is_privileged())
         .filter_map(|c| {
             let message = match security_context(c).and_then(|s| s.allow_privilege_escalation) {
                 Some(false) => return None,
@@ -216,7 +258,16 @@ fn privilege_escalation(ctx: &Ctx) -> Vec<Hit> {
         .collect()
 }
 
+/// Whether a container of the pod is privileged: root on the node, which makes host
+/// namespaces, host paths, capabilities and the user it runs as add nothing.
+fn any_privileged(ctx: &Ctx) -> bool {
+    ctx.containers().iter().any(ContainerRef::is_privileged)
+}
+
 fn host_pid_ipc(ctx: &Ctx) -> Vec<Hit> {
+    if any_privileged(ctx) {
+        return vec![];
+    }
     let pod = ctx.pod();
     [
         ("hostPID", pod.host_pid, "PID"),
@@ -233,44 +284,32 @@ fn host_pid_ipc(ctx: &Ctx) -> Vec<Hit> {
     .collect()
 }
 
-/// The host path of the pod's hostPath volume `name`, if it is one.
-fn host_path_of<'a>(ctx: &Ctx<'a>, name: &str) -> Option<&'a str> {
-    ctx.pod()
-        .volumes
-        .iter()
-        .flatten()
-        .find(|v| v.name == name)
-        .and_then(|v| v.host_path.as_ref())
-        .map(|h| h.path.as_str())
+/// Whether a writable mount of this host path is worth reporting: not a runtime socket (DS305;
+/// readOnly does not stop writes through a socket), not a path DS305 reports anyway, not one
+/// the agent writes by contract, not its own state.
+fn reportable_writable(mount: &HostMount) -> bool {
+    mount.writable()
+        && host::why_sensitive(&mount.path).is_none()
+        && host::written_by_contract(&mount.path).is_none()
+        && !host::is_own_state(&mount.path, mount.source.type_.as_deref())
 }
 
 fn writable_host_path(ctx: &Ctx) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for container in ctx.containers() {
-        for (i, mount) in container
-            .container
-            .volume_mounts
-            .iter()
-            .flatten()
-            .enumerate()
-        {
-            if mount.read_only == Some(true) {
-                continue;
-            }
-            let Some(host_path) = host_path_of(ctx, &mount.name) else {
-                continue;
-            };
-            // readOnly does not stop writes through a socket; DS305 reports runtime sockets.
-            if RUNTIME_SOCKETS.contains(&normalise_host_path(host_path).as_str()) {
+    // A privileged container can remount anything read-write; DS301 covers it.
+    for container in ctx.containers().iter().filter(|c| !c.is_privileged()) {
+        for mount in ctx.host_mounts(container) {
+            if !reportable_writable(&mount) {
                 continue;
             }
             hits.push(Hit::new(
-                index_path(&container.field("volumeMounts"), i),
+                index_path(&container.field("volumeMounts"), mount.index),
                 format!(
-                    "{} mounts hostPath volume {:?} (host path {host_path}) at {} without readOnly: true",
+                    "{} mounts hostPath volume {:?} (host path {}) at {} without readOnly: true",
                     container.label(),
-                    mount.name,
-                    mount.mount_path
+                    mount.mount.name,
+                    mount.source.path,
+                    mount.mount.mount_path
                 ),
             ));
         }
@@ -278,66 +317,21 @@ fn writable_host_path(ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
-/// Host paths that DS305 reports, each with why it is sensitive.
-const SENSITIVE_HOST_PATHS: &[(&str, &str)] = &[
-    ("/", "the node's root filesystem"),
-    ("/etc", "the node's configuration and credentials"),
-    ("/root", "root's home directory"),
-    ("/home", "the users' home directories"),
-    ("/boot", "the node's kernel and boot loader"),
-    ("/dev", "every device of the node"),
-    (
-        "/var/lib/kubelet",
-        "the kubelet's state, including every pod's secrets",
-    ),
-    (
-        "/var/lib/etcd",
-        "etcd's data, all of the cluster's state and secrets",
-    ),
-];
-
-/// Container runtime sockets: whoever can talk to one can start a privileged container.
-const RUNTIME_SOCKETS: &[&str] = &[
-    "/var/run/docker.sock",
-    "/run/docker.sock",
-    "/run/containerd/containerd.sock",
-    "/var/run/containerd/containerd.sock",
-    "/var/run/crio/crio.sock",
-    "/run/crio/crio.sock",
-    "/var/run/cri-dockerd.sock",
-    "/run/cri-dockerd.sock",
-];
-
-/// Directories that hold a container runtime socket.
-const RUNTIME_SOCKET_DIRS: &[&str] = &[
-    "/var/run",
-    "/run",
-    "/run/containerd",
-    "/var/run/containerd",
-    "/run/crio",
-    "/var/run/crio",
-];
-
-/// `/var/run//docker.sock/` and `/var/run/docker.sock` are the same path.
-fn normalise_host_path(path: &str) -> String {
-    let parts: Vec<&str> = path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    format!("/{}", parts.join("/"))
-}
-
-fn why_sensitive(path: &str) -> Option<&'static str> {
-    if RUNTIME_SOCKETS.contains(&path) {
-        return Some("a container runtime socket, which gives root on the node");
-    }
-    if RUNTIME_SOCKET_DIRS.contains(&path) {
-        return Some("it holds the container runtime socket, which gives root on the node");
-    }
-    SENSITIVE_HOST_PATHS
+/// Whether only privileged containers mount the volume (and at least one does).
+fn mounted_only_by_privileged(ctx: &Ctx, volume: &str) -> bool {
+    let mounting: Vec<bool> = ctx
+        .containers()
         .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, why)| *why)
+        .filter(|c| {
+            c.container
+                .volume_mounts
+                .iter()
+                .flatten()
+                .any(|m| m.name == volume)
+        })
+        .map(ContainerRef::is_privileged)
+        .collect();
+    !mounting.is_empty() && mounting.iter().all(|privileged| *privileged)
 }
 
 fn sensitive_host_path(ctx: &Ctx) -> Vec<Hit> {
@@ -346,11 +340,10 @@ fn sensitive_host_path(ctx: &Ctx) -> Vec<Hit> {
         let Some(host_path) = volume.host_path.as_ref() else {
             continue;
         };
-        if host_path.path.trim().is_empty() {
+        if host_path.path.trim().is_empty() || mounted_only_by_privileged(ctx, &volume.name) {
             continue;
         }
-        let normalised = normalise_host_path(&host_path.path);
-        if let Some(why) = why_sensitive(&normalised) {
+        if let Some(why) = host::why_sensitive(&host::normalise(&host_path.path)) {
             hits.push(Hit::new(
                 format!("{}.hostPath.path", index_path(&format!("{POD}.volumes"), i)),
                 format!(
@@ -372,19 +365,23 @@ fn capability_name(written: &str) -> String {
     }
 }
 
+/// Capabilities that are what a pod in the node's network namespace is there for.
+const HOST_NETWORK_CAPABILITIES: &[&str] = &["NET_ADMIN", "NET_RAW"];
+
 fn added_capabilities(ctx: &Ctx) -> Vec<Hit> {
+    let host_network = ctx.pod().host_network == Some(true);
     let mut hits = Vec::new();
-    for container in ctx.containers() {
-        let added = security_context(&container)
-            .and_then(|s| s.capabilities.as_ref())
-            .and_then(|c| c.add.as_ref());
-        for (i, written) in added.into_iter().flatten().enumerate() {
+    // A privileged container holds every capability already.
+    for container in ctx.containers().iter().filter(|c| !c.is_privileged()) {
+        for (i, written) in container.added_capabilities().iter().enumerate() {
             let name = capability_name(written);
-            if pod_security::BASELINE_CAPABILITIES.contains(&name.as_str()) {
+            if pod_security::BASELINE_CAPABILITIES.contains(&name.as_str())
+                || (host_network && HOST_NETWORK_CAPABILITIES.contains(&name.as_str()))
+            {
                 continue;
             }
             hits.push(Hit::new(
-                index_path(&sc_field(&container, "capabilities.add"), i),
+                index_path(&sc_field(container, "capabilities.add"), i),
                 format!(
                     "{} adds capability {written}, beyond the Pod Security baseline",
                     container.label()
@@ -395,44 +392,99 @@ fn added_capabilities(ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
-fn run_as_non_root(ctx: &Ctx) -> Vec<Hit> {
+/// Why the container needs root whatever it runs, or `None`: privileged, capabilities (a
+/// non-root process loses them: Kubernetes sets no ambient capabilities), writing root-owned
+/// host paths, or reading root-only ones (container logs, runtime state).
+fn needs_root(ctx: &Ctx, container: &ContainerRef) -> bool {
+    container.is_privileged()
+        || !container.added_capabilities().is_empty()
+        || ctx
+            .host_mounts(container)
+            .iter()
+            .any(|m| m.writable() || host::needs_root_to_read(&m.path))
+}
+
+/// What decides the user a container runs as: the container's own setting, else the pod's.
+fn effective_user(ctx: &Ctx, container: &ContainerRef) -> RunAs {
     let pod = ctx.pod().security_context.as_ref();
     let pod_path = |field: &str| format!("{POD}.securityContext.{field}");
-    let mut hits = Vec::new();
-    for container in ctx.containers() {
-        let own = security_context(&container);
-        // The container's setting wins; the pod's applies where the container has none.
-        let user = match own.and_then(|s| s.run_as_user) {
-            Some(uid) => Some((uid, sc_field(&container, "runAsUser"))),
-            None => pod
-                .and_then(|s| s.run_as_user)
-                .map(|uid| (uid, pod_path("runAsUser"))),
-        };
-        let non_root = match own.and_then(|s| s.run_as_non_root) {
-            Some(flag) => Some((flag, sc_field(&container, "runAsNonRoot"))),
-            None => pod
-                .and_then(|s| s.run_as_non_root)
-                .map(|flag| (flag, pod_path("runAsNonRoot"))),
-        };
-        let label = container.label();
-        let hit = match (user, non_root) {
-            (Some((0, path)), _) => Hit::new(path, format!("{label} runs as root (runAsUser: 0)")),
-            (Some(_), _) | (None, Some((true, _))) => continue,
-            (None, Some((false, path))) => Hit::new(
-                path,
-                format!("{label} sets runAsNonRoot: false and no non-zero runAsUser"),
-            ),
-            (None, None) => Hit::new(
-                sc_field(&container, "runAsNonRoot"),
-                format!(
-                    "{label} sets neither runAsNonRoot: true nor a non-zero runAsUser (nor does the pod), \
-                     so it runs as the image's user, usually root"
-                ),
-            ),
-        };
-        hits.push(hit);
+    let own = security_context(container);
+    let user = match own.and_then(|s| s.run_as_user) {
+        Some(uid) => Some((uid, sc_field(container, "runAsUser"))),
+        None => pod
+            .and_then(|s| s.run_as_user)
+            .map(|uid| (uid, pod_path("runAsUser"))),
+    };
+    let non_root = match own.and_then(|s| s.run_as_non_root) {
+        Some(flag) => Some((flag, sc_field(container, "runAsNonRoot"))),
+        None => pod
+            .and_then(|s| s.run_as_non_root)
+            .map(|flag| (flag, pod_path("runAsNonRoot"))),
+    };
+    match (user, non_root) {
+        (Some((0, path)), _) => RunAs::Root(path),
+        (Some(_), _) | (None, Some((true, _))) => RunAs::NonRoot,
+        (None, Some((false, path))) => RunAs::MayBeRoot(path),
+        (None, None) => RunAs::Unset,
     }
-    hits
+}
+
+enum RunAs {
+    NonRoot,
+    /// runAsUser: 0, at this path.
+    Root(String),
+    /// runAsNonRoot: false and no runAsUser, at this path.
+    MayBeRoot(String),
+    /// Neither level says anything.
+    Unset,
+}
+
+fn run_as_non_root(ctx: &Ctx) -> Vec<Hit> {
+    // Grouped by where the fix goes, so a pod-level setting that several containers inherit
+    // (or several containers with nothing set) is reported once.
+    let mut groups: Vec<(Option<String>, [&'static str; 2], Vec<ContainerRef>)> = Vec::new();
+    for container in ctx.containers() {
+        if needs_root(ctx, &container) {
+            continue;
+        }
+        let (path, what) = match effective_user(ctx, &container) {
+            RunAs::NonRoot => continue,
+            RunAs::Root(path) => (Some(path), ["runs", "as root (runAsUser: 0)"]),
+            RunAs::MayBeRoot(path) => (
+                Some(path),
+                ["sets", "runAsNonRoot: false and no non-zero runAsUser"],
+            ),
+            RunAs::Unset => (
+                None,
+                [
+                    "sets",
+                    "neither runAsNonRoot: true nor a non-zero runAsUser (nor does the pod), \
+                     so the image's user runs, usually root",
+                ],
+            ),
+        };
+        match groups.iter_mut().find(|(p, _, _)| *p == path) {
+            Some((_, _, containers)) => containers.push(container),
+            None => groups.push((path, what, vec![container])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(path, [verb, rest], containers)| {
+            let labels: Vec<String> = containers.iter().map(ContainerRef::label).collect();
+            let path = match (path, containers.as_slice()) {
+                (Some(path), _) => path,
+                // Nothing set: one container is best fixed on itself, several on the pod.
+                (None, [only]) => sc_field(only, "runAsNonRoot"),
+                (None, _) => format!("{POD}.securityContext.runAsNonRoot"),
+            };
+            let verb = match labels.len() {
+                1 => verb,
+                _ => verb.trim_end_matches('s'),
+            };
+            Hit::new(path, format!("{} {verb} {rest}", labels.join(", ")))
+        })
+        .collect()
 }
 
 fn read_only_root_filesystem(ctx: &Ctx) -> Vec<Hit> {
@@ -496,7 +548,16 @@ fn missing_requests(ctx: &Ctx) -> Vec<Hit> {
     hits
 }
 
+/// Whether the node cannot run pods without the agent, so an OOM kill of it is worse than its
+/// leak: system-node-critical, or the node's CNI plugin.
+fn unkillable(ctx: &Ctx) -> bool {
+    ctx.pod().priority_class_name.as_deref() == Some("system-node-critical") || ctx.is_cni_plugin()
+}
+
 fn missing_memory_limit(ctx: &Ctx) -> Vec<Hit> {
+    if unkillable(ctx) {
+        return vec![];
+    }
     ctx.main_containers()
         .iter()
         .filter(|c| {
@@ -593,19 +654,34 @@ mod tests {
     const CASES: &[Case] = &[
         Case::new("DS301", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {privileged: false}}]}}}"),
         Case::new("DS301", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {privileged: true}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1'}]}}}"),
+        // The manifest shows why: Bidirectional propagation (API-required) or host devices.
+        Case::new("DS301", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /var/lib/kubelet}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: k, mountPath: /k}]}]}}}", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /var/lib/kubelet}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: k, mountPath: /k, mountPropagation: Bidirectional}]}]}}}"),
+        Case::new("DS301", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev}]}, {name: sidecar, image: 'a:1', securityContext: {privileged: true}}]}}}", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev/kmsg}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev/kmsg, readOnly: true}]}]}}}"),
         Case::new("DS302", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}"),
         Case::new("DS302", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {allowPrivilegeEscalation: true}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {allowPrivilegeEscalation: false}}]}}}"),
         Case::new("DS303", "spec: {template: {spec: {hostPID: true}}}", "spec: {template: {spec: {hostPID: false, hostIPC: false}}}"),
         Case::new("DS303", "spec: {template: {spec: {hostIPC: true}}}", "spec: {template: {spec: {hostNetwork: true}}}"),
+        // Privileged is root on the node already (DS301).
+        Case::new("DS303", "spec: {template: {spec: {hostPID: true, containers: [{name: agent, image: 'a:1', securityContext: {privileged: false}}]}}}", "spec: {template: {spec: {hostPID: true, containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}"),
         Case::new("DS304", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: logs, mountPath: /logs}]}]}}}", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: logs, mountPath: /logs, readOnly: true}]}]}}}"),
         Case::new("DS304", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}], initContainers: [{name: setup, image: 'a:1', volumeMounts: [{name: logs, mountPath: /logs, readOnly: false}]}]}}}", "spec: {template: {spec: {volumes: [{name: scratch, emptyDir: {}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: scratch, mountPath: /tmp}]}]}}}"),
+        // Written by contract (CSI, CNI, iptables, eBPF), the agent's own state, or privileged.
+        Case::new("DS304", "spec: {template: {spec: {volumes: [{name: h, hostPath: {path: /var/lib/kubelet/pods}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: h, mountPath: /h}]}]}}}", "spec: {template: {spec: {volumes: [{name: a, hostPath: {path: /var/lib/kubelet/plugins/x.csi.io}}, {name: b, hostPath: {path: /var/lib/kubelet/plugins_registry/}}, {name: c, hostPath: {path: /etc/cni/net.d}}, {name: d, hostPath: {path: /opt/cni/bin}}, {name: e, hostPath: {path: /run/xtables.lock, type: FileOrCreate}}, {name: f, hostPath: {path: /sys/fs/bpf}}, {name: g, hostPath: {path: /var/lib/kubelet/device-plugins}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}, {name: c, mountPath: /c}, {name: d, mountPath: /d}, {name: e, mountPath: /e}, {name: f, mountPath: /f}, {name: g, mountPath: /g}]}]}}}"),
+        Case::new("DS304", "spec: {template: {spec: {volumes: [{name: h, hostPath: {path: /var/lib/docker/containers}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: h, mountPath: /h}]}]}}}", "spec: {template: {spec: {volumes: [{name: a, hostPath: {path: /var/lib/calico}}, {name: b, hostPath: {path: /run/flannel}}, {name: c, hostPath: {path: /var/fluent-bit/state, type: DirectoryOrCreate}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: a, mountPath: /a}, {name: b, mountPath: /b}, {name: c, mountPath: /c}]}]}}}"),
+        Case::new("DS304", "spec: {template: {spec: {volumes: [{name: h, hostPath: {path: /lib/modules}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: h, mountPath: /h}]}]}}}", "spec: {template: {spec: {volumes: [{name: h, hostPath: {path: /lib/modules}}, {name: e, hostPath: {path: /etc}}, {name: s, hostPath: {path: /run/containerd/containerd.sock}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: h, mountPath: /h}]}, {name: other, image: 'a:1', volumeMounts: [{name: e, mountPath: /e}, {name: s, mountPath: /s}]}]}}}"),
         Case::new("DS305", "spec: {template: {spec: {volumes: [{name: sock, hostPath: {path: /var/run/docker.sock}}]}}}", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}]}}}"),
         Case::new("DS305", "spec: {template: {spec: {volumes: [{name: root, hostPath: {path: /}}]}}}", "spec: {template: {spec: {volumes: [{name: kubelet-pods, hostPath: {path: /var/lib/kubelet/pods}}]}}}"),
         Case::new("DS305", "spec: {template: {spec: {volumes: [{name: run, hostPath: {path: /run/containerd/}}]}}}", "spec: {template: {spec: {volumes: [{name: run, hostPath: {path: /run/containerd-foo}}]}}}"),
         Case::new("DS305", "spec: {template: {spec: {volumes: [{name: etc, hostPath: {path: /etc/, type: Directory}}]}}}", "spec: {template: {spec: {volumes: [{name: etc, hostPath: {path: /etc/machine-id, type: File}}]}}}"),
+        Case::new("DS305", "spec: {template: {spec: {volumes: [{name: p, hostPath: {path: /proc}}]}}}", "spec: {template: {spec: {volumes: [{name: p, hostPath: {path: /sys}}]}}}"),
+        Case::new("DS305", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /etc/kubernetes}}]}}}", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /etc/kubernetes/manifests-of-mine}}]}}}"),
+        // Only privileged containers mount it: they are root on the node already (DS301).
+        Case::new("DS305", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev}]}, {name: other, image: 'a:1', volumeMounts: [{name: d, mountPath: /dev, readOnly: true}]}]}}}", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev}]}]}}}"),
         Case::new("DS306", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {add: [NET_ADMIN]}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {add: [NET_BIND_SERVICE, cap_chown, CAP_KILL], drop: [ALL]}}}]}}}"),
         Case::new("DS306", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {add: [all]}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {drop: [ALL]}}}]}}}"),
         Case::new("DS306", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {capabilities: {add: [cap_sys_admin]}}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {capabilities: {add: [setuid]}}}]}}}"),
+        // Managing the node's network is what a hostNetwork pod is for; privileged has them all.
+        Case::new("DS306", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {add: [NET_ADMIN, SYS_ADMIN]}}}]}}}", "spec: {template: {spec: {hostNetwork: true, containers: [{name: agent, image: 'a:1', securityContext: {capabilities: {add: [NET_ADMIN, NET_RAW]}}}, {name: other, image: 'a:1', securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN]}}}]}}}"),
         // Neither level sets anything / the pod level alone is enough.
         Case::new("DS307", "spec: {template: {spec: {securityContext: null}}}", "spec: {template: {spec: {securityContext: {runAsNonRoot: true, runAsUser: null}}}}"),
         // A non-zero runAsUser alone is enough, on the pod or the container.
@@ -615,6 +691,8 @@ mod tests {
         Case::new("DS307", "spec: {template: {spec: {securityContext: {runAsUser: null}, containers: [{name: agent, image: 'a:1', securityContext: {runAsNonRoot: false}}]}}}", "spec: {template: {spec: {securityContext: {runAsNonRoot: false, runAsUser: null}, containers: [{name: agent, image: 'a:1', securityContext: {runAsNonRoot: true}}]}}}"),
         // Init containers inherit the pod's settings too.
         Case::new("DS307", "spec: {template: {spec: {securityContext: null, initContainers: [{name: setup, image: 'a:1'}], containers: [{name: agent, image: 'a:1', securityContext: {runAsNonRoot: true}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1'}]}}}"),
+        // Root whatever it runs: privileged, capabilities, root-owned host paths.
+        Case::new("DS307", "spec: {template: {spec: {securityContext: null, volumes: [{name: h, hostPath: {path: /sys}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: h, mountPath: /h, readOnly: true}]}]}}}", "spec: {template: {spec: {securityContext: null, volumes: [{name: h, hostPath: {path: /var/log}}, {name: s, hostPath: {path: /var/lib/agent}}], initContainers: [{name: setup, image: 'a:1', volumeMounts: [{name: s, mountPath: /s}]}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: h, mountPath: /h, readOnly: true}]}, {name: net, image: 'a:1', securityContext: {capabilities: {add: [NET_ADMIN]}}}, {name: priv, image: 'a:1', securityContext: {privileged: true}}]}}}"),
         Case::new("DS308", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {readOnlyRootFilesystem: true}}]}}}"),
         Case::new("DS308", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {readOnlyRootFilesystem: false}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1'}]}}}"),
         Case::new("DS309", "spec: {template: {spec: {automountServiceAccountToken: null}}}", "spec: {template: {spec: {automountServiceAccountToken: false}}}"),
@@ -625,6 +703,9 @@ mod tests {
         Case::new("DS310", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m}, limits: {cpu: 100m}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {cpu: 100m, memory: 128Mi}}}]}}}"),
         Case::new("DS310", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {memory: 128Mi}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m}, limits: {memory: 128Mi}}}]}}}"),
         Case::new("DS311", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}, limits: {cpu: 1}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {limits: {memory: 128Mi}}}]}}}"),
+        // An OOM kill of a system-node-critical agent or the CNI plugin takes the node down with it.
+        Case::new("DS311", "spec: {template: {spec: {priorityClassName: system-cluster-critical, containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}}}]}}}", "spec: {template: {spec: {priorityClassName: system-node-critical, containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}}}]}}}"),
+        Case::new("DS311", "spec: {template: {spec: {volumes: [{name: c, hostPath: {path: /etc/cni/net.d}}], containers: [{name: agent, image: 'a:1', volumeMounts: [{name: c, mountPath: /c, readOnly: true}], resources: {requests: {cpu: 10m, memory: 32Mi}}}]}}}", "spec: {template: {spec: {volumes: [{name: c, hostPath: {path: /etc/cni/net.d}}], initContainers: [{name: install, image: 'a:1', volumeMounts: [{name: c, mountPath: /c}]}], containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 10m, memory: 32Mi}}}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:latest'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:canary'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'quay.io/cephcsi/cephcsi:v3.11.0'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'registry:5000/org/img@sha256:0f5b7a0c'}]}}}"),
@@ -687,6 +768,76 @@ mod tests {
     }
 
     #[test]
+    fn privileged_containers_without_a_reason_are_reported_once() {
+        let (field, message) = only(
+            "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {privileged: true}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}",
+            "DS301",
+        );
+        assert_eq!(
+            field,
+            "spec.template.spec.initContainers[0].securityContext.privileged"
+        );
+        assert_eq!(
+            message,
+            "init container \"setup\", container \"agent\" run privileged (privileged: true), root \
+             on every node, and nothing in the manifest shows why; grant only the capabilities \
+             needed, or declare it with the annotation lint.kubectl-ds.io/privileged-agent: <why>"
+        );
+    }
+
+    #[test]
+    fn containers_with_nothing_set_are_reported_once_on_the_pod() {
+        let (field, message) = only(
+            "spec: {template: {spec: {securityContext: null, initContainers: [{name: setup, image: 'a:1'}], containers: [{name: agent, image: 'a:1'}, {name: net, image: 'a:1', securityContext: {capabilities: {add: [NET_BIND_SERVICE]}}}]}}}",
+            "DS307",
+        );
+        assert_eq!(field, "spec.template.spec.securityContext.runAsNonRoot");
+        assert_eq!(
+            message,
+            "init container \"setup\", container \"agent\" set neither runAsNonRoot: true nor a \
+             non-zero runAsUser (nor does the pod), so the image's user runs, usually root"
+        );
+        // A pod-level runAsUser: 0 that three containers inherit is one finding.
+        let findings = lint_fixture(
+            "spec: {template: {spec: {securityContext: {runAsNonRoot: null, runAsUser: 0}, initContainers: [{name: setup, image: 'a:1'}], containers: [{name: agent, image: 'a:1'}, {name: b, image: 'a:1'}]}}}",
+            None,
+        );
+        let hits: Vec<_> = findings.iter().filter(|f| f.rule_id == "DS307").collect();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(
+            hits[0].message,
+            "init container \"setup\", container \"agent\", container \"b\" run as root (runAsUser: 0)"
+        );
+    }
+
+    #[test]
+    fn a_privileged_agent_declaration_acknowledges_host_access_and_keeps_the_rest() {
+        let fixture = "metadata: {annotations: {lint.kubectl-ds.io/privileged-agent: 'programs the node dataplane'}}\nspec: {minReadySeconds: 0, template: {spec: {hostPID: true, priorityClassName: null, securityContext: null, volumes: [{name: r, hostPath: {path: /}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true, capabilities: {add: [SYS_ADMIN]}}, volumeMounts: [{name: r, mountPath: /host}]}, {name: helper, image: 'a:1', volumeMounts: [{name: r, mountPath: /r}]}]}}}";
+        let findings = lint_fixture(fixture, None);
+        let found = crate::lint::testing::ids(&findings);
+        for acknowledged in crate::lint::PRIVILEGED_AGENT_RULES {
+            assert!(
+                !found.iter().any(|f| f.starts_with(acknowledged)),
+                "{acknowledged}: {found:?}"
+            );
+        }
+        for kept in ["DS207", "DS211", "DS302", "DS308", "DS311", "DS313"] {
+            assert!(
+                found.iter().any(|f| f.starts_with(kept)),
+                "{kept}: {found:?}"
+            );
+        }
+        // Without a reason it declares nothing.
+        let undeclared = lint_fixture(
+            &fixture.replace("'programs the node dataplane'", "''"),
+            None,
+        );
+        assert!(crate::lint::testing::ids(&undeclared)
+            .iter()
+            .any(|f| f.starts_with("DS301")));
+    }
+
+    #[test]
     fn run_as_non_root_points_at_the_setting_that_wins() {
         // The pod says non-root, the container overrides it with root.
         let (field, message) = only(
@@ -722,18 +873,5 @@ mod tests {
             fields,
             ["spec.template.spec.hostIPC", "spec.template.spec.hostPID"]
         );
-    }
-
-    #[test]
-    fn host_paths_are_normalised() {
-        assert_eq!(
-            normalise_host_path("/var/run//docker.sock/"),
-            "/var/run/docker.sock"
-        );
-        assert_eq!(normalise_host_path("/"), "/");
-        assert_eq!(normalise_host_path("///"), "/");
-        assert_eq!(normalise_host_path("/etc/./"), "/etc");
-        assert!(why_sensitive(&normalise_host_path("/var/lib/kubelet/")).is_some());
-        assert!(why_sensitive(&normalise_host_path("/var/log")).is_none());
     }
 }

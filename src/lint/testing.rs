@@ -29,6 +29,7 @@ spec:
     spec:
       automountServiceAccountToken: false
       securityContext: {runAsNonRoot: true, runAsUser: 65534}
+      tolerations: [{operator: Exists}]
       containers:
       - name: agent
         image: registry.example.com/agent:1.4.2@sha256:0f5b7a0c1e6d6b7c5c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b

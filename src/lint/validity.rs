@@ -2,11 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use serde_json::Value;
+
 use super::context::{Ctx, POD};
-use super::{Hit, Needs, Rule, Severity};
+use super::{placeholder, Hit, Needs, Rule, Severity};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::selector;
-use crate::manifest::key_path;
+use crate::manifest::{index_path, key_path};
 use crate::quantity::Quantity;
 
 pub const RULES: &[Rule] = &[
@@ -144,7 +146,71 @@ pub const RULES: &[Rule] = &[
         remediation: "set apiVersion: apps/v1 and add spec.selector if it was missing",
         check: api_version,
     },
+    Rule {
+        id: "DS113",
+        name: "unrendered-placeholder",
+        severity: Severity::Error,
+        needs: Needs::Manifest,
+        summary: "a field still holds a template placeholder (__PILLAR__X__, {{ }}, ${VAR})",
+        description: "The manifest was never rendered: a kube-up `__PILLAR__...__` value, a Helm, \
+                      Jinja or Go template `{{ ... }}`, or an envsubst `${VAR}` is still in it. The \
+                      API accepts them as plain text, and the pods then fail on them (an image \
+                      that cannot be pulled, a flag the agent rejects) or run with them. `${VAR}` \
+                      in an argument of a shell (`sh -c`) is the shell's and not reported; \
+                      Kubernetes itself expands only `$(VAR)`.",
+        remediation: "render the manifest first (substitute the values, helm template, envsubst), \
+                      and lint what you apply",
+        check: unrendered_placeholder,
+    },
 ];
+
+fn unrendered_placeholder(ctx: &Ctx) -> Vec<Hit> {
+    let Ok(value) = serde_json::to_value(ctx.ds()) else {
+        return vec![];
+    };
+    let shell_containers: Vec<String> = ctx
+        .containers()
+        .iter()
+        .filter(|c| placeholder::is_shell(c.container.command.as_deref().unwrap_or_default()))
+        .map(|c| c.path.clone())
+        .collect();
+    let mut hits = Vec::new();
+    walk_strings(&value, String::new(), &mut |path, text| {
+        let shell = shell_containers.iter().any(|c| {
+            path.starts_with(&format!("{c}.args")) || path.starts_with(&format!("{c}.command"))
+        });
+        if let Some(found) = placeholder::find(text, shell) {
+            hits.push(Hit::new(
+                path,
+                format!("{found} is a template placeholder nobody rendered; the API takes it as plain text"),
+            ));
+        }
+    });
+    hits
+}
+
+/// Calls `visit` with every string in `value` (keys skipped) and its field path.
+fn walk_strings(value: &Value, path: String, visit: &mut dyn FnMut(String, &str)) {
+    match value {
+        Value::String(text) => visit(path, text),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_strings(item, index_path(&path, i), visit);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                // kubectl's copy of the applied object repeats every field.
+                if key != LAST_APPLIED {
+                    walk_strings(item, key_path(&path, key), visit);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 fn selector_missing(ctx: &Ctx) -> Vec<Hit> {
     if selector::is_empty(&ctx.spec().selector) {
@@ -445,6 +511,9 @@ mod tests {
         Case::new("DS110", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: '-1'}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {cpu: 1}}}]}}}"),
         Case::new("DS111", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {memory: 1Gi}, limits: {memory: 512Mi}}}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', resources: {requests: {memory: 512Mi}, limits: {memory: 512Mi}}}]}}}"),
         Case::new("DS112", "apiVersion: extensions/v1beta1", "apiVersion: apps/v1"),
+        Case::new("DS113", "spec: {template: {spec: {containers: [{name: agent, image: 'registry/agent:{{ .Values.tag }}'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', command: [sh, -c], args: ['exec agent --node ${NODE_NAME}']}]}}}"),
+        Case::new("DS113", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', args: ['-localip', '__PILLAR__LOCAL__DNS__,__PILLAR__DNS__SERVER__']}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', args: ['-localip', '169.254.20.10'], env: [{name: NODE, value: $(NODE_NAME)}]}]}}}"),
+        Case::new("DS113", "spec: {template: {spec: {containers: [{name: agent, image: 'registry/agent:${TAG}'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', command: [/bin/bash, -c, 'echo ${HOME}']}]}}}"),
     ];
 
     #[test]
