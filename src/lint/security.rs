@@ -181,10 +181,11 @@ pub const RULES: &[Rule] = &[
         name: "image-tag-latest",
         severity: Severity::Warning,
         needs: Needs::Manifest,
-        summary: "an image uses the tag latest, another moving tag (canary, nightly, main, master-head, -SNAPSHOT...) or no tag",
+        summary: "an image uses the tag latest, another moving tag (canary, nightly, main, master-head, -SNAPSHOT, a tag with no version number...) or no tag",
         description: "latest (also what an untagged image means) moves: nodes that pull at different \
                       times run different versions, and a rollout cannot tell the old template \
-                      from the new one.",
+                      from the new one. Not reported for imagePullPolicy: Never (an image \
+                      preloaded on the node, never pulled).",
         remediation: "use a version tag, ideally with a digest: image:1.2.3@sha256:...",
         check: image_tag_latest,
     },
@@ -592,6 +593,10 @@ fn floating_tag(image: &ImageRef) -> Option<&'static str> {
         Some(tag) if is_branch_build(tag) => {
             Some("uses a moving tag (it is rebuilt from a branch tip, like latest)")
         }
+        // `elasticsearch`, `alpine`, `lts`: a variant or channel, re-pushed with every release.
+        Some(tag) if !tag.bytes().any(|b| b.is_ascii_digit()) => {
+            Some("uses a tag with no version in it, which moves with every release like latest")
+        }
         Some(_) => None,
     }
 }
@@ -614,9 +619,16 @@ fn images<'a>(ctx: &Ctx<'a>) -> Vec<(ContainerRef<'a>, &'a str)> {
         .collect()
 }
 
+/// An image the kubelet never pulls (imagePullPolicy: Never, preloaded on the node) has no
+/// registry to drift from.
+fn preloaded(container: &ContainerRef) -> bool {
+    container.container.image_pull_policy.as_deref() == Some("Never")
+}
+
 fn image_tag_latest(ctx: &Ctx) -> Vec<Hit> {
     images(ctx)
         .into_iter()
+        .filter(|(c, _)| !preloaded(c))
         .filter_map(|(c, image)| {
             let why = floating_tag(&ImageRef::parse(image))?;
             Some(Hit::new(
@@ -632,10 +644,8 @@ fn image_not_pinned(ctx: &Ctx) -> Vec<Hit> {
         .into_iter()
         .filter_map(|(c, image)| {
             let parsed = ImageRef::parse(image);
-            // DS312 already reports floating tags; an image the kubelet never pulls
-            // (imagePullPolicy: Never, preloaded on the node) has no registry to drift from.
-            let preloaded = c.container.image_pull_policy.as_deref() == Some("Never");
-            if parsed.pinned() || floating_tag(&parsed).is_some() || preloaded {
+            // DS312 already reports floating tags.
+            if parsed.pinned() || floating_tag(&parsed).is_some() || preloaded(&c) {
                 return None;
             }
             Some(Hit::new(
@@ -712,6 +722,8 @@ mod tests {
         Case::new("DS312", "spec: {template: {spec: {initContainers: [{name: setup, image: busybox}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'busybox:latest@sha256:0f5b7a0c'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'gcr.io/k8s-staging/agent:master-head'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'gcr.io/k8s-staging/agent:v20261201-0a1b2c3'}]}}}"),
         Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'example.com/agent:2.1-SNAPSHOT'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'example.com/agent:2.1.0'}]}}}"),
+        Case::new("DS312", "spec: {template: {spec: {containers: [{name: agent, image: 'fluent/fluentd-kubernetes-daemonset:elasticsearch'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'fluent/fluentd-kubernetes-daemonset:v1-debian-elasticsearch'}]}}}"),
+        Case::new("DS312", "spec: {template: {spec: {initContainers: [{name: setup, image: 'cos-nvidia-installer:fixed', imagePullPolicy: IfNotPresent}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'cos-nvidia-installer:fixed', imagePullPolicy: Never}]}}}"),
         Case::new("DS313", "spec: {template: {spec: {containers: [{name: agent, image: 'agent:2.1.0', imagePullPolicy: IfNotPresent}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'agent:2.1.0', imagePullPolicy: Never}]}}}"),
         Case::new("DS313", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'nginx:1.25@sha256:0f5b7a0c'}]}}}"),
         // An untagged image is DS312's, not also DS313's.

@@ -10,6 +10,7 @@ mod history;
 mod lint;
 mod lint_agents;
 mod lint_cluster;
+mod lint_corpus;
 mod list;
 mod plan;
 mod plan_current;
