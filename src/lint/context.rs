@@ -391,13 +391,10 @@ impl<'a> Ctx<'a> {
         {
             return Some(format!("hostPath {}", h.path));
         }
-        if let Some((_, port)) = self.subject.host_ports().first() {
-            return Some(format!("host port {port}"));
-        }
-        containers
-            .iter()
-            .find_map(|c| c.added_capabilities().first())
-            .map(|cap| format!("capability {cap}"))
+        self.subject
+            .host_ports()
+            .first()
+            .map(|(_, port)| format!("host port {port}"))
     }
 
     /// Why the node cannot do without this agent, or `None`: it is system-node-critical, or it

@@ -186,6 +186,24 @@ pub fn is_own_state(path: &str, host_path_type: Option<&str>) -> bool {
         && !SYSTEM_TREES.iter().any(|root| is_within(path, root))
 }
 
+/// Entries of /dev that are no device: sockets, shared memory, pseudo-terminals.
+const NOT_DEVICES: &[&str] = &[
+    "/dev/log",
+    "/dev/shm",
+    "/dev/pts",
+    "/dev/mqueue",
+    "/dev/hugepages",
+    "/dev/termination-log",
+];
+
+/// Whether a hostPath gives the container the node's devices: /dev itself, a device node
+/// under it, or a volume typed as one.
+pub fn is_device(path: &str, host_path_type: Option<&str>) -> bool {
+    matches!(host_path_type, Some("CharDevice" | "BlockDevice"))
+        || path == "/dev"
+        || (is_within(path, "/dev") && !NOT_DEVICES.iter().any(|other| is_within(path, other)))
+}
+
 /// Host paths whose files only root may read: container logs and runtime state.
 const ROOT_ONLY: &[&str] = &[
     "/var/log",
@@ -249,6 +267,22 @@ mod tests {
             ("/var/log", Some("DirectoryOrCreate"), false),
         ] {
             assert_eq!(is_own_state(path, kind), own, "{path} {kind:?}");
+        }
+    }
+
+    #[test]
+    fn devices_are_device_nodes_not_sockets_or_shared_memory() {
+        for (path, kind, device) in [
+            ("/dev", None, true),
+            ("/dev/kmsg", None, true),
+            ("/dev/fuse", Some("CharDevice"), true),
+            ("/dev/log", None, false),
+            ("/dev/shm", None, false),
+            ("/dev/shm/x", None, false),
+            ("/var/lib/agent", None, false),
+            ("/var/lib/disk.img", Some("BlockDevice"), true),
+        ] {
+            assert_eq!(is_device(path, kind), device, "{path}");
         }
     }
 

@@ -1008,6 +1008,8 @@ mod tests {
         ),
         Case::new("DS207", "spec: {template: {spec: {hostPID: true, tolerations: [{operator: Exists}]}}}", "spec: {template: {spec: {hostPID: true, priorityClassName: high, tolerations: [{operator: Exists}]}}}"),
         Case::new("DS207", "spec: {template: {spec: {volumes: [{name: logs, hostPath: {path: /var/log}}]}}}", "spec: {template: {spec: {priorityClassName: system-node-critical, volumes: [{name: logs, hostPath: {path: /var/log}}]}}}"),
+        // A host port ties the pod to its node as much as a host path does.
+        Case::new("DS207", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]}]}}}", "spec: {template: {spec: {priorityClassName: node-agents, containers: [{name: agent, image: 'a:1', ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]}]}}}"),
         // Every DaemonSet that selects every node: no tolerations, or only some keys.
         Case::new("DS208", "spec: {template: {spec: {tolerations: null}}}", "spec: {template: {spec: {tolerations: null, nodeSelector: {pool: gpu}}}}"),
         Case::new("DS208", "spec: {template: {spec: {nodeSelector: {kubernetes.io/os: linux}, tolerations: [{key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}]}}}", "spec: {template: {spec: {tolerations: [{operator: Exists, effect: NoSchedule}]}}}"),

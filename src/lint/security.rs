@@ -22,8 +22,8 @@ pub const RULES: &[Rule] = &[
                       means root on every node of the cluster. Reported once per DaemonSet, naming \
                       every such container, and not for a container whose manifest shows it must \
                       be privileged: Bidirectional mount propagation (the API allows it only to \
-                      privileged containers) or host devices (a /dev mount). What privileged \
-                      already implies is not reported again: capabilities (DS306), running as root \
+                      privileged containers) or host devices (/dev or a device node under it). \
+                      What privileged already implies is not reported again: capabilities (DS306), running as root \
                       (DS307), writable and sensitive host paths (DS304, DS305), host namespaces \
                       (DS303).",
         remediation: "remove securityContext.privileged and add only the capabilities the agent needs \
@@ -212,11 +212,11 @@ fn sc_field(container: &ContainerRef, name: &str) -> String {
 
 /// What in the manifest shows that a privileged container needs to be: the API allows
 /// Bidirectional mount propagation only to privileged containers, and host devices (a /dev
-/// mount) are closed to others by the device cgroup.
+/// node) are closed to others by the device cgroup.
 fn needs_privileged(ctx: &Ctx, container: &ContainerRef) -> bool {
     ctx.host_mounts(container)
         .iter()
-        .any(|m| m.bidirectional() || host::is_within(&m.path, "/dev"))
+        .any(|m| m.bidirectional() || host::is_device(&m.path, m.source.type_.as_deref()))
 }
 
 fn privileged_container(ctx: &Ctx) -> Vec<Hit> {
@@ -667,6 +667,8 @@ mod tests {
         // The manifest shows why: Bidirectional propagation (API-required) or host devices.
         Case::new("DS301", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /var/lib/kubelet}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: k, mountPath: /k}]}]}}}", "spec: {template: {spec: {volumes: [{name: k, hostPath: {path: /var/lib/kubelet}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: k, mountPath: /k, mountPropagation: Bidirectional}]}]}}}"),
         Case::new("DS301", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev}]}, {name: sidecar, image: 'a:1', securityContext: {privileged: true}}]}}}", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev/kmsg}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev/kmsg, readOnly: true}]}]}}}"),
+        // /dev/log is the syslog socket, not a device: nothing there needs privileged.
+        Case::new("DS301", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev/log}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev/log}]}]}}}", "spec: {template: {spec: {volumes: [{name: d, hostPath: {path: /dev/nvidia0, type: CharDevice}}], containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}, volumeMounts: [{name: d, mountPath: /dev/nvidia0}]}]}}}"),
         Case::new("DS302", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1'}]}}}", "spec: {template: {spec: {containers: [{name: agent, image: 'a:1', securityContext: {privileged: true}}]}}}"),
         Case::new("DS302", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {allowPrivilegeEscalation: true}}]}}}", "spec: {template: {spec: {initContainers: [{name: setup, image: 'a:1', securityContext: {allowPrivilegeEscalation: false}}]}}}"),
         Case::new("DS303", "spec: {template: {spec: {hostPID: true}}}", "spec: {template: {spec: {hostPID: false, hostIPC: false}}}"),
