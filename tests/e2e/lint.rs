@@ -344,3 +344,43 @@ fn valid_objects_are_still_linted_when_another_input_is_bad() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// A kured-like agent: privileged with hostPID (it reboots the node through PID 1), tolerating
+/// only the control-plane taint, with no priority class.
+const REBOOT_AGENT: &str = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kured\n  namespace: kube-system\n__ANNOTATIONS__spec:\n  selector: {matchLabels: {name: kured}}\n  minReadySeconds: 10\n  template:\n    metadata: {labels: {name: kured}}\n    spec:\n      hostPID: true\n      serviceAccountName: kured\n      tolerations: [{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]\n      containers:\n      - name: kured\n        image: ghcr.io/kubereboot/kured:1.20.0@sha256:0f5b7a0c1e6d6b7c5c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b\n        securityContext: {privileged: true, readOnlyRootFilesystem: true}\n        readinessProbe: {httpGet: {path: /metrics, port: 8080}}\n        resources: {requests: {cpu: 10m, memory: 32Mi}, limits: {memory: 64Mi}}\n        volumeMounts: [{name: sentinel, mountPath: /sentinel, readOnly: true}]\n      volumes: [{name: sentinel, hostPath: {path: /var/run, type: Directory}}]\n";
+
+fn rule_ids(run: &Run) -> (Vec<String>, Value) {
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON report");
+    let mut ids: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["ruleId"].as_str().expect("ruleId").to_string())
+        .collect();
+    ids.sort();
+    (ids, report["summary"].clone())
+}
+
+#[test]
+fn a_privileged_agent_declared_in_the_manifest_keeps_the_daemonset_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let undeclared = REBOOT_AGENT.replace("__ANNOTATIONS__", "");
+    std::fs::write(dir.path().join("kured.yaml"), &undeclared).unwrap();
+    let run = ds_offline(dir.path(), &["lint", "kured.yaml", "-o", "json"], None);
+    let (ids, summary) = rule_ids(&run);
+    assert_eq!(ids, ["DS207", "DS208", "DS301"], "{}", run.stdout);
+    assert_eq!(summary["suppressed"], 0);
+
+    let declared = REBOOT_AGENT.replace(
+        "__ANNOTATIONS__",
+        "  annotations:\n    lint.kubectl-ds.io/privileged-agent: \"enters PID 1's namespaces to reboot the node\"\n",
+    );
+    std::fs::write(dir.path().join("kured.yaml"), &declared).unwrap();
+    let run = ds_offline(dir.path(), &["lint", "kured.yaml", "-o", "json"], None);
+    let (ids, summary) = rule_ids(&run);
+    assert_eq!(ids, ["DS207", "DS208"], "{}", run.stdout);
+    assert_eq!(
+        summary["suppressed"], 1,
+        "DS301 is acknowledged, and counted"
+    );
+}
