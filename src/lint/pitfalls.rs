@@ -713,8 +713,8 @@ fn node_agent_tolerations(ctx: &Ctx) -> Vec<Hit> {
         .filter(|_| !tolerates_every(tolerations, "NoExecute"))
         .map(|why| {
             format!(
-                "{why}, yet the first custom NoExecute taint evicts it and the node loses what \
-                 it serves"
+                "{why} but does not tolerate every NoExecute taint: the first custom one evicts \
+                 it and the node loses what it serves"
             )
         });
     let message = match (skipped, evicted) {
@@ -1108,8 +1108,8 @@ mod tests {
                 "spec.template.spec.tolerations",
                 "runs on every node but tolerates only node-role.kubernetes.io/control-plane:NoSchedule, \
                  CriticalAddonsOnly, so it skips every node with another NoSchedule taint (a \
-                 dedicated pool, say); and it is system-node-critical, yet the first custom \
-                 NoExecute taint evicts it and the node loses what it serves",
+                 dedicated pool, say); and it is system-node-critical but does not tolerate every \
+                 NoExecute taint: the first custom one evicts it and the node loses what it serves",
             ),
             (
                 "DS212",

@@ -11,6 +11,22 @@ pub fn find(text: &str, shell: bool) -> Option<&str> {
         .or_else(|| if shell { None } else { envsubst(text) })
 }
 
+/// Every distinct placeholder in `text`, in order.
+pub fn find_all(text: &str, shell: bool) -> Vec<&str> {
+    let mut found: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(placeholder) = find(rest, shell) {
+        if !found.contains(&placeholder) {
+            found.push(placeholder);
+        }
+        let Some(at) = rest.find(placeholder) else {
+            break;
+        };
+        rest = &rest[at + placeholder.len()..];
+    }
+    found
+}
+
 /// `__NAME__` with an upper-case name: kube-up's `__PILLAR__...__` and its kin.
 fn pillar(text: &str) -> Option<&str> {
     let mut from = 0;
@@ -97,6 +113,19 @@ mod tests {
         ] {
             assert_eq!(find(text, shell), found, "{text:?}");
         }
+    }
+
+    #[test]
+    fn every_placeholder_of_a_field_is_found_once() {
+        assert_eq!(
+            find_all(
+                "-localip __PILLAR__LOCAL__DNS__,__PILLAR__DNS__SERVER__ __PILLAR__LOCAL__DNS__",
+                false
+            ),
+            ["__PILLAR__LOCAL__DNS__", "__PILLAR__DNS__SERVER__"]
+        );
+        assert_eq!(find_all("{{ .a }}-${B}", false), ["{{ .a }}", "${B}"]);
+        assert!(find_all("plain", false).is_empty());
     }
 
     #[test]

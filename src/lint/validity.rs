@@ -179,12 +179,18 @@ fn unrendered_placeholder(ctx: &Ctx) -> Vec<Hit> {
         let shell = shell_containers.iter().any(|c| {
             path.starts_with(&format!("{c}.args")) || path.starts_with(&format!("{c}.command"))
         });
-        if let Some(found) = placeholder::find(text, shell) {
-            hits.push(Hit::new(
-                path,
-                format!("{found} is a template placeholder nobody rendered; the API takes it as plain text"),
-            ));
-        }
+        let found = placeholder::find_all(text, shell);
+        let message = match found.as_slice() {
+            [] => return,
+            [one] => format!(
+                "{one} is a template placeholder nobody rendered; the API takes it as plain text"
+            ),
+            many => format!(
+                "{} are template placeholders nobody rendered; the API takes them as plain text",
+                many.join(", ")
+            ),
+        };
+        hits.push(Hit::new(path, message));
     });
     hits
 }
