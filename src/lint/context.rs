@@ -406,27 +406,27 @@ impl<'a> Ctx<'a> {
         if self.is_cni_plugin() {
             return Some("it is the node's CNI plugin");
         }
-        let registers = self.containers().iter().any(|c| {
-            self.host_mounts(c).iter().any(|m| {
-                [
-                    "/var/lib/kubelet/plugins_registry",
-                    "/var/lib/kubelet/device-plugins",
-                ]
-                .iter()
-                .any(|root| host::is_within(&m.path, root))
-            })
-        });
+        let registers = self.mounts_within(
+            &[
+                "/var/lib/kubelet/plugins_registry",
+                "/var/lib/kubelet/device-plugins",
+            ],
+            false,
+        );
         registers.then_some("it registers a kubelet plugin (storage or devices)")
     }
 
     /// Whether it installs the node's CNI configuration or binaries.
     pub fn is_cni_plugin(&self) -> bool {
+        self.mounts_within(&["/etc/cni/net.d", "/opt/cni/bin"], true)
+    }
+
+    /// Whether a container mounts a host path at or below one of `roots` (writable, if asked).
+    fn mounts_within(&self, roots: &[&str], writable: bool) -> bool {
         self.containers().iter().any(|c| {
             self.host_mounts(c).iter().any(|m| {
-                m.writable()
-                    && ["/etc/cni/net.d", "/opt/cni/bin"]
-                        .iter()
-                        .any(|root| host::is_within(&m.path, root))
+                (!writable || m.writable())
+                    && roots.iter().any(|root| host::is_within(&m.path, root))
             })
         })
     }

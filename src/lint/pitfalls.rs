@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::Toleration;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::context::{ContainerRef, Ctx, Subject, POD};
+use super::security::image::ImageRef;
 use super::{Hit, Needs, Rule, Severity};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::selector;
@@ -751,10 +752,8 @@ const HELPER_IMAGES: &[&str] = &[
 
 /// Whether the container is a known helper, by its image's repository name.
 fn is_helper(container: &ContainerRef) -> bool {
-    let image = container.container.image.as_deref().unwrap_or("");
-    let name = image.split(['@']).next().unwrap_or(image);
-    let last = name.rsplit('/').next().unwrap_or(name);
-    let repository = last.split(':').next().unwrap_or(last);
+    let image = ImageRef::parse(container.container.image.as_deref().unwrap_or(""));
+    let repository = image.name.rsplit('/').next().unwrap_or(image.name);
     HELPER_IMAGES.contains(&repository)
 }
 

@@ -1,6 +1,6 @@
 //! DS3xx: security and hygiene of the pod template.
 
-mod image;
+pub(super) mod image;
 
 use k8s_openapi::api::core::v1::SecurityContext;
 
@@ -23,9 +23,9 @@ pub const RULES: &[Rule] = &[
                       every such container, and not for a container whose manifest shows it must \
                       be privileged: Bidirectional mount propagation (the API allows it only to \
                       privileged containers) or host devices (/dev or a device node under it). \
-                      What privileged already implies is not reported again: capabilities (DS306), running as root \
-                      (DS307), writable and sensitive host paths (DS304, DS305), host namespaces \
-                      (DS303).",
+                      What privileged already implies is not reported again: capabilities \
+                      (DS306), running as root (DS307), writable and sensitive host paths (DS304, \
+                      DS305), host namespaces (DS303).",
         remediation: "remove securityContext.privileged and add only the capabilities the agent needs \
                       (capabilities.add); if it must be privileged, say why in the annotation \
                       lint.kubectl-ds.io/privileged-agent, which acknowledges DS301 and DS303 to \
