@@ -11,6 +11,7 @@ pub mod error;
 pub mod lint;
 pub mod logging;
 pub mod manifest;
+pub mod ops;
 pub mod placement;
 pub mod quantity;
 pub mod render;

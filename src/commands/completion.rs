@@ -340,7 +340,7 @@ async fn revisions(cluster: &Cluster, line: &Line<'_>) -> Result<Vec<Candidate>,
     let Some(ds) = named_daemonset(cluster, line).await? else {
         return Ok(Vec::new());
     };
-    let owned = super::owned_revisions(cluster, &cluster.namespace, &ds).await?;
+    let owned = crate::ops::owned_revisions(cluster, &cluster.namespace, &ds).await?;
     let newest = owned.len();
     Ok(owned
         .iter()

@@ -1,10 +1,7 @@
 //! `kubectl ds delete`: preview (the DaemonSet, the pod on each node and what becomes of it, the
 //! ControllerRevisions), confirmation, a delete conditional on the uid and resourceVersion shown,
 //! then, orphaning, the proof: every pod still there with the same UID, not terminating, and
-//! released by the garbage collector.
-
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+//! released by the garbage collector (`ops::delete`).
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde::Serialize;
@@ -12,23 +9,12 @@ use serde::Serialize;
 use super::Outcome;
 use crate::cli::{DeleteArgs, DeleteFormat, GlobalArgs};
 use crate::cluster::{Cluster, Propagation, Scope};
-use crate::daemonset::orphan::{self, PodBefore, Verified};
-use crate::daemonset::selector;
+use crate::daemonset::orphan::{self, PodBefore, Preview, Verified};
 use crate::error::{ExitStatus, Failure};
+use crate::ops::delete::{delete_and_verify, preview};
+use crate::render::preview::{render_previews, what_happens};
+use crate::render::prompt::confirm;
 use crate::render::{Cell, Table, Tone};
-
-/// How often the deleted DaemonSet and its pods are read again while waiting.
-const POLL: Duration = Duration::from_millis(300);
-
-/// One DaemonSet as shown before the delete: what the preconditions hold on to.
-pub struct Preview {
-    pub namespace: String,
-    pub name: String,
-    pub uid: String,
-    pub resource_version: String,
-    pub pods: Vec<PodBefore>,
-    pub revisions: Vec<String>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,7 +36,7 @@ struct Item {
 }
 
 pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let (cluster, default_namespace) = super::connect_if(true, &global.connection).await?;
+    let (cluster, default_namespace) = crate::ops::connect_if(true, &global.connection).await?;
     let cluster = cluster.expect("connect_if(true) connects");
     let targets = targets(args, &cluster, &default_namespace, global).await?;
     if targets.is_empty() {
@@ -168,7 +154,7 @@ async fn targets(
         .map(|n| (namespace.to_string(), n.clone()))
         .collect();
     if !args.filenames.is_empty() {
-        let (found, _) = super::inputs::read_daemonsets(
+        let (found, _) = crate::manifest::inputs::read_daemonsets(
             &args.filenames,
             namespace,
             global.connection.namespace.as_deref(),
@@ -190,169 +176,10 @@ async fn targets(
         let ds = cluster
             .get_daemonset(&ns, &name)
             .await?
-            .ok_or_else(|| super::not_found(&name, &ns))?;
+            .ok_or_else(|| crate::ops::not_found(&name, &ns))?;
         out.push(ds);
     }
     Ok(out)
-}
-
-/// Reads what the delete will touch: the pods the DaemonSet owns, its ControllerRevisions.
-pub async fn preview(cluster: &Cluster, ds: &DaemonSet) -> Result<Preview, Failure> {
-    let namespace = ds.metadata.namespace.clone().unwrap_or_default();
-    let uid = ds.metadata.uid.clone().unwrap_or_default();
-    let pods = cluster
-        .list_pods(&namespace, &selector::describe(&ds.spec.selector))
-        .await?;
-    let revisions = super::owned_revisions(cluster, &namespace, ds)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.metadata.name)
-        .collect();
-    Ok(Preview {
-        name: ds.metadata.name.clone().unwrap_or_default(),
-        resource_version: ds.metadata.resource_version.clone().unwrap_or_default(),
-        pods: orphan::owned_pods(&pods, &uid),
-        uid,
-        namespace,
-        revisions,
-    })
-}
-
-fn what_happens(propagation: Propagation) -> &'static str {
-    match propagation {
-        Propagation::Orphan => "its pods keep running, unmanaged",
-        Propagation::Background => "its pods are deleted too",
-        Propagation::Foreground => "its pods are deleted first",
-    }
-}
-
-fn after_delete(propagation: Propagation) -> &'static str {
-    match propagation {
-        Propagation::Orphan => "keeps running (orphaned)",
-        Propagation::Background | Propagation::Foreground => "deleted",
-    }
-}
-
-pub fn render_previews(
-    previews: &[Preview],
-    propagation: Propagation,
-    dry_run: bool,
-    color: bool,
-) -> String {
-    let mut out = String::new();
-    for p in previews {
-        out.push_str(&format!(
-            "DaemonSet {}/{} (uid {}, resourceVersion {}) will be deleted{}, cascade {}:\n",
-            p.namespace,
-            p.name,
-            p.uid,
-            p.resource_version,
-            if dry_run { " (dry run)" } else { "" },
-            propagation.as_str()
-        ));
-        let mut table = Table::new(&["NODE", "POD", "UID", "READY", "AFTER"]);
-        for pod in &p.pods {
-            table.push(vec![
-                Cell::from(pod.node.clone()),
-                pod.name.clone().into(),
-                pod.uid.clone().into(),
-                if pod.ready { "yes" } else { "no" }.into(),
-                after_delete(propagation).into(),
-            ]);
-        }
-        if p.pods.is_empty() {
-            out.push_str("No pods.\n");
-        } else {
-            out.push_str(&table.render(true, color));
-        }
-        let fate = match propagation {
-            Propagation::Orphan => "orphaned too",
-            _ => "deleted too",
-        };
-        out.push_str(&format!(
-            "ControllerRevisions ({fate}): {}\n",
-            if p.revisions.is_empty() {
-                "none".to_string()
-            } else {
-                p.revisions.join(", ")
-            }
-        ));
-    }
-    out
-}
-
-/// Asks on the terminal (stdin and stderr both terminals) unless `yes`; without a terminal and
-/// without `--yes`, refuses with one line (exit 2) before anything is changed.
-pub fn confirm(question: &str, yes: bool, what: &str) -> Result<bool, Failure> {
-    if yes {
-        return Ok(true);
-    }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(Failure::usage(format!(
-            "refusing to {what} without confirmation: stdin is not a terminal to ask on; pass --yes to {what} without asking"
-        )));
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(question)
-        .default(false)
-        .interact_on(&dialoguer::console::Term::stderr())
-        .map_err(|dialoguer::Error::IO(e)| match e.kind() {
-            // Ctrl-C at the prompt.
-            std::io::ErrorKind::Interrupted => Failure::interrupted(),
-            _ => Failure::usage(format!("could not read the answer: {e}; pass --yes")),
-        })
-}
-
-/// Deletes with the preconditions shown, waits until the DaemonSet is gone and, orphaning, until
-/// every pod is released (or `timeout`); the verification of each pod when orphaning.
-pub async fn delete_and_verify(
-    cluster: &Cluster,
-    preview: &Preview,
-    propagation: Propagation,
-    timeout: Duration,
-) -> Result<Option<Vec<Verified>>, Failure> {
-    let (ns, name) = (preview.namespace.as_str(), preview.name.as_str());
-    cluster
-        .delete_daemonset(
-            ns,
-            name,
-            propagation,
-            &preview.uid,
-            &preview.resource_version,
-            false,
-        )
-        .await?;
-    let deadline = Instant::now() + timeout;
-    loop {
-        match cluster.get_daemonset(ns, name).await? {
-            Some(ds) if ds.metadata.uid.as_deref() == Some(preview.uid.as_str()) => {}
-            _ => break,
-        }
-        if Instant::now() > deadline {
-            return Err(Failure::api(format!(
-                "daemonset {ns}/{name} was asked to be deleted but is still there after {}s (cascade {}); check its finalizers with kubectl get ds {name} -n {ns} -o yaml",
-                timeout.as_secs(),
-                propagation.as_str()
-            )));
-        }
-        tokio::time::sleep(POLL).await;
-    }
-    if propagation != Propagation::Orphan {
-        return Ok(None);
-    }
-    loop {
-        // Every pod of the namespace, not the deleted DaemonSet's selector: a migration may have
-        // relabelled them meanwhile.
-        let pods = match preview.pods.is_empty() {
-            true => Vec::new(),
-            false => cluster.list_pods(ns, "").await?,
-        };
-        let verified = orphan::verify(&preview.pods, &pods, &preview.uid);
-        if orphan::settled(&verified) || Instant::now() > deadline {
-            return Ok(Some(verified));
-        }
-        tokio::time::sleep(POLL).await;
-    }
 }
 
 fn report(

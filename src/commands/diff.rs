@@ -6,7 +6,6 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::inputs::{read_daemonsets, ManifestDaemonSet};
 use super::Outcome;
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::cluster::{ApplyError, Cluster};
@@ -15,6 +14,7 @@ use crate::diff::template::{self, TemplateChanges};
 use crate::diff::verdict::{rolling_waves, Verdict};
 use crate::diff::{self, Change};
 use crate::error::{ExitStatus, Failure};
+use crate::manifest::inputs::{read_daemonsets, ManifestDaemonSet};
 use crate::placement::report;
 use crate::render;
 
@@ -45,7 +45,7 @@ struct Sides {
 }
 
 pub async fn exec(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
-    let (cluster, namespace) = super::connect_if(true, &global.connection).await?;
+    let (cluster, namespace) = crate::ops::connect_if(true, &global.connection).await?;
     let cluster = cluster.expect("connected");
     let (manifests, others) = read_daemonsets(
         &args.filenames,
@@ -168,7 +168,7 @@ fn rejected(manifest: &ManifestDaemonSet, message: &str) -> Failure {
             manifest.object.file, at.line
         ));
     }
-    super::rejection::rejected_manifest(
+    crate::manifest::rejection::rejected_manifest(
         Some(&manifest.object),
         &manifest.namespace,
         name,

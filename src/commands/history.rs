@@ -15,9 +15,9 @@ use crate::render::{self, Cell, Table};
 
 pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = super::live_daemonset(global, name).await?;
+    let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let uid = ds.metadata.uid.clone().unwrap_or_default();
-    let revisions = super::owned_revisions(&cluster, &namespace, &ds).await?;
+    let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     if revisions.is_empty() {
         return Err(Failure::api(format!(
             "daemonset {name:?} has no revisions yet; the controller creates the first one right after the DaemonSet"

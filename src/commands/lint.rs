@@ -33,7 +33,8 @@ pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     }
     let config = load_config(args)?;
     let with_cluster = global.connection.cluster.is_some();
-    let (cluster, default_namespace) = super::connect_if(with_cluster, &global.connection).await?;
+    let (cluster, default_namespace) =
+        crate::ops::connect_if(with_cluster, &global.connection).await?;
     let (input, mut totals, errors) = read_input(&inputs, &default_namespace)?;
     let facts = match &cluster {
         Some(cluster) => Some(read_cluster(cluster, &input).await?),

@@ -4,19 +4,16 @@ mod completion;
 mod delete;
 mod diff;
 mod history;
-mod inputs;
 mod lint;
 mod list;
 mod migrate;
 mod plan;
-mod rejection;
 mod rollout;
 
 use crate::cli::{Cli, Command};
-use crate::error::{ExitStatus, Failure};
+use crate::error::Failure;
 
-/// What a command that ran to the end wants the process to exit with (0, or 1 for findings).
-pub type Outcome = ExitStatus;
+pub use crate::ops::Outcome;
 
 pub use completion::answer as complete;
 
@@ -55,62 +52,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     })
 }
 
-/// Connects when the command needs the cluster, and resolves the namespace for objects that name
-/// none: the connection's (from -n or the context), else -n, else "default".
-async fn connect_if(
-    needed: bool,
-    connection: &crate::cli::ConnectionArgs,
-) -> Result<(Option<crate::cluster::Cluster>, String), Failure> {
-    let cluster = match needed {
-        true => Some(crate::cluster::connect(connection).await?),
-        false => None,
-    };
-    let namespace = match (&cluster, &connection.namespace) {
-        (Some(cluster), _) => cluster.namespace.clone(),
-        (None, Some(namespace)) => namespace.clone(),
-        (None, None) => "default".to_string(),
-    };
-    Ok((cluster, namespace))
-}
-
-/// The one line for a DaemonSet that is not there: bad input (exit 2), with where to look.
-fn not_found(name: &str, namespace: &str) -> Failure {
-    Failure::usage(format!(
-        "daemonset {name:?} not found in namespace {namespace:?}; check the name and -n (kubectl ds list -A shows them all)"
-    ))
-}
-
-/// Connects and reads the named DaemonSet from the namespace in effect; a missing one is bad input.
-async fn live_daemonset(
-    global: &crate::cli::GlobalArgs,
-    name: &str,
-) -> anyhow::Result<(
-    crate::cluster::Cluster,
-    String,
-    k8s_openapi::api::apps::v1::DaemonSet,
-)> {
-    let (cluster, namespace) = connect_if(true, &global.connection).await?;
-    let cluster = cluster.expect("connect_if(true) connects");
-    let ds = cluster
-        .get_daemonset(&namespace, name)
-        .await?
-        .ok_or_else(|| not_found(name, &namespace))?;
-    Ok((cluster, namespace, ds))
-}
-
-/// The ControllerRevisions a live DaemonSet owns, oldest first.
-async fn owned_revisions(
-    cluster: &crate::cluster::Cluster,
-    namespace: &str,
-    ds: &k8s_openapi::api::apps::v1::DaemonSet,
-) -> Result<Vec<k8s_openapi::api::apps::v1::ControllerRevision>, Failure> {
-    let uid = ds.metadata.uid.as_deref().unwrap_or_default();
-    let all = cluster
-        .list_controller_revisions(&crate::cluster::Scope::Namespace(namespace.to_string()))
-        .await?;
-    Ok(crate::daemonset::history::owned_revisions(all, uid))
-}
-
 async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     let is_lint = matches!(cli.command, Command::Lint(_));
     if cli.global.connection.cluster_flag_without_name() && !is_lint {
@@ -122,6 +63,10 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Plan(args) => plan::exec(args, &cli.global).await,
         Command::Diff(args) => diff::exec(args, &cli.global).await,
         Command::History(args) => history::exec(args, &cli.global).await,
+        // `rollout history` is `history` under kubectl's name for it.
+        Command::Rollout(crate::cli::RolloutCommand::History(args)) => {
+            history::exec(args, &cli.global).await
+        }
         Command::Rollout(command) => rollout::exec(command, &cli.global).await,
         Command::Delete(args) => delete::exec(args, &cli.global).await,
         Command::Migrate(args) => migrate::exec(args, &cli.global).await,

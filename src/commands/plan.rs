@@ -81,7 +81,7 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
         .map_err(Failure::usage)?;
     let offline = args.nodes.is_some();
     let (cluster, default_namespace) =
-        super::connect_if(!offline || args.name.is_some(), &global.connection).await?;
+        crate::ops::connect_if(!offline || args.name.is_some(), &global.connection).await?;
     let targets = match (&args.name, &cluster) {
         (Some(name), Some(cluster)) => vec![live_target(cluster, &default_namespace, name).await?],
         _ => manifest_targets(
@@ -163,7 +163,7 @@ async fn live_target(cluster: &Cluster, namespace: &str, name: &str) -> Result<T
     let ds = cluster
         .get_daemonset(namespace, name)
         .await?
-        .ok_or_else(|| super::not_found(name, namespace))?;
+        .ok_or_else(|| crate::ops::not_found(name, namespace))?;
     Ok(Target {
         ds,
         object: None,
@@ -176,7 +176,8 @@ fn manifest_targets(
     default_namespace: &str,
     explicit_namespace: Option<&str>,
 ) -> Result<Vec<Target>, Failure> {
-    let (found, _) = super::inputs::read_daemonsets(paths, default_namespace, explicit_namespace)?;
+    let (found, _) =
+        crate::manifest::inputs::read_daemonsets(paths, default_namespace, explicit_namespace)?;
     Ok(found
         .into_iter()
         .map(|m| Target {

@@ -49,6 +49,17 @@ pub fn owned_revisions(revisions: Vec<ControllerRevision>, uid: &str) -> Vec<Con
 }
 
 /// A revision's `controller-revision-hash` label ("" when missing).
+/// The hash of the DaemonSet's newest owned revision.
+pub fn current_hash(
+    ds: &k8s_openapi::api::apps::v1::DaemonSet,
+    revisions: &[ControllerRevision],
+) -> Option<String> {
+    let uid = ds.metadata.uid.as_deref()?;
+    owned_revisions(revisions.to_vec(), uid)
+        .last()
+        .map(|r| hash_of(r).to_string())
+}
+
 pub fn hash_of(revision: &ControllerRevision) -> &str {
     revision
         .metadata

@@ -12,6 +12,24 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod};
 
+/// The key a pod is mirrored under: its uid (its name before the server gave it one).
+pub fn key(pod: &Pod) -> String {
+    pod.metadata
+        .uid
+        .clone()
+        .or_else(|| pod.metadata.name.clone())
+        .unwrap_or_default()
+}
+
+/// The pod's `controller-revision-hash` label: the revision it runs.
+pub fn pod_hash(pod: &Pod) -> Option<&str> {
+    pod.metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(history::HASH_LABEL))
+        .map(String::as_str)
+}
+
 /// Each node's labels by node name (what wave planning reads).
 pub fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
     nodes

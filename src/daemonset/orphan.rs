@@ -10,6 +10,16 @@ use serde::Serialize;
 
 use super::selector;
 
+/// One DaemonSet as shown before the delete: what the preconditions hold on to.
+pub struct Preview {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: String,
+    pub pods: Vec<PodBefore>,
+    pub revisions: Vec<String>,
+}
+
 /// A pod as shown before the delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

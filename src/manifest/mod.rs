@@ -2,7 +2,9 @@
 //! file and line of every field kept for messages. Parsing is pure; `files` does the reading.
 
 pub mod files;
+pub mod inputs;
 pub mod path;
+pub mod rejection;
 pub mod yaml;
 
 use std::fmt;

@@ -1,6 +1,8 @@
 //! Turning results into text: kubectl-style tables, JSON/YAML, colour decisions.
 
+pub mod preview;
 pub mod progress;
+pub mod prompt;
 mod table;
 
 use std::io::{IsTerminal, Write};

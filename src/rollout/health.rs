@@ -106,6 +106,22 @@ pub fn failing(pod: &Pod) -> Option<String> {
     })
 }
 
+/// What the rollout decisions need of a pod; `terminating` also when its delete was asked for.
+pub fn pod_view(pod: &Pod, terminating: bool) -> crate::rollout::state::PodView {
+    let (ready, ready_since) = pod_ready(pod);
+    crate::rollout::state::PodView {
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        hash: crate::daemonset::pod_hash(pod)
+            .unwrap_or_default()
+            .to_string(),
+        ready,
+        ready_since,
+        terminating,
+        failing: failing(pod),
+        not_ready: crate::rollout::rolling::not_ready_reason(pod),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //! `rollout` command (issue 6) drives these against the API.
 
 pub mod health;
+pub mod live;
 pub mod lock;
 pub mod rolling;
 pub mod state;

@@ -13,6 +13,9 @@ use super::waves::Wave;
 /// The annotation holding the recorded state as JSON.
 pub const STATE_ANNOTATION: &str = "rollout.kubectl-ds.io/state";
 
+/// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
+pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {

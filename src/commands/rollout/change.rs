@@ -2,64 +2,17 @@
 //! change the live DaemonSet's pod template and roll the change out with the same engine as
 //! `rollout apply` (OnDelete, waves, health gate, resumable).
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
-use serde_json::{json, Value};
+use k8s_openapi::api::apps::v1::DaemonSet;
 
-use super::apply;
-use super::engine::ORIGINAL_STRATEGY_ANNOTATION;
+use crate::ops::apply;
+
 use super::Outcome;
-use crate::cli::{GlobalArgs, RolloutEngineArgs, RolloutRestartArgs, RolloutSetImageArgs};
-use crate::cluster::Cluster;
-use crate::daemonset::history;
+use crate::cli::{GlobalArgs, RolloutRestartArgs, RolloutSetImageArgs};
 use crate::error::Failure;
 use crate::render::progress::{Event, Progress};
-use crate::rollout::lock::LOCK_ANNOTATION;
-use crate::rollout::state::STATE_ANNOTATION;
 
 /// The pod template annotation `kubectl rollout restart` sets.
 pub const RESTARTED_AT_ANNOTATION: &str = "kubectl.kubernetes.io/restartedAt";
-
-/// Annotations that belong to the cluster or to a rollout in progress, not to the manifest.
-const NOT_APPLIED: &[&str] = &[
-    STATE_ANNOTATION,
-    ORIGINAL_STRATEGY_ANNOTATION,
-    LOCK_ANNOTATION,
-    "deprecated.daemonset.template.generation",
-    "kubectl.kubernetes.io/last-applied-configuration",
-];
-
-/// The live DaemonSet as a manifest to apply: no status or server-set metadata, and the update
-/// strategy a rollout in progress recorded rather than its temporary OnDelete.
-fn manifest_from_live(ds: &DaemonSet) -> anyhow::Result<Value> {
-    let live = serde_json::to_value(ds)?;
-    let mut metadata = json!({"name": live["metadata"]["name"]});
-    if let Some(labels) = live["metadata"].get("labels").filter(|l| l.is_object()) {
-        metadata["labels"] = labels.clone();
-    }
-    if let Some(annotations) = live["metadata"]["annotations"].as_object() {
-        let kept: serde_json::Map<String, Value> = annotations
-            .iter()
-            .filter(|(k, _)| !NOT_APPLIED.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !kept.is_empty() {
-            metadata["annotations"] = Value::Object(kept);
-        }
-    }
-    let mut spec = live["spec"].clone();
-    if let Some(original) = live["metadata"]["annotations"][ORIGINAL_STRATEGY_ANNOTATION]
-        .as_str()
-        .and_then(|s| serde_json::from_str::<Value>(s).ok())
-    {
-        spec["updateStrategy"] = original;
-    }
-    Ok(json!({
-        "apiVersion": "apps/v1",
-        "kind": "DaemonSet",
-        "metadata": metadata,
-        "spec": spec,
-    }))
-}
 
 fn set_restarted_at(ds: &mut DaemonSet, at: &str) {
     ds.spec
@@ -106,7 +59,7 @@ fn set_images(ds: &mut DaemonSet, images: &[(String, String)]) -> Result<(), Str
 
 pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, mut ds) = super::super::live_daemonset(global, name).await?;
+    let (cluster, namespace, mut ds) = crate::ops::live_daemonset(global, name).await?;
     let at = k8s_openapi::jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
@@ -117,12 +70,12 @@ pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::
             "daemonset {name:?}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}"
         ),
     });
-    roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
+    apply::roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
 }
 
 pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, mut ds) = super::super::live_daemonset(global, name).await?;
+    let (cluster, namespace, mut ds) = crate::ops::live_daemonset(global, name).await?;
     set_images(&mut ds, &args.images).map_err(Failure::usage)?;
     let mut progress = Progress::new(args.engine.output);
     for (container, image) in &args.images {
@@ -130,49 +83,14 @@ pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyho
             message: format!("daemonset {name:?}: container {container} image {image}"),
         });
     }
-    roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
-}
-
-/// `rollout undo --mode ...`: the live DaemonSet with `revision`'s pod template, rolled out by the
-/// engine of that mode.
-pub async fn roll_back(
-    cluster: &Cluster,
-    namespace: &str,
-    ds: &DaemonSet,
-    revision: &ControllerRevision,
-    engine: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
-    let mut ds = ds.clone();
-    ds.spec.template = history::typed_template(revision);
-    roll_out(cluster, namespace, &ds, engine, progress).await
-}
-
-/// Rolls the changed live DaemonSet out with the engine the flags choose.
-async fn roll_out(
-    cluster: &Cluster,
-    namespace: &str,
-    ds: &DaemonSet,
-    engine: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
-    let name = ds.metadata.name.clone().unwrap_or_default();
-    let manifest = manifest_from_live(ds)?;
-    apply::run(
-        cluster,
-        namespace,
-        &name,
-        manifest,
-        apply::Write::Edit,
-        engine,
-        progress,
-    )
-    .await
+    apply::roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rollout::state::{ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION};
+    use serde_json::json;
 
     fn live() -> DaemonSet {
         serde_json::from_value(json!({
@@ -206,21 +124,6 @@ mod tests {
                        "numberMisscheduled": 0, "numberReady": 2}
         }))
         .unwrap()
-    }
-
-    #[test]
-    fn the_manifest_from_the_live_object_has_no_server_fields_and_the_recorded_strategy() {
-        let manifest = manifest_from_live(&live()).unwrap();
-        assert_eq!(
-            manifest["metadata"],
-            json!({"name": "agent", "labels": {"team": "a"}, "annotations": {"note": "keep"}})
-        );
-        assert!(manifest.get("status").is_none());
-        assert_eq!(
-            manifest["spec"]["updateStrategy"],
-            json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}})
-        );
-        assert_eq!(manifest["kind"], "DaemonSet");
     }
 
     #[test]

@@ -10,7 +10,6 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use serde_json::{json, Value};
 
-use super::engine::{self, Driver, Start};
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
 use crate::cluster::Planned;
@@ -18,6 +17,7 @@ use crate::daemonset::history;
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template::{self, TemplateChanges};
 use crate::error::{ExitStatus, Failure};
+use crate::ops::ondelete::{self as engine, Driver, Start};
 use crate::render;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::Lock;
@@ -25,7 +25,7 @@ use crate::rollout::state::{Phase, RolloutState};
 
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
+    let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let (plan, _) = cluster
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| {
             Ok::<_, Failure>(pause::plan_pause(ds))
@@ -65,13 +65,13 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
 
 pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
+    let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let mut progress = Progress::new(args.output);
-    let me = engine::this_process(engine::now());
+    let me = crate::ops::lock::this_process(engine::now());
     let (resume, ds) = cluster
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| plan_resume(ds, &me, args))
         .await?;
-    engine::warn_taken_over(resume.taken_over.as_ref(), &mut progress);
+    crate::ops::lock::warn_taken_over(resume.taken_over.as_ref(), &mut progress);
     let Resume {
         controlled, plan, ..
     } = resume;
@@ -154,7 +154,7 @@ impl Planned for PausePlan {
 fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Resume, Failure> {
     let controlled = engine::recorded_state(ds).filter(|s| s.phase.unfinished());
     let taken_over = match controlled {
-        Some(_) if !args.detach => engine::claim_lock(ds, me, args.force)?,
+        Some(_) if !args.detach => crate::ops::lock::claim_lock(ds, me, args.force)?,
         _ => None,
     };
     Ok(Resume {
@@ -213,8 +213,8 @@ fn plan_undo(
 
 pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
-    let revisions = super::super::owned_revisions(&cluster, &namespace, &ds).await?;
+    let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
+    let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
     if args.to_revision.is_none() && numbers.len() < 2 {
         return Err(Failure::usage(match numbers.first() {
@@ -239,7 +239,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
                 "daemonset {name:?}: rolling back to the template of revision {number}"
             ),
         });
-        return super::change::roll_back(
+        return crate::ops::apply::roll_back(
             &cluster,
             &namespace,
             &ds,
@@ -328,7 +328,7 @@ mod tests {
             }}},
         }))
         .unwrap();
-        let read = super::super::test_daemonset("5", "agent:2", json!({}))
+        let read = crate::ops::test_daemonset("5", "agent:2", json!({}))
             .spec
             .template;
         // (what, the DaemonSet read (again), Ok(patched on resourceVersion) / Ok(None): already
@@ -336,22 +336,22 @@ mod tests {
         let cases = [
             (
                 "as first read",
-                super::super::test_daemonset("5", "agent:2", json!({})),
+                crate::ops::test_daemonset("5", "agent:2", json!({})),
                 Ok(Some("5")),
             ),
             (
                 "status written meanwhile",
-                super::super::test_daemonset("8", "agent:2", json!({})),
+                crate::ops::test_daemonset("8", "agent:2", json!({})),
                 Ok(Some("8")),
             ),
             (
                 "rolled back by another meanwhile",
-                super::super::test_daemonset("8", "agent:1", json!({})),
+                crate::ops::test_daemonset("8", "agent:1", json!({})),
                 Ok(None),
             ),
             (
                 "template changed by another meanwhile",
-                super::super::test_daemonset("8", "agent:3", json!({})),
+                crate::ops::test_daemonset("8", "agent:3", json!({})),
                 Err("changed by another writer while this command ran; nothing was rolled back"),
             ),
         ];
@@ -429,7 +429,7 @@ mod tests {
             ),
         ];
         for (what, annotations, detach, expected) in cases {
-            let ds = super::super::test_daemonset("5", "agent:1", annotations);
+            let ds = crate::ops::test_daemonset("5", "agent:1", annotations);
             match (plan_resume(&ds, &me, &args(detach)), expected) {
                 (Ok(resume), Ok((controlled, taken_over, patches))) => {
                     assert_eq!(resume.controlled.is_some(), controlled, "{what}");

@@ -15,20 +15,21 @@ use serde::Serialize;
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
-use crate::daemonset::history::{self, HASH_LABEL};
+use crate::daemonset::history::{self, current_hash};
 use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Strategy};
+use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
-pub(super) use crate::rollout::health::{failing, pod_ready};
+use crate::rollout::health::{failing, pod_ready, pod_view};
 use crate::rollout::rolling::not_ready_reason;
-use crate::rollout::state::{Observation, Phase, PodView, RolloutState, STATE_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, RolloutState, STATE_ANNOTATION};
 
 use crate::daemonset::pause::PAUSED_ANNOTATION;
 
 pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let (cluster, namespace, ds) = super::super::live_daemonset(global, name).await?;
+    let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let selector = selector::describe(&ds.spec.selector);
     if !args.watch {
         let revisions = cluster
@@ -121,7 +122,7 @@ async fn watch(
         }
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                super::ensure_same(&new, &uid, name, "while watching")?;
+                crate::ops::ensure_same(&new, &uid, name, "while watching")?;
                 let template_changed = new.metadata.generation != ds.metadata.generation;
                 ds = *new;
                 if template_changed || current_hash(&ds, &revisions).is_none() {
@@ -191,44 +192,6 @@ async fn watch(
         "the watch on daemonset {name:?} ended unexpectedly"
     ))
     .into())
-}
-
-pub(super) fn key(pod: &Pod) -> String {
-    pod.metadata
-        .uid
-        .clone()
-        .or_else(|| pod.metadata.name.clone())
-        .unwrap_or_default()
-}
-
-pub(super) fn pod_hash(pod: &Pod) -> Option<&str> {
-    pod.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(HASH_LABEL))
-        .map(String::as_str)
-}
-
-/// The hash of the DaemonSet's newest owned revision.
-pub(super) fn current_hash(ds: &DaemonSet, revisions: &[ControllerRevision]) -> Option<String> {
-    let uid = ds.metadata.uid.as_deref()?;
-    history::owned_revisions(revisions.to_vec(), uid)
-        .last()
-        .map(|r| history::hash_of(r).to_string())
-}
-
-/// What the rollout decisions need of a pod; `terminating` also when its delete was asked for.
-pub(super) fn pod_view(pod: &Pod, terminating: bool) -> PodView {
-    let (ready, ready_since) = pod_ready(pod);
-    PodView {
-        uid: pod.metadata.uid.clone().unwrap_or_default(),
-        hash: pod_hash(pod).unwrap_or_default().to_string(),
-        ready,
-        ready_since,
-        terminating,
-        failing: failing(pod),
-        not_ready: crate::rollout::rolling::not_ready_reason(pod),
-    }
 }
 
 #[derive(Debug, Serialize)]
@@ -612,7 +575,7 @@ mod tests {
 
     fn revision(number: i64, hash: &str) -> ControllerRevision {
         serde_json::from_value(json!({
-            "metadata": {"name": format!("agent-{hash}"), "labels": {HASH_LABEL: hash},
+            "metadata": {"name": format!("agent-{hash}"), "labels": {history::HASH_LABEL: hash},
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
                                               "name": "agent", "uid": "u", "controller": true}]},
             "revision": number, "data": {}
@@ -622,7 +585,7 @@ mod tests {
 
     fn pod(name: &str, node: &str, hash: &str) -> Pod {
         serde_json::from_value(json!({
-            "metadata": {"name": name, "uid": name, "labels": {HASH_LABEL: hash},
+            "metadata": {"name": name, "uid": name, "labels": {history::HASH_LABEL: hash},
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
                                               "name": "agent", "uid": "u", "controller": true}]},
             "spec": {"nodeName": node, "containers": []},
@@ -646,7 +609,7 @@ mod tests {
     /// PodScheduled False with the scheduler's message (as recorded from a 1.37 cluster).
     fn unscheduled_surge_pod(name: &str, node: &str, hash: &str) -> Pod {
         serde_json::from_value(json!({
-            "metadata": {"name": name, "uid": name, "labels": {HASH_LABEL: hash},
+            "metadata": {"name": name, "uid": name, "labels": {history::HASH_LABEL: hash},
                          "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
                                               "name": "agent", "uid": "u", "controller": true}]},
             "spec": {"containers": [], "affinity": {"nodeAffinity": {

@@ -6,7 +6,6 @@
 //! server restart); API calls that fail for a transient reason are retried.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::future::Future;
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -15,26 +14,26 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::{json, Value};
 
 use super::interrupt::{self, Interrupt, Signals};
-use super::status::{current_hash, key, pod_hash, pod_view};
+use super::lock::recorded_lock;
+use super::retry::with_retry;
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
+use crate::daemonset::history::current_hash;
 use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::daemonset::{history, node_of, selector};
+use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
 use crate::render::plural;
 use crate::render::progress::{Event, NodeFailure, Progress};
-use crate::rollout::lock::{self, Claim, Lock, LOCK_ANNOTATION};
-use crate::rollout::state::{Observation, Phase, RolloutState, Step, STATE_ANNOTATION};
+use crate::rollout::health::pod_view;
+use crate::rollout::lock::{self, Lock, LOCK_ANNOTATION};
+use crate::rollout::state::{
+    Observation, Phase, RolloutState, Step, ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION,
+};
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
-
-/// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
-pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
-
-/// How long API calls are retried while the server is unreachable or restarting.
-const RETRY_FOR: Duration = Duration::from_secs(300);
 
 pub fn now() -> i64 {
     k8s_openapi::jiff::Timestamp::now().as_second()
@@ -57,208 +56,8 @@ fn rfc3339(seconds: i64) -> String {
         .unwrap_or_else(|_| seconds.to_string())
 }
 
-/// This process as a lock holder.
-pub fn this_process(now: i64) -> Lock {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown-host".into());
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| format!("uid-{}", unix_uid()));
-    Lock::new(format!("{user}@{host}"), host, std::process::id(), now)
-}
-
-/// The real user id, from /proc (where that exists), for a holder name without $USER.
-fn unix_uid() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix("Uid:"))
-                .and_then(|ids| ids.split_whitespace().next().map(str::to_string))
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
-
-/// Whether a process of this machine exists (always true where that can't be known).
-fn process_alive(pid: u32) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
-    }
-}
-
-fn recorded_lock(ds: &DaemonSet) -> Option<Lock> {
-    annotation(ds, LOCK_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
-}
-
 pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
     annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
-}
-
-/// Whether this process may hold the DaemonSet's rollout lock: the lock of a gone run it takes
-/// over, if any, or the one line saying who holds it.
-pub fn claim_lock(ds: &DaemonSet, me: &Lock, force: bool) -> Result<Option<Lock>, Failure> {
-    let name = ds.metadata.name.as_deref().unwrap_or_default();
-    let held = recorded_lock(ds);
-    match lock::claim(name, held.as_ref(), me, now(), force, process_alive) {
-        Ok(Claim::HolderGone | Claim::Expired) => Ok(held),
-        Ok(Claim::Free | Claim::Ours) => Ok(None),
-        Err(message) => Err(Failure::api(message)),
-    }
-}
-
-/// Says so when this run takes over the lock of a gone run.
-pub fn warn_taken_over(taken_over: Option<&Lock>, progress: &mut Progress) {
-    if let Some(held) = taken_over {
-        progress.emit(Event::Warning {
-            message: format!(
-                "taking over the rollout lock of {} (pid {}), whose run is gone",
-                held.holder, held.pid
-            ),
-        });
-    }
-}
-
-/// The ops that record `me` as the lock holder on `ds` (conditional on its resourceVersion).
-fn lock_ops(ds: &DaemonSet, me: &Lock) -> Result<Vec<Value>, Failure> {
-    let text = serde_json::to_string(me)
-        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
-    let mut ops = vec![pause::precondition(ds)];
-    ops.extend(pause::set_annotations(ds, vec![(LOCK_ANNOTATION, text)]));
-    Ok(ops)
-}
-
-/// The ops that remove the lock from `ds`, when it is still `me`'s; `None` when another run
-/// holds it now (it took the lock over) or there is none.
-fn unlock_ops(ds: &DaemonSet, me: &Lock) -> Option<Vec<Value>> {
-    recorded_lock(ds)
-        .is_some_and(|l| l.host == me.host && l.pid == me.pid)
-        .then(|| {
-            vec![
-                pause::precondition(ds),
-                json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
-            ]
-        })
-}
-
-/// Takes the rollout lock on a live DaemonSet before anything changes: a patch conditional on the
-/// resourceVersion checked, so two runs starting at once cannot both take it. A conflict (the
-/// controller's status writes, mostly) checks the lock again on the DaemonSet read anew.
-pub async fn take_lock(
-    cluster: &Cluster,
-    live: &DaemonSet,
-    me: &Lock,
-    force: bool,
-    progress: &mut Progress,
-) -> Result<DaemonSet, Failure> {
-    let namespace = live.metadata.namespace.as_deref().unwrap_or_default();
-    let name = live.metadata.name.as_deref().unwrap_or_default();
-    let (taking, stored) = cluster
-        .patch_daemonset_with_retry(namespace, name, live.clone(), false, |ds| {
-            Ok::<_, Failure>(TakeLock {
-                taken_over: claim_lock(ds, me, force)?,
-                ops: lock_ops(ds, me)?,
-            })
-        })
-        .await?;
-    warn_taken_over(taking.taken_over.as_ref(), progress);
-    Ok(stored)
-}
-
-/// Taking the lock: the ops, and the lock of a gone run they take over.
-struct TakeLock {
-    taken_over: Option<Lock>,
-    ops: Vec<Value>,
-}
-
-impl crate::cluster::Planned for TakeLock {
-    fn ops(&self) -> Option<&[Value]> {
-        Some(&self.ops)
-    }
-}
-
-/// Renews the lock for as long as it runs (a run that follows the controller has no state to
-/// write); stops when another run took the lock over or it is gone.
-pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lock: Lock) {
-    loop {
-        let renew_at = lock.expires - lock::RENEW_BELOW_SECONDS;
-        let wait = u64::try_from((renew_at - now()).max(1)).unwrap_or(1);
-        tokio::time::sleep(Duration::from_secs(wait)).await;
-        let renewed = lock.renewed(now());
-        let (Ok(old), Ok(new)) = (
-            serde_json::to_string(&lock),
-            serde_json::to_string(&renewed),
-        ) else {
-            return;
-        };
-        // `test`: only a lock that is still exactly ours is renewed.
-        let ops = [
-            json!({"op": "test", "path": annotation_path(LOCK_ANNOTATION), "value": old}),
-            json!({"op": "replace", "path": annotation_path(LOCK_ANNOTATION), "value": new}),
-        ];
-        match cluster
-            .patch_daemonset_json(&namespace, &name, &ops, false)
-            .await
-        {
-            Ok(_) => lock = renewed,
-            Err(e) if e.retryable => {}
-            Err(_) => return,
-        }
-    }
-}
-
-/// Removes the lock when it is still this run's (read anew after a conflict, so a lock another
-/// run took over meanwhile stays).
-pub async fn drop_lock(cluster: &Cluster, namespace: &str, name: &str, me: &Lock) {
-    let Ok(Some(ds)) = cluster.get_daemonset(namespace, name).await else {
-        return;
-    };
-    let dropped = cluster
-        .patch_daemonset_with_retry(namespace, name, ds, false, |ds| {
-            Ok::<_, Failure>(unlock_ops(ds, me))
-        })
-        .await;
-    if let Err(e) = dropped {
-        tracing::debug!(namespace, name, error = %e, "the rollout lock was not removed");
-    }
-}
-
-/// Runs `call` again while it fails for a transient reason (server unreachable or restarting),
-/// for up to [`RETRY_FOR`], warning once.
-pub async fn with_retry<T, F, Fut>(
-    progress: &mut Progress,
-    what: &str,
-    mut call: F,
-) -> Result<T, Failure>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
-{
-    let give_up = tokio::time::Instant::now() + RETRY_FOR;
-    let mut delay = Duration::from_millis(200);
-    let mut warned = false;
-    loop {
-        match call().await {
-            Ok(value) => return Ok(value),
-            Err(e) if e.retryable && tokio::time::Instant::now() < give_up => {
-                if !warned {
-                    progress.emit(Event::Warning {
-                        message: format!("{what}: {}; retrying", e.message),
-                    });
-                    warned = true;
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 fn finished(pod: &Pod) -> bool {
@@ -1384,82 +1183,6 @@ mod tests {
             auto_rollback: true,
             rollback_of: None,
             wave_interval_seconds: 0,
-        }
-    }
-
-    fn with_lock(held: Option<&Lock>) -> DaemonSet {
-        let mut object = json!({
-            "metadata": {"name": "agent", "namespace": "ns", "resourceVersion": "9"},
-            "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": {}},
-        });
-        if let Some(held) = held {
-            object["metadata"]["annotations"] =
-                json!({LOCK_ANNOTATION: serde_json::to_string(held).unwrap()});
-        }
-        serde_json::from_value(object).unwrap()
-    }
-
-    #[test]
-    fn the_lock_is_taken_and_dropped_by_what_the_daemonset_read_holds() {
-        let at = now();
-        let me = Lock::new("me@here".into(), "here".into(), std::process::id(), at);
-        let other = |host: &str, pid: u32| Lock::new(format!("ops@{host}"), host.into(), pid, at);
-        // (what, lock held, take: Ok(lock taken over) or Err(fragment), drop removes it)
-        type Case = (
-            &'static str,
-            Option<Lock>,
-            Result<Option<Lock>, &'static str>,
-            bool,
-        );
-        let gone = other("here", u32::MAX);
-        let cases: Vec<Case> = vec![
-            ("free", None, Ok(None), false),
-            ("ours", Some(me.renewed(at + 5)), Ok(None), true),
-            (
-                "another run elsewhere holds it",
-                Some(other("elsewhere", 7)),
-                Err("another rollout of daemonset \"agent\" is running: ops@elsewhere (pid 7)"),
-                false,
-            ),
-            (
-                "a gone run of this host held it",
-                Some(gone.clone()),
-                Ok(Some(gone)),
-                false,
-            ),
-        ];
-        for (what, held, take, dropped) in cases {
-            let ds = with_lock(held.as_ref());
-            match (claim_lock(&ds, &me, false), take) {
-                (Ok(taken_over), Ok(expected)) => {
-                    assert_eq!(taken_over, expected, "{what}");
-                    let ops = lock_ops(&ds, &me).unwrap();
-                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
-                    let recorded = match held {
-                        Some(_) => ops[1]["value"].as_str().unwrap().to_string(),
-                        None => ops[1]["value"][LOCK_ANNOTATION]
-                            .as_str()
-                            .unwrap()
-                            .to_string(),
-                    };
-                    assert_eq!(
-                        serde_json::from_str::<Lock>(&recorded).unwrap(),
-                        me,
-                        "{what}"
-                    );
-                }
-                (Err(e), Err(fragment)) => assert!(e.message.contains(fragment), "{what}: {e}"),
-                (got, expected) => panic!("{what}: {got:?} instead of {expected:?}"),
-            }
-            match unlock_ops(&ds, &me) {
-                Some(ops) => {
-                    assert!(dropped, "{what}: {ops:?}");
-                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
-                    assert_eq!(ops[1]["op"], "remove", "{what}");
-                    assert_eq!(ops[1]["path"], annotation_path(LOCK_ANNOTATION), "{what}");
-                }
-                None => assert!(!dropped, "{what}"),
-            }
         }
     }
 

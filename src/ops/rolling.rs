@@ -13,22 +13,26 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
 use super::apply::{apply_reported, check_manifest, rejected, Write};
-use super::engine::{self, now, with_retry, ORIGINAL_STRATEGY_ANNOTATION};
 use super::interrupt::{self, Interrupt, Signals};
-use super::status::{current_hash, failing, key, pod_hash, pod_ready};
+use super::ondelete::{self as engine, now};
+use super::retry::with_retry;
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::{self, UpdatePace};
 use crate::daemonset::history;
+use crate::daemonset::history::current_hash;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
 use crate::daemonset::selector;
+use crate::daemonset::{key, pod_hash};
 use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::health::{failing, pod_ready};
 use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
+use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
 
 fn rfc3339(seconds: i64) -> Option<String> {
@@ -293,11 +297,11 @@ pub async fn run(
 
     let started = now();
     // One rollout at a time: the lock is held while the controller is followed.
-    let me = engine::this_process(started);
+    let me = crate::ops::lock::this_process(started);
     match &live {
         Some(live) => {
             check_manifest(cluster, namespace, name, &object, write).await?;
-            engine::take_lock(cluster, live, &me, args.force, progress).await?;
+            crate::ops::lock::take_lock(cluster, live, &me, args.force, progress).await?;
         }
         None => {
             if !object["metadata"]["annotations"].is_object() {
@@ -307,7 +311,7 @@ pub async fn run(
                 Value::String(serde_json::to_string(&me)?);
         }
     }
-    let keeper = tokio::spawn(engine::keep_lock(
+    let keeper = tokio::spawn(crate::ops::lock::keep_lock(
         cluster.clone(),
         namespace.to_string(),
         name.to_string(),
@@ -328,7 +332,7 @@ pub async fn run(
     )
     .await;
     keeper.abort();
-    engine::drop_lock(cluster, namespace, name, &me).await;
+    crate::ops::lock::drop_lock(cluster, namespace, name, &me).await;
     outcome
 }
 

@@ -1,0 +1,461 @@
+//! Applying a manifest as a rollout, in the mode asked for (or the one its update strategy
+//! implies). ondelete: take the rollout lock, apply with the OnDelete strategy (the wanted one
+//! recorded in an annotation) and hand over to the engine, which replaces the pods wave by wave.
+//! `--dry-run` prints the wave plan and changes nothing. rolling: `super::rolling`.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::apps::v1::DaemonSet;
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use serde_json::{json, Value};
+
+use super::ondelete::{self as engine, Driver, Start};
+use super::Outcome;
+use crate::cli::{RolloutEngineArgs, RolloutMode};
+use crate::cluster::{ApplyError, Cluster};
+use crate::daemonset::history::current_hash;
+use crate::daemonset::pod_hash;
+use crate::daemonset::{pause, selector};
+use crate::diff::template;
+use crate::error::{ExitStatus, Failure};
+use crate::manifest::Object;
+use crate::placement::plan::{PlacementInputs, Summary};
+use crate::placement::report;
+use crate::render::progress::{Event, Progress};
+use crate::rollout::lock::LOCK_ANNOTATION;
+use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
+
+/// The mode asked for, or the one the manifest's own update strategy implies.
+pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
+    args.mode.unwrap_or_else(|| {
+        match manifest
+            .pointer("/spec/updateStrategy/type")
+            .and_then(Value::as_str)
+        {
+            Some("OnDelete") => RolloutMode::Ondelete,
+            _ => RolloutMode::Rolling,
+        }
+    })
+}
+
+/// How a rollout writes its change.
+#[derive(Debug, Clone, Copy)]
+pub enum Write<'a> {
+    /// `rollout apply -f`, `migrate`: the manifest as read from its file, server-side applied
+    /// (field manager kubectl-ds owns it) with strict field validation.
+    Apply(&'a Object),
+    /// restart, set-image, undo: the live DaemonSet's pod template (and the strategy) edited by a
+    /// JSON patch, as kubectl does, so the plugin takes over only the fields it changes.
+    Edit,
+}
+
+/// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
+pub async fn run(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    write: Write<'_>,
+    args: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    match mode_of(&manifest, args) {
+        RolloutMode::Rolling => {
+            super::rolling::run(cluster, namespace, name, manifest, write, args, progress).await
+        }
+        RolloutMode::Ondelete if args.dry_run => {
+            dry_run(cluster, namespace, name, manifest, write, args, progress).await
+        }
+        RolloutMode::Ondelete => {
+            run_ondelete(cluster, namespace, name, manifest, write, args, progress).await
+        }
+    }
+}
+
+/// The manifest as applied during an ondelete rollout: OnDelete, the wanted strategy recorded.
+fn with_on_delete(manifest: Value, namespace: &str) -> Value {
+    let original = manifest
+        .pointer("/spec/updateStrategy")
+        .filter(|v| !v.is_null())
+        .cloned()
+        .unwrap_or_else(|| json!({"type": "RollingUpdate"}));
+    let mut object = manifest;
+    object["metadata"]["namespace"] = Value::String(namespace.to_string());
+    object["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+    if !object["metadata"]["annotations"].is_object() {
+        object["metadata"]["annotations"] = json!({});
+    }
+    object["metadata"]["annotations"][ORIGINAL_STRATEGY_ANNOTATION] =
+        Value::String(original.to_string());
+    object
+}
+
+impl<'a> Write<'a> {
+    /// The manifest as read, when the change comes from one.
+    pub fn source(self) -> Option<&'a Object> {
+        match self {
+            Write::Apply(object) => Some(object),
+            Write::Edit => None,
+        }
+    }
+}
+
+/// A server-side apply error as the user's failure: a rejected manifest is bad input, named
+/// with its file (and the line of the field at fault) when it came from one.
+pub(crate) fn rejected<'a>(
+    namespace: &'a str,
+    name: &'a str,
+    write: Write<'a>,
+) -> impl Fn(ApplyError) -> Failure + 'a {
+    move |e| match e {
+        ApplyError::Rejected(message) => crate::manifest::rejection::rejected_manifest(
+            write.source(),
+            namespace,
+            name,
+            "rejected",
+            &message,
+        ),
+        ApplyError::Failed(failure) => failure,
+    }
+}
+
+/// A server-side dry run of applying a manifest before the rollout writes anything (the lock
+/// first), so a manifest the server refuses (an unknown field, an immutable selector) leaves the
+/// DaemonSet as it was. Changes the plugin makes itself (`Write::Edit`) need no check.
+pub(super) async fn check_manifest(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    write: Write<'_>,
+) -> Result<(), Failure> {
+    if write.source().is_none() {
+        return Ok(());
+    }
+    cluster
+        .apply_dry_run(namespace, name, object)
+        .await
+        .map(drop)
+        .map_err(rejected(namespace, name, write))
+}
+
+/// The JSON patch that turns `live` into `object` where a rollout changes it: the pod template,
+/// the update strategy, and the rollout's own annotations.
+fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<Value>> {
+    let current = serde_json::to_value(live)?;
+    let mut ops = vec![pause::precondition(live)];
+    for (path, pointer) in [
+        ("/spec/template", "/spec/template"),
+        ("/spec/updateStrategy", "/spec/updateStrategy"),
+    ] {
+        if let Some(wanted) = object.pointer(pointer).filter(|v| !v.is_null()) {
+            if current.pointer(pointer) != Some(wanted) {
+                ops.push(json!({"op": "replace", "path": path, "value": wanted}));
+            }
+        }
+    }
+    let annotations: Vec<(&str, String)> = [ORIGINAL_STRATEGY_ANNOTATION, LOCK_ANNOTATION]
+        .into_iter()
+        .filter_map(|key| {
+            let wanted = object["metadata"]["annotations"][key].as_str()?;
+            (pause::annotation(live, key).map(String::as_str) != Some(wanted))
+                .then(|| (key, wanted.to_string()))
+        })
+        .collect();
+    if !annotations.is_empty() {
+        ops.extend(pause::set_annotations(live, annotations));
+    }
+    Ok(ops)
+}
+
+/// The edit planned from `fresh`, the DaemonSet as read (again, after a conflict): refused when
+/// its pod template is no longer `read`, the one it had when this command read it first, so a
+/// template another writer set meanwhile is not overwritten.
+fn edit_plan(
+    read: &PodTemplateSpec,
+    fresh: &DaemonSet,
+    object: &Value,
+) -> anyhow::Result<Vec<Value>> {
+    if fresh.spec.template != *read {
+        let name = fresh.metadata.name.as_deref().unwrap_or_default();
+        return Err(Failure::api(format!(
+            "the pod template of daemonset {name:?} was changed by another writer while this command ran; nothing was changed, run the command again"
+        ))
+        .into());
+    }
+    edit_ops(fresh, object)
+}
+
+/// Writes the change (`write`) and reports it.
+pub(super) async fn apply_reported(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    object: &Value,
+    write: Write<'_>,
+    mode: &str,
+    progress: &mut Progress,
+) -> anyhow::Result<DaemonSet> {
+    let ds = match write {
+        Write::Apply(_) => cluster
+            .apply_daemonset(namespace, name, object)
+            .await
+            .map_err(rejected(namespace, name, write))?,
+        Write::Edit => {
+            let live = cluster
+                .get_daemonset(namespace, name)
+                .await?
+                .ok_or_else(|| super::not_found(name, namespace))?;
+            // Planned anew from the DaemonSet read again after a conflict.
+            let read = live.spec.template.clone();
+            let (_, stored) = cluster
+                .patch_daemonset_with_retry(namespace, name, live, false, |fresh| {
+                    edit_plan(&read, fresh, object)
+                })
+                .await?;
+            stored
+        }
+    };
+    let strategy = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    progress.emit(Event::Applied {
+        daemonset: name.to_string(),
+        namespace: namespace.to_string(),
+        generation: ds.metadata.generation.unwrap_or(0),
+        mode: mode.into(),
+        strategy,
+    });
+    Ok(ds)
+}
+
+/// The revision the live DaemonSet's pods are meant to be on now (the rollback target).
+async fn live_hash(
+    cluster: &Cluster,
+    namespace: &str,
+    live: &DaemonSet,
+) -> anyhow::Result<Option<String>> {
+    let selector = selector::describe(&live.spec.selector);
+    let revisions = cluster
+        .list_controller_revisions_matching(namespace, &selector)
+        .await?;
+    Ok(current_hash(live, &revisions))
+}
+
+pub(crate) async fn run_ondelete(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    write: Write<'_>,
+    args: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let me = crate::ops::lock::this_process(engine::now());
+    let live = cluster.get_daemonset(namespace, name).await?;
+    let mut previous_hash = None;
+    let mut object = with_on_delete(manifest, namespace);
+    if let Some(live) = &live {
+        previous_hash = live_hash(cluster, namespace, live).await?;
+        // A rollout already running to this template keeps its rollback target.
+        if let Some(recorded) = engine::recorded_state(live) {
+            if recorded.previous_hash.is_some() {
+                previous_hash = recorded.previous_hash;
+            }
+        }
+        check_manifest(cluster, namespace, name, &object, write).await?;
+        // Taken before anything changes, so a second run is refused before it applies.
+        crate::ops::lock::take_lock(cluster, live, &me, args.force, progress).await?;
+    } else {
+        object["metadata"]["annotations"][LOCK_ANNOTATION] =
+            Value::String(serde_json::to_string(&me)?);
+    }
+    let ds = apply_reported(
+        cluster, namespace, name, &object, write, "ondelete", progress,
+    )
+    .await?;
+    Driver::new(
+        cluster,
+        ds,
+        me,
+        Start::Applied {
+            args,
+            previous_hash,
+        },
+        progress,
+    )
+    .drive()
+    .await
+}
+
+/// `--dry-run`: the server's view of the applied template against the live one, and the waves
+/// over the nodes whose pods would be replaced. Nothing is changed.
+pub(crate) async fn dry_run(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    manifest: Value,
+    write: Write<'_>,
+    args: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let object = with_on_delete(manifest, namespace);
+    let applied = cluster
+        .apply_dry_run(namespace, name, &object)
+        .await
+        .map_err(rejected(namespace, name, write))?;
+    let Some(live) = cluster.get_daemonset(namespace, name).await? else {
+        progress.emit(Event::Complete {
+            message: format!(
+                "daemonset {name:?} does not exist: it would be created and the controller would start its pods; there is nothing to roll out (dry run: nothing was changed)"
+            ),
+        });
+        return Ok(ExitStatus::Ok);
+    };
+    let changes = template::compare(&live.spec.template, &applied.spec.template);
+    let selector = selector::describe(&live.spec.selector);
+    let pods = cluster.list_pods(namespace, &selector).await?;
+    let current = live_hash(cluster, namespace, &live).await?;
+    // With a new template every pod is replaced; without one, those not on the current revision.
+    let nodes: BTreeSet<String> = pods
+        .iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .filter(|p| !changes.is_empty() || pod_hash(p) != current.as_deref())
+        .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+        .collect();
+    let template = applied.spec.template.spec.clone().unwrap_or_default();
+    let inputs = cluster.placement_inputs(namespace, &template).await?;
+    let (nodes, stranded) = engine::split_stranded(nodes, &inputs.nodes, &template);
+    let labels = crate::daemonset::labels_by_node(&inputs.nodes);
+    let eligible = crate::daemonset::desired_nodes(&live);
+    for line in changes.lines() {
+        progress.emit(Event::Note {
+            message: format!("template change: {line}"),
+        });
+    }
+    emit_placement(&applied, !changes.is_empty(), &inputs, progress);
+    for message in stranded.iter().map(engine::stranded_warning) {
+        progress.emit(Event::Warning { message });
+    }
+    let min_ready_default = applied.spec.min_ready_seconds.unwrap_or(0);
+    let state = engine::plan(
+        args,
+        min_ready_default,
+        "(new)",
+        None,
+        nodes,
+        &labels,
+        eligible,
+    )?;
+    progress.emit(Event::planned(&state, eligible));
+    progress.emit(Event::Complete {
+        message: format!("dry run: daemonset {name:?} was not changed"),
+    });
+    Ok(ExitStatus::Ok)
+}
+
+/// plan's answer for the template a dry run would store, as warnings: the reads that were not
+/// allowed, then the `Rejected:`, `Lost:`, `Pending:`, `Gated:` and `Unknown:` lines.
+pub(super) fn emit_placement(
+    stored: &DaemonSet,
+    template_changed: bool,
+    inputs: &PlacementInputs,
+    progress: &mut Progress,
+) -> Summary {
+    let (summary, risks) = report::change(stored, template_changed, inputs);
+    for message in inputs.warnings.iter().cloned().chain(risks) {
+        progress.emit(Event::Warning { message });
+    }
+    summary
+}
+
+/// `rollout undo --mode ...`: the live DaemonSet with `revision`'s pod template, rolled out by the
+/// engine of that mode.
+pub async fn roll_back(
+    cluster: &Cluster,
+    namespace: &str,
+    ds: &DaemonSet,
+    revision: &k8s_openapi::api::apps::v1::ControllerRevision,
+    engine: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let mut ds = ds.clone();
+    ds.spec.template = crate::daemonset::history::typed_template(revision);
+    roll_out(cluster, namespace, &ds, engine, progress).await
+}
+
+/// Rolls the changed live DaemonSet out with the engine the flags choose.
+pub async fn roll_out(
+    cluster: &Cluster,
+    namespace: &str,
+    ds: &DaemonSet,
+    engine: &RolloutEngineArgs,
+    progress: &mut Progress,
+) -> anyhow::Result<Outcome> {
+    let name = ds.metadata.name.clone().unwrap_or_default();
+    let manifest = crate::rollout::live::manifest_from_live(ds)?;
+    run(
+        cluster,
+        namespace,
+        &name,
+        manifest,
+        Write::Edit,
+        engine,
+        progress,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(resource_version: &str, image: &str) -> DaemonSet {
+        crate::ops::test_daemonset(resource_version, image, json!({}))
+    }
+
+    #[test]
+    fn an_edit_is_planned_anew_unless_another_writer_changed_the_template() {
+        let read = live("1", "agent:1");
+        let mut wanted = serde_json::to_value(live("1", "agent:2")).unwrap();
+        wanted["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        let cases = [
+            ("as first read", live("1", "agent:1"), Ok("1")),
+            ("status written meanwhile", live("7", "agent:1"), Ok("7")),
+            (
+                "template changed meanwhile",
+                live("7", "agent:3"),
+                Err("changed by another writer"),
+            ),
+            (
+                "template already the wanted one",
+                live("7", "agent:2"),
+                Err("changed by another writer"),
+            ),
+        ];
+        for (what, fresh, expected) in cases {
+            let planned = edit_plan(&read.spec.template, &fresh, &wanted);
+            match (planned, expected) {
+                (Ok(ops), Ok(version)) => {
+                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
+                    assert_eq!(ops[0]["value"], version, "{what}");
+                    let paths: Vec<&str> = ops[1..]
+                        .iter()
+                        .map(|o| o["path"].as_str().unwrap())
+                        .collect();
+                    assert_eq!(paths, ["/spec/template", "/spec/updateStrategy"], "{what}");
+                    assert_eq!(ops[1]["value"], wanted["spec"]["template"], "{what}");
+                }
+                (Err(e), Err(fragment)) => {
+                    let message = e.to_string();
+                    assert!(message.contains(fragment), "{what}: {message}");
+                    assert!(message.contains("nothing was changed"), "{what}: {message}");
+                }
+                (planned, expected) => panic!("{what}: {planned:?} instead of {expected:?}"),
+            }
+        }
+    }
+}
