@@ -2,6 +2,7 @@
 //! the fuzz targets in `fuzz/` drive the manifest loader and the lint rules through it.
 
 pub mod cli;
+pub mod clock;
 pub mod cluster;
 pub mod commands;
 pub mod complete;

@@ -30,6 +30,14 @@ pub fn pod_hash(pod: &Pod) -> Option<&str> {
         .map(String::as_str)
 }
 
+/// A pod that ran to its end (Succeeded or Failed): no longer the node's pod of the DaemonSet.
+pub fn is_finished(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
 /// Each node's labels by node name (what wave planning reads).
 pub fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
     nodes

@@ -254,7 +254,7 @@ pub(crate) async fn run_ondelete(
     args: &RolloutEngineArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
-    let me = crate::ops::lock::this_process(engine::now());
+    let me = crate::ops::lock::this_process(crate::clock::now());
     let live = cluster.get_daemonset(namespace, name).await?;
     let mut previous_hash = None;
     let mut object = with_on_delete(manifest, namespace);

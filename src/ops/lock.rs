@@ -7,7 +7,7 @@ use std::time::Duration;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde_json::{json, Value};
 
-use super::ondelete::now;
+use crate::clock::now;
 use crate::cluster::Cluster;
 use crate::daemonset::pause::{self, annotation, annotation_path};
 use crate::error::Failure;

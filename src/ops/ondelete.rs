@@ -18,11 +18,12 @@ use super::lock::recorded_lock;
 use super::retry::with_retry;
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
+use crate::clock::{now, rfc3339, until_second};
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history::current_hash;
 use crate::daemonset::pause::{self, annotation, annotation_path};
-use crate::daemonset::{history, node_of, selector};
+use crate::daemonset::{history, is_finished, node_of, selector};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
 use crate::placement;
@@ -35,36 +36,8 @@ use crate::rollout::state::{
 };
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
 
-pub fn now() -> i64 {
-    k8s_openapi::jiff::Timestamp::now().as_second()
-}
-
-/// How long until the clock reaches second `at` (zero once it has). Exact to the sub-second: the
-/// decisions count whole seconds, and waking up to a second late after every min-ready wait would
-/// add up over the waves.
-fn until_second(at: i64) -> Duration {
-    let Ok(target) = k8s_openapi::jiff::Timestamp::from_second(at) else {
-        return Duration::ZERO;
-    };
-    Duration::try_from(target.duration_since(k8s_openapi::jiff::Timestamp::now()))
-        .unwrap_or(Duration::ZERO)
-}
-
-fn rfc3339(seconds: i64) -> String {
-    k8s_openapi::jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| seconds.to_string())
-}
-
 pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
     annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
-}
-
-fn finished(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
 }
 
 /// Every node of the plan (a node whose old pod is gone and whose new pod is not there yet shows
@@ -85,7 +58,7 @@ fn observe(
     }
     for pod in pods.values() {
         let Some(node) = node_of(pod) else { continue };
-        if finished(pod) {
+        if is_finished(pod) {
             continue;
         }
         let asked = pod
@@ -106,7 +79,7 @@ fn observe(
 fn planned_without_pods(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> BTreeSet<String> {
     let with_pods: BTreeSet<String> = pods
         .values()
-        .filter(|p| !finished(p))
+        .filter(|p| !is_finished(p))
         .filter_map(node_of)
         .collect();
     state
@@ -187,7 +160,7 @@ pub(super) fn stranded_warning((node, why): &(String, String)) -> String {
 /// Nodes whose pod is not on `hash` (the nodes a rollout to `hash` replaces).
 fn nodes_off(pods: &BTreeMap<String, Pod>, hash: &str) -> BTreeSet<String> {
     pods.values()
-        .filter(|p| p.metadata.deletion_timestamp.is_none() && !finished(p))
+        .filter(|p| p.metadata.deletion_timestamp.is_none() && !is_finished(p))
         .filter(|p| pod_hash(p) != Some(hash))
         .filter_map(node_of)
         .collect()

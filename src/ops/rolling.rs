@@ -14,14 +14,16 @@ use serde_json::{json, Value};
 
 use super::apply::{apply_reported, check_manifest, rejected, Write};
 use super::interrupt::{self, Interrupt, Signals};
-use super::ondelete::{self as engine, now};
+use super::ondelete as engine;
 use super::retry::with_retry;
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
+use crate::clock::{now, rfc3339};
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::{self, UpdatePace};
 use crate::daemonset::history;
 use crate::daemonset::history::current_hash;
+use crate::daemonset::is_finished;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
 use crate::daemonset::selector;
 use crate::daemonset::{key, pod_hash};
@@ -34,12 +36,6 @@ use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
-
-fn rfc3339(seconds: i64) -> Option<String> {
-    k8s_openapi::jiff::Timestamp::from_second(seconds)
-        .ok()
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
 
 /// The ondelete-only flags typed on this command line (not their defaults): clap's value source,
 /// from the command line parsed again the way `main` parses it.
@@ -168,16 +164,9 @@ async fn owned_revisions(
     Ok(history::owned_revisions(revisions, uid))
 }
 
-fn finished(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
-
 /// The gate's view of a pod of the DaemonSet; `None` for finished pods and pods it does not own.
 fn facts(pod: &Pod, uid: &str) -> Option<PodFacts> {
-    if finished(pod) || !history::is_owned_by(&pod.metadata, uid) {
+    if is_finished(pod) || !history::is_owned_by(&pod.metadata, uid) {
         return None;
     }
     let (ready, ready_since) = pod_ready(pod);
@@ -599,7 +588,7 @@ impl Follow<'_> {
                 progress.emit(Event::NodeReady {
                     node: ready.node,
                     pod: ready.pod,
-                    ready_since: ready.ready_since.and_then(rfc3339),
+                    ready_since: ready.ready_since.map(rfc3339),
                     done: current.done.len(),
                     nodes: usize::try_from(c.desired).unwrap_or(0),
                 });

@@ -60,9 +60,7 @@ fn set_images(ds: &mut DaemonSet, images: &[(String, String)]) -> Result<(), Str
 pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, mut ds) = crate::ops::live_daemonset(global, name).await?;
-    let at = k8s_openapi::jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let at = crate::clock::rfc3339(crate::clock::now());
     set_restarted_at(&mut ds, &at);
     let mut progress = Progress::new(args.engine.output);
     progress.emit(Event::Note {

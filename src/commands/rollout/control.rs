@@ -67,7 +67,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
     let name = &args.name;
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let mut progress = Progress::new(args.output);
-    let me = crate::ops::lock::this_process(engine::now());
+    let me = crate::ops::lock::this_process(crate::clock::now());
     let (resume, ds) = cluster
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| plan_resume(ds, &me, args))
         .await?;
@@ -377,7 +377,7 @@ mod tests {
 
     #[test]
     fn resume_checks_the_lock_of_the_controlled_rollout_it_drives_on() {
-        let at = engine::now();
+        let at = crate::clock::now();
         let me = Lock::new("me@here".into(), "here".into(), std::process::id(), at);
         let gone = Lock::new("ops@here".into(), "here".into(), u32::MAX, at);
         let elsewhere = Lock::new("ops@elsewhere".into(), "elsewhere".into(), 7, at);

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
+use crate::clock::now;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::history::{self, current_hash};
 use crate::daemonset::selector;
@@ -88,10 +89,6 @@ fn humanize(d: std::time::Duration) -> String {
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
     }
-}
-
-fn now() -> i64 {
-    k8s_openapi::jiff::Timestamp::now().as_second()
 }
 
 /// Follows the DaemonSet and its pods; renders on every change; returns on completion or failure.

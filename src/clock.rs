@@ -1,0 +1,38 @@
+//! The wall clock as the rollout decisions count it: whole seconds since the epoch, and the one
+//! text form every timestamp is shown in (RFC 3339, UTC, whole seconds: `2026-12-02T16:26:29Z`).
+
+use std::time::Duration;
+
+use k8s_openapi::jiff::Timestamp;
+
+pub fn now() -> i64 {
+    Timestamp::now().as_second()
+}
+
+/// How long until the clock reaches second `at` (zero once it has). Exact to the sub-second: the
+/// decisions count whole seconds, and waking up to a second late after every wait would add up.
+pub fn until_second(at: i64) -> Duration {
+    let Ok(target) = Timestamp::from_second(at) else {
+        return Duration::ZERO;
+    };
+    Duration::try_from(target.duration_since(Timestamp::now())).unwrap_or(Duration::ZERO)
+}
+
+/// Second `seconds` since the epoch in RFC 3339 (the number itself if out of range).
+pub fn rfc3339(seconds: i64) -> String {
+    Timestamp::from_second(seconds)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_whole_seconds_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_796_315_189), "2026-12-03T16:26:29Z");
+        assert_eq!(rfc3339(i64::MAX), i64::MAX.to_string());
+    }
+}
