@@ -38,6 +38,19 @@ pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
     })
 }
 
+/// What a rollout is about: the cluster, the DaemonSet, the manifest to roll out and how it is
+/// written, the flags, and where its progress goes.
+pub struct Rollout<'a> {
+    pub cluster: &'a Cluster,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    /// The DaemonSet with its wanted update strategy.
+    pub manifest: Value,
+    pub write: Write<'a>,
+    pub args: &'a RolloutEngineArgs,
+    pub progress: &'a mut Progress,
+}
+
 /// How a rollout writes its change.
 #[derive(Debug, Clone, Copy)]
 pub enum Write<'a> {
@@ -50,25 +63,11 @@ pub enum Write<'a> {
 }
 
 /// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
-pub async fn run(
-    cluster: &Cluster,
-    namespace: &str,
-    name: &str,
-    manifest: Value,
-    write: Write<'_>,
-    args: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
-    match mode_of(&manifest, args) {
-        RolloutMode::Rolling => {
-            super::rolling::run(cluster, namespace, name, manifest, write, args, progress).await
-        }
-        RolloutMode::Ondelete if args.dry_run => {
-            dry_run(cluster, namespace, name, manifest, write, args, progress).await
-        }
-        RolloutMode::Ondelete => {
-            run_ondelete(cluster, namespace, name, manifest, write, args, progress).await
-        }
+pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+    match mode_of(&rollout.manifest, rollout.args) {
+        RolloutMode::Rolling => super::rolling::run(rollout).await,
+        RolloutMode::Ondelete if rollout.args.dry_run => dry_run(rollout).await,
+        RolloutMode::Ondelete => run_ondelete(rollout).await,
     }
 }
 
@@ -245,15 +244,16 @@ async fn live_hash(
     Ok(current_hash(live, &revisions))
 }
 
-pub(crate) async fn run_ondelete(
-    cluster: &Cluster,
-    namespace: &str,
-    name: &str,
-    manifest: Value,
-    write: Write<'_>,
-    args: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
+pub(crate) async fn run_ondelete(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+    let Rollout {
+        cluster,
+        namespace,
+        name,
+        manifest,
+        write,
+        args,
+        progress,
+    } = rollout;
     let me = crate::ops::lock::this_process(crate::clock::now());
     let live = cluster.get_daemonset(namespace, name).await?;
     let mut previous_hash = None;
@@ -293,15 +293,16 @@ pub(crate) async fn run_ondelete(
 
 /// `--dry-run`: the server's view of the applied template against the live one, and the waves
 /// over the nodes whose pods would be replaced. Nothing is changed.
-pub(crate) async fn dry_run(
-    cluster: &Cluster,
-    namespace: &str,
-    name: &str,
-    manifest: Value,
-    write: Write<'_>,
-    args: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
+pub(crate) async fn dry_run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+    let Rollout {
+        cluster,
+        namespace,
+        name,
+        manifest,
+        write,
+        args,
+        progress,
+    } = rollout;
     let object = with_on_delete(manifest, namespace);
     let applied = cluster
         .apply_dry_run(namespace, name, &object)
@@ -397,15 +398,15 @@ pub async fn roll_out(
 ) -> anyhow::Result<Outcome> {
     let name = ds.metadata.name.clone().unwrap_or_default();
     let manifest = crate::rollout::live::manifest_from_live(ds)?;
-    run(
+    run(Rollout {
         cluster,
         namespace,
-        &name,
+        name: &name,
         manifest,
-        Write::Edit,
-        engine,
+        write: Write::Edit,
+        args: engine,
         progress,
-    )
+    })
     .await
 }
 

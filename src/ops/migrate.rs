@@ -149,15 +149,15 @@ pub async fn run(
         progress,
         format!("step 5: replacing the adopted pods of daemonset {new_name:?} in waves"),
     );
-    apply::run_ondelete(
+    apply::run_ondelete(apply::Rollout {
         cluster,
-        &namespace,
-        &new_name,
-        manifest.object.value.clone(),
-        apply::Write::Apply(&manifest.object),
-        &args.engine,
+        namespace: &namespace,
+        name: &new_name,
+        manifest: manifest.object.value.clone(),
+        write: apply::Write::Apply(&manifest.object),
+        args: &args.engine,
         progress,
-    )
+    })
     .await
 }
 
@@ -425,15 +425,15 @@ async fn dry_run_waves(
     let manifest = &source.value;
     let Some(old) = pending else {
         // The new DaemonSet exists: what is left is an ondelete rollout to it.
-        return apply::dry_run(
+        return apply::dry_run(apply::Rollout {
             cluster,
             namespace,
-            new_name,
-            manifest.clone(),
-            apply::Write::Apply(source),
-            &args.engine,
+            name: new_name,
+            manifest: manifest.clone(),
+            write: apply::Write::Apply(source),
+            args: &args.engine,
             progress,
-        )
+        })
         .await;
     };
     let pods = cluster

@@ -12,7 +12,7 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
-use super::apply::{apply_reported, check_manifest, rejected, Write};
+use super::apply::{apply_reported, check_manifest, rejected, Rollout, Write};
 use super::interrupt::{self, Interrupt, Signals};
 use super::ondelete as engine;
 use super::retry::with_retry;
@@ -224,15 +224,16 @@ fn halted_text(name: &str, namespace: &str) -> String {
 
 /// Rolls `manifest` out with the DaemonSet's own RollingUpdate controller, following it with
 /// the health gate.
-pub async fn run(
-    cluster: &Cluster,
-    namespace: &str,
-    name: &str,
-    manifest: Value,
-    write: Write<'_>,
-    args: &RolloutEngineArgs,
-    progress: &mut Progress,
-) -> anyhow::Result<Outcome> {
+pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+    let Rollout {
+        cluster,
+        namespace,
+        name,
+        manifest,
+        write,
+        args,
+        progress,
+    } = rollout;
     let given = flags_given();
     if let Some(message) = rolling::ondelete_only_flag(|id| given.contains(id)) {
         return Err(Failure::usage(message).into());

@@ -3,6 +3,7 @@
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutApplyArgs};
 use crate::ops;
+use crate::ops::apply::{Rollout, Write};
 use crate::render::progress::Progress;
 
 pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
@@ -14,16 +15,14 @@ pub async fn exec(args: &RolloutApplyArgs, global: &GlobalArgs) -> anyhow::Resul
         global.connection.namespace.as_deref(),
         "rollout apply",
     )?;
-    let name = manifest.name().to_string();
-    let namespace = manifest.namespace.clone();
-    ops::apply::run(
-        &cluster,
-        &namespace,
-        &name,
-        manifest.object.value.clone(),
-        ops::apply::Write::Apply(&manifest.object),
-        &args.engine,
-        &mut Progress::new(args.engine.output),
-    )
+    ops::apply::run(Rollout {
+        cluster: &cluster,
+        namespace: &manifest.namespace,
+        name: manifest.name(),
+        manifest: manifest.object.value.clone(),
+        write: Write::Apply(&manifest.object),
+        args: &args.engine,
+        progress: &mut Progress::new(args.engine.output),
+    })
     .await
 }
