@@ -468,8 +468,9 @@ pub struct RolloutEngineArgs {
     pub auto_rollback: bool,
 
     /// Soak time between waves: wait this long after a wave is done before starting the next
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
-    pub wave_interval: Duration,
+    /// (default 0s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub wave_interval: Option<Duration>,
 
     /// Take over the rollout lock of another run when it has expired
     #[arg(long)]
@@ -481,8 +482,9 @@ pub struct RolloutEngineArgs {
     pub output: RolloutFormat,
 
     /// Nodes to update first, as a wave of their own: a count or a percentage of the eligible nodes
-    #[arg(long, value_name = "N|N%", default_value = "0", value_parser = parse_budget)]
-    pub canary: crate::daemonset::budget::Budget,
+    /// (default 0: no canary wave)
+    #[arg(long, value_name = "N|N%", value_parser = parse_budget)]
+    pub canary: Option<crate::daemonset::budget::Budget>,
 
     /// The canary wave: these nodes, by name (comma-separated)
     #[arg(
@@ -504,16 +506,18 @@ pub struct RolloutEngineArgs {
 
     /// The order nodes are updated in: name, label:KEY (grouped by the label's value, e.g. a
     /// zone; a wave never spans two values) or list:A,B,C (nodes not listed follow, by name)
-    #[arg(long, value_name = "ORDER", default_value = "name", value_parser = parse_node_order)]
-    pub node_order: crate::rollout::waves::NodeOrder,
+    /// (default name)
+    #[arg(long, value_name = "ORDER", value_parser = parse_node_order)]
+    pub node_order: Option<crate::rollout::waves::NodeOrder>,
 
     /// Stop after the canary wave (exit 0); `rollout resume` and running the command again continue
     #[arg(long)]
     pub pause_after_canary: bool,
 
     /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes
-    #[arg(long, value_name = "N|N%", default_value = "1", value_parser = parse_budget)]
-    pub max_unavailable: crate::daemonset::budget::Budget,
+    /// (default 1)
+    #[arg(long, value_name = "N|N%", value_parser = parse_budget)]
+    pub max_unavailable: Option<crate::daemonset::budget::Budget>,
 
     /// Seconds a new pod must have been Ready before its node counts as done (default: the
     /// DaemonSet's minReadySeconds)
@@ -523,6 +527,46 @@ pub struct RolloutEngineArgs {
     /// How long a node whose old pod was deleted may take to get an available new pod
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub progress_deadline: Duration,
+}
+
+/// The ondelete engine's flags, unset in clap, so that rolling mode can tell which were given;
+/// their defaults are here.
+impl RolloutEngineArgs {
+    pub fn wave_interval(&self) -> Duration {
+        self.wave_interval.unwrap_or(Duration::ZERO)
+    }
+
+    pub fn canary(&self) -> crate::daemonset::budget::Budget {
+        self.canary
+            .unwrap_or(crate::daemonset::budget::Budget::Count(0))
+    }
+
+    pub fn node_order(&self) -> crate::rollout::waves::NodeOrder {
+        self.node_order
+            .clone()
+            .unwrap_or(crate::rollout::waves::NodeOrder::Name)
+    }
+
+    pub fn max_unavailable(&self) -> crate::daemonset::budget::Budget {
+        self.max_unavailable
+            .unwrap_or(crate::daemonset::budget::Budget::Count(1))
+    }
+
+    /// The flags given that only the ondelete engine reads, as typed.
+    pub fn ondelete_only_given(&self) -> Vec<&'static str> {
+        [
+            ("--wave-interval", self.wave_interval.is_some()),
+            ("--canary", self.canary.is_some()),
+            ("--canary-nodes", !self.canary_nodes.is_empty()),
+            ("--canary-selector", self.canary_selector.is_some()),
+            ("--node-order", self.node_order.is_some()),
+            ("--pause-after-canary", self.pause_after_canary),
+            ("--max-unavailable", self.max_unavailable.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    }
 }
 
 /// `name`, `label:KEY` or `list:A,B,C`.
@@ -1098,8 +1142,9 @@ mod tests {
         let args = apply_args(&[]).unwrap();
         assert!(args.canary_nodes.is_empty());
         assert!(args.canary_selector.is_none());
-        assert_eq!(args.node_order, NodeOrder::Name);
+        assert_eq!(args.node_order(), NodeOrder::Name);
         assert!(!args.pause_after_canary);
+        assert!(args.ondelete_only_given().is_empty());
 
         let args = apply_args(&[
             "--canary-nodes",
@@ -1111,7 +1156,11 @@ mod tests {
         .unwrap();
         assert_eq!(args.canary_nodes, ["n2", "n1"]);
         assert!(args.pause_after_canary);
-        assert_eq!(args.node_order, NodeOrder::Label("zone".into()));
+        assert_eq!(args.node_order(), NodeOrder::Label("zone".into()));
+        assert_eq!(
+            args.ondelete_only_given(),
+            ["--canary-nodes", "--node-order", "--pause-after-canary"]
+        );
 
         let args = apply_args(&["--canary-selector", "tier=canary,!gpu"]).unwrap();
         let selector = args.canary_selector.unwrap();
@@ -1130,7 +1179,7 @@ mod tests {
 
         let args = apply_args(&["--node-order", "list:c,a,b"]).unwrap();
         assert_eq!(
-            args.node_order,
+            args.node_order(),
             NodeOrder::List(vec!["c".into(), "a".into(), "b".into()])
         );
     }

@@ -189,7 +189,7 @@ fn canary_of(engine: &RolloutEngineArgs) -> Canary {
     if let Some(selector) = &engine.canary_selector {
         return Canary::Selector(selector.clone());
     }
-    match engine.canary {
+    match engine.canary() {
         b if b.is_zero() => Canary::None,
         Budget::Count(n) => Canary::Count(u32::try_from(n).unwrap_or(0)),
         Budget::Percent(p) => Canary::Percent(u32::try_from(p).unwrap_or(0)),
@@ -225,14 +225,14 @@ pub fn plan(
         .collect();
     let options = WaveOptions {
         canary: canary_of(args),
-        max_unavailable: args.max_unavailable,
-        order: args.node_order.clone(),
+        max_unavailable: args.max_unavailable(),
+        order: args.node_order(),
     };
     let waves = plan_waves(&infos, eligible, &options).map_err(Failure::usage)?;
     Ok(RolloutState {
         target_hash: hash.to_string(),
         waves,
-        max_unavailable: resolve_max_unavailable(args.max_unavailable, eligible),
+        max_unavailable: resolve_max_unavailable(args.max_unavailable(), eligible),
         min_ready_seconds: i64::from(
             args.min_ready
                 .unwrap_or(u32::try_from(min_ready_default).unwrap_or(0)),
@@ -246,7 +246,7 @@ pub fn plan(
         previous_hash,
         auto_rollback: args.auto_rollback,
         rollback_of: None,
-        wave_interval_seconds: i64::try_from(args.wave_interval.as_secs()).unwrap_or(i64::MAX),
+        wave_interval_seconds: i64::try_from(args.wave_interval().as_secs()).unwrap_or(i64::MAX),
     })
 }
 

@@ -12,7 +12,7 @@ use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
-use super::apply::{apply_reported, check_manifest, rejected, Rollout, Write};
+use super::apply::{apply_reported, check_manifest, rejected, Rollout};
 use super::interrupt::{self, Interrupt, Signals};
 use super::ondelete as engine;
 use super::retry::with_retry;
@@ -31,32 +31,12 @@ use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::follow::{Action, Follower, Halt, Listed, Report, Settings, Why};
 use crate::rollout::health::{failing, pod_ready};
 use crate::rollout::lock::LOCK_ANNOTATION;
-use crate::rollout::rolling::{self, Counters, Failing, Gate, PodFacts, Snapshot, Verdict};
+use crate::rollout::rolling::{self, Counters, Failing, PodFacts, Snapshot};
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
-
-/// The ondelete-only flags typed on this command line (not their defaults): clap's value source,
-/// from the command line parsed again the way `main` parses it.
-fn flags_given() -> BTreeSet<&'static str> {
-    use clap::parser::ValueSource;
-    use clap::CommandFactory as _;
-    let argv = crate::cli::normalize_args(std::env::args_os());
-    let Ok(matches) = crate::cli::Cli::command().try_get_matches_from(argv) else {
-        return BTreeSet::new();
-    };
-    let mut leaf = &matches;
-    while let Some((_, sub)) = leaf.subcommand() {
-        leaf = sub;
-    }
-    rolling::ONDELETE_ONLY_FLAGS
-        .iter()
-        .map(|(id, _)| *id)
-        .filter(|id| leaf.ids().any(|i| i.as_str() == *id))
-        .filter(|id| leaf.value_source(id) == Some(ValueSource::CommandLine))
-        .collect()
-}
 
 fn deleted(name: &str) -> Failure {
     Failure::api(format!("daemonset {name:?} was deleted during the rollout"))
@@ -222,76 +202,95 @@ fn halted_text(name: &str, namespace: &str) -> String {
     )
 }
 
-/// Rolls `manifest` out with the DaemonSet's own RollingUpdate controller, following it with
-/// the health gate.
-pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
-    let Rollout {
-        cluster,
-        namespace,
-        name,
-        manifest,
-        write,
-        args,
-        progress,
-    } = rollout;
-    let given = flags_given();
-    if let Some(message) = rolling::ondelete_only_flag(|id| given.contains(id)) {
-        return Err(Failure::usage(message).into());
+/// Refuses what rolling mode cannot do: ondelete-only flags, a DaemonSet that would not have
+/// the RollingUpdate strategy, or one with a controlled rollout in progress.
+fn check_rolling(
+    manifest: &Value,
+    live: Option<&DaemonSet>,
+    rollout: (&str, &str),
+    args: &RolloutEngineArgs,
+) -> Result<(), Failure> {
+    let (namespace, name) = rollout;
+    if let Some(message) = rolling::ondelete_only_flag(&args.ondelete_only_given()) {
+        return Err(Failure::usage(message));
     }
-    let live = cluster.get_daemonset(namespace, name).await?;
-    let strategy = effective_strategy(&manifest, live.as_ref());
+    let strategy = effective_strategy(manifest, live);
     if strategy != "RollingUpdate" {
         return Err(Failure::usage(format!(
             "--mode rolling follows the DaemonSet's RollingUpdate controller, but daemonset {name:?} would have the {strategy} strategy; use --mode ondelete, or set spec.updateStrategy.type RollingUpdate in the manifest"
-        ))
-        .into());
+        )));
     }
-    if let Some(state) = live.as_ref().and_then(engine::recorded_state) {
-        if state.phase.unfinished() {
-            return Err(Failure::usage(format!(
-                "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name} -n {namespace}, or apply with --mode ondelete",
-                state.target_hash
-            ))
-            .into());
-        }
+    match live.and_then(engine::recorded_state) {
+        Some(state) if state.phase.unfinished() => Err(Failure::usage(format!(
+            "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name} -n {namespace}, or apply with --mode ondelete",
+            state.target_hash
+        ))),
+        _ => Ok(()),
     }
-    let manifest_sets_strategy = manifest.pointer("/spec/updateStrategy/type").is_some();
-    let mut object = manifest;
-    object["metadata"]["namespace"] = Value::String(namespace.to_string());
+}
 
-    // The revision current before the apply, for --auto-rollback.
-    let (revisions, current_before) = match &live {
-        Some(ds) => {
-            let revisions = owned_revisions(cluster, namespace, ds).await?;
-            let current = current_hash(ds, &revisions);
-            (revisions, current)
-        }
-        None => (Vec::new(), None),
-    };
-    if args.dry_run {
+/// The revisions before the apply, and which was current (for --auto-rollback).
+struct Before {
+    revisions: Vec<ControllerRevision>,
+    current: Option<String>,
+}
+
+impl Before {
+    async fn read(
+        cluster: &Cluster,
+        namespace: &str,
+        live: Option<&DaemonSet>,
+    ) -> anyhow::Result<Self> {
+        let Some(ds) = live else {
+            return Ok(Before {
+                revisions: Vec::new(),
+                current: None,
+            });
+        };
+        let revisions = owned_revisions(cluster, namespace, ds).await?;
+        let current = current_hash(ds, &revisions);
+        Ok(Before { revisions, current })
+    }
+}
+
+/// Rolls `manifest` out with the DaemonSet's own RollingUpdate controller, following it with
+/// the health gate.
+pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+    let (cluster, namespace, name) = (rollout.cluster, rollout.namespace, rollout.name);
+    let live = cluster.get_daemonset(namespace, name).await?;
+    check_rolling(
+        &rollout.manifest,
+        live.as_ref(),
+        (namespace, name),
+        rollout.args,
+    )?;
+    let before = Before::read(cluster, namespace, live.as_ref()).await?;
+    let mut object = rollout.manifest.clone();
+    object["metadata"]["namespace"] = Value::String(namespace.to_string());
+    if rollout.args.dry_run {
         let stored = cluster
             .apply_dry_run(namespace, name, &object)
             .await
-            .map_err(rejected(namespace, name, write))?;
+            .map_err(rejected(namespace, name, rollout.write))?;
+        let live = live.as_ref();
         return dry_run(
             cluster,
-            namespace,
-            name,
+            (namespace, name),
             stored,
-            live.as_ref(),
-            &revisions,
-            progress,
+            live,
+            &before.revisions,
+            rollout.progress,
         )
         .await;
     }
-
     let started = now();
     // One rollout at a time: the lock is held while the controller is followed.
     let me = crate::ops::lock::this_process(started);
     match &live {
         Some(live) => {
-            check_manifest(cluster, namespace, name, &object, write).await?;
-            crate::ops::lock::take_lock(cluster, live, &me, args.force, progress).await?;
+            check_manifest(cluster, namespace, name, &object, rollout.write).await?;
+            crate::ops::lock::take_lock(cluster, live, &me, rollout.args.force, rollout.progress)
+                .await?;
         }
         None => {
             if !object["metadata"]["annotations"].is_object() {
@@ -307,58 +306,41 @@ pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
         name.to_string(),
         me.clone(),
     ));
-    let outcome = apply_and_follow(
-        cluster,
-        namespace,
-        name,
-        &object,
-        write,
-        manifest_sets_strategy,
-        args,
-        started,
-        &revisions,
-        current_before,
-        progress,
-    )
-    .await;
+    let outcome = apply_and_follow(rollout, &object, started, before).await;
     keeper.abort();
     crate::ops::lock::drop_lock(cluster, namespace, name, &me).await;
     outcome
 }
 
 /// Applies the manifest and follows the controller to the end of the rollout.
-#[allow(clippy::too_many_arguments)]
 async fn apply_and_follow(
-    cluster: &Cluster,
-    namespace: &str,
-    name: &str,
+    rollout: Rollout<'_>,
     object: &Value,
-    write: Write<'_>,
-    manifest_sets_strategy: bool,
-    args: &RolloutEngineArgs,
     started: i64,
-    revisions: &[ControllerRevision],
-    current_before: Option<String>,
-    progress: &mut Progress,
+    before: Before,
 ) -> anyhow::Result<Outcome> {
+    let Rollout {
+        cluster,
+        namespace,
+        name,
+        manifest,
+        write,
+        args,
+        progress,
+    } = rollout;
+    let sets_strategy = manifest.pointer("/spec/updateStrategy/type").is_some();
     let applied =
         apply_reported(cluster, namespace, name, object, write, "rolling", progress).await?;
-    let applied = settle_applied(
-        cluster,
-        namespace,
-        name,
-        applied,
-        manifest_sets_strategy,
-        progress,
-    )
-    .await?;
-    let follow = Follow {
-        cluster,
-        namespace,
-        name,
-        args,
-        started,
-        revisions: revisions
+    let applied =
+        settle_applied(cluster, namespace, name, applied, sets_strategy, progress).await?;
+    let settings = Settings {
+        min_ready_seconds: i64::from(args.min_ready.unwrap_or(0)),
+        deadline_seconds: Some(args.progress_deadline)
+            .filter(|d| !d.is_zero())
+            .map(|d| i64::try_from(d.as_secs().max(1)).unwrap_or(i64::MAX)),
+        auto_rollback: args.auto_rollback,
+        revisions: before
+            .revisions
             .iter()
             .map(|r| {
                 (
@@ -367,391 +349,422 @@ async fn apply_and_follow(
                 )
             })
             .collect(),
-        templates: revisions
+        current_before: before.current,
+    };
+    let follow = Follow {
+        cluster,
+        namespace,
+        name,
+        args,
+        templates: before
+            .revisions
             .iter()
             .map(|r| (history::hash_of(r).to_string(), history::template_of(r)))
             .collect(),
-        current_before,
     };
-    follow.run(applied, progress).await
+    let generation = applied.metadata.generation.unwrap_or(0);
+    let follower = Follower::new(settings, generation, started, pause::is_paused(&applied));
+    follow.run(applied, follower, progress).await
 }
 
-/// Where the rollout stands.
-enum Stage {
-    Forward,
-    /// The gate failed and the previous template was put back; following the controller
-    /// rolling the nodes back to revision `number`.
-    RollingBack {
-        number: i64,
-        hash: String,
-        failures: Vec<NodeFailure>,
-        /// The number the controller gives the restored revision (the newest, max + 1).
-        renumbered: Option<i64>,
-    },
-}
-
+/// The I/O around [`Follower`]: the watch, Ctrl-C, the revision list it asks for, the pause
+/// and the rollback patch it decides on, and the words for what it reports.
 struct Follow<'a> {
     cluster: &'a Cluster,
     namespace: &'a str,
     name: &'a str,
     args: &'a RolloutEngineArgs,
-    started: i64,
-    /// The revisions before the apply: (number, hash), oldest first, and templates by hash.
-    revisions: Vec<(i64, String)>,
+    /// The templates of the revisions before the apply, by hash (what --auto-rollback restores).
     templates: BTreeMap<String, Value>,
-    current_before: Option<String>,
+}
+
+/// The DaemonSet and its pods as the watch shows them.
+struct Watched {
+    uid: String,
+    ds: DaemonSet,
+    /// The gate's view of the pods the DaemonSet owns.
+    pods: Mirror<Pod, PodFacts>,
+    troubles: Troubles,
+}
+
+impl Watched {
+    /// Takes in one watch change; false when it changes nothing the follower looks at.
+    fn take(
+        &mut self,
+        change: WatchChange,
+        name: &str,
+        progress: &mut Progress,
+    ) -> Result<bool, Failure> {
+        if let Some(message) = self.troubles.to_show(&change) {
+            progress.emit(Event::Warning {
+                message: format!("{message}; retrying"),
+            });
+        }
+        match change {
+            WatchChange::DaemonSet(Some(new)) => {
+                crate::ops::ensure_same(&new, &self.uid, name, "during the rollout")?;
+                self.ds = *new;
+            }
+            WatchChange::DaemonSet(None) => return Err(deleted(name)),
+            WatchChange::PodsListed(list) => self.pods.list(list),
+            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
+            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
+            WatchChange::NodesListed(_)
+            | WatchChange::NodeApplied(_)
+            | WatchChange::NodeDeleted(_)
+            | WatchChange::Trouble(_) => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// Sleeps until second `wake`; forever without one.
+async fn sleep_until(wake: Option<i64>) {
+    match wake {
+        Some(at) => tokio::time::sleep(crate::clock::until_second(at)).await,
+        None => std::future::pending::<()>().await,
+    }
 }
 
 impl Follow<'_> {
     /// Follows the controller from the applied DaemonSet until the rollout completes, fails its
     /// gate (halted or rolled back), or Ctrl-C pauses it.
-    async fn run(&self, applied: DaemonSet, progress: &mut Progress) -> anyhow::Result<Outcome> {
-        let name = self.name;
+    async fn run(
+        &self,
+        applied: DaemonSet,
+        mut follower: Follower,
+        progress: &mut Progress,
+    ) -> anyhow::Result<Outcome> {
         let uid = applied.metadata.uid.clone().unwrap_or_default();
         let selector = selector::describe(&applied.spec.selector);
-        let deadline = Some(self.args.progress_deadline)
-            .filter(|d| !d.is_zero())
-            .map(|d| i64::try_from(d.as_secs().max(1)).unwrap_or(i64::MAX));
-        let mut changes = self
-            .cluster
-            .watch_daemonset_and_pods(self.namespace, name, &selector);
+        let mut changes =
+            self.cluster
+                .watch_daemonset_and_pods(self.namespace, self.name, &selector);
         let mut signals = Signals::new();
-        // The generation whose revision is the target, and the one last checked for it.
-        let mut required_generation = applied.metadata.generation.unwrap_or(0);
-        let mut checked_generation = 0;
-        let mut clock_start = self.started;
-        let mut ds = applied;
-        // The gate's view of the pods the DaemonSet owns, from the pod watch.
         let owner = uid.clone();
-        let mut pods: Mirror<Pod, PodFacts> =
-            Mirror::new(|pod| Some(key(pod)), move |pod| facts(&pod, &owner));
-        let mut target: Option<String> = None;
-        let mut gate: Option<Gate> = None;
-        let mut stage = Stage::Forward;
-        let mut shown: Option<(i32, i32, i32)> = None;
-        let mut reported = 0usize;
+        let mut watched = Watched {
+            uid,
+            ds: applied,
+            pods: Mirror::new(|pod| Some(key(pod)), move |pod| facts(&pod, &owner)),
+            troubles: Troubles::default(),
+        };
         let mut wake: Option<i64> = None;
-        let mut troubles = Troubles::default();
-        let mut paused = pause::is_paused(&ds);
         loop {
-            let sleep = async {
-                match wake {
-                    Some(at) => {
-                        let wait = u64::try_from((at - now()).max(0)).unwrap_or(0);
-                        tokio::time::sleep(Duration::from_secs(wait)).await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
             tokio::select! {
                 signal = signals.next() => {
-                    if interrupt::answer(signal, name, progress).await == Interrupt::Pause {
-                        halt(self.cluster, self.namespace, name, &ds, progress).await?;
-                        progress.emit(Event::Paused {
-                            message: format!(
-                                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it",
-                                namespace = self.namespace
-                            ),
-                        });
-                        return Ok(ExitStatus::Interrupted);
+                    if interrupt::answer(signal, self.name, progress).await == Interrupt::Pause {
+                        return self.pause_on_interrupt(&watched.ds, progress).await;
                     }
                 }
                 change = changes.next() => {
                     let Some(change) = change else {
                         return Err(Failure::api("the watch on the daemonset ended").into());
                     };
-                    if let Some(message) = troubles.to_show(&change) {
-                        progress.emit(Event::Warning {
-                            message: format!("{message}; retrying"),
-                        });
-                    }
-                    match change {
-                        WatchChange::DaemonSet(Some(new)) => {
-                            super::ensure_same(&new, &uid, name, "during the rollout")?;
-                            ds = *new;
-                        }
-                        WatchChange::DaemonSet(None) => return Err(deleted(name).into()),
-                        WatchChange::PodsListed(list) => pods.list(list),
-                        WatchChange::PodApplied(pod) => pods.apply(*pod),
-                        WatchChange::PodDeleted(pod) => pods.delete(&pod),
-                        WatchChange::NodesListed(_)
-                        | WatchChange::NodeApplied(_)
-                        | WatchChange::NodeDeleted(_)
-                        | WatchChange::Trouble(_) => continue,
-                    }
-                }
-                () = sleep => {}
-            }
-            let Some(pods) = pods.entries() else {
-                continue;
-            };
-            let facts: Vec<PodFacts> = pods.values().cloned().collect();
-            let snapshot = Snapshot {
-                counters: counters(&ds),
-                pods: &facts,
-                paused: pause::is_paused(&ds),
-            };
-            let c = snapshot.counters;
-            let at = now();
-            if snapshot.paused != paused {
-                paused = snapshot.paused;
-                progress.emit(Event::Note {
-                    message: if paused {
-                        format!(
-                            "daemonset {name:?} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name} -n {namespace}",
-                            namespace = self.namespace
-                        )
-                    } else {
-                        format!("daemonset {name:?} was resumed; following the rollout again")
-                    },
-                });
-            }
-
-            // The controller has processed the generation the rollout (or the rollback) wrote:
-            // its newest revision is the target. A later template change is someone else's.
-            if c.observed_generation >= c.generation
-                && c.generation >= required_generation
-                && c.generation != checked_generation
-            {
-                let revisions = with_retry(progress, "listing the daemonset's revisions", || {
-                    owned_revisions(self.cluster, self.namespace, &ds)
-                })
-                .await?;
-                let Some(hash) = current_hash(&ds, &revisions) else {
-                    continue;
-                };
-                let number = revisions.last().and_then(|r| r.revision);
-                checked_generation = c.generation;
-                match &target {
-                    None => {
-                        progress.emit(Event::Target { hash: hash.clone() });
-                        let min_ready = i64::from(self.args.min_ready.unwrap_or(0))
-                            .max(i64::from(ds.spec.min_ready_seconds.unwrap_or(0)));
-                        if let Stage::RollingBack { renumbered, .. } = &mut stage {
-                            *renumbered = number;
-                        }
-                        gate = Some(Gate::new(
-                            &hash,
-                            min_ready,
-                            deadline,
-                            clock_start,
-                            &snapshot,
-                            at,
-                        ));
-                        target = Some(hash);
-                    }
-                    Some(t) if *t != hash => {
-                        progress.emit(Event::Failed {
-                            message: format!(
-                                "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {hash}, not {t}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name} -n {namespace}",
-                                namespace = self.namespace
-                            ),
-                            nodes: vec![],
-                        });
-                        return Ok(ExitStatus::Findings);
-                    }
-                    Some(_) => {}
-                }
-            }
-            let (Some(current), Some(target_hash)) = (gate.as_mut(), target.clone()) else {
-                match rolling::before_target(clock_start, deadline, at) {
-                    Verdict::Waiting { wake: next } => {
-                        wake = next;
+                    if !watched.take(change, self.name, progress)? {
                         continue;
                     }
-                    _ => {
-                        halt(self.cluster, self.namespace, name, &ds, progress).await?;
-                        progress.emit(Event::Failed {
-                            message: format!(
-                                "rollout of daemonset {name:?} failed: the DaemonSet controller did not process generation {required_generation} within {} (is kube-controller-manager running?). {}",
-                                seconds(self.args.progress_deadline),
-                                halted_text(name, self.namespace)
-                            ),
-                            nodes: vec![],
-                        });
-                        return Ok(ExitStatus::Findings);
-                    }
                 }
-            };
-
-            if c.observed_generation >= c.generation
-                && shown != Some((c.updated, c.available, c.desired))
-            {
-                shown = Some((c.updated, c.available, c.desired));
-                progress.emit(Event::Progress {
-                    updated: c.updated,
-                    available: c.available,
-                    desired: c.desired,
-                });
+                () = sleep_until(wake) => {}
             }
-            for ready in current.observe(&snapshot, at) {
-                reported += 1;
-                progress.emit(Event::NodeReady {
-                    node: ready.node,
-                    pod: ready.pod,
-                    ready_since: ready.ready_since.map(rfc3339),
-                    done: current.done.len(),
-                    nodes: usize::try_from(c.desired).unwrap_or(0),
-                });
+            match self.decide(&mut follower, &mut watched, progress).await? {
+                Decided::Wait(next) => wake = next,
+                Decided::End(outcome) => return Ok(outcome),
             }
-            wake = None;
-            let (pod_failing, failing) = match current.decide(&snapshot, at) {
-                Verdict::Waiting { wake: next } => {
-                    wake = next;
-                    continue;
-                }
-                Verdict::Complete => {
-                    return Ok(self.complete(&stage, &target_hash, c.desired, reported, progress));
-                }
-                Verdict::Failed { pod_failing, nodes } => (pod_failing, node_failures(nodes)),
-            };
-            let deadline_text = seconds(self.args.progress_deadline);
-            let why = match (pod_failing, failing.is_empty()) {
-                (true, _) => "a new pod is failing".to_string(),
-                (false, false) => {
-                    format!("no node got an available new pod within {deadline_text}")
-                }
-                (false, true) => format!(
-                    "no progress within {deadline_text}, and no node is waiting for a new pod (is the DaemonSet controller running?)"
-                ),
-            };
-            if let Stage::RollingBack { number, hash, .. } = &stage {
-                halt(self.cluster, self.namespace, name, &ds, progress).await?;
-                progress.emit(Event::Failed {
-                    message: format!(
-                        "rollout of daemonset {name:?} failed, and the rollback to revision {number} ({hash}) failed too: {why}. {}",
-                        halted_text(name, self.namespace)
-                    ),
-                    nodes: failing,
-                });
-                return Ok(ExitStatus::Findings);
-            }
-            let back = self
-                .args
-                .auto_rollback
-                .then(|| {
-                    rolling::rollback_to(
-                        &self.revisions,
-                        self.current_before.as_deref(),
-                        &target_hash,
-                    )
-                })
-                .flatten();
-            let Some((number, hash)) = back else {
-                halt(self.cluster, self.namespace, name, &ds, progress).await?;
-                let no_previous = if self.args.auto_rollback {
-                    " --auto-rollback found no previous revision to restore (the apply created the DaemonSet)."
-                } else {
-                    ""
-                };
-                progress.emit(Event::Failed {
-                    message: format!(
-                        "rollout of daemonset {name:?} to {target_hash} failed: {why}.{no_previous} {}",
-                        halted_text(name, self.namespace)
-                    ),
-                    nodes: failing,
-                });
-                return Ok(ExitStatus::Findings);
-            };
-
-            // --auto-rollback: the previous template back, RollingUpdate kept: the controller
-            // moves the nodes back by itself.
-            progress.emit(Event::Failed {
-                message: format!(
-                    "rollout of daemonset {name:?} to {target_hash} failed: {why}; --auto-rollback restores revision {number} ({hash})"
-                ),
-                nodes: failing.clone(),
-            });
-            let template = self.templates.get(&hash).cloned().unwrap_or(Value::Null);
-            let rollback = |ds: &DaemonSet| {
-                Some(vec![
-                    pause::precondition(ds),
-                    json!({"op": "replace", "path": "/spec/template", "value": template}),
-                ])
-            };
-            let Some(stored) = patch_retrying(
-                self.cluster,
-                self.namespace,
-                name,
-                ds.clone(),
-                progress,
-                rollback,
-            )
-            .await?
-            else {
-                unreachable!("the rollback plan always patches");
-            };
-            let updated: BTreeSet<String> = facts
-                .iter()
-                .filter(|p| p.hash == target_hash && !p.terminating && !p.node.is_empty())
-                .map(|p| p.node.clone())
-                .collect();
-            progress.emit(Event::RollingBack {
-                hash: hash.clone(),
-                nodes: updated.into_iter().collect(),
-            });
-            required_generation = stored.metadata.generation.unwrap_or(0);
-            ds = stored;
-            target = None;
-            gate = None;
-            shown = None;
-            reported = 0;
-            clock_start = now();
-            stage = Stage::RollingBack {
-                number,
-                hash,
-                failures: failing,
-                renumbered: None,
-            };
         }
     }
 
-    /// The end of a rollout whose gate says complete: the rollout's, or the rollback's (which
-    /// still exits 1: the rollout failed).
-    fn complete(
+    /// Steps the follower on what the watch shows now until it waits or the rollout ends.
+    async fn decide(
         &self,
-        stage: &Stage,
-        target: &str,
-        desired: i32,
-        reported: usize,
+        follower: &mut Follower,
+        watched: &mut Watched,
         progress: &mut Progress,
-    ) -> ExitStatus {
-        let name = self.name;
-        let nodes = if desired == 1 { "node" } else { "nodes" };
-        match stage {
-            Stage::Forward => {
-                let message = if reported == 0 && self.current_before.as_deref() == Some(target) {
-                    format!(
-                        "rollout of daemonset {name:?} complete: the template did not change; all {desired} {nodes} run {target}"
-                    )
-                } else {
-                    format!(
-                        "rollout of daemonset {name:?} complete: {desired} {nodes} updated to {target}"
-                    )
-                };
-                progress.emit(Event::Complete { message });
-                ExitStatus::Ok
+    ) -> anyhow::Result<Decided> {
+        let Some(pods) = watched.pods.entries() else {
+            return Ok(Decided::Wait(None));
+        };
+        let facts: Vec<PodFacts> = pods.values().cloned().collect();
+        let mut listed: Option<Listed> = None;
+        loop {
+            let snapshot = Snapshot {
+                counters: counters(&watched.ds),
+                pods: &facts,
+                paused: pause::is_paused(&watched.ds),
+            };
+            let min_ready = i64::from(watched.ds.spec.min_ready_seconds.unwrap_or(0));
+            let step = follower.step(&snapshot, min_ready, listed.as_ref(), now());
+            for report in step.reports {
+                progress.emit(self.event(report));
             }
-            Stage::RollingBack {
+            match step.action {
+                Action::Wait { wake } => return Ok(Decided::Wait(wake)),
+                Action::ListRevisions => {
+                    let generation = snapshot.counters.generation;
+                    listed = Some(
+                        self.newest_revision(&watched.ds, generation, progress)
+                            .await?,
+                    );
+                }
+                Action::RollBack {
+                    target,
+                    why,
+                    nodes,
+                    number,
+                    hash,
+                    updated,
+                } => {
+                    let failures = node_failures(nodes.clone());
+                    progress.emit(Event::Failed {
+                        message: format!(
+                            "rollout of daemonset {:?} to {target} failed: {}; --auto-rollback restores revision {number} ({hash})",
+                            self.name,
+                            self.why(why)
+                        ),
+                        nodes: failures,
+                    });
+                    let stored = self.restore(&watched.ds, &hash, progress).await?;
+                    progress.emit(Event::RollingBack {
+                        hash: hash.clone(),
+                        nodes: updated,
+                    });
+                    let generation = stored.metadata.generation.unwrap_or(0);
+                    watched.ds = stored;
+                    follower.rolling_back((number, hash, nodes), generation, now());
+                    return Ok(Decided::Wait(None));
+                }
+                end => return self.end(end, &watched.ds, progress).await.map(Decided::End),
+            }
+        }
+    }
+
+    /// The newest revision the DaemonSet owns, after the controller processed `generation`.
+    async fn newest_revision(
+        &self,
+        ds: &DaemonSet,
+        generation: i64,
+        progress: &mut Progress,
+    ) -> anyhow::Result<Listed> {
+        let revisions = with_retry(progress, "listing the daemonset's revisions", || {
+            owned_revisions(self.cluster, self.namespace, ds)
+        })
+        .await?;
+        let newest = current_hash(ds, &revisions)
+            .map(|hash| (hash, revisions.last().and_then(|r| r.revision)));
+        Ok(Listed { generation, newest })
+    }
+
+    /// --auto-rollback: the previous template back, RollingUpdate kept: the controller moves
+    /// the nodes back by itself.
+    async fn restore(
+        &self,
+        ds: &DaemonSet,
+        hash: &str,
+        progress: &mut Progress,
+    ) -> anyhow::Result<DaemonSet> {
+        let Some(template) = self.templates.get(hash).cloned() else {
+            halt(self.cluster, self.namespace, self.name, ds, progress).await?;
+            return Err(Failure::api(format!(
+                "the template of revision {hash} of daemonset {:?} was not read before the apply, so it cannot be restored; the rollout is halted. {}",
+                self.name,
+                halted_text(self.name, self.namespace)
+            ))
+            .into());
+        };
+        let rollback = |ds: &DaemonSet| {
+            Some(vec![
+                pause::precondition(ds),
+                json!({"op": "replace", "path": "/spec/template", "value": template}),
+            ])
+        };
+        patch_retrying(
+            self.cluster,
+            self.namespace,
+            self.name,
+            ds.clone(),
+            progress,
+            rollback,
+        )
+        .await?
+        .ok_or_else(|| Failure::api("the rollback patch was not sent").into())
+    }
+
+    async fn pause_on_interrupt(
+        &self,
+        ds: &DaemonSet,
+        progress: &mut Progress,
+    ) -> anyhow::Result<Outcome> {
+        halt(self.cluster, self.namespace, self.name, ds, progress).await?;
+        let (name, namespace) = (self.name, self.namespace);
+        progress.emit(Event::Paused {
+            message: format!(
+                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
+            ),
+        });
+        Ok(ExitStatus::Interrupted)
+    }
+
+    /// A report as a progress event.
+    fn event(&self, report: Report) -> Event {
+        let (name, namespace) = (self.name, self.namespace);
+        match report {
+            Report::Paused(true) => Event::Note {
+                message: format!(
+                    "daemonset {name:?} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name} -n {namespace}"
+                ),
+            },
+            Report::Paused(false) => Event::Note {
+                message: format!("daemonset {name:?} was resumed; following the rollout again"),
+            },
+            Report::Target(hash) => Event::Target { hash },
+            Report::Progress {
+                updated,
+                available,
+                desired,
+            } => Event::Progress {
+                updated,
+                available,
+                desired,
+            },
+            Report::NodeReady { ready, done, nodes } => Event::NodeReady {
+                node: ready.node,
+                pod: ready.pod,
+                ready_since: ready.ready_since.map(rfc3339),
+                done,
+                nodes,
+            },
+        }
+    }
+
+    fn why(&self, why: Why) -> String {
+        let deadline = seconds(self.args.progress_deadline);
+        match why {
+            Why::PodFailing => "a new pod is failing".to_string(),
+            Why::NoNodeProgress => format!("no node got an available new pod within {deadline}"),
+            Why::NoProgress => format!(
+                "no progress within {deadline}, and no node is waiting for a new pod (is the DaemonSet controller running?)"
+            ),
+        }
+    }
+
+    /// The end of the rollout the follower decided on: halted (paused) and failed, superseded
+    /// by another writer, complete, or rolled back (which still exits 1: the rollout failed).
+    async fn end(
+        &self,
+        action: Action,
+        ds: &DaemonSet,
+        progress: &mut Progress,
+    ) -> anyhow::Result<Outcome> {
+        let (name, namespace) = (self.name, self.namespace);
+        let (event, status) = match action {
+            Action::Halt(why) => {
+                halt(self.cluster, namespace, name, ds, progress).await?;
+                (self.halted(why), ExitStatus::Findings)
+            }
+            Action::Superseded { target, now } => (
+                Event::Failed {
+                    message: format!(
+                        "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {now}, not {target}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name} -n {namespace}"
+                    ),
+                    nodes: vec![],
+                },
+                ExitStatus::Findings,
+            ),
+            Action::Complete {
+                target,
+                desired,
+                unchanged,
+            } => (completed(name, &target, desired, unchanged), ExitStatus::Ok),
+            Action::RolledBack {
                 number,
                 hash,
-                failures,
                 renumbered,
+                desired,
+                failures,
             } => {
                 let now_numbered = renumbered
-                    .filter(|n| n != number)
+                    .filter(|n| *n != number)
                     .map(|n| format!(", now numbered {n}"))
                     .unwrap_or_default();
-                progress.emit(Event::Failed {
-                    message: format!(
-                        "rollout of daemonset {name:?} failed and was rolled back to revision {number} ({hash}{now_numbered}): all {desired} {nodes} run it again. Fix the manifest and run kubectl ds rollout apply again"
-                    ),
-                    nodes: failures.clone(),
-                });
-                ExitStatus::Findings
+                let message = format!(
+                    "rollout of daemonset {name:?} failed and was rolled back to revision {number} ({hash}{now_numbered}): all {desired} {} run it again. Fix the manifest and run kubectl ds rollout apply again",
+                    plural_nodes(desired)
+                );
+                let nodes = node_failures(failures);
+                (Event::Failed { message, nodes }, ExitStatus::Findings)
             }
+            Action::Wait { .. } | Action::ListRevisions | Action::RollBack { .. } => {
+                return Err(Failure::api("the rolling follower ended on a step that does not end it").into())
+            }
+        };
+        progress.emit(event);
+        Ok(status)
+    }
+
+    /// The failure of a halted rollout, and what to do next.
+    fn halted(&self, halt: Halt) -> Event {
+        let (name, namespace) = (self.name, self.namespace);
+        let next = halted_text(name, namespace);
+        let (message, nodes) = match halt {
+            Halt::ControllerIdle { generation } => (
+                format!(
+                    "rollout of daemonset {name:?} failed: the DaemonSet controller did not process generation {generation} within {} (is kube-controller-manager running?). {next}",
+                    seconds(self.args.progress_deadline)
+                ),
+                vec![],
+            ),
+            Halt::RollbackFailed { number, hash, why, nodes } => (
+                format!(
+                    "rollout of daemonset {name:?} failed, and the rollback to revision {number} ({hash}) failed too: {}. {next}",
+                    self.why(why)
+                ),
+                nodes,
+            ),
+            Halt::Failed { target, why, nodes, no_previous } => {
+                let no_previous = match no_previous {
+                    true => " --auto-rollback found no previous revision to restore (the apply created the DaemonSet).",
+                    false => "",
+                };
+                (
+                    format!(
+                        "rollout of daemonset {name:?} to {target} failed: {}.{no_previous} {next}",
+                        self.why(why)
+                    ),
+                    nodes,
+                )
+            }
+        };
+        Event::Failed {
+            message,
+            nodes: node_failures(nodes),
         }
     }
+}
+
+/// What one round of decisions came to.
+enum Decided {
+    Wait(Option<i64>),
+    End(Outcome),
+}
+
+fn plural_nodes(count: i32) -> &'static str {
+    if count == 1 {
+        "node"
+    } else {
+        "nodes"
+    }
+}
+
+/// A rollout whose gate says complete.
+fn completed(name: &str, target: &str, desired: i32, unchanged: bool) -> Event {
+    let nodes = plural_nodes(desired);
+    let message = if unchanged {
+        format!(
+            "rollout of daemonset {name:?} complete: the template did not change; all {desired} {nodes} run {target}"
+        )
+    } else {
+        format!("rollout of daemonset {name:?} complete: {desired} {nodes} updated to {target}")
+    };
+    Event::Complete { message }
 }
 
 /// `--dry-run`: from the server-side dry run of the apply (`stored`), says whether the pod
@@ -759,8 +772,7 @@ impl Follow<'_> {
 /// maxUnavailable/maxSurge. Changes nothing.
 async fn dry_run(
     cluster: &Cluster,
-    namespace: &str,
-    name: &str,
+    (namespace, name): (&str, &str),
     stored: DaemonSet,
     live: Option<&DaemonSet>,
     revisions: &[ControllerRevision],

@@ -340,23 +340,11 @@ pub fn not_ready_reason(pod: &Pod) -> Option<String> {
     }
 }
 
-/// Flags of the ondelete engine, by clap argument id, and as typed.
-pub const ONDELETE_ONLY_FLAGS: &[(&str, &str)] = &[
-    ("wave_interval", "--wave-interval"),
-    ("canary", "--canary"),
-    ("canary_nodes", "--canary-nodes"),
-    ("canary_selector", "--canary-selector"),
-    ("node_order", "--node-order"),
-    ("pause_after_canary", "--pause-after-canary"),
-    ("max_unavailable", "--max-unavailable"),
-];
-
-/// The usage error for the first ondelete-only flag given on the command line (`given` says
-/// whether an argument id was), if any.
-pub fn ondelete_only_flag(given: impl Fn(&str) -> bool) -> Option<String> {
-    let (id, flag) = ONDELETE_ONLY_FLAGS.iter().find(|(id, _)| given(id))?;
-    let why = match *id {
-        "max_unavailable" => {
+/// The usage error for the first ondelete-only flag `given` (as typed), if any.
+pub fn ondelete_only_flag(given: &[&str]) -> Option<String> {
+    let flag = given.first()?;
+    let why = match *flag {
+        "--max-unavailable" => {
             "rolling mode follows the DaemonSet's own rollingUpdate.maxUnavailable/maxSurge"
         }
         _ => "the DaemonSet controller picks the nodes and their order in rolling mode",
@@ -741,17 +729,17 @@ mod tests {
 
     #[test]
     fn only_flags_given_on_the_command_line_are_refused() {
-        assert_eq!(ondelete_only_flag(|_| false), None);
+        assert_eq!(ondelete_only_flag(&[]), None);
         let cases = [
-            ("max_unavailable", "--max-unavailable needs --mode ondelete (rolling mode follows the DaemonSet's own rollingUpdate.maxUnavailable/maxSurge); drop it or add --mode ondelete"),
-            ("canary_nodes", "--canary-nodes needs --mode ondelete (the DaemonSet controller picks the nodes and their order in rolling mode); drop it or add --mode ondelete"),
-            ("wave_interval", "--wave-interval needs --mode ondelete (the DaemonSet controller picks the nodes and their order in rolling mode); drop it or add --mode ondelete"),
+            ("--max-unavailable", "--max-unavailable needs --mode ondelete (rolling mode follows the DaemonSet's own rollingUpdate.maxUnavailable/maxSurge); drop it or add --mode ondelete"),
+            ("--canary-nodes", "--canary-nodes needs --mode ondelete (the DaemonSet controller picks the nodes and their order in rolling mode); drop it or add --mode ondelete"),
+            ("--wave-interval", "--wave-interval needs --mode ondelete (the DaemonSet controller picks the nodes and their order in rolling mode); drop it or add --mode ondelete"),
         ];
-        for (id, want) in cases {
+        for (flag, want) in cases {
             assert_eq!(
-                ondelete_only_flag(|i| i == id).as_deref(),
+                ondelete_only_flag(&[flag, "--canary"]).as_deref(),
                 Some(want),
-                "{id}"
+                "{flag}"
             );
         }
     }
