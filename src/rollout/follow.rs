@@ -517,7 +517,8 @@ mod tests {
     #[test]
     fn the_target_is_the_newest_revision_once_the_controller_processed_the_apply() {
         let pods = [pod("n1", "new"), pod("n2", "new")];
-        let cases: [(&str, &[(i64, &str)], Action); 2] = [
+        type Revisions<'a> = &'a [(i64, &'a str)];
+        let cases: [(&str, Revisions, Action); 2] = [
             (
                 "a new template",
                 &[(1, "old")],
