@@ -364,7 +364,7 @@ impl Cluster {
         let http_request = strict(http_request).map_err(ApplyError::Failed)?;
         match self.client.request::<DaemonSet>(http_request).await {
             Ok(_) => Ok(()),
-            Err(kube::Error::Api(status)) if status.code == 409 => Ok(()),
+            Err(e) if lost_race(&e) == Some(Race::Changed) => Ok(()),
             Err(e) => Err(apply_error(e, &request, &self.target())),
         }
     }
@@ -392,7 +392,7 @@ impl Cluster {
         };
         match api.delete(name, &params).await {
             Ok(_) => Ok(true),
-            Err(kube::Error::Api(status)) if status.code == 404 || status.code == 409 => Ok(false),
+            Err(e) if lost_race(&e).is_some() => Ok(false),
             Err(e) => Err(describe(e, &request, &self.target())),
         }
     }
@@ -488,9 +488,30 @@ impl Cluster {
             .map_err(|e| PatchError::Failed(Failure::api(format!("building a JSON patch: {e}"))))?;
         match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
             Ok(stored) => Ok(stored),
-            Err(kube::Error::Api(status)) if status.code == 409 => Err(PatchError::Conflict),
+            Err(e) if lost_race(&e) == Some(Race::Changed) => Err(PatchError::Conflict),
             Err(e) => Err(PatchError::Failed(describe(e, &request, &self.target()))),
         }
+    }
+}
+
+/// How a request about one object lost a race with another writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Race {
+    /// 409: it changed since it was read (a uid or resourceVersion precondition failed), or, for
+    /// a create, it exists already.
+    Changed,
+    /// 404: it is gone.
+    Gone,
+}
+
+/// The one reading of 409 and 404 for requests about one object: each caller says what the lost
+/// race means for it (nothing to do, try again, or which sentence to show), and any other
+/// failure is described as usual.
+fn lost_race(error: &kube::Error) -> Option<Race> {
+    match error {
+        kube::Error::Api(status) if status.code == 409 => Some(Race::Changed),
+        kube::Error::Api(status) if status.code == 404 => Some(Race::Gone),
+        _ => None,
     }
 }
 
@@ -720,13 +741,15 @@ impl Cluster {
         };
         match api.delete(name, &params).await {
             Ok(_) => Ok(()),
-            Err(kube::Error::Api(status)) if status.code == 409 => Err(Failure::api(format!(
-                "daemonset {name:?} in namespace {namespace:?} was replaced or changed after it was shown (uid {uid}, resourceVersion {resource_version}): nothing was deleted; run the command again to see it as it is now"
-            ))),
-            Err(kube::Error::Api(status)) if status.code == 404 => Err(Failure::api(format!(
-                "daemonset {name:?} in namespace {namespace:?} was deleted by someone else after it was shown: nothing was deleted"
-            ))),
-            Err(e) => Err(describe(e, &request, &self.target())),
+            Err(e) => Err(match lost_race(&e) {
+                Some(Race::Changed) => Failure::api(format!(
+                    "daemonset {name:?} in namespace {namespace:?} was replaced or changed after it was shown (uid {uid}, resourceVersion {resource_version}): nothing was deleted; run the command again to see it as it is now"
+                )),
+                Some(Race::Gone) => Failure::api(format!(
+                    "daemonset {name:?} in namespace {namespace:?} was deleted by someone else after it was shown: nothing was deleted"
+                )),
+                None => describe(e, &request, &self.target()),
+            }),
         }
     }
 
@@ -752,7 +775,7 @@ impl Cluster {
         let patch = serde_json::json!({"metadata": {"uid": uid, "labels": labels}});
         match api.patch(name, &params, &Patch::Merge(&patch)).await {
             Ok(pod) => Ok(pod),
-            Err(kube::Error::Api(status)) if status.code == 409 || status.code == 404 => {
+            Err(e) if lost_race(&e).is_some() => {
                 Err(Failure::api(format!(
                     "pod {name:?} in namespace {namespace:?} was replaced while it was being relabelled; nothing else was changed, run the command again"
                 )))
@@ -772,6 +795,23 @@ mod tests {
             message: message.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn conflicts_and_not_found_are_lost_races_and_nothing_else_is() {
+        let cases = [
+            (409, Some(Race::Changed)),
+            (404, Some(Race::Gone)),
+            (403, None),
+            (422, None),
+            (500, None),
+        ];
+        for (code, want) in cases {
+            let error = kube::Error::Api(Box::new(status(code, "m")));
+            assert_eq!(lost_race(&error), want, "{code}");
+        }
+        let transport = kube::Error::Service("connection refused".into());
+        assert_eq!(lost_race(&transport), None);
     }
 
     #[test]

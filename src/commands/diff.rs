@@ -57,7 +57,12 @@ pub async fn exec(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     }
     let mut results = Vec::new();
     for manifest in &manifests {
-        results.push(diff_one(&cluster, manifest).await?);
+        let alone = manifests
+            .iter()
+            .filter(|m| m.object.file == manifest.object.file)
+            .count()
+            == 1;
+        results.push(diff_one(&cluster, manifest, alone).await?);
     }
     let differs = results
         .iter()
@@ -92,7 +97,11 @@ struct DiffList<'a> {
     items: &'a [DiffResult],
 }
 
-async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Result<DiffResult> {
+async fn diff_one(
+    cluster: &Cluster,
+    manifest: &ManifestDaemonSet,
+    alone: bool,
+) -> anyhow::Result<DiffResult> {
     let (namespace, name) = (manifest.namespace.as_str(), manifest.name());
     let live = cluster.get_daemonset(namespace, name).await?;
     let mut body = manifest.object.value.clone();
@@ -100,7 +109,7 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
     let stored = match cluster.apply_dry_run(namespace, name, &body).await {
         Ok(stored) => stored,
         Err(ApplyError::Rejected(message)) => {
-            return Err(rejected(manifest, &message).into());
+            return Err(rejected(manifest, alone, &message).into());
         }
         Err(ApplyError::Failed(failure)) => return Err(failure.into()),
     };
@@ -155,17 +164,21 @@ async fn diff_one(cluster: &Cluster, manifest: &ManifestDaemonSet) -> anyhow::Re
     })
 }
 
-/// The server refused the change; for the immutable selector, say how to migrate.
-fn rejected(manifest: &ManifestDaemonSet, message: &str) -> Failure {
+/// The server refused the change; for the immutable selector, say how to migrate. `alone`: the
+/// DaemonSet is the only one in its file, so `migrate -f` can take that file as it is.
+fn rejected(manifest: &ManifestDaemonSet, alone: bool, message: &str) -> Failure {
     let name = manifest.name();
     if message.contains("field is immutable") && message.contains("selector") {
         let at = manifest.object.position_of("spec.selector");
         return Failure::usage(format!(
             "{}:{}: spec.selector of daemonset {name:?} is immutable and the server will reject this change; \
-             to change it, delete the DaemonSet with --cascade=orphan (its pods keep running), then create \
-             it from this manifest: the new DaemonSet adopts the pods whose labels match its new selector \
-             and replaces them per its update strategy",
-            manifest.object.file, at.line
+             to change it, run {} (add --dry-run to see its steps): it relabels the pods, orphan-deletes \
+             and re-creates the DaemonSet and replaces the pods in waves within --max-unavailable; or by hand: delete the DaemonSet with --cascade=orphan (its pods keep running), then \
+             create it from this manifest: the new DaemonSet adopts the pods whose labels match its new \
+             selector and replaces them per its update strategy",
+            manifest.object.file,
+            at.line,
+            migrate_command(manifest, alone)
         ));
     }
     crate::manifest::rejection::rejected_manifest(
@@ -175,6 +188,43 @@ fn rejected(manifest: &ManifestDaemonSet, message: &str) -> Failure {
         "would reject",
         message,
     )
+}
+
+/// The `kubectl ds migrate` command line for this manifest: its file (`-` for stdin), and `-n`
+/// when the manifest leaves the namespace to the command line or kubeconfig. migrate takes one
+/// DaemonSet per file, so a file holding several is named as the source of a FILE to write.
+fn migrate_command(manifest: &ManifestDaemonSet, alone: bool) -> String {
+    let written = &*manifest.object.file;
+    let file = if written == "<stdin>" {
+        "-".to_string()
+    } else {
+        shell_word(written)
+    };
+    let namespace = match manifest.object.namespace() {
+        Some(_) => String::new(),
+        None => format!(" -n {}", shell_word(&manifest.namespace)),
+    };
+    if alone {
+        format!("`kubectl ds migrate -f {file}{namespace}`")
+    } else {
+        format!(
+            "`kubectl ds migrate -f FILE{namespace}` with FILE holding daemonset {:?} alone (out of {file})",
+            manifest.name()
+        )
+    }
+}
+
+/// `word` as one shell word: quoted only when it has characters a shell would act on.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@+,%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// RollingUpdate replaces pods on every node that runs one and may start one (`replaced`, from
@@ -368,6 +418,64 @@ spec:
                 TemplateChanges::default(),
             ),
         ]
+    }
+
+    fn manifest(file: &str, namespace: Option<&str>) -> ManifestDaemonSet {
+        let written = namespace.map_or(String::new(), |ns| format!("\n  namespace: {ns}"));
+        let text = format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent{written}\nspec:\n  selector:\n    matchLabels:\n      app: agent-v2\n"
+        );
+        let object = crate::manifest::parse_objects(file, &text)
+            .unwrap()
+            .remove(0);
+        ManifestDaemonSet {
+            ds: object.typed(object.value.clone()).unwrap(),
+            namespace: namespace.unwrap_or("team-a").to_string(),
+            object,
+        }
+    }
+
+    #[test]
+    fn an_immutable_selector_names_migrate_with_the_file_then_the_manual_route() {
+        let refusal = "DaemonSet.apps \"agent\" is invalid: spec.selector: Invalid value: ...: field is immutable";
+        let message = rejected(&manifest("agent-v2.yaml", None), true, refusal).message;
+        assert_eq!(
+            message,
+            "agent-v2.yaml:6: spec.selector of daemonset \"agent\" is immutable and the server will reject this change; \
+             to change it, run `kubectl ds migrate -f agent-v2.yaml -n team-a` (add --dry-run to see its steps): \
+             it relabels the pods, orphan-deletes and re-creates the DaemonSet and replaces the pods in waves within \
+             --max-unavailable; or by hand: delete the DaemonSet with --cascade=orphan (its pods keep running), then \
+             create it from this manifest: the new DaemonSet adopts the pods whose labels match its new selector and \
+             replaces them per its update strategy"
+        );
+        let cases = [
+            // The namespace the manifest writes needs no -n.
+            (
+                manifest("agent-v2.yaml", Some("prod")),
+                true,
+                "`kubectl ds migrate -f agent-v2.yaml`",
+            ),
+            (
+                manifest("<stdin>", Some("prod")),
+                true,
+                "`kubectl ds migrate -f -`",
+            ),
+            (
+                manifest("my agents/it's.yaml", Some("prod")),
+                true,
+                r"`kubectl ds migrate -f 'my agents/it'\''s.yaml'`",
+            ),
+            (
+                manifest("all.yaml", Some("prod")),
+                false,
+                "`kubectl ds migrate -f FILE` with FILE holding daemonset \"agent\" alone (out of all.yaml)",
+            ),
+        ];
+        for (manifest, alone, want) in cases {
+            let message = rejected(&manifest, alone, refusal).message;
+            assert!(message.contains(&format!("run {want} (")), "{message}");
+            assert_eq!(message.lines().count(), 1, "{message}");
+        }
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     }
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
     let pick = |wanted: i64| -> Result<&k8s_openapi::api::apps::v1::ControllerRevision, Failure> {
+        if numbers.is_empty() {
+            return Err(unnumbered(name));
+        }
         let number = history::resolve(wanted, &numbers).map_err(Failure::usage)?;
         Ok(revisions
             .iter()
@@ -59,18 +62,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     }
 
     if let Some(pair) = &args.diff {
-        if pair.is_empty() && numbers.len() < 2 {
-            return Err(Failure::usage(format!(
-                "daemonset {name:?} has only revision {}: there is no previous one to compare with yet",
-                numbers[0]
-            ))
-            .into());
-        }
-        let (from, to) = match pair.as_slice() {
-            [] => (-1, *numbers.last().expect("not empty")),
-            [one] => (*one, *numbers.last().expect("not empty")),
-            [a, b, ..] => (*a, *b),
-        };
+        let (from, to) = diff_pair(name, pair, &numbers)?;
         let (from, to) = (pick(from)?, pick(to)?);
         return diff_revisions(from, to, args, global);
     }
@@ -102,6 +94,34 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
         ),
     }
     Ok(ExitStatus::Ok)
+}
+
+/// The revisions `--diff` compares, as numbers for `history::resolve`: both as given, or the one
+/// given and the newest, or the newest and the one before it. `numbers` are the revision numbers
+/// the DaemonSet's ControllerRevisions carry, oldest first.
+fn diff_pair(name: &str, pair: &[i64], numbers: &[i64]) -> Result<(i64, i64), Failure> {
+    let Some(&newest) = numbers.last() else {
+        return Err(unnumbered(name));
+    };
+    Ok(match pair {
+        [] if numbers.len() < 2 => {
+            return Err(Failure::usage(format!(
+                "daemonset {name:?} has only revision {newest}: there is no previous one to compare with yet"
+            )))
+        }
+        [] => (-1, newest),
+        [one] => (*one, newest),
+        [a, b, ..] => (*a, *b),
+    })
+}
+
+/// ControllerRevisions whose `revision` is missing (the API server sets it on every one it
+/// creates, so someone wrote them by hand) cannot be picked by number.
+fn unnumbered(name: &str) -> Failure {
+    Failure::api(format!(
+        "the ControllerRevisions of daemonset {name:?} carry no revision number, so none can be picked by number; \
+         kubectl get controllerrevisions shows them"
+    ))
 }
 
 #[derive(Serialize)]
@@ -257,6 +277,40 @@ mod tests {
 
     fn now() -> k8s_openapi::jiff::Timestamp {
         "2024-05-03T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn diff_pairs_default_to_the_newest_and_never_index_an_empty_list() {
+        type Case<'a> = (&'a [i64], &'a [i64], Result<(i64, i64), &'a str>);
+        let cases: [Case; 7] = [
+            (&[], &[1, 2, 3], Ok((-1, 3))),
+            (&[1], &[1, 2, 3], Ok((1, 3))),
+            (&[3, 1], &[1, 2, 3], Ok((3, 1))),
+            (
+                &[],
+                &[4],
+                Err("daemonset \"agent\" has only revision 4: there is no previous one to compare with yet"),
+            ),
+            (&[4], &[4], Ok((4, 4))),
+            (
+                &[],
+                &[],
+                Err("the ControllerRevisions of daemonset \"agent\" carry no revision number"),
+            ),
+            (
+                &[1, 2],
+                &[],
+                Err("the ControllerRevisions of daemonset \"agent\" carry no revision number"),
+            ),
+        ];
+        for (pair, numbers, want) in cases {
+            let got = diff_pair("agent", pair, numbers).map_err(|f| f.message);
+            match (got, want) {
+                (Ok(got), Ok(want)) => assert_eq!(got, want, "{pair:?} of {numbers:?}"),
+                (Err(got), Err(want)) => assert!(got.starts_with(want), "{got}"),
+                (got, _) => panic!("{pair:?} of {numbers:?}: {got:?}"),
+            }
+        }
     }
 
     #[test]

@@ -660,3 +660,60 @@ fn summary_lines(document: &PlanDocument) -> Vec<String> {
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_dumps_in_json_are_read_and_a_truncated_one_says_so() {
+        let dump = serde_json::to_string_pretty(&serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "items": [
+                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}},
+                {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n2"}}
+            ]
+        }))
+        .unwrap();
+        let half = &dump[..dump.len() / 2];
+        // serde_json counts the line the text ends on.
+        let end_line = |text: &str| text.matches('\n').count() + 1;
+        let cases = [
+            (dump.clone(), Ok(vec!["n1", "n2"])),
+            (format!("\n{dump}\n"), Ok(vec!["n1", "n2"])),
+            (
+                half.to_string(),
+                Err(format!("unexpected end of JSON at line {}", end_line(half))),
+            ),
+            (
+                dump[..dump.len() - 1].to_string(),
+                Err(format!(
+                    "unexpected end of JSON at line {}",
+                    dump.lines().count()
+                )),
+            ),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        for (text, want) in cases {
+            let path = dir.path().join("nodes.json");
+            std::fs::write(&path, &text).unwrap();
+            match (read_nodes(&path), want) {
+                (Ok(nodes), Ok(names)) => {
+                    let read: Vec<_> = nodes
+                        .iter()
+                        .map(|n| n.metadata.name.as_deref().unwrap())
+                        .collect();
+                    assert_eq!(read, names);
+                }
+                (Err(failure), Err(want)) => {
+                    let shown = failure.message;
+                    let head = format!("{}: {want} (the file looks truncated); ", path.display());
+                    assert!(shown.starts_with(&head), "{text}\n{shown}");
+                    assert_eq!(failure.kind, crate::error::FailureKind::Usage, "{shown}");
+                }
+                (got, want) => panic!("{text}\n{:?}, want {want:?}", got.map(|n| n.len())),
+            }
+        }
+    }
+}

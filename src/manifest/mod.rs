@@ -200,8 +200,9 @@ pub fn is_subset(written: &Value, stored: &Value) -> bool {
 
 /// Splits a file's text into objects. `file` is the name used in messages.
 pub fn parse_objects(file: &str, text: &str) -> Result<Vec<Object>, InputError> {
-    let documents = yaml::parse_documents(text)
-        .map_err(|e| InputError::new(file, Some(e.position), e.message))?;
+    let documents = yaml::parse_documents(text).map_err(|e| {
+        json_error(file, text).unwrap_or_else(|| InputError::new(file, Some(e.position), e.message))
+    })?;
     if documents.is_empty() {
         return Err(InputError::new(
             file,
@@ -264,6 +265,44 @@ pub fn parse_objects(file: &str, text: &str) -> Result<Vec<Object>, InputError> 
     Ok(objects)
 }
 
+/// What is wrong with `text` read as JSON, when it looks like JSON (it starts with `{` or `[`, as
+/// a `kubectl get -o json` dump does) and is not. The YAML parser reads valid JSON, with the
+/// positions of its fields, but on broken JSON it speaks of YAML nodes; serde_json says what a
+/// person who wrote or saved JSON needs to hear, above all that the file ends too soon.
+fn json_error(file: &str, text: &str) -> Option<InputError> {
+    if !text.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let error = serde_json::Deserializer::from_str(text)
+        .into_iter::<serde::de::IgnoredAny>()
+        .find_map(Result::err)?;
+    let at = Position::new(error.line(), error.column());
+    match error.classify() {
+        serde_json::error::Category::Eof => {
+            let what = if file == "<stdin>" { "input" } else { "file" };
+            Some(InputError::new(
+                file,
+                None,
+                format!(
+                    "unexpected end of JSON at line {} (the {what} looks truncated); save it \
+                     again in full, e.g. re-run the kubectl get ... -o json that wrote it",
+                    at.line
+                ),
+            ))
+        }
+        serde_json::error::Category::Syntax => {
+            let full = error.to_string();
+            let message = full
+                .strip_suffix(&format!(" at line {} column {}", at.line, at.column))
+                .unwrap_or(&full);
+            // The YAML parser's own limit (nesting depth) says it better.
+            (!message.contains("recursion limit"))
+                .then(|| InputError::new(file, Some(at), format!("invalid JSON: {message}")))
+        }
+        serde_json::error::Category::Io | serde_json::error::Category::Data => None,
+    }
+}
+
 fn check_type_fields(
     file: &str,
     map: &serde_json::Map<String, Value>,
@@ -321,6 +360,89 @@ mod tests {
             shown.starts_with("f.yaml:6:3: DaemonSet a: spec.minReadySeconds: invalid type"),
             "{shown}"
         );
+    }
+
+    /// The start of `kubectl get nodes -o json`.
+    const NODE_LIST: &str = r#"{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {
+                "labels": {"kubernetes.io/hostname": "n1"},
+                "name": "n1"
+            }
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {
+                "name": "n2"
+            }
+        }
+    ],
+    "kind": "List",
+    "metadata": {"resourceVersion": ""}
+}
+"#;
+
+    #[test]
+    fn truncated_json_says_the_file_ends_too_soon() {
+        let truncated = "unexpected end of JSON at line";
+        let cut = |at: &str| &NODE_LIST[..NODE_LIST.find(at).unwrap()];
+        let cases = [
+            // Cut between two items, in a key, in a string value, in a number, at the very end.
+            ("nodes.json", cut("        {\n            \"apiVersion\": \"v1\",\n            \"kind\": \"Node\",\n            \"metadata\": {\n                \"name\": \"n2\""), "nodes.json: unexpected end of JSON at line 12 (the file looks truncated); "),
+            ("nodes.json", cut("ind\": \"List"), "nodes.json: unexpected end of JSON at line 20 (the file looks truncated); "),
+            ("nodes.json", cut("1\"\n"), "nodes.json: unexpected end of JSON at line 9 (the file looks truncated); "),
+            ("nodes.json", &NODE_LIST[..NODE_LIST.len() - 3], "nodes.json: unexpected end of JSON at line 21 (the file looks truncated); "),
+            ("<stdin>", "  \n[{\"apiVersion\": 1", "<stdin>: unexpected end of JSON at line 2 (the input looks truncated); "),
+            ("pods.json", "{\"items\": [1, 2", "pods.json: unexpected end of JSON at line 1 (the file looks truncated); "),
+        ];
+        for (file, text, want) in cases {
+            let error = parse_objects(file, text).unwrap_err().to_string();
+            assert!(error.starts_with(want), "{text:?}: {error}");
+            assert!(error.contains(truncated), "{error}");
+            assert!(error.contains("kubectl get ... -o json"), "{error}");
+            assert_eq!(error.lines().count(), 1, "{error}");
+        }
+    }
+
+    #[test]
+    fn json_is_read_with_positions_and_broken_json_named_as_such() {
+        let objects = parse_objects("nodes.json", NODE_LIST).unwrap();
+        let names: Vec<&str> = objects.iter().map(Object::name).collect();
+        assert_eq!(names, ["n1", "n2"]);
+        assert_eq!(objects[1].kind(), "Node");
+        assert_eq!(objects[1].position_of("metadata.name").line, 16);
+        let cases = [
+            (
+                "\n\n  {\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"}",
+                Ok(1),
+            ),
+            // Flow YAML starts like JSON and is YAML all the same.
+            (
+                "{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}",
+                Ok(1),
+            ),
+            (
+                "{\n  \"apiVersion\": \"v1\"\n  \"kind\": \"ConfigMap\"\n}",
+                Err("f.json:3:3: invalid JSON: expected `,` or `}`"),
+            ),
+            // Not JSON: the YAML parser's message stays.
+            ("a: [\n", Err("f.json:2:1: ")),
+        ];
+        for (text, want) in cases {
+            match (parse_objects("f.json", text), want) {
+                (Ok(objects), Ok(count)) => assert_eq!(objects.len(), count, "{text:?}"),
+                (Err(error), Err(want)) => {
+                    let error = error.to_string();
+                    assert!(error.starts_with(want), "{text:?}: {error}");
+                }
+                (got, _) => panic!("{text:?}: {:?}", got.map(|o| o.len())),
+            }
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub async fn answer(signal: Signal, name: &str, progress: &mut Progress) -> Inte
     match signal {
         Signal::Interrupt => {
             progress.clear();
-            decide(name).await
+            progress.after_prompt(decide(name).await)
         }
         Signal::Terminate => Interrupt::Pause,
     }

@@ -502,7 +502,7 @@ impl<'a> Driver<'a> {
                     self.soak_reported = Some(wave);
                     self.progress.emit(Event::WaveInterval {
                         next_wave: wave + 1,
-                        until: rfc3339(until),
+                        until,
                     });
                 }
                 *wake = Some(until);

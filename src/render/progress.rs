@@ -1,11 +1,12 @@
-//! A rollout's progress, three ways from one event type: bars (overall and current wave) with the
-//! event lines above them on a terminal, one plain line per event otherwise (CI logs), or one JSON
+//! A rollout's progress, three ways from one event type: bars (overall and current wave, and a
+//! countdown while soaking between waves) with the event lines above them on a terminal, one plain line per event otherwise (CI logs), or one JSON
 //! object per event and line (`-o json`) for automation. Every event carries the time it was
 //! observed, in milliseconds, so latencies can be read from the stream.
 
 use std::io::{IsTerminal, Write};
+use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
 use crate::cli::RolloutFormat;
@@ -79,7 +80,9 @@ pub enum Event {
     /// Soaking between waves.
     WaveInterval {
         next_wave: usize,
-        until: String,
+        /// Seconds since the epoch; an RFC 3339 time in JSON and lines, a countdown under the bars.
+        #[serde(serialize_with = "as_rfc3339")]
+        until: i64,
     },
     /// Rolling mode: the controller's progress.
     Progress {
@@ -183,9 +186,10 @@ impl Event {
                 ..
             } => format!("{node}: new pod ready ({done}/{nodes})"),
             Event::NodeSkipped { node, reason } => format!("{node}: {reason}; skipped"),
-            Event::WaveInterval { next_wave, until } => {
-                format!("waiting until {until} before wave {next_wave} (--wave-interval)")
-            }
+            Event::WaveInterval { next_wave, until } => format!(
+                "waiting until {} before wave {next_wave} (--wave-interval)",
+                rfc3339(*until)
+            ),
             Event::Progress {
                 updated,
                 available,
@@ -214,6 +218,34 @@ impl Event {
             Event::Paused { message } | Event::Complete { message } => message.clone(),
         }
     }
+}
+
+fn rfc3339(seconds: i64) -> String {
+    k8s_openapi::jiff::Timestamp::from_second(seconds)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| seconds.to_string())
+}
+
+fn as_rfc3339<S: serde::Serializer>(seconds: &i64, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&rfc3339(*seconds))
+}
+
+/// Time left, as a person reads it on a countdown: `45s`, `4m05s`, `1h02m03s`.
+fn countdown(seconds: u64) -> String {
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (hours, minutes) {
+        (0, 0) => format!("{seconds}s"),
+        (0, _) => format!("{minutes}m{seconds:02}s"),
+        _ => format!("{hours}h{minutes:02}m{seconds:02}s"),
+    }
+}
+
+/// Whole seconds from now until second `at` of the epoch, rounded up so the countdown reads
+/// 0s only when the time has come.
+fn seconds_until(at: i64) -> u64 {
+    let now = k8s_openapi::jiff::Timestamp::now();
+    let left_nanos = i128::from(at) * 1_000_000_000 - now.as_nanosecond();
+    u64::try_from((left_nanos.max(0) + 999_999_999) / 1_000_000_000).unwrap_or(u64::MAX)
 }
 
 #[derive(Serialize)]
@@ -279,61 +311,99 @@ impl Progress {
         }
     }
 
-    /// Removes the bars (before a prompt).
+    /// Removes the bars (before a prompt); the soak countdown stops ticking so it cannot draw
+    /// over the question.
     pub fn clear(&mut self) {
         if let Sink::Bars(bars) = &self.sink {
+            if let Some(soak) = &bars.soak {
+                soak.disable_steady_tick();
+            }
             let _ = bars.multi.clear();
         }
     }
+
+    /// Shows the bars again once a prompt is answered; passes the `answer` through.
+    pub fn after_prompt<T>(&mut self, answer: T) -> T {
+        if let Sink::Bars(bars) = &self.sink {
+            bars.redraw();
+        }
+        answer
+    }
 }
 
-/// The overall bar (nodes done of the plan) and the current wave's, shown once there is a plan.
+/// The whole rollout's bar (nodes done of the plan), the current wave's, and between waves a
+/// countdown of the soak; shown once there is a plan.
 struct Bars {
     multi: MultiProgress,
     style: ProgressStyle,
     overall: Option<ProgressBar>,
     wave: Option<ProgressBar>,
+    soak: Option<ProgressBar>,
     wave_sizes: Vec<usize>,
     current_wave: usize,
+    /// The server's warnings go through the bars (put back on drop).
+    warnings_redirected: bool,
 }
 
 impl Drop for Bars {
     fn drop(&mut self) {
-        crate::cluster::warnings::restore_stderr();
+        if self.warnings_redirected {
+            crate::cluster::warnings::restore_stderr();
+        }
     }
 }
 
+/// How often the soak countdown is redrawn: often enough that it never shows a second twice
+/// for long.
+const COUNTDOWN_TICK: Duration = Duration::from_millis(250);
+
 impl Bars {
     fn new() -> Self {
-        let style = ProgressStyle::with_template("{prefix:>6} [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stdout());
+        let mut bars = Self::drawing_to(ProgressDrawTarget::stdout());
         // The server's warnings go to stderr, usually the same terminal: printed between two
         // redraws they would be overwritten, or leave a stale bar behind.
-        let bars = multi.clone();
+        let multi = bars.multi.clone();
         crate::cluster::warnings::redirect(Box::new(move |line| {
-            bars.suspend(|| eprintln!("{line}"));
+            multi.suspend(|| eprintln!("{line}"));
         }));
+        bars.warnings_redirected = true;
+        bars
+    }
+
+    fn drawing_to(target: ProgressDrawTarget) -> Self {
+        // Each number says what it counts: `wave 2/5 [====] 1/3 nodes ready`.
+        let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
         Self {
-            multi,
+            multi: MultiProgress::with_draw_target(target),
             style,
             overall: None,
             wave: None,
+            soak: None,
             wave_sizes: Vec::new(),
             current_wave: 0,
+            warnings_redirected: false,
         }
     }
 
-    fn bar(&self, prefix: &'static str, length: u64) -> ProgressBar {
-        let bar = self
-            .multi
-            .add(ProgressBar::new(length).with_style(self.style.clone()));
-        bar.set_prefix(prefix);
+    fn bar(&self, prefix: String, length: u64, counted: &'static str) -> ProgressBar {
+        let bar = self.multi.add(
+            ProgressBar::new(length)
+                .with_style(self.style.clone())
+                .with_prefix(prefix)
+                .with_message(counted),
+        );
+        bar.tick();
         bar
     }
 
     fn show(&mut self, event: &Event) {
+        // The countdown says it all; an absolute time is for logs.
+        if let Event::WaveInterval { next_wave, until } = event {
+            self.soak(*next_wave, *until);
+            return;
+        }
         let _ = self.multi.println(event.line());
         match event {
             Event::Planned { nodes, waves, .. } => self.plan(*nodes, 0, waves),
@@ -344,15 +414,16 @@ impl Bars {
                 ..
             } => self.plan(*nodes, *nodes_done, waves),
             Event::Deleting { wave, waves, .. } if *wave != self.current_wave => {
+                self.end_soak();
                 self.current_wave = *wave;
                 let size = self.wave_sizes.get(wave - 1).copied().unwrap_or(0);
                 if let Some(old) = self.wave.take() {
                     old.finish_and_clear();
                 }
-                let bar = self.bar("wave", size as u64);
-                bar.set_message(format!("{wave}/{waves}"));
+                let bar = self.bar(format!("wave {wave}/{waves}"), size as u64, "nodes ready");
                 self.wave = Some(bar);
             }
+            Event::Deleting { .. } | Event::RollingBack { .. } => self.end_soak(),
             Event::NodeReady { done, .. } => {
                 if let Some(overall) = &self.overall {
                     overall.set_position(*done as u64);
@@ -369,11 +440,13 @@ impl Bars {
                     .overall
                     .get_or_insert_with(|| self.multi.add(ProgressBar::new(desired)));
                 overall.set_style(self.style.clone());
-                overall.set_prefix("nodes");
+                overall.set_prefix("rollout");
+                overall.set_message("nodes updated");
                 overall.set_length(desired);
                 overall.set_position(u64::try_from(*updated).unwrap_or(0));
             }
             Event::Complete { .. } | Event::Failed { .. } | Event::Paused { .. } => {
+                self.end_soak();
                 for bar in [self.overall.take(), self.wave.take()]
                     .into_iter()
                     .flatten()
@@ -387,10 +460,52 @@ impl Bars {
 
     fn plan(&mut self, nodes: usize, done: usize, waves: &[Wave]) {
         self.wave_sizes = waves.iter().map(|w| w.nodes.len()).collect();
-        let overall = self.bar("nodes", nodes as u64);
+        let overall = self.bar("rollout".into(), nodes as u64, "nodes ready");
         overall.set_position(done as u64);
         self.overall = Some(overall);
     }
+
+    /// A line under the bars counting down to `until`, redrawn by a ticker: no event comes while
+    /// the engine soaks.
+    fn soak(&mut self, next_wave: usize, until: i64) {
+        self.end_soak();
+        let left = move |_: &ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = out.write_str(&soak_line(next_wave, seconds_until(until)));
+        };
+        let style = ProgressStyle::with_template("{left}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+            .with_key("left", left);
+        let bar = self.multi.add(ProgressBar::new_spinner().with_style(style));
+        bar.enable_steady_tick(COUNTDOWN_TICK);
+        self.soak = Some(bar);
+    }
+
+    fn end_soak(&mut self) {
+        if let Some(soak) = self.soak.take() {
+            soak.disable_steady_tick();
+            soak.finish_and_clear();
+        }
+    }
+
+    /// Draws every bar again (after a prompt cleared them) and restarts the countdown.
+    fn redraw(&self) {
+        for bar in [&self.overall, &self.wave, &self.soak]
+            .into_iter()
+            .flatten()
+        {
+            bar.tick();
+        }
+        if let Some(soak) = &self.soak {
+            soak.enable_steady_tick(COUNTDOWN_TICK);
+        }
+    }
+}
+
+fn soak_line(next_wave: usize, seconds_left: u64) -> String {
+    format!(
+        "soaking before wave {next_wave}: {} left (--wave-interval)",
+        countdown(seconds_left)
+    )
 }
 
 #[cfg(test)]
@@ -424,6 +539,190 @@ mod tests {
             })
         );
         assert_eq!(now_millis().len(), "2026-11-22T10:00:00.123Z".len());
+    }
+
+    #[test]
+    fn a_soak_carries_its_end_as_an_rfc3339_time_in_json_and_lines() {
+        // 2026-12-02T16:26:29Z
+        let event = Event::WaveInterval {
+            next_wave: 3,
+            until: 1_796_228_789,
+        };
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            serde_json::json!({
+                "event": "wave-interval",
+                "nextWave": 3,
+                "until": "2026-12-02T16:26:29Z"
+            })
+        );
+        assert_eq!(
+            event.line(),
+            "waiting until 2026-12-02T16:26:29Z before wave 3 (--wave-interval)"
+        );
+    }
+
+    #[test]
+    fn countdowns_read_as_hours_minutes_seconds() {
+        let cases = [
+            (0, "0s"),
+            (59, "59s"),
+            (60, "1m00s"),
+            (252, "4m12s"),
+            (3599, "59m59s"),
+            (3600, "1h00m00s"),
+            (3723, "1h02m03s"),
+            (90_000, "25h00m00s"),
+        ];
+        for (seconds, want) in cases {
+            assert_eq!(countdown(seconds), want, "{seconds}");
+        }
+        assert_eq!(
+            soak_line(3, 252),
+            "soaking before wave 3: 4m12s left (--wave-interval)"
+        );
+        let now = k8s_openapi::jiff::Timestamp::now().as_second();
+        assert_eq!(seconds_until(now - 10), 0);
+        assert!((299..=300).contains(&seconds_until(now + 300)));
+    }
+
+    /// A terminal that keeps what is written to it.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(std::sync::Arc<std::sync::Mutex<String>>);
+
+    impl Screen {
+        /// The lines drawn since the last call, each as wide as the terminal, their padding cut.
+        fn take(&self) -> Vec<String> {
+            let text = std::mem::take(&mut *self.0.lock().unwrap());
+            let chars: Vec<char> = text.chars().filter(|&c| c != '\n').collect();
+            chars
+                .chunks(100)
+                .map(|line| line.iter().collect::<String>().trim_end().to_string())
+                .collect()
+        }
+    }
+
+    impl indicatif::TermLike for Screen {
+        fn width(&self) -> u16 {
+            100
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, line: &str) -> std::io::Result<()> {
+            self.write_str(&format!("{line}\n"))
+        }
+        fn write_str(&self, text: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push_str(text);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn wave(nodes: &[&str]) -> Wave {
+        Wave {
+            canary: false,
+            nodes: nodes.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn deleting(wave: usize, node: &str) -> Event {
+        Event::Deleting {
+            wave,
+            waves: 2,
+            canary: false,
+            node: node.into(),
+            pod: format!("agent-{node}"),
+            uid: "u".into(),
+        }
+    }
+
+    fn ready(node: &str, done: usize) -> Event {
+        Event::NodeReady {
+            node: node.into(),
+            pod: "p".into(),
+            ready_since: None,
+            done,
+            nodes: 3,
+        }
+    }
+
+    #[test]
+    fn bars_say_what_each_number_counts_and_soaks_count_down() {
+        let screen = Screen::default();
+        let mut bars = Bars::drawing_to(ProgressDrawTarget::term_like(Box::new(screen.clone())));
+        bars.show(&Event::Planned {
+            nodes: 3,
+            eligible: 3,
+            max_unavailable: 2,
+            waves: vec![wave(&["n1", "n2"]), wave(&["n3"])],
+        });
+        bars.show(&deleting(1, "n1"));
+        bars.show(&ready("n1", 1));
+        let shown = screen.take();
+        let drawn = |line: &str| shown.iter().any(|l| l == line);
+        assert!(
+            drawn("   rollout [==========>                   ] 1/3 nodes ready"),
+            "{shown:#?}"
+        );
+        assert!(
+            drawn("  wave 1/2 [===============>              ] 1/2 nodes ready"),
+            "{shown:#?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .all(|l| l.ends_with("nodes ready") || !l.contains('[')),
+            "every bar says what it counts: {shown:#?}"
+        );
+
+        bars.show(&ready("n2", 2));
+        screen.take();
+        let until = k8s_openapi::jiff::Timestamp::now().as_second() + 252;
+        bars.show(&Event::WaveInterval {
+            next_wave: 2,
+            until,
+        });
+        std::thread::sleep(COUNTDOWN_TICK * 2);
+        let shown = screen.take();
+        assert!(
+            shown.iter().all(|l| !l.contains("waiting until")),
+            "{shown:#?}"
+        );
+        let countdown = shown.iter().rfind(|l| l.starts_with("soaking"));
+        // 4m12s, or a second less on a slow machine.
+        assert!(
+            countdown.is_some_and(|l| l.starts_with("soaking before wave 2: 4m1")
+                && l.ends_with("s left (--wave-interval)")),
+            "{shown:#?}"
+        );
+
+        bars.show(&deleting(2, "n3"));
+        assert!(bars.soak.is_none());
+        let shown = screen.take();
+        assert!(
+            shown.ends_with(&[
+                "   rollout [====================>         ] 2/3 nodes ready".to_string(),
+                "  wave 2/2 [                              ] 0/1 nodes ready".to_string(),
+            ]),
+            "{shown:#?}"
+        );
+        std::thread::sleep(COUNTDOWN_TICK * 2);
+        assert!(screen.take().iter().all(|l| !l.contains("soaking")));
     }
 
     #[test]

@@ -237,8 +237,15 @@ fn diff_selector_change_explains_the_orphan_migration() {
     assert_eq!(errors.lines().count(), 1, "{errors}");
     assert!(errors.contains("spec.selector"), "{errors}");
     assert!(errors.contains("immutable"), "{errors}");
-    assert!(errors.contains("--cascade=orphan"), "{errors}");
     assert!(errors.contains("selector.yaml:"), "{errors}");
+    // migrate first, with the file given; the manual route after it.
+    let migrate = format!("`kubectl ds migrate -f {} -n {}`", path.display(), ns.name);
+    let (Some(migrate_at), Some(manual_at)) =
+        (errors.find(&migrate), errors.find("--cascade=orphan"))
+    else {
+        panic!("{migrate} and --cascade=orphan: {errors}");
+    };
+    assert!(migrate_at < manual_at, "{errors}");
 }
 
 #[test]
