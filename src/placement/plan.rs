@@ -92,11 +92,7 @@ impl PodIndex {
                 .extend(ports.iter().map(|p| (p.clone(), holder.clone())));
         }
         if let Some(owner) = owner {
-            let ready = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+            let ready = crate::daemonset::is_ready(pod);
             self.owned
                 .entry((namespace, owner))
                 .or_default()
