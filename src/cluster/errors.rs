@@ -166,87 +166,96 @@ mod tests {
         }))
     }
 
-    #[test]
-    fn api_errors_say_what_failed_and_what_to_do() {
-        let forbidden = "daemonsets.apps is forbidden: User \"limited\" cannot list resource \"daemonsets\" in API group \"apps\" in the namespace \"prod\"";
-        let cases = [
-            (
-                status(403, "Forbidden", forbidden),
-                list_ds(Some("prod")),
-                FailureKind::Api,
-                vec![
-                    "User \"limited\"",
-                    "cannot list",
-                    "daemonsets",
-                    "\"prod\"",
-                    "ask a cluster admin",
-                    "\"list\" on daemonsets.apps in namespace \"prod\"",
-                ],
-            ),
-            (
-                status(403, "Forbidden", "x"),
-                list_ds(None),
-                FailureKind::Api,
-                vec!["cluster-wide"],
-            ),
-            (
-                status(401, "Unauthorized", "Unauthorized"),
-                list_ds(Some("a")),
-                FailureKind::Connection,
-                vec![
-                    "unauthorized",
-                    "https://127.0.0.1:6443",
-                    "\"dev\"",
-                    "log in again",
-                ],
-            ),
-            (
-                status(404, "NotFound", "namespaces \"nope\" not found"),
-                list_ds(Some("nope")),
-                FailureKind::Api,
-                vec!["namespaces \"nope\" not found", "-n/--namespace"],
-            ),
-            (
-                status(
-                    400,
-                    "BadRequest",
-                    "unable to parse requirement: found '=', expected: identifier",
-                ),
-                list_ds(Some("a")),
-                FailureKind::Usage,
-                vec![
-                    "rejected the request to list daemonsets.apps",
-                    "unable to parse requirement",
-                ],
-            ),
-            (
-                status(500, "InternalError", "etcd down"),
-                list_ds(Some("a")),
-                FailureKind::Api,
-                vec![
-                    "refused to list daemonsets.apps in namespace \"a\"",
-                    "etcd down",
-                    "HTTP 500",
-                ],
-            ),
-        ];
-        for (error, request, kind, fragments) in cases {
-            let failure = describe(error, &request, &TARGET);
-            assert_eq!(failure.kind, kind, "{failure:?}");
-            for fragment in fragments {
-                assert!(
-                    failure.message.contains(fragment),
-                    "{:?} lacks {fragment:?}",
-                    failure.message
-                );
-            }
-            assert!(!failure.message.contains('\n'));
+    /// `error` from `request` becomes one line of `kind` holding every fragment, the server's
+    /// "forbidden:" at most once.
+    fn check(error: kube::Error, request: Request, kind: FailureKind, fragments: &[&str]) {
+        let failure = describe(error, &request, &TARGET);
+        assert_eq!(failure.kind, kind, "{failure:?}");
+        for fragment in fragments {
             assert!(
-                failure.message.matches("forbidden:").count() <= 1,
-                "{}",
+                failure.message.contains(fragment),
+                "{:?} lacks {fragment:?}",
                 failure.message
             );
         }
+        assert!(!failure.message.contains('\n'));
+        assert!(
+            failure.message.matches("forbidden:").count() <= 1,
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
+    fn forbidden_names_the_user_and_the_permission_to_ask_for() {
+        let forbidden = "daemonsets.apps is forbidden: User \"limited\" cannot list resource \"daemonsets\" in API group \"apps\" in the namespace \"prod\"";
+        check(
+            status(403, "Forbidden", forbidden),
+            list_ds(Some("prod")),
+            FailureKind::Api,
+            &[
+                "User \"limited\"",
+                "cannot list",
+                "daemonsets",
+                "\"prod\"",
+                "ask a cluster admin",
+                "\"list\" on daemonsets.apps in namespace \"prod\"",
+            ],
+        );
+        check(
+            status(403, "Forbidden", "x"),
+            list_ds(None),
+            FailureKind::Api,
+            &["cluster-wide"],
+        );
+    }
+
+    #[test]
+    fn unauthorized_and_not_found_say_what_to_do() {
+        check(
+            status(401, "Unauthorized", "Unauthorized"),
+            list_ds(Some("a")),
+            FailureKind::Connection,
+            &[
+                "unauthorized",
+                "https://127.0.0.1:6443",
+                "\"dev\"",
+                "log in again",
+            ],
+        );
+        check(
+            status(404, "NotFound", "namespaces \"nope\" not found"),
+            list_ds(Some("nope")),
+            FailureKind::Api,
+            &["namespaces \"nope\" not found", "-n/--namespace"],
+        );
+    }
+
+    #[test]
+    fn bad_requests_are_usage_errors_and_server_errors_api_ones() {
+        check(
+            status(
+                400,
+                "BadRequest",
+                "unable to parse requirement: found '=', expected: identifier",
+            ),
+            list_ds(Some("a")),
+            FailureKind::Usage,
+            &[
+                "rejected the request to list daemonsets.apps",
+                "unable to parse requirement",
+            ],
+        );
+        check(
+            status(500, "InternalError", "etcd down"),
+            list_ds(Some("a")),
+            FailureKind::Api,
+            &[
+                "refused to list daemonsets.apps in namespace \"a\"",
+                "etcd down",
+                "HTTP 500",
+            ],
+        );
     }
 
     #[test]

@@ -44,22 +44,7 @@ pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outc
         return Ok(ExitStatus::Ok);
     }
     let propagation = args.propagation();
-    let mut previews = Vec::new();
-    for ds in &targets {
-        // The server checks permission and preconditions (a dry run) before anything is read,
-        // shown or asked.
-        cluster
-            .delete_daemonset(
-                ds.metadata.namespace.as_deref().unwrap_or_default(),
-                ds.metadata.name.as_deref().unwrap_or_default(),
-                propagation,
-                ds.metadata.uid.as_deref().unwrap_or_default(),
-                ds.metadata.resource_version.as_deref().unwrap_or_default(),
-                true,
-            )
-            .await?;
-        previews.push(preview(&cluster, ds).await?);
-    }
+    let previews = checked_previews(&cluster, &targets, propagation).await?;
     let json = args.output == DeleteFormat::Json;
     let color = !json && crate::render::use_color(global.color);
     let shown = render_previews(&previews, propagation, args.dry_run, color);
@@ -68,61 +53,12 @@ pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outc
     } else {
         print!("{shown}");
     }
-    if !args.dry_run {
-        let question = match previews.as_slice() {
-            [one] => format!(
-                "Delete daemonset {}/{} ({})?",
-                one.namespace,
-                one.name,
-                what_happens(propagation)
-            ),
-            many => format!(
-                "Delete these {} daemonsets ({})?",
-                many.len(),
-                what_happens(propagation)
-            ),
-        };
-        if !confirm(&question, args.yes, "delete")? {
-            eprintln!("Nothing was deleted.");
-            return Ok(ExitStatus::Ok);
-        }
+    if !args.dry_run && !confirm(&question(&previews, propagation), args.yes, "delete")? {
+        eprintln!("Nothing was deleted.");
+        return Ok(ExitStatus::Ok);
     }
-    let mut items = Vec::new();
-    let mut all_kept = true;
-    for preview in previews {
-        let verification = if args.dry_run {
-            // Already checked by the server above; nothing more to do.
-            None
-        } else {
-            let verified = delete_and_verify(&cluster, &preview, propagation, args.timeout).await?;
-            if let Some(v) = &verified {
-                all_kept &= orphan::all_kept(v);
-            }
-            verified
-        };
-        if !json {
-            report(
-                &preview,
-                propagation,
-                args.dry_run,
-                verification.as_deref(),
-                color,
-            );
-        }
-        items.push(Item {
-            verified: verification.as_deref().map(orphan::all_kept),
-            namespace: preview.namespace,
-            name: preview.name,
-            uid: preview.uid,
-            resource_version: preview.resource_version,
-            cascade: propagation.as_str(),
-            dry_run: args.dry_run,
-            deleted: !args.dry_run,
-            pods: preview.pods,
-            verification,
-            revisions: preview.revisions,
-        });
-    }
+    let report_color = (!json).then_some(color);
+    let (items, all_kept) = delete_all(&cluster, previews, args, report_color).await?;
     if json {
         crate::render::print_json(&serde_json::json!({
             "apiVersion": "kubectl-ds/v1alpha1",
@@ -135,6 +71,106 @@ pub async fn exec(args: &DeleteArgs, global: &GlobalArgs) -> anyhow::Result<Outc
     } else {
         ExitStatus::Findings
     })
+}
+
+/// The preview of each target, once the server has accepted its delete as a dry run: permission
+/// and preconditions are checked before anything is read, shown or asked.
+async fn checked_previews(
+    cluster: &Cluster,
+    targets: &[DaemonSet],
+    propagation: Propagation,
+) -> Result<Vec<Preview>, Failure> {
+    let mut previews = Vec::new();
+    for ds in targets {
+        cluster
+            .delete_daemonset(
+                ds.metadata.namespace.as_deref().unwrap_or_default(),
+                ds.metadata.name.as_deref().unwrap_or_default(),
+                propagation,
+                ds.metadata.uid.as_deref().unwrap_or_default(),
+                ds.metadata.resource_version.as_deref().unwrap_or_default(),
+                true,
+            )
+            .await?;
+        previews.push(preview(cluster, ds).await?);
+    }
+    Ok(previews)
+}
+
+fn question(previews: &[Preview], propagation: Propagation) -> String {
+    match previews {
+        [one] => format!(
+            "Delete daemonset {}/{} ({})?",
+            one.namespace,
+            one.name,
+            what_happens(propagation)
+        ),
+        many => format!(
+            "Delete these {} daemonsets ({})?",
+            many.len(),
+            what_happens(propagation)
+        ),
+    }
+}
+
+/// Deletes each previewed DaemonSet (a dry run only reports), verifying orphaned pods; the
+/// result of each, and whether every orphaned pod was kept. `color` is `None` when the results
+/// go out as JSON instead of one report each.
+async fn delete_all(
+    cluster: &Cluster,
+    previews: Vec<Preview>,
+    args: &DeleteArgs,
+    color: Option<bool>,
+) -> Result<(Vec<Item>, bool), Failure> {
+    let propagation = args.propagation();
+    let mut items = Vec::new();
+    let mut all_kept = true;
+    for preview in previews {
+        let verification = if args.dry_run {
+            // Already checked by the server above; nothing more to do.
+            None
+        } else {
+            let verified = delete_and_verify(cluster, &preview, propagation, args.timeout).await?;
+            if let Some(v) = &verified {
+                all_kept &= orphan::all_kept(v);
+            }
+            verified
+        };
+        if let Some(color) = color {
+            report(
+                &preview,
+                propagation,
+                args.dry_run,
+                verification.as_deref(),
+                color,
+            );
+        }
+        items.push(Item::new(preview, propagation, args.dry_run, verification));
+    }
+    Ok((items, all_kept))
+}
+
+impl Item {
+    fn new(
+        preview: Preview,
+        propagation: Propagation,
+        dry_run: bool,
+        verification: Option<Vec<Verified>>,
+    ) -> Item {
+        Item {
+            verified: verification.as_deref().map(orphan::all_kept),
+            namespace: preview.namespace,
+            name: preview.name,
+            uid: preview.uid,
+            resource_version: preview.resource_version,
+            cascade: propagation.as_str(),
+            dry_run,
+            deleted: !dry_run,
+            pods: preview.pods,
+            verification,
+            revisions: preview.revisions,
+        }
+    }
 }
 
 /// The DaemonSets named, selected with -l, or named in the manifests.

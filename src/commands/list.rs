@@ -91,6 +91,22 @@ impl ListOutput {
 }
 
 fn table(summaries: &[Summary], with_namespace: bool, wide: bool, now: Timestamp) -> Table {
+    let mut table = Table::new(&headers(with_namespace, wide));
+    for s in summaries {
+        let mut row: Vec<Cell> = vec![];
+        if with_namespace {
+            row.push(s.namespace.clone().into());
+        }
+        row.extend(cells(s, now));
+        if wide {
+            row.extend(wide_cells(s));
+        }
+        table.push(row);
+    }
+    table
+}
+
+fn headers(with_namespace: bool, wide: bool) -> Vec<&'static str> {
     let mut headers = vec![];
     if with_namespace {
         headers.push("NAMESPACE");
@@ -118,62 +134,60 @@ fn table(summaries: &[Summary], with_namespace: bool, wide: bool, now: Timestamp
             "ROLLOUT DETAIL",
         ]);
     }
-    let mut table = Table::new(&headers);
-    for s in summaries {
-        let mut row: Vec<Cell> = vec![];
-        if with_namespace {
-            row.push(s.namespace.clone().into());
-        }
-        row.extend([
-            s.name.clone().into(),
-            strategy_text(s.strategy).into(),
-            s.desired.to_string().into(),
-            s.current.to_string().into(),
-            count_cell(s.ready, s.desired),
-            count_cell(s.up_to_date, s.desired),
-            count_cell(s.available, s.desired),
-            Cell::toned(
-                s.misscheduled.to_string(),
-                if s.misscheduled > 0 {
-                    Tone::Warn
-                } else {
-                    Tone::Plain
-                },
-            ),
-            s.revision
-                .map_or("<unknown>".to_string(), |r| r.to_string())
-                .into(),
-            rollout_cell(&s.rollout),
-            or_none(
-                s.node_selector
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            )
+    headers
+}
+
+/// The columns from NAME to AGE.
+fn cells(s: &Summary, now: Timestamp) -> [Cell; 12] {
+    [
+        s.name.clone().into(),
+        strategy_text(s.strategy).into(),
+        s.desired.to_string().into(),
+        s.current.to_string().into(),
+        count_cell(s.ready, s.desired),
+        count_cell(s.up_to_date, s.desired),
+        count_cell(s.available, s.desired),
+        Cell::toned(
+            s.misscheduled.to_string(),
+            if s.misscheduled > 0 {
+                Tone::Warn
+            } else {
+                Tone::Plain
+            },
+        ),
+        s.revision
+            .map_or("<unknown>".to_string(), |r| r.to_string())
             .into(),
-            s.creation
-                .as_ref()
-                .map_or("<unknown>".to_string(), |t| {
-                    render::age(now.as_second() - t.0.as_second())
-                })
-                .into(),
-        ]);
-        if wide {
-            row.extend([
-                s.max_unavailable
-                    .clone()
-                    .unwrap_or_else(|| "-".into())
-                    .into(),
-                or_none(s.containers.join(",")).into(),
-                or_none(s.images.join(",")).into(),
-                or_none(s.selector.clone()).into(),
-                s.rollout.detail().into(),
-            ]);
-        }
-        table.push(row);
-    }
-    table
+        rollout_cell(&s.rollout),
+        or_none(
+            s.node_selector
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+        .into(),
+        s.creation
+            .as_ref()
+            .map_or("<unknown>".to_string(), |t| {
+                render::age(now.as_second() - t.0.as_second())
+            })
+            .into(),
+    ]
+}
+
+/// The columns `-o wide` adds.
+fn wide_cells(s: &Summary) -> [Cell; 5] {
+    [
+        s.max_unavailable
+            .clone()
+            .unwrap_or_else(|| "-".into())
+            .into(),
+        or_none(s.containers.join(",")).into(),
+        or_none(s.images.join(",")).into(),
+        or_none(s.selector.clone()).into(),
+        s.rollout.detail().into(),
+    ]
 }
 
 fn strategy_text(strategy: Strategy) -> &'static str {

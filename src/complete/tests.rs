@@ -96,11 +96,20 @@ fn what_each_line_asks_for() {
     }
 }
 
+/// (line, live candidates, expected values, directive)
+type ReplyCase<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a str], u32);
+
+fn check_replies(cases: &[ReplyCase]) {
+    for (line, live, want, directive) in cases {
+        let got = reply(line, live);
+        assert_eq!(values(&got), *want, "{line:?}");
+        assert_eq!(got.directive, *directive, "{line:?}");
+    }
+}
+
 #[test]
-fn replies_filter_by_the_typed_prefix() {
-    /// (line, live candidates, expected values, directive)
-    type Case<'a> = (&'a [&'a str], &'a [&'a str], &'a [&'a str], u32);
-    let cases: &[Case] = &[
+fn subcommands_flags_and_fixed_values_filter_by_the_typed_prefix() {
+    check_replies(&[
         (&["ro"], &[], &["rollout"], directive::NO_FILE_COMP),
         (
             &["rollout", "s"],
@@ -122,12 +131,6 @@ fn replies_filter_by_the_typed_prefix() {
         ),
         (&["--color=n"], &[], &["never"], directive::NO_FILE_COMP),
         (
-            &["rollout", "status", "a"],
-            &["agent", "other", "audit"],
-            &["agent", "audit"],
-            4,
-        ),
-        (
             &["rollout", "status", "--watch", "--w"],
             &[],
             &[],
@@ -138,6 +141,25 @@ fn replies_filter_by_the_typed_prefix() {
             &[],
             &["--watch"],
             directive::NO_FILE_COMP,
+        ),
+        (
+            &["rollout", "apply", "-f", "a.yaml", "--node-order", "l"],
+            &[],
+            &["label:", "list:"],
+            directive::NO_FILE_COMP | directive::NO_SPACE,
+        ),
+        (&["nosuch", ""], &[], &[], directive::NO_FILE_COMP),
+    ]);
+}
+
+#[test]
+fn live_values_filter_by_the_typed_prefix() {
+    check_replies(&[
+        (
+            &["rollout", "status", "a"],
+            &["agent", "other", "audit"],
+            &["agent", "audit"],
+            4,
         ),
         (
             &["rollout", "restart", "a", "--canary-nodes", "n1,n"],
@@ -151,12 +173,12 @@ fn replies_filter_by_the_typed_prefix() {
             &["main=", "metrics="],
             directive::NO_FILE_COMP | directive::NO_SPACE,
         ),
-        (
-            &["rollout", "apply", "-f", "a.yaml", "--node-order", "l"],
-            &[],
-            &["label:", "list:"],
-            directive::NO_FILE_COMP | directive::NO_SPACE,
-        ),
+    ]);
+}
+
+#[test]
+fn files_and_directories_are_left_to_the_shell() {
+    check_replies(&[
         (
             &["rollout", "apply", "-f", ""],
             &[],
@@ -170,13 +192,7 @@ fn replies_filter_by_the_typed_prefix() {
             &[],
             directive::FILTER_DIRS,
         ),
-        (&["nosuch", ""], &[], &[], directive::NO_FILE_COMP),
-    ];
-    for (line, live, want, directive) in cases {
-        let got = reply(line, live);
-        assert_eq!(values(&got), *want, "{line:?}");
-        assert_eq!(got.directive, *directive, "{line:?}");
-    }
+    ]);
 }
 
 #[test]

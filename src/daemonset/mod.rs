@@ -10,7 +10,7 @@ pub mod summary;
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
 
 /// The key a pod is mirrored under: its uid (its name before the server gave it one).
 pub fn key(pod: &Pod) -> String {
@@ -68,6 +68,21 @@ pub fn node_of(pod: &Pod) -> Option<String> {
         .flat_map(|t| t.match_fields.iter().flatten())
         .find(|f| f.key == "metadata.name")
         .and_then(|f| f.values.as_ref()?.first().cloned())
+}
+
+/// The pod's Ready condition, as the kubelet last reported it.
+pub fn ready_condition(pod: &Pod) -> Option<&PodCondition> {
+    pod.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == "Ready")
+}
+
+/// Whether the pod's Ready condition is True; a pod without one is not ready.
+pub fn is_ready(pod: &Pod) -> bool {
+    ready_condition(pod).is_some_and(|c| c.status == "True")
 }
 
 /// The nodes that should run the DaemonSet, as its controller last reported (0 before it has).

@@ -49,15 +49,6 @@ pub fn controller_of(pod: &Pod) -> Option<(String, String, String)> {
         .map(|r| (r.kind.clone(), r.name.clone(), r.uid.clone()))
 }
 
-fn ready(pod: &Pod) -> bool {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .into_iter()
-        .flatten()
-        .any(|c| c.type_ == "Ready" && c.status == "True")
-}
-
 /// The pods the DaemonSet with `uid` owns now, by node then name.
 pub fn owned_pods(pods: &[Pod], uid: &str) -> Vec<PodBefore> {
     let mut owned: Vec<PodBefore> = pods
@@ -67,7 +58,7 @@ pub fn owned_pods(pods: &[Pod], uid: &str) -> Vec<PodBefore> {
             name: p.metadata.name.clone().unwrap_or_default(),
             uid: p.metadata.uid.clone().unwrap_or_default(),
             node: super::node_of(p).unwrap_or_default(),
-            ready: ready(p),
+            ready: super::is_ready(p),
         })
         .collect();
     owned.sort_by(|a, b| (&a.node, &a.name).cmp(&(&b.node, &b.name)));

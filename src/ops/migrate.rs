@@ -28,6 +28,26 @@ use crate::manifest::Object;
 use crate::render::progress::{Event, Progress};
 use crate::render::{Cell, Table};
 
+/// Where a migration stands, read from the live DaemonSets.
+enum Situation {
+    /// The old DaemonSet is there with another selector: steps 1-3 are still to do.
+    Pending(Box<DaemonSet>),
+    /// Neither DaemonSet is there: resuming after step 3 (the old one deleted, the new one not
+    /// created).
+    Released,
+    /// The new DaemonSet is there with the manifest's selector: steps 1-4 are done.
+    Created,
+}
+
+impl Situation {
+    fn pending(&self) -> Option<&DaemonSet> {
+        match self {
+            Situation::Pending(old) => Some(old),
+            Situation::Released | Situation::Created => None,
+        }
+    }
+}
+
 /// Moves the DaemonSet `args` name (or the manifest's) to `manifest`, each step skipped when
 /// already done.
 pub async fn run(
@@ -36,108 +56,43 @@ pub async fn run(
     args: &MigrateArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Outcome> {
-    let namespace = manifest.namespace.clone();
-    let new_name = manifest.name().to_string();
-    let old_name = args.name.clone().unwrap_or_else(|| new_name.clone());
-    let new_selector = manifest.ds.spec.selector.clone();
-    let template_labels = manifest
-        .ds
-        .spec
-        .template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
-    let dry = args.engine.dry_run;
-
-    let old = cluster.get_daemonset(&namespace, &old_name).await?;
-    let new_live = match new_name == old_name {
-        true => old.clone(),
-        false => cluster.get_daemonset(&namespace, &new_name).await?,
-    };
-    // The old DaemonSet still to migrate: there, with another selector.
-    let pending = old.filter(|o| o.spec.selector != new_selector);
-    if let Some(live) = new_live.as_ref().filter(|_| new_name != old_name) {
-        if live.spec.selector != new_selector {
-            return Err(Failure::usage(format!(
-                "daemonset {new_name:?} already exists in namespace {namespace:?} with the selector {}, not the manifest's {}; pick another name",
-                selector::describe(&live.spec.selector),
-                selector::describe(&new_selector)
-            ))
-            .into());
-        }
-        if pending.is_some() {
-            return Err(Failure::usage(format!(
-                "both daemonset {old_name:?} and the new {new_name:?} exist in namespace {namespace:?}; two DaemonSets would fight over the pods: delete one of them first"
-            ))
-            .into());
-        }
+    let namespace = manifest.namespace.as_str();
+    let new_name = manifest.name();
+    let old_name = args.name.as_deref().unwrap_or(new_name);
+    let new_selector = &manifest.ds.spec.selector;
+    let situation = situation(cluster, namespace, old_name, new_name, new_selector).await?;
+    let creates = !matches!(situation, Situation::Created);
+    if creates {
+        check_new_manifest(cluster, namespace, new_name, &manifest.object).await?;
     }
-    if pending.is_some() || new_live.is_none() {
-        check_new_manifest(cluster, &namespace, &new_name, &manifest.object).await?;
-    }
-    match &pending {
-        Some(old) => {
-            let released = move_off(
-                cluster,
-                old,
-                &new_selector,
-                &template_labels,
-                args,
-                progress,
-            )
-            .await?;
-            match released {
-                Step::Stop(outcome) => return Ok(outcome),
-                Step::Continue => {}
+    match &situation {
+        Situation::Pending(old) => {
+            let labels = template_labels(manifest);
+            let step = move_off(cluster, old, new_selector, &labels, args, progress).await?;
+            if let Step::Stop(outcome) = step {
+                return Ok(outcome);
             }
         }
-        None if new_live.is_none() => {
-            // Resuming after step 3 (the old DaemonSet deleted, the new one not created): the
-            // released pods are there. Neither DaemonSet nor such pods: a wrong name.
-            let released = cluster
-                .list_pods(&namespace, &selector::describe(&new_selector))
-                .await?
-                .iter()
-                // Still naming the deleted DaemonSet: the garbage collector is about to release it.
-                .filter(|p| {
-                    orphan::controller_of(p)
-                        .is_none_or(|(kind, name, _)| kind == "DaemonSet" && name == old_name)
-                })
-                .count();
-            if released == 0 {
-                return Err(super::not_found(&old_name, &namespace).into());
-            }
-            note(
-                progress,
-                format!(
-                    "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); its {released} released pods matching {} are adopted as they are",
-                    selector::describe(&new_selector)
-                ),
-            );
+        Situation::Released => {
+            note_released(cluster, namespace, old_name, new_selector, progress).await?;
         }
-        None => note(
+        Situation::Created => note(
             progress,
             format!(
                 "steps 1-4 already done: daemonset {new_name:?} exists with the selector {}",
-                selector::describe(&new_selector)
+                selector::describe(new_selector)
             ),
         ),
     }
-    if dry {
+    if args.engine.dry_run {
+        let (pending, source) = (situation.pending(), &manifest.object);
         return dry_run_waves(
-            cluster,
-            &namespace,
-            &new_name,
-            pending.as_ref(),
-            args,
-            progress,
-            &manifest.object,
+            cluster, namespace, new_name, pending, args, progress, source,
         )
         .await;
     }
-    if new_live.is_none() || pending.is_some() {
-        check_claimable(cluster, &namespace, &new_selector, args.timeout).await?;
+    if creates {
+        check_claimable(cluster, namespace, new_selector, args.timeout).await?;
         note(
             progress,
             format!(
@@ -151,14 +106,96 @@ pub async fn run(
     );
     apply::run_ondelete(apply::Rollout {
         cluster,
-        namespace: &namespace,
-        name: &new_name,
+        namespace,
+        name: new_name,
         manifest: manifest.object.value.clone(),
         write: apply::Write::Apply(&manifest.object),
         args: &args.engine,
         progress,
     })
     .await
+}
+
+fn template_labels(manifest: &ManifestDaemonSet) -> BTreeMap<String, String> {
+    manifest
+        .ds
+        .spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default()
+}
+
+/// Reads both DaemonSets and says where the migration stands. Refused: a new DaemonSet with
+/// another selector than the manifest's, and the old and the new one both there.
+async fn situation(
+    cluster: &Cluster,
+    namespace: &str,
+    old_name: &str,
+    new_name: &str,
+    new_selector: &LabelSelector,
+) -> anyhow::Result<Situation> {
+    let old = cluster.get_daemonset(namespace, old_name).await?;
+    let new_live = match new_name == old_name {
+        true => old.clone(),
+        false => cluster.get_daemonset(namespace, new_name).await?,
+    };
+    // The old DaemonSet still to migrate: there, with another selector.
+    let pending = old.filter(|o| o.spec.selector != *new_selector);
+    if let Some(live) = new_live.as_ref().filter(|_| new_name != old_name) {
+        if live.spec.selector != *new_selector {
+            return Err(Failure::usage(format!(
+                "daemonset {new_name:?} already exists in namespace {namespace:?} with the selector {}, not the manifest's {}; pick another name",
+                selector::describe(&live.spec.selector),
+                selector::describe(new_selector)
+            ))
+            .into());
+        }
+        if pending.is_some() {
+            return Err(Failure::usage(format!(
+                "both daemonset {old_name:?} and the new {new_name:?} exist in namespace {namespace:?}; two DaemonSets would fight over the pods: delete one of them first"
+            ))
+            .into());
+        }
+    }
+    Ok(match (pending, new_live) {
+        (Some(old), _) => Situation::Pending(Box::new(old)),
+        (None, None) => Situation::Released,
+        (None, Some(_)) => Situation::Created,
+    })
+}
+
+/// Resuming after step 3: the pods the deleted DaemonSet released are there. Neither DaemonSet
+/// nor such pods: a wrong name.
+async fn note_released(
+    cluster: &Cluster,
+    namespace: &str,
+    old_name: &str,
+    new_selector: &LabelSelector,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
+    let released = cluster
+        .list_pods(namespace, &selector::describe(new_selector))
+        .await?
+        .iter()
+        // Still naming the deleted DaemonSet: the garbage collector is about to release it.
+        .filter(|p| {
+            orphan::controller_of(p)
+                .is_none_or(|(kind, name, _)| kind == "DaemonSet" && name == old_name)
+        })
+        .count();
+    if released == 0 {
+        return Err(super::not_found(old_name, namespace).into());
+    }
+    note(
+        progress,
+        format!(
+            "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); its {released} released pods matching {} are adopted as they are",
+            selector::describe(new_selector)
+        ),
+    );
+    Ok(())
 }
 
 /// The manifest checked the way step 4 creates it (a server-side dry run with strict field
@@ -200,35 +237,11 @@ async fn move_off(
     args: &MigrateArgs,
     progress: &mut Progress,
 ) -> anyhow::Result<Step> {
+    let relabels = plan_relabels(cluster, old, new_selector, template_labels, progress).await?;
+    show_relabels(&relabels, args.engine.output);
     let namespace = old.metadata.namespace.clone().unwrap_or_default();
     let name = old.metadata.name.clone().unwrap_or_default();
     let uid = old.metadata.uid.clone().unwrap_or_default();
-    let old_selector = old.spec.selector.clone();
-    let dry = args.engine.dry_run;
-    let pods = cluster
-        .list_pods(&namespace, &selector::describe(&old_selector))
-        .await?;
-    let owned: Vec<Pod> = pods
-        .into_iter()
-        .filter(|p| orphan::owned_by(p, &uid))
-        .collect();
-    let relabels = orphan::preflight(&old_selector, new_selector, template_labels, &owned)
-        .map_err(|e| {
-            Failure::usage(format!(
-                "cannot migrate daemonset {name:?} to the selector {}: {e}",
-                selector::describe(new_selector)
-            ))
-        })?;
-    let to_label = relabels.iter().filter(|r| !r.set.is_empty()).count();
-    note(
-        progress,
-        format!(
-            "step 1 (preflight): the new selector {} matches the {} pods of daemonset {name:?} once {to_label} of them get new labels",
-            selector::describe(new_selector),
-            relabels.len()
-        ),
-    );
-    show_relabels(&relabels, args.engine.output);
     // The server checks permission and preconditions now, before anything changes.
     let resource_version = old.metadata.resource_version.clone().unwrap_or_default();
     cluster
@@ -241,7 +254,8 @@ async fn move_off(
             true,
         )
         .await?;
-    if dry {
+    let to_label = count_to_label(&relabels);
+    if args.engine.dry_run {
         note(
             progress,
             format!("step 2 (dry run): would set labels on {to_label} pods"),
@@ -263,6 +277,73 @@ async fn move_off(
         return Ok(Step::Stop(ExitStatus::Ok));
     }
     relabel(cluster, &namespace, &relabels, progress).await?;
+    orphan_delete(
+        cluster,
+        old,
+        new_selector,
+        template_labels,
+        args.timeout,
+        progress,
+    )
+    .await
+}
+
+/// Pods that need new labels (the others match the new selector already).
+fn count_to_label(relabels: &[Relabel]) -> usize {
+    relabels.iter().filter(|r| !r.set.is_empty()).count()
+}
+
+/// Step 1: the labels each pod of `old` needs so that the new selector matches it.
+async fn plan_relabels(
+    cluster: &Cluster,
+    old: &DaemonSet,
+    new_selector: &LabelSelector,
+    template_labels: &BTreeMap<String, String>,
+    progress: &mut Progress,
+) -> anyhow::Result<Vec<Relabel>> {
+    let namespace = old.metadata.namespace.clone().unwrap_or_default();
+    let name = old.metadata.name.clone().unwrap_or_default();
+    let uid = old.metadata.uid.clone().unwrap_or_default();
+    let old_selector = &old.spec.selector;
+    let pods = cluster
+        .list_pods(&namespace, &selector::describe(old_selector))
+        .await?;
+    let owned: Vec<Pod> = pods
+        .into_iter()
+        .filter(|p| orphan::owned_by(p, &uid))
+        .collect();
+    let relabels =
+        orphan::preflight(old_selector, new_selector, template_labels, &owned).map_err(|e| {
+            Failure::usage(format!(
+                "cannot migrate daemonset {name:?} to the selector {}: {e}",
+                selector::describe(new_selector)
+            ))
+        })?;
+    note(
+        progress,
+        format!(
+            "step 1 (preflight): the new selector {} matches the {} pods of daemonset {name:?} once {} of them get new labels",
+            selector::describe(new_selector),
+            relabels.len(),
+            count_to_label(&relabels)
+        ),
+    );
+    Ok(relabels)
+}
+
+/// Step 3 after the relabel: the orphan delete and its proof, then the labels for the pods the
+/// old controller created meanwhile.
+async fn orphan_delete(
+    cluster: &Cluster,
+    old: &DaemonSet,
+    new_selector: &LabelSelector,
+    template_labels: &BTreeMap<String, String>,
+    timeout: std::time::Duration,
+    progress: &mut Progress,
+) -> anyhow::Result<Step> {
+    let namespace = old.metadata.namespace.clone().unwrap_or_default();
+    let name = old.metadata.name.clone().unwrap_or_default();
+    let uid = old.metadata.uid.clone().unwrap_or_default();
     // What the delete is conditional on: the object as it is after the relabel (same uid and
     // generation as shown; only its status may have moved on).
     let Some(fresh) = cluster.get_daemonset(&namespace, &name).await? else {
@@ -289,22 +370,11 @@ async fn move_off(
             preview.pods.len()
         ),
     );
-    let verified = delete::delete_and_verify(cluster, &preview, Propagation::Orphan, args.timeout)
+    let verified = delete::delete_and_verify(cluster, &preview, Propagation::Orphan, timeout)
         .await?
         .unwrap_or_default();
     if !orphan::all_kept(&verified) {
-        let bad: Vec<String> = verified
-            .iter()
-            .filter(|v| v.fate != orphan::Fate::Kept)
-            .map(|v| format!("{} on {} {}", v.pod.name, v.pod.node, v.fate.label()))
-            .collect();
-        progress.emit(Event::Failed {
-            message: format!(
-                "daemonset {name:?} was deleted but not every pod was kept and released ({}); run the command again to create the new DaemonSet",
-                bad.join(", ")
-            ),
-            nodes: Vec::new(),
-        });
+        report_not_kept(progress, &name, &verified);
         return Ok(Step::Stop(ExitStatus::Findings));
     }
     note(
@@ -314,17 +384,45 @@ async fn move_off(
             verified.len()
         ),
     );
-    // A pod the old controller created between the relabel and the delete lacks the labels.
+    relabel_stragglers(cluster, old, new_selector, template_labels, progress).await?;
+    Ok(Step::Continue)
+}
+
+fn report_not_kept(progress: &mut Progress, name: &str, verified: &[orphan::Verified]) {
+    let bad: Vec<String> = verified
+        .iter()
+        .filter(|v| v.fate != orphan::Fate::Kept)
+        .map(|v| format!("{} on {} {}", v.pod.name, v.pod.node, v.fate.label()))
+        .collect();
+    progress.emit(Event::Failed {
+        message: format!(
+            "daemonset {name:?} was deleted but not every pod was kept and released ({}); run the command again to create the new DaemonSet",
+            bad.join(", ")
+        ),
+        nodes: Vec::new(),
+    });
+}
+
+/// A pod the old controller created between the relabel and the delete lacks the labels.
+async fn relabel_stragglers(
+    cluster: &Cluster,
+    old: &DaemonSet,
+    new_selector: &LabelSelector,
+    template_labels: &BTreeMap<String, String>,
+    progress: &mut Progress,
+) -> anyhow::Result<()> {
+    let namespace = old.metadata.namespace.clone().unwrap_or_default();
+    let old_selector = &old.spec.selector;
     let stragglers: Vec<Pod> = cluster
-        .list_pods(&namespace, &selector::describe(&old_selector))
+        .list_pods(&namespace, &selector::describe(old_selector))
         .await?
         .into_iter()
         .filter(|p| orphan::controller_of(p).is_none())
         .collect();
-    let late = orphan::preflight(&old_selector, new_selector, template_labels, &stragglers)
+    let late = orphan::preflight(old_selector, new_selector, template_labels, &stragglers)
         .map_err(Failure::usage)?;
     relabel(cluster, &namespace, &late, progress).await?;
-    Ok(Step::Continue)
+    Ok(())
 }
 
 fn show_relabels(relabels: &[Relabel], format: RolloutFormat) {

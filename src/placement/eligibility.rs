@@ -731,17 +731,29 @@ mod tests {
         json!({"key": key, "value": value, "effect": effect})
     }
 
+    /// Each case: (pod, taints, should_run, should_continue_running); excluded exactly when it
+    /// should not run.
+    fn check_taints(cases: &[(&PodSpec, Value, bool, bool)]) {
+        for (pod, taints, run, keep) in cases {
+            let got = evaluate(pod, &node("n1", json!({}), taints.clone()));
+            assert_eq!(
+                (got.should_run, got.should_continue_running),
+                (*run, *keep),
+                "{taints}"
+            );
+            assert_eq!(got.exclusion.is_none(), *run);
+        }
+    }
+
     #[test]
     fn taints_and_continue_running() {
         let plain_pod = pod(json!({}));
-        let host_net = pod(json!({"hostNetwork": true}));
         let tolerate_cp = pod(json!({"tolerations": [
             {"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"}
         ]}));
         let tolerate_all = pod(json!({"tolerations": [{"operator": "Exists"}]}));
         let cp = taint("node-role.kubernetes.io/control-plane", None, "NoSchedule");
-        // (pod, taints, should_run, should_continue_running)
-        let cases = [
+        check_taints(&[
             (&plain_pod, json!([cp.clone()]), false, true),
             (&tolerate_cp, json!([cp.clone()]), true, true),
             (
@@ -768,14 +780,24 @@ mod tests {
                 false,
                 false,
             ),
+        ]);
+        let got = evaluate(&plain_pod, &node("n1", json!({}), json!([cp])));
+        assert_eq!(
+            got.exclusion.unwrap().to_string(),
+            "taint node-role.kubernetes.io/control-plane:NoSchedule not tolerated"
+        );
+    }
+
+    #[test]
+    fn node_condition_taints_are_tolerated_as_the_daemonset_controller_does() {
+        let plain_pod = pod(json!({}));
+        let host_net = pod(json!({"hostNetwork": true}));
+        let condition = |key: &str, effect: &str| json!([taint(key, None, effect)]);
+        check_taints(&[
             // cordoned: the unschedulable taint is tolerated automatically
             (
                 &plain_pod,
-                json!([taint(
-                    "node.kubernetes.io/unschedulable",
-                    None,
-                    "NoSchedule"
-                )]),
+                condition("node.kubernetes.io/unschedulable", "NoSchedule"),
                 true,
                 true,
             ),
@@ -791,72 +813,42 @@ mod tests {
             ),
             (
                 &plain_pod,
-                json!([taint("node.kubernetes.io/unreachable", None, "NoExecute")]),
+                condition("node.kubernetes.io/unreachable", "NoExecute"),
                 true,
                 true,
             ),
             (
                 &plain_pod,
-                json!([taint(
-                    "node.kubernetes.io/memory-pressure",
-                    None,
-                    "NoSchedule"
-                )]),
+                condition("node.kubernetes.io/memory-pressure", "NoSchedule"),
                 true,
                 true,
             ),
             (
                 &plain_pod,
-                json!([taint(
-                    "node.kubernetes.io/disk-pressure",
-                    None,
-                    "NoSchedule"
-                )]),
+                condition("node.kubernetes.io/disk-pressure", "NoSchedule"),
                 true,
                 true,
             ),
             (
                 &plain_pod,
-                json!([taint("node.kubernetes.io/pid-pressure", None, "NoSchedule")]),
+                condition("node.kubernetes.io/pid-pressure", "NoSchedule"),
                 true,
                 true,
             ),
             // network-unavailable is tolerated only with hostNetwork
             (
                 &plain_pod,
-                json!([taint(
-                    "node.kubernetes.io/network-unavailable",
-                    None,
-                    "NoSchedule"
-                )]),
+                condition("node.kubernetes.io/network-unavailable", "NoSchedule"),
                 false,
                 true,
             ),
             (
                 &host_net,
-                json!([taint(
-                    "node.kubernetes.io/network-unavailable",
-                    None,
-                    "NoSchedule"
-                )]),
+                condition("node.kubernetes.io/network-unavailable", "NoSchedule"),
                 true,
                 true,
             ),
-        ];
-        for (pod, taints, run, keep) in cases {
-            let got = evaluate(pod, &node("n1", json!({}), taints.clone()));
-            assert_eq!(
-                (got.should_run, got.should_continue_running),
-                (run, keep),
-                "{taints}"
-            );
-            assert_eq!(got.exclusion.is_none(), run);
-        }
-        let got = evaluate(&plain_pod, &node("n1", json!({}), json!([cp])));
-        assert_eq!(
-            got.exclusion.unwrap().to_string(),
-            "taint node-role.kubernetes.io/control-plane:NoSchedule not tolerated"
-        );
+        ]);
     }
 
     #[test]

@@ -92,11 +92,7 @@ impl PodIndex {
                 .extend(ports.iter().map(|p| (p.clone(), holder.clone())));
         }
         if let Some(owner) = owner {
-            let ready = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.conditions.as_ref())
-                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+            let ready = crate::daemonset::is_ready(pod);
             self.owned
                 .entry((namespace, owner))
                 .or_default()
@@ -850,8 +846,9 @@ mod tests {
         plan_nodes(&ctx, nodes)
     }
 
-    #[test]
-    fn actions_follow_eligibility_revision_and_strategy() {
+    /// Nodes without a pod, with a current one, with an outdated one, tainted NoSchedule with a
+    /// pod, tainted NoExecute with a pod and without one.
+    fn six_nodes() -> (Vec<Node>, PodIndex) {
         let nodes = vec![
             node("fresh", json!({})),
             node("current", json!({})),
@@ -878,6 +875,12 @@ mod tests {
         ] {
             index.add(&p);
         }
+        (nodes, index)
+    }
+
+    #[test]
+    fn actions_follow_eligibility_revision_and_strategy() {
+        let (nodes, index) = six_nodes();
         let spec = template(json!({}));
         let actions = |changed, strategy| -> Vec<Action> {
             plan(&spec, &nodes, &index, changed, strategy)
@@ -907,6 +910,12 @@ mod tests {
             actions(true, "OnDelete"),
             [Create, Keep, Keep, Keep, Delete, None]
         );
+    }
+
+    #[test]
+    fn notes_and_summary_name_the_pods_a_tainted_node_loses() {
+        let (nodes, index) = six_nodes();
+        let spec = template(json!({}));
         let changed = plan(&spec, &nodes, &index, true, "RollingUpdate");
         assert!(changed[3]
             .note
@@ -922,6 +931,12 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("once it is deleted none starts"));
+    }
+
+    #[test]
+    fn summary_counts_the_nodes_and_groups_exclusions_by_reason() {
+        let (nodes, index) = six_nodes();
+        let spec = template(json!({}));
         let summary = summarize(&plan(&spec, &nodes, &index, false, "RollingUpdate"));
         assert_eq!(summary.desired, 3);
         assert_eq!(summary.touched, 3);

@@ -264,10 +264,26 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Each pod spec is refused with a message holding `want`, at a path inside the pod
+    /// template, or accepted when `want` is `None`.
+    fn check(cases: &[(serde_json::Value, Option<&str>)]) {
+        for (pod, want) in cases {
+            let pod: PodSpec = serde_json::from_value(pod.clone()).unwrap();
+            match (check_template(&pod, Origin::Manifest), want) {
+                (Ok(()), None) => {}
+                (Err((path, message)), Some(want)) => {
+                    assert!(message.contains(want), "{path}: {message}");
+                    assert!(path.starts_with("spec.template.spec."), "{path}");
+                }
+                (got, want) => panic!("{got:?}, wanted {want:?}"),
+            }
+        }
+    }
+
     #[test]
-    fn finds_what_the_api_server_would_reject() {
+    fn finds_node_affinity_the_api_server_would_reject() {
         let affinity = |expression: serde_json::Value| json!({"containers": [{"name": "c"}], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [expression]}]}}}});
-        let cases = [
+        check(&[
             (json!({"containers": [{"name": "c"}]}), None),
             (
                 affinity(json!({"key": "zone", "operator": "In", "values": ["a"]})),
@@ -310,6 +326,12 @@ mod tests {
                 affinity(json!({"key": "zone", "operator": "Exists", "values": ["a"]})),
                 Some("takes no values"),
             ),
+        ]);
+    }
+
+    #[test]
+    fn finds_tolerations_and_quantities_the_api_server_would_reject() {
+        check(&[
             (
                 json!({"containers": [{"name": "c"}], "tolerations": [{"key": "k", "operator": "Exists", "value": "v"}]}),
                 Some("takes no value"),
@@ -330,6 +352,12 @@ mod tests {
                 json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "two"}}}]}),
                 Some("not a quantity"),
             ),
+        ]);
+    }
+
+    #[test]
+    fn finds_runtime_classes_gates_and_claims_the_api_server_would_reject() {
+        check(&[
             (
                 json!({"containers": [{"name": "c"}], "runtimeClassName": "kata"}),
                 None,
@@ -362,18 +390,7 @@ mod tests {
                 json!({"containers": [{"name": "c", "resources": {"claims": [{"name": "fpga"}]}}], "resourceClaims": [{"name": "gpu", "resourceClaimName": "gpu"}]}),
                 Some("uses resource claim \"fpga\""),
             ),
-        ];
-        for (pod, want) in cases {
-            let pod: PodSpec = serde_json::from_value(pod.clone()).unwrap();
-            match (check_template(&pod, Origin::Manifest), want) {
-                (Ok(()), None) => {}
-                (Err((path, message)), Some(want)) => {
-                    assert!(message.contains(want), "{path}: {message}");
-                    assert!(path.starts_with("spec.template.spec."), "{path}");
-                }
-                (got, want) => panic!("{got:?}, wanted {want:?}"),
-            }
-        }
+        ]);
     }
 }
 

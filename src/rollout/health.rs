@@ -21,15 +21,11 @@ pub fn pod_ready(pod: &Pod) -> (bool, Option<i64>) {
     if !containers_running(pod) || !init_containers_done(pod) {
         return (false, None);
     }
-    pod.status
-        .as_ref()
-        .and_then(|s| s.conditions.as_ref())
-        .and_then(|c| c.iter().find(|c| c.type_ == "Ready"))
-        .map_or((false, None), |c| {
-            let ready = c.status == "True";
-            let since = c.last_transition_time.as_ref().map(|t| t.0.as_second());
-            (ready, ready.then_some(since).flatten())
-        })
+    crate::daemonset::ready_condition(pod).map_or((false, None), |c| {
+        let ready = c.status == "True";
+        let since = c.last_transition_time.as_ref().map(|t| t.0.as_second());
+        (ready, ready.then_some(since).flatten())
+    })
 }
 
 /// Whether every container the kubelet reports on is running (true when it reports none yet,

@@ -323,7 +323,7 @@ pub fn not_ready_reason(pod: &Pod) -> Option<String> {
             format!("not scheduled: {why}")
         });
     }
-    match condition("Ready") {
+    match crate::daemonset::ready_condition(pod) {
         Some(c) if c.status == "True" => None,
         Some(c) => {
             let why = text(c.reason.as_ref(), c.message.as_ref());

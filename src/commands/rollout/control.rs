@@ -216,17 +216,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
-    if args.to_revision.is_none() && numbers.len() < 2 {
-        return Err(Failure::usage(match numbers.first() {
-            Some(only) => format!(
-                "daemonset {name:?} has only revision {only}: there is no previous one to roll back to"
-            ),
-            None => format!("daemonset {name:?} has no revisions yet"),
-        })
-        .into());
-    }
-    let number =
-        history::resolve(args.to_revision.unwrap_or(-1), &numbers).map_err(Failure::usage)?;
+    let number = undo_revision(name, args.to_revision, &numbers)?;
     let target: &ControllerRevision = revisions
         .iter()
         .find(|r| r.revision == Some(number))
@@ -261,13 +251,41 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         )])?;
         return Ok(ExitStatus::Ok);
     };
+    let latest = numbers.iter().max().copied().unwrap_or(number);
+    let mut lines = undo_lines(name, args.engine.dry_run, number, latest, &changes);
+    lines.extend(undo_pending_note(&ds, name, &namespace));
+    render::print_lines(lines)?;
+    Ok(ExitStatus::Ok)
+}
 
+/// The revision `--to-revision` names (the previous one without it), among `numbers`.
+fn undo_revision(name: &str, to_revision: Option<i64>, numbers: &[i64]) -> Result<i64, Failure> {
+    if to_revision.is_none() && numbers.len() < 2 {
+        return Err(Failure::usage(match numbers.first() {
+            Some(only) => format!(
+                "daemonset {name:?} has only revision {only}: there is no previous one to roll back to"
+            ),
+            None => format!("daemonset {name:?} has no revisions yet"),
+        }));
+    }
+    history::resolve(to_revision.unwrap_or(-1), numbers).map_err(Failure::usage)
+}
+
+/// What the rollback to `number` changed (or would change, in a dry run); `latest` is the
+/// highest revision before it, so the controller records it as the next one.
+fn undo_lines(
+    name: &str,
+    dry_run: bool,
+    number: i64,
+    latest: i64,
+    changes: &TemplateChanges,
+) -> Vec<String> {
     let images: Vec<String> = changes
         .images
         .iter()
         .map(|i| format!("{}: {} → {}", i.container, i.old, i.new))
         .collect();
-    let mut lines = vec![match (args.engine.dry_run, images.is_empty()) {
+    let mut lines = vec![match (dry_run, images.is_empty()) {
         (true, _) => format!(
             "daemonset {name:?} would be rolled back to revision {number} (server dry run; nothing changed):"
         ),
@@ -277,9 +295,10 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
             images.join(", ")
         ),
     }];
-    if args.engine.dry_run {
+    if dry_run {
         lines.extend(changes.lines().into_iter().map(|l| format!("  {l}")));
     } else {
+        // The headline names the images already.
         lines.extend(
             changes
                 .lines()
@@ -289,25 +308,28 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         );
         lines.push(format!(
             "  the controller records it as revision {}",
-            numbers.iter().max().copied().unwrap_or(number) + 1
+            latest + 1
         ));
     }
+    lines
+}
+
+/// Why the pods may not move to the rolled-back template yet: a paused DaemonSet, or OnDelete.
+fn undo_pending_note(ds: &DaemonSet, name: &str, namespace: &str) -> Option<String> {
     let strategy = ds
         .spec
         .update_strategy
         .as_ref()
         .and_then(|s| s.type_.clone());
-    if pause::is_paused(&ds) {
-        lines.push(format!(
+    if pause::is_paused(ds) {
+        Some(format!(
             "  the DaemonSet is paused: its pods move to this template after kubectl ds rollout resume {name} -n {namespace}"
-        ));
+        ))
     } else if strategy.as_deref() == Some("OnDelete") {
-        lines.push(
-            "  OnDelete strategy: pods move to this template only as they are deleted".into(),
-        );
+        Some("  OnDelete strategy: pods move to this template only as they are deleted".into())
+    } else {
+        None
     }
-    render::print_lines(lines)?;
-    Ok(ExitStatus::Ok)
 }
 
 #[cfg(test)]
