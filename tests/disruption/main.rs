@@ -11,7 +11,7 @@ mod rollout_support;
 use std::path::Path;
 use std::process::Command;
 
-use harness::Namespace;
+use harness::{require_cluster, Namespace};
 use rollout_support::{
     agent_pods, agent_yaml, named, newest_hash, ondelete_args, ready_agent, EventRun,
 };
@@ -29,6 +29,7 @@ fn restart_api_server(down_seconds: u32) {
 
 #[test]
 fn an_ondelete_rollout_reconnects_after_an_api_server_restart_and_completes() {
+    require_cluster!();
     let ns = Namespace::new("dis-restart");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{env, require_cluster, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -87,6 +87,7 @@ fn live_agent(test: &str, dir: &Path) -> Namespace {
 
 #[test]
 fn diff_unchanged_manifest_prints_only_the_verdict() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-same", dir.path());
     let path = write(
@@ -114,6 +115,7 @@ fn diff_unchanged_manifest_prints_only_the_verdict() {
 
 #[test]
 fn diff_label_only_change_replaces_no_pods() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-label", dir.path());
     let path = write(
@@ -156,6 +158,7 @@ fn diff_label_only_change_replaces_no_pods() {
 
 #[test]
 fn diff_image_change_replaces_pods_on_every_scheduled_node() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-image", dir.path());
     let live = env().kubectl(&["get", "ds", "agent", "-n", &ns.name, "-o", "json"]);
@@ -224,6 +227,7 @@ fn diff_image_change_replaces_pods_on_every_scheduled_node() {
 
 #[test]
 fn diff_selector_change_explains_the_orphan_migration() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-selector", dir.path());
     let path = write(
@@ -243,6 +247,7 @@ fn diff_selector_change_explains_the_orphan_migration() {
 
 #[test]
 fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = Namespace::new("diff-new");
     let path = write(
@@ -273,6 +278,7 @@ fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
 
 #[test]
 fn diff_bad_input_exits_2() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = Namespace::new("diff-bad");
     let path = write(

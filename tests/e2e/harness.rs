@@ -3,27 +3,67 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 
 pub struct TestEnv {
     pub kubeconfig: PathBuf,
     path: OsString,
 }
 
-/// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise runs
-/// `scripts/testenv up` with the suite's topology (tests/e2e/topology.args: four nodes,
-/// kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule, kds-node-1 and
-/// kds-node-4 plain; so three nodes run a DaemonSet without tolerations), which returns at once
-/// when that control plane is already up.
+/// Whether this run has a control plane for the end-to-end tests: `KDS_TEST_KUBECONFIG` (set by
+/// `scripts/test`), or `KDS_TEST_START_CLUSTER=1` to have [`env`] start one. Without either, says
+/// once per test binary how to run them, and the tests that need one return at once.
+pub fn cluster_configured() -> bool {
+    static SKIPPING: Once = Once::new();
+    let configured = std::env::var_os("KDS_TEST_KUBECONFIG").is_some_and(|v| !v.is_empty())
+        || start_cluster_requested();
+    if !configured {
+        SKIPPING.call_once(|| {
+            // Straight to stderr: the test's own output is captured and shown only on failure.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping the end-to-end tests: no test cluster (run scripts/test, or set \
+                 KDS_TEST_START_CLUSTER=1 to start one)"
+            );
+        });
+    }
+    configured
+}
+
+fn start_cluster_requested() -> bool {
+    std::env::var_os("KDS_TEST_START_CLUSTER").is_some_and(|v| v == "1")
+}
+
+/// The first line of every test that needs the control plane: returns from the test (which then
+/// passes, skipped) when the run has none; see [`cluster_configured`].
+macro_rules! require_cluster {
+    () => {
+        if !$crate::harness::cluster_configured() {
+            return;
+        }
+    };
+}
+pub(crate) use require_cluster;
+
+/// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise, with
+/// `KDS_TEST_START_CLUSTER=1`, runs `scripts/testenv up` with the suite's topology
+/// (tests/e2e/topology.args: four nodes, kds-node-2 labelled disktype=ssd, kds-node-3 tainted
+/// dedicated=infra:NoSchedule, kds-node-1 and kds-node-4 plain; so three nodes run a DaemonSet
+/// without tolerations), which returns at once when that control plane is already up.
 pub fn env() -> &'static TestEnv {
     static ENV: OnceLock<TestEnv> = OnceLock::new();
     ENV.get_or_init(|| {
         let kubeconfig = match std::env::var_os("KDS_TEST_KUBECONFIG") {
-            Some(path) => PathBuf::from(path),
-            None => start_testenv(),
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ if start_cluster_requested() => start_testenv(),
+            _ => panic!(
+                "no test cluster: a test that needs one starts with require_cluster!() \
+                 (run scripts/test, or set KDS_TEST_START_CLUSTER=1)"
+            ),
         };
         TestEnv {
             kubeconfig,
@@ -47,7 +87,6 @@ fn plugin_path() -> OsString {
 
 /// `kubectl ds ARGS` run in `dir` with no cluster at all (no kubeconfig), feeding `stdin`.
 pub fn ds_offline(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    use std::io::Write;
     let mut cmd = Command::new("kubectl");
     cmd.arg("ds")
         .args(args)
@@ -193,7 +232,6 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run kubectl apply");
-        use std::io::Write;
         child
             .stdin
             .take()

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{env, require_cluster, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -127,6 +127,7 @@ fn revision_diff(ns: &str, a: &str, b: &str) -> (Vec<String>, Vec<String>, Vec<S
 
 #[test]
 fn history_of_three_revisions_with_pods_split_between_two() {
+    require_cluster!();
     let ns = Namespace::new("history");
     let ns = ns.name.as_str();
     // The suite's topology has three schedulable nodes (kds-node-1, -2 and -4); one moves to
@@ -304,6 +305,7 @@ fn history_of_three_revisions_with_pods_split_between_two() {
 
 #[test]
 fn history_bad_input_exits_2() {
+    require_cluster!();
     let ns = Namespace::new("history-bad");
     let ns = ns.name.as_str();
     apply_revision(ns, &agent("busybox:1.36", "slow", "16Mi"), 1);

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, ReadOnlyUser};
+use crate::harness::{env, require_cluster, Namespace, ReadOnlyUser};
 
 /// A DaemonSet manifest in `ns` with the given extra pod-spec lines (indented 6 spaces).
 fn manifest(ns: &str, pod_spec: &str, container_extra: &str) -> String {
@@ -84,6 +84,7 @@ spec:
 
 #[test]
 fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_taken_ports() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster");
     occupy_host_port(&ns, 31888);
     let text = manifest(
@@ -124,6 +125,7 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
 
 #[test]
 fn cluster_rules_are_quiet_when_everything_is_in_place() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster-ok");
     occupy_host_port(&ns, 31887);
     // The ServiceAccount comes with the manifest; the PriorityClass is a built-in one.
@@ -146,6 +148,7 @@ fn cluster_rules_are_quiet_when_everything_is_in_place() {
 
 #[test]
 fn a_node_selector_leaves_out_the_nodes_without_the_label() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster-selector");
     let text = manifest(&ns.name, "      nodeSelector: {disktype: ssd}", "");
     let (_, findings, _) = lint_findings(&ns, &text, &[]);
@@ -164,8 +167,11 @@ fn a_node_selector_leaves_out_the_nodes_without_the_label() {
 
 #[test]
 fn without_the_flag_no_cluster_rule_runs_and_no_cluster_is_needed() {
-    let ns = Namespace::new("lint-offline");
-    let text = manifest(&ns.name, "      priorityClassName: agent-critical", "");
+    let text = manifest(
+        "lint-offline",
+        "      priorityClassName: agent-critical",
+        "",
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ds.yaml"), &text).unwrap();
     let run = crate::harness::ds_offline(dir.path(), &["lint", "ds.yaml", "-o", "json"], None);
@@ -179,6 +185,7 @@ fn without_the_flag_no_cluster_rule_runs_and_no_cluster_is_needed() {
 
 #[test]
 fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
+    require_cluster!();
     let ns = Namespace::new("lint-limited");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ds.yaml");
@@ -242,6 +249,7 @@ fn write_manifest(dir: &tempfile::TempDir, text: &str) -> String {
 
 #[test]
 fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
+    require_cluster!();
     let ns = Namespace::with_labels("lint-psa", &[(ENFORCE, "baseline")]);
     let dir = tempfile::tempdir().unwrap();
     let path = write_manifest(&dir, &privileged_agent(&ns.name));
@@ -291,6 +299,7 @@ fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
 
 #[test]
 fn pod_security_rules_are_quiet_where_the_level_admits_the_agent() {
+    require_cluster!();
     let open = Namespace::new("lint-psa-open");
     let (_, findings, stderr) = lint_findings(&open, &privileged_agent(&open.name), &[]);
     for rule in ["DS406", "DS407"] {
@@ -382,6 +391,7 @@ fn first_pod_security_rejection(namespace: &str) -> String {
 
 #[test]
 fn the_controller_is_refused_as_lint_predicted() {
+    require_cluster!();
     let ns = Namespace::with_labels("psa-controller", &[(ENFORCE, "baseline")]);
     env().apply(&ns.name, &privileged_agent(&ns.name));
     let message = first_pod_security_rejection(&ns.name);
@@ -408,6 +418,7 @@ fn the_controller_is_refused_as_lint_predicted() {
 
 #[test]
 fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_finding() {
+    require_cluster!();
     let ns = Namespace::with_labels("lint-psa-noperm", &[(ENFORCE, "baseline")]);
     let reader = ReadOnlyUser::new(
         &ns.name,
@@ -442,6 +453,7 @@ fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_findi
 
 #[test]
 fn a_runtime_class_that_does_not_exist_is_an_error_at_its_field() {
+    require_cluster!();
     let ns = Namespace::new("lint-runtime");
     let missing = format!("{}-sandbox", ns.name);
     let text = manifest(&ns.name, &format!("      runtimeClassName: {missing}"), "");

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, ReadOnlyUser};
+use crate::harness::{env, require_cluster, Namespace, ReadOnlyUser};
 use crate::rollout_support::get_json;
 
 const NODE: &str = "kds-node-1";
@@ -131,6 +131,7 @@ fn wait_event(ns: &str, reason: &str) -> String {
 
 #[test]
 fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_so() {
+    require_cluster!();
     let ns = Namespace::new("pc-lost");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -202,6 +203,7 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
 
 #[test]
 fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
+    require_cluster!();
     let ns = Namespace::new("pc-stranded");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -260,6 +262,7 @@ fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
 
 #[test]
 fn a_surge_pod_that_cannot_fit_beside_the_old_one_stays_pending_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-surge");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -311,6 +314,7 @@ impl Drop for ClusterObject {
 
 #[test]
 fn runtime_class_overhead_and_node_selector_leave_the_pod_pending_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-runtime");
     let ns = ns.name.as_str();
     let heavy = format!("{ns}-heavy");
@@ -348,6 +352,7 @@ fn runtime_class_overhead_and_node_selector_leave_the_pod_pending_as_plan_says()
 
 #[test]
 fn an_unknown_runtime_class_is_rejected_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-no-class");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -369,6 +374,7 @@ fn an_unknown_runtime_class_is_rejected_as_plan_says() {
 
 #[test]
 fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-gated");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -389,6 +395,7 @@ fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
 
 #[test]
 fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_warning_each() {
+    require_cluster!();
     let ns = Namespace::new("pc-rbac");
     let ns = ns.name.as_str();
     let reader = ReadOnlyUser::new(
@@ -426,6 +433,7 @@ fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_
 
 #[test]
 fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::with_labels(
         "pc-psa",
         &[("pod-security.kubernetes.io/enforce", "baseline")],
@@ -463,6 +471,7 @@ fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
 /// guessing (the test bed has no DRA driver, so there is nothing to apply against).
 #[test]
 fn a_dra_claim_makes_the_fit_unknown_not_ok() {
+    require_cluster!();
     let ns = Namespace::new("pc-dra");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rollout_support::{get_json, newest_hash, ondelete_args};
 
 const STATE: &str = "rollout.kubectl-ds.io/state";
@@ -43,6 +43,7 @@ fn pods(ns: &str) -> Vec<(String, bool, String)> {
 
 #[test]
 fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-ondelete");
     let ns = ns.name.clone();
     let eligible: BTreeSet<String> = pods(&ns).into_iter().map(|(node, ..)| node).collect();
@@ -170,6 +171,7 @@ fn ondelete_with_canary(file: &std::path::Path, ns: &str) -> crate::harness::Run
 
 #[test]
 fn a_failing_canary_stops_the_rollout_with_exit_1() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-fail");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);
@@ -205,6 +207,7 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
 /// them, so the canary fails at once instead of at the progress deadline.
 #[test]
 fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-sidecar");
     let ns = ns.name.clone();
     let dir = tempfile::tempdir().unwrap();
@@ -231,6 +234,7 @@ fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
 
 #[test]
 fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continues() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-pause-canary");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);
@@ -316,6 +320,7 @@ fn pod_images(ns: &str) -> Vec<(String, String)> {
 
 #[test]
 fn set_image_rolls_the_new_image_out_to_every_pod() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-set-image");
     let ns = ns.name.clone();
     let before = pods(&ns);
@@ -401,6 +406,7 @@ fn set_image_rolls_the_new_image_out_to_every_pod() {
 
 #[test]
 fn restart_replaces_every_pod_and_sets_restarted_at() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-restart");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);

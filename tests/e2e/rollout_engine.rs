@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
     agent_pods, agent_yaml, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
     PodWatcher, NEVER_READY,
@@ -55,6 +55,7 @@ fn state(ns: &str) -> Value {
 
 #[test]
 fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_restores_it() {
+    require_cluster!();
     let ns = Namespace::new("re-gate");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -152,6 +153,7 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
 
 #[test]
 fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() {
+    require_cluster!();
     let ns = Namespace::new("re-kill");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -236,6 +238,7 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
 
 #[test]
 fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-pause");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -270,6 +273,7 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
 
 #[test]
 fn another_writer_changing_the_template_stops_the_rollout() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-writer");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -294,6 +298,7 @@ fn another_writer_changing_the_template_stops_the_rollout() {
 
 #[test]
 fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-lock");
     let ns = ns.name.as_str();
     let args = [
@@ -374,6 +379,7 @@ fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
 
 #[test]
 fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explicit_revision() {
+    require_cluster!();
     let ns = Namespace::new("re-undo");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -439,6 +445,7 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
 
 #[test]
 fn json_events_and_dry_run() {
+    require_cluster!();
     let ns = Namespace::new("re-json");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -491,6 +498,7 @@ fn json_events_and_dry_run() {
 
 #[test]
 fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-sigint");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -527,6 +535,7 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
 
 #[test]
 fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves() {
+    require_cluster!();
     let ns = Namespace::new("re-soak");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -598,6 +607,7 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
 
 #[test]
 fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
+    require_cluster!();
     let ns = Namespace::new("re-leave");
     let ns = ns.name.as_str();
     // A label of this test's own on every node, so no other test sees a node change.

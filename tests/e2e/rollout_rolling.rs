@@ -10,7 +10,7 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rollout_support::{agent_pods, get_json, newest_hash, PodWatcher};
 
 const PAUSED: &str = "rollout.kubectl-ds.io/paused-strategy";
@@ -57,6 +57,7 @@ fn eligible_nodes(ns: &str) -> BTreeSet<String> {
 
 #[test]
 fn rolling_mode_follows_the_controller_to_completion() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-complete");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -143,6 +144,7 @@ fn rolling_mode_follows_the_controller_to_completion() {
 
 #[test]
 fn a_version_that_never_gets_ready_is_halted_after_the_deadline() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-halt");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -203,6 +205,7 @@ fn a_version_that_never_gets_ready_is_halted_after_the_deadline() {
 
 #[test]
 fn auto_rollback_restores_the_previous_revision_on_every_node() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-rollback");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -244,6 +247,7 @@ fn auto_rollback_restores_the_previous_revision_on_every_node() {
 
 #[test]
 fn json_output_is_one_event_per_line_ending_with_complete() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-json");
     let ns = ns.name.clone();
     let dir = tempfile::tempdir().unwrap();
@@ -285,6 +289,7 @@ fn json_output_is_one_event_per_line_ending_with_complete() {
 
 #[test]
 fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
+    require_cluster!();
     let ns = Namespace::new("rr-pause");
     let ns = ns.name.clone();
     // minReadySeconds 10: the controller waits 10 s on each node, time enough to pause it.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rollout_support::{agent_pods, get_json, newest_hash, node_of, PodWatcher, NEVER_READY};
 
 /// The `agent` DaemonSet (label app=agent, on the untainted nodes) with a surging RollingUpdate;
@@ -70,6 +70,7 @@ fn assert_served_and_surged_one_at_a_time(
 
 #[test]
 fn rolling_mode_and_set_image_follow_a_surging_update_node_by_node() {
+    require_cluster!();
     let ns = Namespace::new("surge-rolling");
     let ns = ns.name.clone();
     let nodes = ready_surging_agent(&ns, "");
@@ -163,6 +164,7 @@ fn rolling_mode_and_set_image_follow_a_surging_update_node_by_node() {
 
 #[test]
 fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
+    require_cluster!();
     let ns = Namespace::new("surge-status");
     let ns = ns.name.clone();
     ready_surging_agent(&ns, "");
@@ -228,6 +230,7 @@ fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
 
 #[test]
 fn a_host_port_blocks_the_surge_pod_and_status_names_the_node_and_the_reason() {
+    require_cluster!();
     let ns = Namespace::new("surge-hostport");
     let ns = ns.name.clone();
     // A port no other test holds: host ports are per node, and the tests share the nodes.

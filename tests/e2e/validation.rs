@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rollout_support::get_json;
 
 /// `agent` at `image` with `extra` (indented as a container field) after its image line.
@@ -47,6 +47,7 @@ fn refusal(args: &[&str]) -> String {
 
 #[test]
 fn an_unknown_field_is_refused_in_one_line_before_anything_is_written() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("val-unknown");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -98,6 +99,7 @@ fn an_unknown_field_is_refused_in_one_line_before_anything_is_written() {
 
 #[test]
 fn migrate_refuses_an_unknown_field_before_relabelling_or_deleting() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("val-migrate");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
@@ -130,6 +132,7 @@ fn migrate_refuses_an_unknown_field_before_relabelling_or_deleting() {
 
 #[test]
 fn pod_security_warnings_are_printed_once_and_the_apply_goes_on() {
+    require_cluster!();
     let ns = Namespace::new("val-psa");
     let ns = ns.name.as_str();
     env()
@@ -185,6 +188,7 @@ fn pod_security_warnings_are_printed_once_and_the_apply_goes_on() {
 
 #[test]
 fn a_plain_apply_prints_no_warning() {
+    require_cluster!();
     let ns = Namespace::new("val-plain");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();

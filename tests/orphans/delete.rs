@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{env, require_cluster, Namespace, Run};
 use crate::rollout_support::{agent_pods, agent_yaml, get_json, ready_agent};
 
 fn ds_uid(ns: &str) -> String {
@@ -110,6 +110,7 @@ fn under_terminal(args: &[&str], at_prompt: impl FnOnce(), answer: &str) -> (i32
 
 #[test]
 fn twenty_orphan_deletes_keep_every_pod_and_a_recreated_daemonset_readopts_them() {
+    require_cluster!();
     let ns = Namespace::new("del-orphan");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -169,6 +170,7 @@ fn twenty_orphan_deletes_keep_every_pod_and_a_recreated_daemonset_readopts_them(
 
 #[test]
 fn a_daemonset_replaced_while_the_prompt_waits_is_not_deleted() {
+    require_cluster!();
     let ns = Namespace::new("del-precondition");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -204,6 +206,7 @@ fn a_daemonset_replaced_while_the_prompt_waits_is_not_deleted() {
 
 #[test]
 fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
+    require_cluster!();
     let ns = Namespace::new("del-confirm");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -270,6 +273,7 @@ fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
 
 #[test]
 fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() {
+    require_cluster!();
     let ns = Namespace::new("del-bad");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -341,6 +345,7 @@ fn labelled_agent(name: &str, tier: &str) -> String {
 
 #[test]
 fn a_label_selector_deletes_every_match_with_cascade_and_leaves_the_rest() {
+    require_cluster!();
     let ns = Namespace::new("del-selector");
     let ns = ns.name.as_str();
     for (name, tier) in [("one", "edge"), ("two", "edge"), ("keep", "core")] {
