@@ -68,11 +68,13 @@ fn kubectl_completes_daemonsets_namespaces_contexts_revisions_and_nodes_through_
     let ns = Namespace::new("complete");
     let ns = ns.name.as_str();
     let other = Namespace::new("complete-empty");
+    env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
     env().apply(
         ns,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+        &daemonset_yaml("beacon", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
-    env().apply(ns, &daemonset_yaml("beacon", "busybox:1.36", "OnDelete"));
     let shim = Shim::install();
     let path = shim.path();
     let kubeconfig = env().kubeconfig.as_path();
@@ -323,10 +325,7 @@ fn tab_in_a_real_bash_completes_the_subcommand_and_a_daemonset_name() {
     require_cluster!();
     let ns = Namespace::new("complete-bash");
     let ns = ns.name.as_str();
-    env().apply(
-        ns,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
     let shim = Shim::install();
     let terminal = Terminal::start(&shim.path(), env().kubeconfig.as_path());
     terminal.tab("kubectl ds ro", "kubectl ds rollout ");

@@ -121,10 +121,7 @@ fn limited_user_lists_where_it_is_granted() {
         "daemonsets.apps",
         Some(&ns.name),
     );
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    env.apply(&ns.name, &daemonset_yaml("agent", "busybox:1.36").yaml());
     env.wait_rollout(&ns.name, "agent");
     let run = env.ds(&["list", "--context", "kds-limited", "-n", &ns.name]);
     run.success();

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, require_cluster, Namespace, Run};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -13,31 +13,13 @@ fn json(run: &Run) -> Value {
 
 /// An OnDelete DaemonSet `agent` with the given image, env value and memory request.
 fn agent(image: &str, mode: &str, memory: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  updateStrategy:
-    type: OnDelete
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-        command: [sleep, "3600"]
-        env:
-        - {{name: MODE, value: {mode}}}
-        resources:
-          requests: {{memory: {memory}}}
-"#
-    )
+    daemonset_yaml("agent", image)
+        .strategy("OnDelete")
+        .node_selector(None)
+        .container("command: [sleep, \"3600\"]")
+        .container(&format!("env:\n- {{name: MODE, value: {mode}}}"))
+        .container(&format!("resources:\n  requests: {{memory: {memory}}}"))
+        .yaml()
 }
 
 fn apply(ns: &str, manifest: &str) {

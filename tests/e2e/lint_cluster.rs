@@ -4,30 +4,18 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, require_cluster, Namespace, ReadOnlyUser};
+use crate::harness::{
+    daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace, ReadOnlyUser,
+};
 
-/// A DaemonSet manifest in `ns` with the given extra pod-spec lines (indented 6 spaces).
-fn manifest(ns: &str, pod_spec: &str, container_extra: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: probe
-  namespace: {ns}
-spec:
-  selector:
-    matchLabels: {{app: probe}}
-  template:
-    metadata:
-      labels: {{app: probe}}
-    spec:
-{pod_spec}
-      containers:
-      - name: probe
-        image: busybox:1.36
-{container_extra}
-"#
-    )
+/// A DaemonSet `probe` in `ns` with only what the API requires: a selector and one container.
+fn probe(ns: &str) -> DaemonSetYaml {
+    daemonset_yaml("probe", "busybox:1.36")
+        .namespace(ns)
+        .strategy(None)
+        .node_selector(None)
+        .grace_period(None)
+        .container_name("probe")
 }
 
 fn lint_findings(ns: &Namespace, text: &str, extra: &[&str]) -> (i32, Vec<Value>, String) {
@@ -87,11 +75,11 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
     require_cluster!();
     let ns = Namespace::new("lint-cluster");
     occupy_host_port(&ns, 31888);
-    let text = manifest(
-        &ns.name,
-        "      priorityClassName: agent-critical\n      serviceAccountName: probe-agent",
-        "        ports: [{containerPort: 31888, hostPort: 31888}]\n        resources: {requests: {cpu: \"500\"}}",
-    );
+    let text = probe(&ns.name)
+        .pod("priorityClassName: agent-critical\nserviceAccountName: probe-agent")
+        .container("ports: [{containerPort: 31888, hostPort: 31888}]")
+        .container("resources: {requests: {cpu: \"500\"}}")
+        .yaml();
     let (code, findings, stderr) = lint_findings(&ns, &text, &[]);
     assert_eq!(code, 1, "errors found: {stderr}");
 
@@ -131,11 +119,12 @@ fn cluster_rules_are_quiet_when_everything_is_in_place() {
     // The ServiceAccount comes with the manifest; the PriorityClass is a built-in one.
     let text = format!(
         "{}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: probe-agent, namespace: {}}}\n",
-        manifest(
-            &ns.name,
-            "      priorityClassName: system-node-critical\n      serviceAccountName: probe-agent\n      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]",
-            "        ports: [{containerPort: 31889, hostPort: 31889}]\n        resources: {requests: {cpu: 10m, memory: 16Mi}}",
-        ),
+        probe(&ns.name)
+            .pod("priorityClassName: system-node-critical\nserviceAccountName: probe-agent")
+            .tolerations("[{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]")
+            .container("ports: [{containerPort: 31889, hostPort: 31889}]")
+            .container("resources: {requests: {cpu: 10m, memory: 16Mi}}")
+            .yaml(),
         ns.name
     );
     let (_, findings, stderr) = lint_findings(&ns, &text, &[]);
@@ -150,7 +139,7 @@ fn cluster_rules_are_quiet_when_everything_is_in_place() {
 fn a_node_selector_leaves_out_the_nodes_without_the_label() {
     require_cluster!();
     let ns = Namespace::new("lint-cluster-selector");
-    let text = manifest(&ns.name, "      nodeSelector: {disktype: ssd}", "");
+    let text = probe(&ns.name).node_selector("{disktype: ssd}").yaml();
     let (_, findings, _) = lint_findings(&ns, &text, &[]);
     let uncovered = cluster_findings(&findings, "DS401").join(" ");
     assert!(
@@ -167,11 +156,9 @@ fn a_node_selector_leaves_out_the_nodes_without_the_label() {
 
 #[test]
 fn without_the_flag_no_cluster_rule_runs_and_no_cluster_is_needed() {
-    let text = manifest(
-        "lint-offline",
-        "      priorityClassName: agent-critical",
-        "",
-    );
+    let text = probe("lint-offline")
+        .pod("priorityClassName: agent-critical")
+        .yaml();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ds.yaml"), &text).unwrap();
     let run = crate::harness::ds_offline(dir.path(), &["lint", "ds.yaml", "-o", "json"], None);
@@ -189,7 +176,7 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
     let ns = Namespace::new("lint-limited");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ds.yaml");
-    std::fs::write(&path, manifest(&ns.name, "", "")).unwrap();
+    std::fs::write(&path, probe(&ns.name).yaml()).unwrap();
     let run = env().ds(&[
         "lint",
         "-f",
@@ -212,27 +199,15 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
 /// A node agent the baseline Pod Security level forbids: the host network and a privileged
 /// container. `hostNetwork: true` is on line 13, the first field the server objects to.
 fn privileged_agent(ns: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-  namespace: {ns}
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      hostNetwork: true
-      containers:
-      - name: agent
-        image: busybox:1.36
-        securityContext:
-          privileged: true
-"#
-    )
+    daemonset_yaml("agent", "busybox:1.36")
+        .namespace(ns)
+        .strategy(None)
+        .node_selector(None)
+        .grace_period(None)
+        .pod("hostNetwork: true")
+        .container_name("agent")
+        .container("securityContext:\n  privileged: true")
+        .yaml()
 }
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
@@ -315,7 +290,7 @@ fn pod_security_rules_are_quiet_where_the_level_admits_the_agent() {
         "lint-psa-warn",
         &[(ENFORCE, "baseline"), (WARN, "restricted")],
     );
-    let compliant = manifest(&warned.name, "", "");
+    let compliant = probe(&warned.name).yaml();
     let (code, findings, stderr) = lint_findings(&warned, &compliant, &[]);
     assert!(
         cluster_findings(&findings, "DS406").is_empty(),
@@ -456,7 +431,9 @@ fn a_runtime_class_that_does_not_exist_is_an_error_at_its_field() {
     require_cluster!();
     let ns = Namespace::new("lint-runtime");
     let missing = format!("{}-sandbox", ns.name);
-    let text = manifest(&ns.name, &format!("      runtimeClassName: {missing}"), "");
+    let text = probe(&ns.name)
+        .pod(&format!("runtimeClassName: {missing}"))
+        .yaml();
     let (code, findings, _) = lint_findings(&ns, &text, &[]);
     assert_eq!(code, 1, "{findings:#?}");
     let hits: Vec<&Value> = findings.iter().filter(|f| f["ruleId"] == "DS408").collect();

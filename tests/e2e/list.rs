@@ -100,13 +100,17 @@ fn list_shows_an_ondelete_rollout_waiting_for_pod_deletes() {
     let ns = Namespace::new("ondelete");
     env.apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
     env.wait_rollout(&ns.name, "agent");
     let first = env.newest_revision(&ns.name);
     env.apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.37", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.37")
+            .strategy("OnDelete")
+            .yaml(),
     );
 
     let list = || {

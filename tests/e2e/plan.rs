@@ -239,10 +239,9 @@ fn live_daemonset_and_a_changed_manifest() {
     assert_eq!(plan["items"][0]["summary"]["desired"], 3);
 
     let dir = tempfile::tempdir().unwrap();
-    let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
-        "metadata:\n  name: agent",
-        &format!("metadata:\n  name: agent\n  namespace: {}", ns.name),
-    );
+    let manifest = daemonset_yaml("agent", "busybox:1.37")
+        .namespace(&ns.name)
+        .yaml();
     std::fs::write(dir.path().join("ds.yaml"), &manifest).unwrap();
     let path = dir.path().join("ds.yaml");
     let run = env.ds(&["plan", "-f", path.to_str().unwrap(), "-o", "json"]);

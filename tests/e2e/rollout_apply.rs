@@ -52,11 +52,7 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "busybox:1.37").yaml()).unwrap();
 
     // An independent observer: the most eligible nodes without a Ready pod at any one time.
     let stop = Arc::new(AtomicBool::new(false));
@@ -177,11 +173,7 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
     let old_hash = newest_hash(&ns);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "not a valid image", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "not a valid image").yaml()).unwrap();
     let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("InvalidImageName"), "{}", run.stdout);
@@ -212,11 +204,9 @@ fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
     let ns = ns.name.clone();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sidecar.yaml");
-    let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
-        "      containers:\n",
-        "      initContainers:\n      - name: proxy\n        image: not a valid image\n        restartPolicy: Always\n      containers:\n",
-    );
-    assert!(manifest.contains("restartPolicy: Always"), "{manifest}");
+    let manifest = daemonset_yaml("agent", "busybox:1.37")
+        .pod("initContainers:\n- name: proxy\n  image: not a valid image\n  restartPolicy: Always")
+        .yaml();
     std::fs::write(&file, manifest).unwrap();
     let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -245,11 +235,7 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "busybox:1.37").yaml()).unwrap();
     let file = file.to_str().unwrap();
 
     let run = env().ds(&ondelete_args(

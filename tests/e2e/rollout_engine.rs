@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    agent, agent_pods, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
     PodWatcher, NEVER_READY,
 };
 
@@ -27,11 +27,7 @@ fn agent_with_an_update(test: &str) -> (Namespace, tempfile::TempDir, String) {
     let ns = Namespace::new(test);
     ready_agent(&ns.name, "busybox:1.36");
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     (ns, dir, file)
 }
 
@@ -69,7 +65,7 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
     let bad = write_manifest(
         &dir,
         "bad.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", NEVER_READY),
+        &agent("busybox:1.37").pod(NEVER_READY).yaml(),
     );
     let apply = |extra: &[&str]| {
         let mut args = vec![
@@ -160,11 +156,7 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
     let eligible = nodes_of(ns);
     let before: BTreeSet<String> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     let watcher = PodWatcher::start(ns, eligible.clone());
     let mut first = EventRun::start(&ondelete_args(
         &file,
@@ -451,11 +443,7 @@ fn json_events_and_dry_run() {
     ready_agent(ns, "busybox:1.36");
     let nodes = nodes_of(ns);
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     let uids_before: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
     let dry = env().ds(&ondelete_args(&file, ns, &["--canary", "1", "--dry-run"]));
     let out = &dry.success().stdout;
@@ -631,11 +619,8 @@ fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
     for node in &nodes {
         label(node, Some("yes"));
     }
-    let selector = format!("      nodeSelector: {{{key}: \"yes\"}}\n");
-    let with_selector = |image: &str| {
-        agent_yaml(image, "RollingUpdate", "")
-            .replace("      nodeSelector: {kubernetes.io/os: linux}\n", &selector)
-    };
+    let selector = format!("{{{key}: \"yes\"}}");
+    let with_selector = |image: &str| agent(image).node_selector(selector.as_str()).yaml();
     env().apply(ns, &with_selector("busybox:1.36"));
     // The controller sees the node labels through its own watch, which may lag the DaemonSet's:
     // wait until it counts every labelled node, then for the pods, so that the plan covers them

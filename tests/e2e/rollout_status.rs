@@ -95,7 +95,9 @@ fn on_delete_waits_for_deletions_times_out_then_completes() {
     let ns = Namespace::new("rs-ondelete");
     env().apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
     env().wait_rollout(&ns.name, "agent");
     env()

@@ -10,16 +10,11 @@ use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, ready_agent, EventRun, PodWatcher,
+    agent, agent_pods, get_json, named, ready_agent, EventRun, PodWatcher,
 };
 
 fn v2_yaml() -> String {
-    agent_yaml("busybox:1.36", "RollingUpdate", "")
-        .replace(
-            "matchLabels: {app: agent}",
-            "matchLabels: {app: agent, tier: node}",
-        )
-        .replace("labels: {app: agent}", "labels: {app: agent, tier: node}")
+    agent("busybox:1.36").selector_label("tier", "node").yaml()
 }
 
 fn write_v2(dir: &tempfile::TempDir) -> String {
