@@ -21,7 +21,7 @@ use std::sync::Mutex;
 
 use serde_json::{json, Value};
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, require_cluster, Namespace};
 
 const HOLLOW: [&str; 4] = ["kds-node-1", "kds-node-2", "kds-node-3", "kds-node-4"];
 const WORKERS: usize = 6;
@@ -739,6 +739,7 @@ fn cluster_nodes() -> BTreeSet<String> {
 
 #[test]
 fn plan_agrees_with_the_daemonset_controller() {
+    require_cluster!();
     let _nodes_lock = crate::API_NODES.lock().unwrap_or_else(|e| e.into_inner());
     let nodes = TestNodes::create();
     let ns = Namespace::new("plan-agree");

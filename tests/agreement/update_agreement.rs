@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, require_cluster, Namespace};
 use crate::update_scenarios::{ready_condition, scenario, Scenario, When, HOLLOW, RUN_LABEL};
 use crate::update_settle::{unsettled, State};
 
@@ -578,6 +578,7 @@ fn report(seed: u64, outcomes: &[Outcome]) -> (usize, usize, Vec<String>) {
 
 #[test]
 fn plan_agrees_with_the_controller_on_template_changes() {
+    require_cluster!();
     let _nodes_lock = crate::API_NODES.lock().unwrap_or_else(|e| e.into_inner());
     let seed = env_number("KDS_AGREEMENT_SEED").unwrap_or(DEFAULT_SEED);
     let count = env_number("KDS_AGREEMENT_SCENARIOS").map_or(DEFAULT_SCENARIOS, |n| n as usize);

@@ -11,9 +11,9 @@ mod rollout_support;
 use std::path::Path;
 use std::process::Command;
 
-use harness::Namespace;
+use harness::{require_cluster, Namespace};
 use rollout_support::{
-    agent_pods, agent_yaml, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    agent, agent_pods, named, newest_hash, ondelete_args, ready_agent, EventRun,
 };
 
 /// `scripts/testenv restart-apiserver` on the control plane the tests use (scripts/test exports
@@ -29,13 +29,14 @@ fn restart_api_server(down_seconds: u32) {
 
 #[test]
 fn an_ondelete_rollout_reconnects_after_an_api_server_restart_and_completes() {
+    require_cluster!();
     let ns = Namespace::new("dis-restart");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
     let nodes = agent_pods(ns).len();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
-    std::fs::write(&file, agent_yaml("busybox:1.37", "RollingUpdate", "")).unwrap();
+    std::fs::write(&file, agent("busybox:1.37").yaml()).unwrap();
     let mut run = EventRun::start(&ondelete_args(
         file.to_str().unwrap(),
         ns,

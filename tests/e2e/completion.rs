@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::harness::{daemonset_yaml, ds_offline, env, Namespace, Run};
+use crate::harness::{daemonset_yaml, ds_offline, env, require_cluster, Namespace, Run};
 
 /// A directory holding the shim, installed by the command itself; first on PATH.
 struct Shim {
@@ -64,14 +64,17 @@ fn values(lines: &[String]) -> Vec<&str> {
 
 #[test]
 fn kubectl_completes_daemonsets_namespaces_contexts_revisions_and_nodes_through_the_shim() {
+    require_cluster!();
     let ns = Namespace::new("complete");
     let ns = ns.name.as_str();
     let other = Namespace::new("complete-empty");
+    env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
     env().apply(
         ns,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+        &daemonset_yaml("beacon", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
-    env().apply(ns, &daemonset_yaml("beacon", "busybox:1.36", "OnDelete"));
     let shim = Shim::install();
     let path = shim.path();
     let kubeconfig = env().kubeconfig.as_path();
@@ -158,6 +161,7 @@ fn kubectl_completes_daemonsets_namespaces_contexts_revisions_and_nodes_through_
 
 #[test]
 fn an_unreachable_cluster_or_unknown_context_gives_no_candidates_and_no_error() {
+    require_cluster!();
     let shim = Shim::install();
     let path = shim.path();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -189,6 +193,7 @@ fn an_unreachable_cluster_or_unknown_context_gives_no_candidates_and_no_error() 
 /// the request. The test waits for the answer however long it takes (a hang fails it below).
 #[test]
 fn a_server_that_never_answers_gives_no_candidates_once_the_deadline_passes() {
+    require_cluster!();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
@@ -317,12 +322,10 @@ impl Drop for Terminal {
 
 #[test]
 fn tab_in_a_real_bash_completes_the_subcommand_and_a_daemonset_name() {
+    require_cluster!();
     let ns = Namespace::new("complete-bash");
     let ns = ns.name.as_str();
-    env().apply(
-        ns,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
     let shim = Shim::install();
     let terminal = Terminal::start(&shim.path(), env().kubeconfig.as_path());
     terminal.tab("kubectl ds ro", "kubectl ds rollout ");
@@ -404,6 +407,7 @@ fn install_reports_is_idempotent_and_replaces_only_with_force() {
 
 #[test]
 fn static_scripts_print_and_complete_kubectl_ds_typed_directly() {
+    require_cluster!();
     let dir = tempfile::tempdir().expect("tempdir");
     for (shell, file) in [
         ("bash", "kubectl-ds.bash"),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::harness::{daemonset_yaml, env, parse_table, Namespace, Run};
+use crate::harness::{daemonset_yaml, env, parse_table, require_cluster, Namespace, Run};
 
 const USAGE: i32 = 2;
 const CONNECTION: i32 = 3;
@@ -65,6 +65,7 @@ fn assert_one_line_error(run: &Run, code: i32, fragments: &[&str]) {
 
 #[test]
 fn forbidden_names_user_verb_resource_and_namespace() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("forbidden");
     let run = env.ds(&["list", "--context", "kds-limited", "-n", &ns.name]);
@@ -110,6 +111,7 @@ fn grant_daemonset_reader(namespace: &str, subject: &str) {
 
 #[test]
 fn limited_user_lists_where_it_is_granted() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("granted");
     grant_daemonset_reader(&ns.name, "--user=limited");
@@ -119,10 +121,7 @@ fn limited_user_lists_where_it_is_granted() {
         "daemonsets.apps",
         Some(&ns.name),
     );
-    env.apply(
-        &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-    );
+    env.apply(&ns.name, &daemonset_yaml("agent", "busybox:1.36").yaml());
     env.wait_rollout(&ns.name, "agent");
     let run = env.ds(&["list", "--context", "kds-limited", "-n", &ns.name]);
     run.success();
@@ -131,6 +130,7 @@ fn limited_user_lists_where_it_is_granted() {
 
 #[test]
 fn bad_kubeconfig_path_is_a_connection_error() {
+    require_cluster!();
     let run = env().ds(&["list", "--kubeconfig", "/nonexistent/kubeconfig"]);
     assert_one_line_error(
         &run,
@@ -141,6 +141,7 @@ fn bad_kubeconfig_path_is_a_connection_error() {
 
 #[test]
 fn unparsable_kubeconfig_is_a_connection_error() {
+    require_cluster!();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("garbage");
     std::fs::write(&path, "clusters: [\n  - {").expect("write");
@@ -150,6 +151,7 @@ fn unparsable_kubeconfig_is_a_connection_error() {
 
 #[test]
 fn unknown_context_lists_the_known_ones() {
+    require_cluster!();
     let run = env().ds(&["list", "--context", "no-such-context"]);
     assert_one_line_error(
         &run,
@@ -165,6 +167,7 @@ fn unknown_context_lists_the_known_ones() {
 
 #[test]
 fn unknown_user_or_cluster_is_refused_not_anonymous() {
+    require_cluster!();
     let run = env().ds(&["list", "--user", "typo"]);
     assert_one_line_error(&run, CONNECTION, &["user \"typo\"", "admin", "limited"]);
     let run = env().ds(&["list", "--cluster", "typo"]);
@@ -173,6 +176,7 @@ fn unknown_user_or_cluster_is_refused_not_anonymous() {
 
 #[test]
 fn user_and_cluster_flags_select_kubeconfig_entries() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("userflag");
     // The admin context with --user limited is the limited user: refused.
@@ -192,6 +196,7 @@ fn user_and_cluster_flags_select_kubeconfig_entries() {
 
 #[test]
 fn as_group_impersonates_groups() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("asgroup");
     grant_daemonset_reader(&ns.name, "--group=kds:readers");
@@ -217,6 +222,7 @@ fn as_group_impersonates_groups() {
 
 #[test]
 fn unreachable_server_names_url_and_context() {
+    require_cluster!();
     let dir = tempfile::tempdir().expect("tempdir");
     // A port nobody listens on: bind one, learn its number, close it.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -244,6 +250,7 @@ fn unreachable_server_names_url_and_context() {
 
 #[test]
 fn usage_errors_exit_2() {
+    require_cluster!();
     let env = env();
     let cases: &[&[&str]] = &[
         &["list", "--bogus"],
@@ -264,6 +271,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn kubeconfig_precedence_matches_kubectl() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("precedence");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -335,6 +343,7 @@ fn exec_plugin_kubeconfig(dir: &Path, token: &str) -> PathBuf {
 
 #[test]
 fn exec_credential_plugins_work() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("exec");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -353,6 +362,7 @@ fn exec_credential_plugins_work() {
 
 #[test]
 fn verbose_logs_never_print_credentials() {
+    require_cluster!();
     let env = env();
     let token = admin_token();
     // What each level must show, so the check below is about real log output.
@@ -409,6 +419,7 @@ fn silent_server() -> (std::net::TcpListener, u16) {
 
 #[test]
 fn request_timeout_bounds_a_hung_server() {
+    require_cluster!();
     let (_listener, port) = silent_server();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = kubeconfig_with_server(dir.path(), "silent", format!("https://127.0.0.1:{port}"));
@@ -428,6 +439,7 @@ fn request_timeout_bounds_a_hung_server() {
 
 #[test]
 fn interrupt_exits_130() {
+    require_cluster!();
     let (listener, port) = silent_server();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = kubeconfig_with_server(dir.path(), "silent", format!("https://127.0.0.1:{port}"));
@@ -509,6 +521,7 @@ fn server_of_release(git_version: &'static str, minor: &'static str) -> u16 {
 
 #[test]
 fn a_server_outside_the_supported_releases_gets_one_warning_line() {
+    require_cluster!();
     let port = server_of_release("v1.20.2", "20");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = kubeconfig_with_server(dir.path(), "old", format!("http://127.0.0.1:{port}"));
@@ -534,6 +547,7 @@ fn a_server_outside_the_supported_releases_gets_one_warning_line() {
 
 #[test]
 fn the_test_cluster_is_within_the_supported_releases_and_gets_no_warning() {
+    require_cluster!();
     let run = env().ds(&["list", "-A"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("server version"), "{}", run.stderr);

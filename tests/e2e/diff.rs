@@ -6,37 +6,18 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("JSON ({e}): {}\n{}", run.stdout, run.stderr))
 }
 
-/// A RollingUpdate DaemonSet with the given name, image, selector/pod label value and extra
-/// DaemonSet metadata lines.
-fn manifest(name: &str, image: &str, app: &str, metadata: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: {name}
-{metadata}spec:
-  selector:
-    matchLabels: {{app: {app}}}
-  updateStrategy:
-    type: RollingUpdate
-  template:
-    metadata:
-      labels: {{app: {app}}}
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-        command: [sleep, "3600"]
-"#
-    )
+/// A RollingUpdate DaemonSet with the given name and image, on every untainted node.
+fn manifest(name: &str, image: &str) -> DaemonSetYaml {
+    daemonset_yaml(name, image)
+        .node_selector(None)
+        .container("command: [sleep, \"3600\"]")
 }
 
 fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
@@ -65,11 +46,7 @@ fn diff(ns: &str, path: &Path, extra: &[&str]) -> Run {
 /// A namespace with `agent` (busybox:1.36) applied server-side as kubectl-ds and rolled out.
 fn live_agent(test: &str, dir: &Path) -> Namespace {
     let ns = Namespace::new(test);
-    let path = write(
-        dir,
-        "live.yaml",
-        &manifest("agent", "busybox:1.36", "agent", ""),
-    );
+    let path = write(dir, "live.yaml", &manifest("agent", "busybox:1.36").yaml());
     env()
         .kubectl(&[
             "apply",
@@ -87,12 +64,13 @@ fn live_agent(test: &str, dir: &Path) -> Namespace {
 
 #[test]
 fn diff_unchanged_manifest_prints_only_the_verdict() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-same", dir.path());
     let path = write(
         dir.path(),
         "same.yaml",
-        &manifest("agent", "busybox:1.36", "agent", ""),
+        &manifest("agent", "busybox:1.36").yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
@@ -114,17 +92,15 @@ fn diff_unchanged_manifest_prints_only_the_verdict() {
 
 #[test]
 fn diff_label_only_change_replaces_no_pods() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-label", dir.path());
     let path = write(
         dir.path(),
         "labelled.yaml",
-        &manifest(
-            "agent",
-            "busybox:1.36",
-            "agent",
-            "  labels: {team: infra}\n",
-        ),
+        &manifest("agent", "busybox:1.36")
+            .label("team", "infra")
+            .yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -156,6 +132,7 @@ fn diff_label_only_change_replaces_no_pods() {
 
 #[test]
 fn diff_image_change_replaces_pods_on_every_scheduled_node() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-image", dir.path());
     let live = env().kubectl(&["get", "ds", "agent", "-n", &ns.name, "-o", "json"]);
@@ -166,7 +143,7 @@ fn diff_image_change_replaces_pods_on_every_scheduled_node() {
     let path = write(
         dir.path(),
         "image.yaml",
-        &manifest("agent", "busybox:1.37", "agent", ""),
+        &manifest("agent", "busybox:1.37").yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -224,12 +201,13 @@ fn diff_image_change_replaces_pods_on_every_scheduled_node() {
 
 #[test]
 fn diff_selector_change_explains_the_orphan_migration() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = live_agent("diff-selector", dir.path());
     let path = write(
         dir.path(),
         "selector.yaml",
-        &manifest("agent", "busybox:1.36", "agent-v2", ""),
+        &manifest("agent", "busybox:1.36").app("agent-v2").yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
@@ -250,12 +228,13 @@ fn diff_selector_change_explains_the_orphan_migration() {
 
 #[test]
 fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = Namespace::new("diff-new");
     let path = write(
         dir.path(),
         "fresh.yaml",
-        &manifest("fresh", "busybox:1.36", "fresh", ""),
+        &manifest("fresh", "busybox:1.36").yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -280,12 +259,15 @@ fn diff_new_daemonset_creates_pods_on_schedulable_nodes() {
 
 #[test]
 fn diff_bad_input_exits_2() {
+    require_cluster!();
     let dir = tempfile::tempdir().unwrap();
     let ns = Namespace::new("diff-bad");
     let path = write(
         dir.path(),
         "elsewhere.yaml",
-        &manifest("agent", "busybox:1.36", "agent", "  namespace: elsewhere\n"),
+        &manifest("agent", "busybox:1.36")
+            .namespace("elsewhere")
+            .yaml(),
     );
     let run = diff(&ns.name, &path, &[]);
     assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);

@@ -3,27 +3,67 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 
 pub struct TestEnv {
     pub kubeconfig: PathBuf,
     path: OsString,
 }
 
-/// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise runs
-/// `scripts/testenv up` with the suite's topology (tests/e2e/topology.args: four nodes,
-/// kds-node-2 labelled disktype=ssd, kds-node-3 tainted dedicated=infra:NoSchedule, kds-node-1 and
-/// kds-node-4 plain; so three nodes run a DaemonSet without tolerations), which returns at once
-/// when that control plane is already up.
+/// Whether this run has a control plane for the end-to-end tests: `KDS_TEST_KUBECONFIG` (set by
+/// `scripts/test`), or `KDS_TEST_START_CLUSTER=1` to have [`env`] start one. Without either, says
+/// once per test binary how to run them, and the tests that need one return at once.
+pub fn cluster_configured() -> bool {
+    static SKIPPING: Once = Once::new();
+    let configured = std::env::var_os("KDS_TEST_KUBECONFIG").is_some_and(|v| !v.is_empty())
+        || start_cluster_requested();
+    if !configured {
+        SKIPPING.call_once(|| {
+            // Straight to stderr: the test's own output is captured and shown only on failure.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping the end-to-end tests: no test cluster (run scripts/test, or set \
+                 KDS_TEST_START_CLUSTER=1 to start one)"
+            );
+        });
+    }
+    configured
+}
+
+fn start_cluster_requested() -> bool {
+    std::env::var_os("KDS_TEST_START_CLUSTER").is_some_and(|v| v == "1")
+}
+
+/// The first line of every test that needs the control plane: returns from the test (which then
+/// passes, skipped) when the run has none; see [`cluster_configured`].
+macro_rules! require_cluster {
+    () => {
+        if !$crate::harness::cluster_configured() {
+            return;
+        }
+    };
+}
+pub(crate) use require_cluster;
+
+/// Uses `KDS_TEST_KUBECONFIG` when set (a cluster started by `scripts/test`), otherwise, with
+/// `KDS_TEST_START_CLUSTER=1`, runs `scripts/testenv up` with the suite's topology
+/// (tests/e2e/topology.args: four nodes, kds-node-2 labelled disktype=ssd, kds-node-3 tainted
+/// dedicated=infra:NoSchedule, kds-node-1 and kds-node-4 plain; so three nodes run a DaemonSet
+/// without tolerations), which returns at once when that control plane is already up.
 pub fn env() -> &'static TestEnv {
     static ENV: OnceLock<TestEnv> = OnceLock::new();
     ENV.get_or_init(|| {
         let kubeconfig = match std::env::var_os("KDS_TEST_KUBECONFIG") {
-            Some(path) => PathBuf::from(path),
-            None => start_testenv(),
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ if start_cluster_requested() => start_testenv(),
+            _ => panic!(
+                "no test cluster: a test that needs one starts with require_cluster!() \
+                 (run scripts/test, or set KDS_TEST_START_CLUSTER=1)"
+            ),
         };
         TestEnv {
             kubeconfig,
@@ -47,7 +87,6 @@ fn plugin_path() -> OsString {
 
 /// `kubectl ds ARGS` run in `dir` with no cluster at all (no kubeconfig), feeding `stdin`.
 pub fn ds_offline(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
-    use std::io::Write;
     let mut cmd = Command::new("kubectl");
     cmd.arg("ds")
         .args(args)
@@ -193,7 +232,6 @@ impl TestEnv {
             .stderr(Stdio::piped())
             .spawn()
             .expect("run kubectl apply");
-        use std::io::Write;
         child
             .stdin
             .take()
@@ -365,10 +403,7 @@ impl Namespace {
     /// A namespace with a RollingUpdate DaemonSet `agent` that is fully rolled out.
     pub fn with_ready_agent(test: &str) -> Self {
         let ns = Self::new(test);
-        env().apply(
-            &ns.name,
-            &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
-        );
+        env().apply(&ns.name, &daemonset_yaml("agent", "busybox:1.36").yaml());
         env().wait_rollout(&ns.name, "agent");
         ns
     }
@@ -426,28 +461,188 @@ pub fn parse_table(text: &str) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-pub fn daemonset_yaml(name: &str, image: &str, strategy: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: {name}
-spec:
-  selector:
-    matchLabels: {{app: {name}}}
-  updateStrategy:
-    type: {strategy}
-  template:
-    metadata:
-      labels: {{app: {name}}}
-    spec:
-      nodeSelector: {{kubernetes.io/os: linux}}
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-"#
-    )
+/// A DaemonSet manifest for a test: by default `name` with selector and pod labels
+/// `{app: name}`, a RollingUpdate strategy, nodeSelector `{kubernetes.io/os: linux}`,
+/// terminationGracePeriodSeconds 0 and one container `main` running `image`; the methods change
+/// what a test varies, and [`DaemonSetYaml::yaml`] writes it out. The layout is fixed, so a test
+/// may name a field's line: with the defaults, a line added by [`DaemonSetYaml::container`] is
+/// line 19; with a namespace and no strategy, node selector or grace period, the first line added
+/// by [`DaemonSetYaml::pod`] is line 13.
+#[derive(Clone, Debug)]
+pub struct DaemonSetYaml {
+    name: String,
+    namespace: Option<String>,
+    labels: Vec<(String, String)>,
+    selector: Vec<(String, String)>,
+    min_ready_seconds: Option<u32>,
+    strategy: Option<String>,
+    max_surge: Option<u32>,
+    tolerations: Option<String>,
+    node_selector: Option<String>,
+    grace_period: Option<u32>,
+    pod: Vec<String>,
+    container_name: String,
+    image: String,
+    container: Vec<String>,
+}
+
+/// The test DaemonSet `name` running `image`, with the defaults of [`DaemonSetYaml`].
+pub fn daemonset_yaml(name: &str, image: &str) -> DaemonSetYaml {
+    DaemonSetYaml {
+        name: name.to_string(),
+        namespace: None,
+        labels: vec![],
+        selector: vec![("app".to_string(), name.to_string())],
+        min_ready_seconds: None,
+        strategy: Some("RollingUpdate".to_string()),
+        max_surge: None,
+        tolerations: None,
+        node_selector: Some("{kubernetes.io/os: linux}".to_string()),
+        grace_period: Some(0),
+        pod: vec![],
+        container_name: "main".to_string(),
+        image: image.to_string(),
+        container: vec![],
+    }
+}
+
+impl DaemonSetYaml {
+    pub fn namespace(mut self, namespace: &str) -> Self {
+        self.namespace = Some(namespace.to_string());
+        self
+    }
+
+    /// A label on the DaemonSet itself.
+    pub fn label(mut self, key: &str, value: &str) -> Self {
+        self.labels.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// The value of the `app` label the selector matches and the pods carry (the name otherwise).
+    pub fn app(mut self, value: &str) -> Self {
+        self.selector[0].1 = value.to_string();
+        self
+    }
+
+    /// Another label the selector matches and the pods carry.
+    pub fn selector_label(mut self, key: &str, value: &str) -> Self {
+        self.selector.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn min_ready_seconds(mut self, seconds: u32) -> Self {
+        self.min_ready_seconds = Some(seconds);
+        self
+    }
+
+    /// The updateStrategy type; `None` leaves updateStrategy out.
+    pub fn strategy<'a>(mut self, strategy: impl Into<Option<&'a str>>) -> Self {
+        self.strategy = strategy.into().map(str::to_string);
+        self
+    }
+
+    /// A RollingUpdate that surges `max_surge` pods, with maxUnavailable 0.
+    pub fn max_surge(mut self, max_surge: u32) -> Self {
+        self.strategy = Some("RollingUpdate".to_string());
+        self.max_surge = Some(max_surge);
+        self
+    }
+
+    /// The pod's tolerations, as a YAML flow list.
+    pub fn tolerations(mut self, tolerations: &str) -> Self {
+        self.tolerations = Some(tolerations.to_string());
+        self
+    }
+
+    /// The pod's nodeSelector, as a YAML flow map; `None` leaves it out.
+    pub fn node_selector<'a>(mut self, selector: impl Into<Option<&'a str>>) -> Self {
+        self.node_selector = selector.into().map(str::to_string);
+        self
+    }
+
+    /// terminationGracePeriodSeconds; `None` leaves it out.
+    pub fn grace_period(mut self, seconds: impl Into<Option<u32>>) -> Self {
+        self.grace_period = seconds.into();
+        self
+    }
+
+    /// Pod-spec YAML (one field or more, indented as a pod-spec field is at the top level),
+    /// written before the containers.
+    pub fn pod(mut self, yaml: &str) -> Self {
+        self.pod.push(yaml.to_string());
+        self
+    }
+
+    pub fn container_name(mut self, name: &str) -> Self {
+        self.container_name = name.to_string();
+        self
+    }
+
+    /// Container YAML for the one container (indented as its fields are at the top level),
+    /// written after its image.
+    pub fn container(mut self, yaml: &str) -> Self {
+        self.container.push(yaml.to_string());
+        self
+    }
+
+    pub fn yaml(&self) -> String {
+        fn flow(pairs: &[(String, String)]) -> String {
+            let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("{{{}}}", pairs.join(", "))
+        }
+        fn indented(out: &mut String, indent: usize, yaml: &str) {
+            for line in yaml.lines() {
+                out.push_str(&format!("{:indent$}{line}\n", ""));
+            }
+        }
+        let mut out = format!(
+            "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: {}\n",
+            self.name
+        );
+        if let Some(namespace) = &self.namespace {
+            out.push_str(&format!("  namespace: {namespace}\n"));
+        }
+        if !self.labels.is_empty() {
+            out.push_str(&format!("  labels: {}\n", flow(&self.labels)));
+        }
+        out.push_str("spec:\n");
+        if let Some(seconds) = self.min_ready_seconds {
+            out.push_str(&format!("  minReadySeconds: {seconds}\n"));
+        }
+        let labels = flow(&self.selector);
+        out.push_str(&format!("  selector:\n    matchLabels: {labels}\n"));
+        if let Some(strategy) = &self.strategy {
+            out.push_str(&format!("  updateStrategy:\n    type: {strategy}\n"));
+            if let Some(surge) = self.max_surge {
+                out.push_str(&format!(
+                    "    rollingUpdate: {{maxSurge: {surge}, maxUnavailable: 0}}\n"
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "  template:\n    metadata:\n      labels: {labels}\n    spec:\n"
+        ));
+        if let Some(tolerations) = &self.tolerations {
+            out.push_str(&format!("      tolerations: {tolerations}\n"));
+        }
+        if let Some(selector) = &self.node_selector {
+            out.push_str(&format!("      nodeSelector: {selector}\n"));
+        }
+        if let Some(seconds) = self.grace_period {
+            out.push_str(&format!("      terminationGracePeriodSeconds: {seconds}\n"));
+        }
+        for yaml in &self.pod {
+            indented(&mut out, 6, yaml);
+        }
+        out.push_str(&format!(
+            "      containers:\n      - name: {}\n        image: {}\n",
+            self.container_name, self.image
+        ));
+        for yaml in &self.container {
+            indented(&mut out, 8, yaml);
+        }
+        out
+    }
 }
 
 /// The findings of a `kubectl ds lint -o json` report as (rule ID, the value at `pointer` in

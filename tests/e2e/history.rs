@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -13,31 +13,13 @@ fn json(run: &Run) -> Value {
 
 /// An OnDelete DaemonSet `agent` with the given image, env value and memory request.
 fn agent(image: &str, mode: &str, memory: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  updateStrategy:
-    type: OnDelete
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-        command: [sleep, "3600"]
-        env:
-        - {{name: MODE, value: {mode}}}
-        resources:
-          requests: {{memory: {memory}}}
-"#
-    )
+    daemonset_yaml("agent", image)
+        .strategy("OnDelete")
+        .node_selector(None)
+        .container("command: [sleep, \"3600\"]")
+        .container(&format!("env:\n- {{name: MODE, value: {mode}}}"))
+        .container(&format!("resources:\n  requests: {{memory: {memory}}}"))
+        .yaml()
 }
 
 fn apply(ns: &str, manifest: &str) {
@@ -127,6 +109,7 @@ fn revision_diff(ns: &str, a: &str, b: &str) -> (Vec<String>, Vec<String>, Vec<S
 
 #[test]
 fn history_of_three_revisions_with_pods_split_between_two() {
+    require_cluster!();
     let ns = Namespace::new("history");
     let ns = ns.name.as_str();
     // The suite's topology has three schedulable nodes (kds-node-1, -2 and -4); one moves to
@@ -304,6 +287,7 @@ fn history_of_three_revisions_with_pods_split_between_two() {
 
 #[test]
 fn history_bad_input_exits_2() {
+    require_cluster!();
     let ns = Namespace::new("history-bad");
     let ns = ns.name.as_str();
     apply_revision(ns, &agent("busybox:1.36", "slow", "16Mi"), 1);

@@ -4,30 +4,18 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, ReadOnlyUser};
+use crate::harness::{
+    daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace, ReadOnlyUser,
+};
 
-/// A DaemonSet manifest in `ns` with the given extra pod-spec lines (indented 6 spaces).
-fn manifest(ns: &str, pod_spec: &str, container_extra: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: probe
-  namespace: {ns}
-spec:
-  selector:
-    matchLabels: {{app: probe}}
-  template:
-    metadata:
-      labels: {{app: probe}}
-    spec:
-{pod_spec}
-      containers:
-      - name: probe
-        image: busybox:1.36
-{container_extra}
-"#
-    )
+/// A DaemonSet `probe` in `ns` with only what the API requires: a selector and one container.
+fn probe(ns: &str) -> DaemonSetYaml {
+    daemonset_yaml("probe", "busybox:1.36")
+        .namespace(ns)
+        .strategy(None)
+        .node_selector(None)
+        .grace_period(None)
+        .container_name("probe")
 }
 
 fn lint_findings(ns: &Namespace, text: &str, extra: &[&str]) -> (i32, Vec<Value>, String) {
@@ -84,13 +72,14 @@ spec:
 
 #[test]
 fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_taken_ports() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster");
     occupy_host_port(&ns, 31888);
-    let text = manifest(
-        &ns.name,
-        "      priorityClassName: agent-critical\n      serviceAccountName: probe-agent",
-        "        ports: [{containerPort: 31888, hostPort: 31888}]\n        resources: {requests: {cpu: \"500\"}}",
-    );
+    let text = probe(&ns.name)
+        .pod("priorityClassName: agent-critical\nserviceAccountName: probe-agent")
+        .container("ports: [{containerPort: 31888, hostPort: 31888}]")
+        .container("resources: {requests: {cpu: \"500\"}}")
+        .yaml();
     let (code, findings, stderr) = lint_findings(&ns, &text, &[]);
     assert_eq!(code, 1, "errors found: {stderr}");
 
@@ -124,16 +113,18 @@ fn cluster_rules_find_uncovered_nodes_missing_references_oversized_requests_and_
 
 #[test]
 fn cluster_rules_are_quiet_when_everything_is_in_place() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster-ok");
     occupy_host_port(&ns, 31887);
     // The ServiceAccount comes with the manifest; the PriorityClass is a built-in one.
     let text = format!(
         "{}---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: probe-agent, namespace: {}}}\n",
-        manifest(
-            &ns.name,
-            "      priorityClassName: system-node-critical\n      serviceAccountName: probe-agent\n      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]",
-            "        ports: [{containerPort: 31889, hostPort: 31889}]\n        resources: {requests: {cpu: 10m, memory: 16Mi}}",
-        ),
+        probe(&ns.name)
+            .pod("priorityClassName: system-node-critical\nserviceAccountName: probe-agent")
+            .tolerations("[{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]")
+            .container("ports: [{containerPort: 31889, hostPort: 31889}]")
+            .container("resources: {requests: {cpu: 10m, memory: 16Mi}}")
+            .yaml(),
         ns.name
     );
     let (_, findings, stderr) = lint_findings(&ns, &text, &[]);
@@ -146,8 +137,9 @@ fn cluster_rules_are_quiet_when_everything_is_in_place() {
 
 #[test]
 fn a_node_selector_leaves_out_the_nodes_without_the_label() {
+    require_cluster!();
     let ns = Namespace::new("lint-cluster-selector");
-    let text = manifest(&ns.name, "      nodeSelector: {disktype: ssd}", "");
+    let text = probe(&ns.name).node_selector("{disktype: ssd}").yaml();
     let (_, findings, _) = lint_findings(&ns, &text, &[]);
     let uncovered = cluster_findings(&findings, "DS401").join(" ");
     assert!(
@@ -164,8 +156,9 @@ fn a_node_selector_leaves_out_the_nodes_without_the_label() {
 
 #[test]
 fn without_the_flag_no_cluster_rule_runs_and_no_cluster_is_needed() {
-    let ns = Namespace::new("lint-offline");
-    let text = manifest(&ns.name, "      priorityClassName: agent-critical", "");
+    let text = probe("lint-offline")
+        .pod("priorityClassName: agent-critical")
+        .yaml();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ds.yaml"), &text).unwrap();
     let run = crate::harness::ds_offline(dir.path(), &["lint", "ds.yaml", "-o", "json"], None);
@@ -179,10 +172,11 @@ fn without_the_flag_no_cluster_rule_runs_and_no_cluster_is_needed() {
 
 #[test]
 fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
+    require_cluster!();
     let ns = Namespace::new("lint-limited");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ds.yaml");
-    std::fs::write(&path, manifest(&ns.name, "", "")).unwrap();
+    std::fs::write(&path, probe(&ns.name).yaml()).unwrap();
     let run = env().ds(&[
         "lint",
         "-f",
@@ -205,27 +199,15 @@ fn a_user_who_cannot_list_nodes_gets_one_line_and_exit_4() {
 /// A node agent the baseline Pod Security level forbids: the host network and a privileged
 /// container. `hostNetwork: true` is on line 13, the first field the server objects to.
 fn privileged_agent(ns: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-  namespace: {ns}
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      hostNetwork: true
-      containers:
-      - name: agent
-        image: busybox:1.36
-        securityContext:
-          privileged: true
-"#
-    )
+    daemonset_yaml("agent", "busybox:1.36")
+        .namespace(ns)
+        .strategy(None)
+        .node_selector(None)
+        .grace_period(None)
+        .pod("hostNetwork: true")
+        .container_name("agent")
+        .container("securityContext:\n  privileged: true")
+        .yaml()
 }
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
@@ -242,6 +224,7 @@ fn write_manifest(dir: &tempfile::TempDir, text: &str) -> String {
 
 #[test]
 fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
+    require_cluster!();
     let ns = Namespace::with_labels("lint-psa", &[(ENFORCE, "baseline")]);
     let dir = tempfile::tempdir().unwrap();
     let path = write_manifest(&dir, &privileged_agent(&ns.name));
@@ -291,6 +274,7 @@ fn an_enforced_pod_security_level_is_reported_at_the_offending_field() {
 
 #[test]
 fn pod_security_rules_are_quiet_where_the_level_admits_the_agent() {
+    require_cluster!();
     let open = Namespace::new("lint-psa-open");
     let (_, findings, stderr) = lint_findings(&open, &privileged_agent(&open.name), &[]);
     for rule in ["DS406", "DS407"] {
@@ -306,7 +290,7 @@ fn pod_security_rules_are_quiet_where_the_level_admits_the_agent() {
         "lint-psa-warn",
         &[(ENFORCE, "baseline"), (WARN, "restricted")],
     );
-    let compliant = manifest(&warned.name, "", "");
+    let compliant = probe(&warned.name).yaml();
     let (code, findings, stderr) = lint_findings(&warned, &compliant, &[]);
     assert!(
         cluster_findings(&findings, "DS406").is_empty(),
@@ -382,6 +366,7 @@ fn first_pod_security_rejection(namespace: &str) -> String {
 
 #[test]
 fn the_controller_is_refused_as_lint_predicted() {
+    require_cluster!();
     let ns = Namespace::with_labels("psa-controller", &[(ENFORCE, "baseline")]);
     env().apply(&ns.name, &privileged_agent(&ns.name));
     let message = first_pod_security_rejection(&ns.name);
@@ -408,6 +393,7 @@ fn the_controller_is_refused_as_lint_predicted() {
 
 #[test]
 fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_finding() {
+    require_cluster!();
     let ns = Namespace::with_labels("lint-psa-noperm", &[(ENFORCE, "baseline")]);
     let reader = ReadOnlyUser::new(
         &ns.name,
@@ -442,9 +428,12 @@ fn a_user_who_may_not_read_namespaces_gets_one_warning_and_no_pod_security_findi
 
 #[test]
 fn a_runtime_class_that_does_not_exist_is_an_error_at_its_field() {
+    require_cluster!();
     let ns = Namespace::new("lint-runtime");
     let missing = format!("{}-sandbox", ns.name);
-    let text = manifest(&ns.name, &format!("      runtimeClassName: {missing}"), "");
+    let text = probe(&ns.name)
+        .pod(&format!("runtimeClassName: {missing}"))
+        .yaml();
     let (code, findings, _) = lint_findings(&ns, &text, &[]);
     assert_eq!(code, 1, "{findings:#?}");
     let hits: Vec<&Value> = findings.iter().filter(|f| f["ruleId"] == "DS408").collect();

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, parse_table, Namespace};
+use crate::harness::{daemonset_yaml, env, parse_table, require_cluster, Namespace};
 
 fn row_for<'a>(
     rows: &'a [std::collections::HashMap<String, String>],
@@ -14,6 +14,7 @@ fn row_for<'a>(
 
 #[test]
 fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("list");
     let nodes = env.untainted_node_count().to_string();
@@ -61,6 +62,7 @@ fn list_all_namespaces_shows_ready_counts_revision_and_selector() {
 
 #[test]
 fn list_machine_readable_outputs() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("list-out");
 
@@ -93,17 +95,22 @@ fn list_machine_readable_outputs() {
 
 #[test]
 fn list_shows_an_ondelete_rollout_waiting_for_pod_deletes() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("ondelete");
     env.apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
     env.wait_rollout(&ns.name, "agent");
     let first = env.newest_revision(&ns.name);
     env.apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.37", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.37")
+            .strategy("OnDelete")
+            .yaml(),
     );
 
     let list = || {
@@ -139,6 +146,7 @@ fn list_shows_an_ondelete_rollout_waiting_for_pod_deletes() {
 
 #[test]
 fn empty_namespace_says_so_on_stderr() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("empty");
     let run = env.ds(&["list", "-n", &ns.name]);
@@ -154,6 +162,7 @@ fn empty_namespace_says_so_on_stderr() {
 
 #[test]
 fn kubectl_finds_the_plugin() {
+    require_cluster!();
     let env = env();
     let run = env.kubectl_on_plugin_path(&["plugin", "list"]);
     assert!(

@@ -1,6 +1,8 @@
 //! End-to-end tests against the local control plane (scripts/testenv). Tests here run in
 //! parallel and never add or change nodes; the one that does is in tests/agreement, the one that
 //! restarts the API server in tests/disruption, and those that orphan DaemonSets in tests/orphans.
+//! Without a control plane (a plain `cargo test`), each test that needs one starts with
+//! `require_cluster!()` and returns at once; `scripts/test` runs them all.
 
 mod completion;
 mod connection;

@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, ds_offline, env, Namespace, ReadOnlyUser, Run};
+use crate::harness::{
+    daemonset_yaml, ds_offline, env, require_cluster, Namespace, ReadOnlyUser, Run,
+};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -207,6 +209,7 @@ fn node_filters_restrict_the_rows_not_the_summary() {
 
 #[test]
 fn live_daemonset_and_a_changed_manifest() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("plan-live");
     // Read until the controller is done numbering the new DaemonSet's revision.
@@ -236,10 +239,9 @@ fn live_daemonset_and_a_changed_manifest() {
     assert_eq!(plan["items"][0]["summary"]["desired"], 3);
 
     let dir = tempfile::tempdir().unwrap();
-    let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
-        "metadata:\n  name: agent",
-        &format!("metadata:\n  name: agent\n  namespace: {}", ns.name),
-    );
+    let manifest = daemonset_yaml("agent", "busybox:1.37")
+        .namespace(&ns.name)
+        .yaml();
     std::fs::write(dir.path().join("ds.yaml"), &manifest).unwrap();
     let path = dir.path().join("ds.yaml");
     let run = env.ds(&["plan", "-f", path.to_str().unwrap(), "-o", "json"]);
@@ -262,6 +264,7 @@ fn live_daemonset_and_a_changed_manifest() {
 
 #[test]
 fn without_permission_to_list_pods_plan_shows_placement_only() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::with_ready_agent("plan-noperm");
     let reader = ReadOnlyUser::new(
@@ -293,6 +296,7 @@ fn without_permission_to_list_pods_plan_shows_placement_only() {
 
 #[test]
 fn bad_input_is_one_line_and_exit_2() {
+    require_cluster!();
     let env = env();
     let ns = Namespace::new("plan-bad");
     let dir = tempfile::tempdir().unwrap();

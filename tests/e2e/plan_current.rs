@@ -7,44 +7,27 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, ReadOnlyUser};
+use crate::harness::{
+    daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace, ReadOnlyUser,
+};
 use crate::rollout_support::get_json;
 
 const NODE: &str = "kds-node-1";
 
-/// A DaemonSet `agent` with `spec` lines (indented for the pod spec) and `strategy` lines
-/// (indented for spec.updateStrategy).
-fn manifest(image: &str, strategy: &str, pod_spec: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  updateStrategy:
-{strategy}
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      terminationGracePeriodSeconds: 0
-{pod_spec}
-      containers:
-      - name: main
-        image: {image}
-"#
-    )
+/// A RollingUpdate DaemonSet `agent` with no node selector.
+fn agent(image: &str) -> DaemonSetYaml {
+    daemonset_yaml("agent", image).node_selector(None)
 }
 
-const ROLLING: &str = "    type: RollingUpdate";
-const TOLERATING: &str =
-    "      tolerations: [{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]";
+/// The `agent` on kds-node-1 only.
+fn agent_on_node_1(image: &str) -> DaemonSetYaml {
+    daemonset_yaml("agent", image).node_selector("{kubernetes.io/hostname: kds-node-1}")
+}
+
+const TOLERATING: &str = "[{key: dedicated, operator: Equal, value: infra, effect: NoSchedule}]";
 /// A server-side apply replaces the (atomic) tolerations list, so the new template no longer
 /// tolerates kds-node-3's taint whichever way it is applied.
-const OTHER_TOLERATION: &str = "      tolerations: [{key: example.com/other, operator: Exists}]";
-const ON_NODE_1: &str = "      nodeSelector: {kubernetes.io/hostname: kds-node-1}";
+const OTHER_TOLERATION: &str = "[{key: example.com/other, operator: Exists}]";
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);
@@ -131,10 +114,11 @@ fn wait_event(ns: &str, reason: &str) -> String {
 
 #[test]
 fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_so() {
+    require_cluster!();
     let ns = Namespace::new("pc-lost");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    env().apply(ns, &manifest("busybox:1.36", ROLLING, TOLERATING));
+    env().apply(ns, &agent("busybox:1.36").tolerations(TOLERATING).yaml());
     env().wait_rollout(ns, "agent");
     let before = pods(ns);
     assert!(
@@ -144,7 +128,7 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
     let new = write(
         &dir,
         "new.yaml",
-        &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION),
+        &agent("busybox:1.37").tolerations(OTHER_TOLERATION).yaml(),
     );
 
     let plan = plan_json(ns, &new);
@@ -185,7 +169,10 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
         "{said}"
     );
 
-    env().apply(ns, &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION));
+    env().apply(
+        ns,
+        &agent("busybox:1.37").tolerations(OTHER_TOLERATION).yaml(),
+    );
     env().wait_rollout(ns, "agent");
     env().eventually("the old pod on kds-node-3 gone", || {
         pods(ns).iter().all(|p| node_of(p) != "kds-node-3")
@@ -202,10 +189,11 @@ fn an_update_deletes_the_pod_on_a_node_it_may_keep_but_not_start_and_plan_says_s
 
 #[test]
 fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
+    require_cluster!();
     let ns = Namespace::new("pc-stranded");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    env().apply(ns, &manifest("busybox:1.36", ROLLING, TOLERATING));
+    env().apply(ns, &agent("busybox:1.36").tolerations(TOLERATING).yaml());
     env().wait_rollout(ns, "agent");
     let old_uid = pods(ns)
         .iter()
@@ -215,7 +203,7 @@ fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
     let new = write(
         &dir,
         "new.yaml",
-        &manifest("busybox:1.37", ROLLING, OTHER_TOLERATION),
+        &agent("busybox:1.37").tolerations(OTHER_TOLERATION).yaml(),
     );
     let dry = env().ds(&[
         "rollout",
@@ -260,15 +248,15 @@ fn the_ondelete_engine_leaves_a_node_that_would_not_get_its_pod_back() {
 
 #[test]
 fn a_surge_pod_that_cannot_fit_beside_the_old_one_stays_pending_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-surge");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let surge = "    type: RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}";
     let with_port = |image: &str| {
-        manifest(image, surge, ON_NODE_1).replace(
-            "        image: ",
-            "        ports: [{containerPort: 19401, hostPort: 19401}]\n        image: ",
-        )
+        agent_on_node_1(image)
+            .max_surge(1)
+            .container("ports: [{containerPort: 19401, hostPort: 19401}]")
+            .yaml()
     };
     env().apply(ns, &with_port("busybox:1.36"));
     env().wait_rollout(ns, "agent");
@@ -311,6 +299,7 @@ impl Drop for ClusterObject {
 
 #[test]
 fn runtime_class_overhead_and_node_selector_leave_the_pod_pending_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-runtime");
     let ns = ns.name.as_str();
     let heavy = format!("{ns}-heavy");
@@ -332,27 +321,34 @@ fn runtime_class_overhead_and_node_selector_leave_the_pod_pending_as_plan_says()
             "needs node label example.com/sandbox=true (node has none)",
         ),
     ] {
-        let spec = format!("{ON_NODE_1}\n      runtimeClassName: {class}");
-        let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+        let manifest = agent_on_node_1("busybox:1.37")
+            .pod(&format!("runtimeClassName: {class}"))
+            .yaml();
+        let file = write(&dir, "ds.yaml", &manifest);
         let plan = plan_json(ns, &file);
         let row = planned(&plan, NODE);
         assert_eq!(row["fit"]["status"], "pending", "{row}");
         assert!(row["fit"].to_string().contains(fit), "{row}");
     }
     // The controller only sees the template, so it creates the pods; the scheduler refuses them.
-    let spec = format!("{ON_NODE_1}\n      runtimeClassName: {heavy}");
-    env().apply(ns, &manifest("busybox:1.37", ROLLING, &spec));
+    let manifest = agent_on_node_1("busybox:1.37")
+        .pod(&format!("runtimeClassName: {heavy}"))
+        .yaml();
+    env().apply(ns, &manifest);
     let (_, message) = wait_unscheduled(ns);
     assert!(message.contains("Insufficient cpu"), "{message}");
 }
 
 #[test]
 fn an_unknown_runtime_class_is_rejected_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-no-class");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let spec = format!("{ON_NODE_1}\n      runtimeClassName: {ns}-missing");
-    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let manifest = agent_on_node_1("busybox:1.37")
+        .pod(&format!("runtimeClassName: {ns}-missing"))
+        .yaml();
+    let file = write(&dir, "ds.yaml", &manifest);
     let plan = plan_json(ns, &file);
     let row = planned(&plan, NODE);
     assert_eq!(row["fit"]["status"], "rejected", "{row}");
@@ -361,7 +357,7 @@ fn an_unknown_runtime_class_is_rejected_as_plan_says() {
         text.contains("Rejected: the API server rejects every new pod (pod rejected: RuntimeClass"),
         "{text}"
     );
-    env().apply(ns, &manifest("busybox:1.37", ROLLING, &spec));
+    env().apply(ns, &manifest);
     let message = wait_event(ns, "FailedCreate");
     assert!(message.contains("not found"), "{message}");
     assert!(pods(ns).is_empty());
@@ -369,11 +365,14 @@ fn an_unknown_runtime_class_is_rejected_as_plan_says() {
 
 #[test]
 fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::new("pc-gated");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let spec = format!("{ON_NODE_1}\n      schedulingGates: [{{name: example.com/wait}}]");
-    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let manifest = agent_on_node_1("busybox:1.37")
+        .pod("schedulingGates: [{name: example.com/wait}]")
+        .yaml();
+    let file = write(&dir, "ds.yaml", &manifest);
     let plan = plan_json(ns, &file);
     let row = planned(&plan, NODE);
     assert_eq!(row["fit"]["status"], "gated", "{row}");
@@ -382,13 +381,14 @@ fn scheduling_gates_keep_the_pods_gated_as_plan_says() {
         text.contains("gated: schedulingGates example.com/wait"),
         "{text}"
     );
-    env().apply(ns, &manifest("busybox:1.37", ROLLING, &spec));
+    env().apply(ns, &manifest);
     let (reason, _) = wait_unscheduled(ns);
     assert_eq!(reason, "SchedulingGated");
 }
 
 #[test]
 fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_warning_each() {
+    require_cluster!();
     let ns = Namespace::new("pc-rbac");
     let ns = ns.name.as_str();
     let reader = ReadOnlyUser::new(
@@ -402,8 +402,10 @@ fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_
     );
     let user = reader.user.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let spec = format!("{ON_NODE_1}\n      runtimeClassName: {ns}-missing");
-    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let manifest = agent_on_node_1("busybox:1.37")
+        .pod(&format!("runtimeClassName: {ns}-missing"))
+        .yaml();
+    let file = write(&dir, "ds.yaml", &manifest);
     let run = env().ds(&["plan", "-f", &file, "-n", ns, "--as", user, "-o", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let warnings: Vec<&str> = run.stderr.lines().collect();
@@ -426,21 +428,17 @@ fn forbidden_runtime_class_and_namespace_reads_switch_their_checks_off_with_one_
 
 #[test]
 fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
+    require_cluster!();
     let ns = Namespace::with_labels(
         "pc-psa",
         &[("pod-security.kubernetes.io/enforce", "baseline")],
     );
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let agent = manifest(
-        "busybox:1.37",
-        ROLLING,
-        &format!("{ON_NODE_1}\n      hostNetwork: true"),
-    )
-    .replace(
-        "        image: ",
-        "        securityContext: {privileged: true}\n        image: ",
-    );
+    let agent = agent_on_node_1("busybox:1.37")
+        .pod("hostNetwork: true")
+        .container("securityContext: {privileged: true}")
+        .yaml();
     let file = write(&dir, "ds.yaml", &agent);
     let plan = plan_json(ns, &file);
     let row = planned(&plan, NODE);
@@ -463,13 +461,14 @@ fn pod_security_enforce_rejects_a_privileged_agent_as_plan_says() {
 /// guessing (the test bed has no DRA driver, so there is nothing to apply against).
 #[test]
 fn a_dra_claim_makes_the_fit_unknown_not_ok() {
+    require_cluster!();
     let ns = Namespace::new("pc-dra");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let spec = format!(
-        "{ON_NODE_1}\n      resourceClaims: [{{name: gpu, resourceClaimTemplateName: gpu}}]"
-    );
-    let file = write(&dir, "ds.yaml", &manifest("busybox:1.37", ROLLING, &spec));
+    let manifest = agent_on_node_1("busybox:1.37")
+        .pod("resourceClaims: [{name: gpu, resourceClaimTemplateName: gpu}]")
+        .yaml();
+    let file = write(&dir, "ds.yaml", &manifest);
     let plan = plan_json(ns, &file);
     let row = planned(&plan, NODE);
     assert_eq!(row["fit"]["status"], "unknown", "{row}");

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rollout_support::{get_json, newest_hash, ondelete_args};
 
 const STATE: &str = "rollout.kubectl-ds.io/state";
@@ -43,6 +43,7 @@ fn pods(ns: &str) -> Vec<(String, bool, String)> {
 
 #[test]
 fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-ondelete");
     let ns = ns.name.clone();
     let eligible: BTreeSet<String> = pods(&ns).into_iter().map(|(node, ..)| node).collect();
@@ -51,11 +52,7 @@ fn ondelete_rollout_replaces_pods_within_the_budget_and_restores_the_strategy() 
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "busybox:1.37").yaml()).unwrap();
 
     // An independent observer: the most eligible nodes without a Ready pod at any one time.
     let stop = Arc::new(AtomicBool::new(false));
@@ -170,16 +167,13 @@ fn ondelete_with_canary(file: &std::path::Path, ns: &str) -> crate::harness::Run
 
 #[test]
 fn a_failing_canary_stops_the_rollout_with_exit_1() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-fail");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "not a valid image", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "not a valid image").yaml()).unwrap();
     let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("InvalidImageName"), "{}", run.stdout);
@@ -205,15 +199,14 @@ fn a_failing_canary_stops_the_rollout_with_exit_1() {
 /// them, so the canary fails at once instead of at the progress deadline.
 #[test]
 fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-sidecar");
     let ns = ns.name.clone();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sidecar.yaml");
-    let manifest = daemonset_yaml("agent", "busybox:1.37", "RollingUpdate").replace(
-        "      containers:\n",
-        "      initContainers:\n      - name: proxy\n        image: not a valid image\n        restartPolicy: Always\n      containers:\n",
-    );
-    assert!(manifest.contains("restartPolicy: Always"), "{manifest}");
+    let manifest = daemonset_yaml("agent", "busybox:1.37")
+        .pod("initContainers:\n- name: proxy\n  image: not a valid image\n  restartPolicy: Always")
+        .yaml();
     std::fs::write(&file, manifest).unwrap();
     let run = ondelete_with_canary(&file, &ns);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
@@ -231,6 +224,7 @@ fn a_canary_whose_sidecar_cannot_start_fails_the_rollout() {
 
 #[test]
 fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continues() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-pause-canary");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);
@@ -241,11 +235,7 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
-    std::fs::write(
-        &file,
-        daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
-    )
-    .unwrap();
+    std::fs::write(&file, daemonset_yaml("agent", "busybox:1.37").yaml()).unwrap();
     let file = file.to_str().unwrap();
 
     let run = env().ds(&ondelete_args(
@@ -316,6 +306,7 @@ fn pod_images(ns: &str) -> Vec<(String, String)> {
 
 #[test]
 fn set_image_rolls_the_new_image_out_to_every_pod() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-set-image");
     let ns = ns.name.clone();
     let before = pods(&ns);
@@ -401,6 +392,7 @@ fn set_image_rolls_the_new_image_out_to_every_pod() {
 
 #[test]
 fn restart_replaces_every_pod_and_sets_restarted_at() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("ra-restart");
     let ns = ns.name.clone();
     let old_hash = newest_hash(&ns);

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
+use crate::harness::{env, require_cluster, Namespace, Run};
 
 const PAUSED: &str = "rollout.kubectl-ds.io/paused-strategy";
 
@@ -94,6 +94,7 @@ fn pod_hashes(ns: &str) -> Vec<String> {
 
 #[test]
 fn pause_holds_pods_on_the_old_revision_and_resume_rolls_them() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rc-pause");
     let ns = ns.name.as_str();
     let before = daemonset(ns)["spec"]["updateStrategy"].clone();
@@ -140,6 +141,7 @@ fn pause_holds_pods_on_the_old_revision_and_resume_rolls_them() {
 
 #[test]
 fn undo_restores_an_older_template() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rc-undo");
     let ns = ns.name.as_str();
     set_image(ns, "busybox:1.37");
@@ -188,6 +190,7 @@ fn undo_restores_an_older_template() {
 
 #[test]
 fn repeated_and_unknown() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rc-repeat");
     let ns = ns.name.as_str();
     let run = env().ds(&["rollout", "resume", "agent", "-n", ns]);

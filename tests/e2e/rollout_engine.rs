@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    agent, agent_pods, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
     PodWatcher, NEVER_READY,
 };
 
@@ -27,11 +27,7 @@ fn agent_with_an_update(test: &str) -> (Namespace, tempfile::TempDir, String) {
     let ns = Namespace::new(test);
     ready_agent(&ns.name, "busybox:1.36");
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     (ns, dir, file)
 }
 
@@ -55,6 +51,7 @@ fn state(ns: &str) -> Value {
 
 #[test]
 fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_restores_it() {
+    require_cluster!();
     let ns = Namespace::new("re-gate");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -68,7 +65,7 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
     let bad = write_manifest(
         &dir,
         "bad.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", NEVER_READY),
+        &agent("busybox:1.37").pod(NEVER_READY).yaml(),
     );
     let apply = |extra: &[&str]| {
         let mut args = vec![
@@ -152,17 +149,14 @@ fn a_version_that_never_gets_ready_halts_after_the_canary_and_auto_rollback_rest
 
 #[test]
 fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() {
+    require_cluster!();
     let ns = Namespace::new("re-kill");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
     let eligible = nodes_of(ns);
     let before: BTreeSet<String> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     let watcher = PodWatcher::start(ns, eligible.clone());
     let mut first = EventRun::start(&ondelete_args(
         &file,
@@ -236,6 +230,7 @@ fn kill_9_in_the_middle_of_a_wave_then_resume_completes_deleting_no_pod_twice() 
 
 #[test]
 fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-pause");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -270,6 +265,7 @@ fn a_running_ondelete_rollout_pauses_shows_in_status_and_resumes() {
 
 #[test]
 fn another_writer_changing_the_template_stops_the_rollout() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-writer");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -294,6 +290,7 @@ fn another_writer_changing_the_template_stops_the_rollout() {
 
 #[test]
 fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-lock");
     let ns = ns.name.as_str();
     let args = [
@@ -374,6 +371,7 @@ fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
 
 #[test]
 fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explicit_revision() {
+    require_cluster!();
     let ns = Namespace::new("re-undo");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -439,16 +437,13 @@ fn undo_with_mode_ondelete_rolls_back_wave_by_wave_to_the_previous_and_an_explic
 
 #[test]
 fn json_events_and_dry_run() {
+    require_cluster!();
     let ns = Namespace::new("re-json");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
     let nodes = nodes_of(ns);
     let dir = tempfile::tempdir().unwrap();
-    let file = write_manifest(
-        &dir,
-        "new.yaml",
-        &agent_yaml("busybox:1.37", "RollingUpdate", ""),
-    );
+    let file = write_manifest(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     let uids_before: Vec<_> = agent_pods(ns).into_iter().map(|(_, uid, ..)| uid).collect();
     let dry = env().ds(&ondelete_args(&file, ns, &["--canary", "1", "--dry-run"]));
     let out = &dry.success().stdout;
@@ -491,6 +486,7 @@ fn json_events_and_dry_run() {
 
 #[test]
 fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
+    require_cluster!();
     let (ns, _dir, file) = agent_with_an_update("re-sigint");
     let ns = ns.name.as_str();
     let mut run = EventRun::start(&ondelete_args(
@@ -527,6 +523,7 @@ fn ctrl_c_without_a_terminal_pauses_cleanly_and_resume_finishes() {
 
 #[test]
 fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves() {
+    require_cluster!();
     let ns = Namespace::new("re-soak");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -598,6 +595,7 @@ fn min_ready_defaults_to_min_ready_seconds_and_wave_interval_soaks_between_waves
 
 #[test]
 fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
+    require_cluster!();
     let ns = Namespace::new("re-leave");
     let ns = ns.name.as_str();
     // A label of this test's own on every node, so no other test sees a node change.
@@ -621,11 +619,8 @@ fn a_node_that_stops_running_the_daemonset_mid_rollout_is_skipped() {
     for node in &nodes {
         label(node, Some("yes"));
     }
-    let selector = format!("      nodeSelector: {{{key}: \"yes\"}}\n");
-    let with_selector = |image: &str| {
-        agent_yaml(image, "RollingUpdate", "")
-            .replace("      nodeSelector: {kubernetes.io/os: linux}\n", &selector)
-    };
+    let selector = format!("{{{key}: \"yes\"}}");
+    let with_selector = |image: &str| agent(image).node_selector(selector.as_str()).yaml();
     env().apply(ns, &with_selector("busybox:1.36"));
     // The controller sees the node labels through its own watch, which may lag the DaemonSet's:
     // wait until it counts every labelled node, then for the pods, so that the plan covers them

@@ -10,8 +10,8 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
-use crate::rollout_support::{agent_pods, get_json, newest_hash, PodWatcher};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
+use crate::rollout_support::{agent_pods, get_json, newest_hash, PodWatcher, NEVER_READY};
 
 const PAUSED: &str = "rollout.kubectl-ds.io/paused-strategy";
 
@@ -29,10 +29,7 @@ fn daemonset(ns: &str) -> Value {
 
 /// A manifest whose new pods run but never become Ready: a readiness gate nobody sets.
 fn never_ready_yaml(image: &str) -> String {
-    daemonset_yaml("agent", image, "RollingUpdate").replace(
-        "      terminationGracePeriodSeconds: 0\n",
-        "      terminationGracePeriodSeconds: 0\n      readinessGates: [{conditionType: \"example.com/never\"}]\n",
-    )
+    daemonset_yaml("agent", image).pod(NEVER_READY).yaml()
 }
 
 fn write(dir: &tempfile::TempDir, file: &str, yaml: &str) -> String {
@@ -57,6 +54,7 @@ fn eligible_nodes(ns: &str) -> BTreeSet<String> {
 
 #[test]
 fn rolling_mode_follows_the_controller_to_completion() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-complete");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -65,7 +63,7 @@ fn rolling_mode_follows_the_controller_to_completion() {
     let file = write(
         &dir,
         "new.yaml",
-        &daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
+        &daemonset_yaml("agent", "busybox:1.37").yaml(),
     );
 
     // The dry run says what changes and which nodes the controller replaces, and changes nothing.
@@ -143,6 +141,7 @@ fn rolling_mode_follows_the_controller_to_completion() {
 
 #[test]
 fn a_version_that_never_gets_ready_is_halted_after_the_deadline() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-halt");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -203,6 +202,7 @@ fn a_version_that_never_gets_ready_is_halted_after_the_deadline() {
 
 #[test]
 fn auto_rollback_restores_the_previous_revision_on_every_node() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-rollback");
     let ns = ns.name.clone();
     let eligible = eligible_nodes(&ns);
@@ -244,13 +244,14 @@ fn auto_rollback_restores_the_previous_revision_on_every_node() {
 
 #[test]
 fn json_output_is_one_event_per_line_ending_with_complete() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rr-json");
     let ns = ns.name.clone();
     let dir = tempfile::tempdir().unwrap();
     let file = write(
         &dir,
         "new.yaml",
-        &daemonset_yaml("agent", "busybox:1.37", "RollingUpdate"),
+        &daemonset_yaml("agent", "busybox:1.37").yaml(),
     );
     let run = env().ds(&rolling(&file, &ns, &["-o", "json"]));
     let events: Vec<Value> = run
@@ -285,16 +286,11 @@ fn json_output_is_one_event_per_line_ending_with_complete() {
 
 #[test]
 fn a_rolling_rollout_paused_by_rollout_pause_waits_and_finishes_after_resume() {
+    require_cluster!();
     let ns = Namespace::new("rr-pause");
     let ns = ns.name.clone();
     // minReadySeconds 10: the controller waits 10 s on each node, time enough to pause it.
-    let slow = |image: &str| {
-        daemonset_yaml("agent", image, "RollingUpdate").replacen(
-            "spec:\n",
-            "spec:\n  minReadySeconds: 10\n",
-            1,
-        )
-    };
+    let slow = |image: &str| daemonset_yaml("agent", image).min_ready_seconds(10).yaml();
     env().apply(&ns, &slow("busybox:1.36"));
     env().wait_rollout(&ns, "agent");
     let eligible = eligible_nodes(&ns);

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, parse_table, Namespace, Run};
+use crate::harness::{daemonset_yaml, env, parse_table, require_cluster, Namespace, Run};
 
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
@@ -39,6 +39,7 @@ fn wait_revision(ns: &str, number: i64) {
 
 #[test]
 fn rolling_update_complete_then_watched_through_an_image_change() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rs-rolling");
     let run = env().ds(&["rollout", "status", "agent", "-n", &ns.name]);
     run.success();
@@ -90,10 +91,13 @@ fn rolling_update_complete_then_watched_through_an_image_change() {
 
 #[test]
 fn on_delete_waits_for_deletions_times_out_then_completes() {
+    require_cluster!();
     let ns = Namespace::new("rs-ondelete");
     env().apply(
         &ns.name,
-        &daemonset_yaml("agent", "busybox:1.36", "OnDelete"),
+        &daemonset_yaml("agent", "busybox:1.36")
+            .strategy("OnDelete")
+            .yaml(),
     );
     env().wait_rollout(&ns.name, "agent");
     env()
@@ -182,6 +186,7 @@ fn on_delete_waits_for_deletions_times_out_then_completes() {
 
 #[test]
 fn unknown_name_and_json_document() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("rs-json");
     let run = env().ds(&["rollout", "status", "nope", "-n", &ns.name]);
     assert_eq!(run.code, 2, "{}", run.stderr);

@@ -9,38 +9,20 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use crate::harness::env;
+use crate::harness::{daemonset_yaml, env, DaemonSetYaml};
 
-/// A DaemonSet `agent` that tolerates every taint, so it runs on all hollow nodes (API-only nodes
-/// of the agreement test have no kubernetes.io/os label); `extra` is YAML added
-/// to the pod spec (indented by 6), e.g. a readiness gate.
-pub fn agent_yaml(image: &str, strategy: &str, extra: &str) -> String {
-    format!(
-        r#"apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {{app: agent}}
-  updateStrategy:
-    type: {strategy}
-  template:
-    metadata:
-      labels: {{app: agent}}
-    spec:
-      tolerations: [{{operator: Exists}}]
-      nodeSelector: {{kubernetes.io/os: linux}}
-      terminationGracePeriodSeconds: 0
-      containers:
-      - name: main
-        image: {image}
-{extra}"#
-    )
+/// Tolerations of every taint.
+pub const EVERY_TAINT: &str = "[{operator: Exists}]";
+
+/// A RollingUpdate DaemonSet `agent` that tolerates every taint, so it runs on all hollow nodes
+/// (API-only nodes of the agreement test have no kubernetes.io/os label).
+pub fn agent(image: &str) -> DaemonSetYaml {
+    daemonset_yaml("agent", image).tolerations(EVERY_TAINT)
 }
 
-/// A readiness gate nobody sets: pods of this template never become Ready.
-pub const NEVER_READY: &str = "      readinessGates: [{conditionType: example.com/never}]\n";
+/// A readiness gate nobody sets, for [`DaemonSetYaml::pod`]: pods of this template never become
+/// Ready.
+pub const NEVER_READY: &str = "readinessGates: [{conditionType: example.com/never}]";
 
 pub fn get_json(args: &[&str]) -> Value {
     let run = env().kubectl(args);
@@ -50,7 +32,7 @@ pub fn get_json(args: &[&str]) -> Value {
 
 /// The namespace's `agent` applied with kubectl and fully rolled out.
 pub fn ready_agent(ns: &str, image: &str) {
-    env().apply(ns, &agent_yaml(image, "RollingUpdate", ""));
+    env().apply(ns, &agent(image).yaml());
     env().wait_rollout(ns, "agent");
 }
 

@@ -10,19 +10,17 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace};
 use crate::rollout_support::{agent_pods, get_json, newest_hash, node_of, PodWatcher, NEVER_READY};
 
-/// The `agent` DaemonSet (label app=agent, on the untainted nodes) with a surging RollingUpdate;
-/// `extra` is added to the pod spec (indented by 6) or its container (indented by 8).
-fn surging_yaml(image: &str, extra: &str) -> String {
-    let strategy = "RollingUpdate\n    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}";
-    format!("{}{extra}", daemonset_yaml("agent", image, strategy))
+/// The `agent` DaemonSet (label app=agent, on the untainted nodes) with a surging RollingUpdate.
+fn surging(image: &str) -> DaemonSetYaml {
+    daemonset_yaml("agent", image).max_surge(1)
 }
 
-/// A host port on the main container (indented for [`surging_yaml`]'s container list).
+/// A host port on the main container, for [`DaemonSetYaml::container`].
 fn host_port(port: u16) -> String {
-    format!("        ports: [{{containerPort: 80, hostPort: {port}}}]\n")
+    format!("ports: [{{containerPort: 80, hostPort: {port}}}]")
 }
 
 fn write(dir: &tempfile::TempDir, file: &str, yaml: &str) -> String {
@@ -31,9 +29,9 @@ fn write(dir: &tempfile::TempDir, file: &str, yaml: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// The namespace's surging `agent`, applied with kubectl and fully rolled out; its nodes.
-fn ready_surging_agent(ns: &str, extra: &str) -> BTreeSet<String> {
-    env().apply(ns, &surging_yaml("busybox:1.36", extra));
+/// The namespace's `agent`, applied with kubectl and fully rolled out; its nodes.
+fn ready_surging_agent(ns: &str, agent: DaemonSetYaml) -> BTreeSet<String> {
+    env().apply(ns, &agent.yaml());
     env().wait_rollout(ns, "agent");
     let nodes: BTreeSet<String> = agent_pods(ns).into_iter().map(|(node, ..)| node).collect();
     assert_eq!(nodes.len(), env().untainted_node_count(), "{nodes:?}");
@@ -70,11 +68,12 @@ fn assert_served_and_surged_one_at_a_time(
 
 #[test]
 fn rolling_mode_and_set_image_follow_a_surging_update_node_by_node() {
+    require_cluster!();
     let ns = Namespace::new("surge-rolling");
     let ns = ns.name.clone();
-    let nodes = ready_surging_agent(&ns, "");
+    let nodes = ready_surging_agent(&ns, surging("busybox:1.36"));
     let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "new.yaml", &surging_yaml("busybox:1.37", ""));
+    let file = write(&dir, "new.yaml", &surging("busybox:1.37").yaml());
 
     // diff and plan say the update surges, and how many nodes at once.
     let surges =
@@ -163,11 +162,12 @@ fn rolling_mode_and_set_image_follow_a_surging_update_node_by_node() {
 
 #[test]
 fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
+    require_cluster!();
     let ns = Namespace::new("surge-status");
     let ns = ns.name.clone();
-    ready_surging_agent(&ns, "");
+    ready_surging_agent(&ns, surging("busybox:1.36"));
     // New pods that never become Ready: the controller starts one surge pod and waits on it.
-    env().apply(&ns, &surging_yaml("busybox:1.37", NEVER_READY));
+    env().apply(&ns, &surging("busybox:1.37").pod(NEVER_READY).yaml());
     let hash = {
         let mut hash = String::new();
         env().eventually(
@@ -228,13 +228,18 @@ fn rollout_status_marks_the_surge_pod_beside_the_old_one() {
 
 #[test]
 fn a_host_port_blocks_the_surge_pod_and_status_names_the_node_and_the_reason() {
+    require_cluster!();
     let ns = Namespace::new("surge-hostport");
     let ns = ns.name.clone();
     // A port no other test holds: host ports are per node, and the tests share the nodes.
     let port = host_port(29_417);
-    let nodes = ready_surging_agent(&ns, &port);
+    let nodes = ready_surging_agent(&ns, surging("busybox:1.36").container(&port));
     let dir = tempfile::tempdir().unwrap();
-    let file = write(&dir, "new.yaml", &surging_yaml("busybox:1.37", &port));
+    let file = write(
+        &dir,
+        "new.yaml",
+        &surging("busybox:1.37").container(&port).yaml(),
+    );
 
     // What lint says will happen...
     let lint = env().ds(&["lint", "-f", &file]);

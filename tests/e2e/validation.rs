@@ -7,15 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::harness::{daemonset_yaml, env, Namespace};
+use crate::harness::{daemonset_yaml, env, require_cluster, DaemonSetYaml, Namespace};
 use crate::rollout_support::get_json;
 
-/// `agent` at `image` with `extra` (indented as a container field) after its image line.
-fn agent_with(image: &str, extra: &str) -> String {
-    daemonset_yaml("agent", image, "RollingUpdate").replace(
-        &format!("        image: {image}\n"),
-        &format!("        image: {image}\n        {extra}\n"),
-    )
+/// `agent` at `image` with `extra` (a container field) after its image line.
+fn agent_with(image: &str, extra: &str) -> DaemonSetYaml {
+    daemonset_yaml("agent", image).container(extra)
 }
 
 /// The misspelt imagePullPolicy is on line 19 of this manifest.
@@ -47,10 +44,15 @@ fn refusal(args: &[&str]) -> String {
 
 #[test]
 fn an_unknown_field_is_refused_in_one_line_before_anything_is_written() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("val-unknown");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
-    let bad = write(dir.path(), "bad.yaml", &agent_with("busybox:1.37", TYPO));
+    let bad = write(
+        dir.path(),
+        "bad.yaml",
+        &agent_with("busybox:1.37", TYPO).yaml(),
+    );
     let bad = bad.to_str().unwrap();
     let before = daemonset(ns);
 
@@ -98,11 +100,14 @@ fn an_unknown_field_is_refused_in_one_line_before_anything_is_written() {
 
 #[test]
 fn migrate_refuses_an_unknown_field_before_relabelling_or_deleting() {
+    require_cluster!();
     let ns = Namespace::with_ready_agent("val-migrate");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
     // A new selector (what migrate is for) and the typo.
-    let text = agent_with("busybox:1.36", TYPO).replace("{app: agent}", "{app: agent, tier: node}");
+    let text = agent_with("busybox:1.36", TYPO)
+        .selector_label("tier", "node")
+        .yaml();
     let bad = write(dir.path(), "bad-tier.yaml", &text);
     let bad = bad.to_str().unwrap();
     let before = daemonset(ns);
@@ -130,6 +135,7 @@ fn migrate_refuses_an_unknown_field_before_relabelling_or_deleting() {
 
 #[test]
 fn pod_security_warnings_are_printed_once_and_the_apply_goes_on() {
+    require_cluster!();
     let ns = Namespace::new("val-psa");
     let ns = ns.name.as_str();
     env()
@@ -144,7 +150,7 @@ fn pod_security_warnings_are_printed_once_and_the_apply_goes_on() {
     let privileged = write(
         dir.path(),
         "privileged.yaml",
-        &agent_with("busybox:1.36", "securityContext: {privileged: true}"),
+        &agent_with("busybox:1.36", "securityContext: {privileged: true}").yaml(),
     );
 
     // -o json: the events on stdout stay one JSON object a line, the warning goes to stderr.
@@ -185,13 +191,14 @@ fn pod_security_warnings_are_printed_once_and_the_apply_goes_on() {
 
 #[test]
 fn a_plain_apply_prints_no_warning() {
+    require_cluster!();
     let ns = Namespace::new("val-plain");
     let ns = ns.name.as_str();
     let dir = tempfile::tempdir().unwrap();
     let plain = write(
         dir.path(),
         "plain.yaml",
-        &daemonset_yaml("agent", "busybox:1.36", "RollingUpdate"),
+        &daemonset_yaml("agent", "busybox:1.36").yaml(),
     );
     let run = env().ds(&["rollout", "apply", "-f", plain.to_str().unwrap(), "-n", ns]);
     run.success();

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace, Run};
-use crate::rollout_support::{agent_pods, agent_yaml, get_json, ready_agent};
+use crate::harness::{daemonset_yaml, env, require_cluster, Namespace, Run};
+use crate::rollout_support::{agent, agent_pods, get_json, ready_agent, EVERY_TAINT};
 
 fn ds_uid(ns: &str) -> String {
     get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"])["metadata"]["uid"]
@@ -110,6 +110,7 @@ fn under_terminal(args: &[&str], at_prompt: impl FnOnce(), answer: &str) -> (i32
 
 #[test]
 fn twenty_orphan_deletes_keep_every_pod_and_a_recreated_daemonset_readopts_them() {
+    require_cluster!();
     let ns = Namespace::new("del-orphan");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -145,7 +146,7 @@ fn twenty_orphan_deletes_keep_every_pod_and_a_recreated_daemonset_readopts_them(
             assert!(!refs.contains(&uid), "round {round}: pod {pod} still owned");
         }
         // Re-created with the same selector, the DaemonSet adopts the same pods.
-        env().apply(ns, &agent_yaml("busybox:1.36", "RollingUpdate", ""));
+        env().apply(ns, &agent("busybox:1.36").yaml());
         let new_uid = ds_uid(ns);
         assert_ne!(new_uid, uid);
         env().eventually("the pods re-adopted", || {
@@ -169,6 +170,7 @@ fn twenty_orphan_deletes_keep_every_pod_and_a_recreated_daemonset_readopts_them(
 
 #[test]
 fn a_daemonset_replaced_while_the_prompt_waits_is_not_deleted() {
+    require_cluster!();
     let ns = Namespace::new("del-precondition");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -182,7 +184,7 @@ fn a_daemonset_replaced_while_the_prompt_waits_is_not_deleted() {
             env()
                 .kubectl(&["delete", "ds", "agent", "-n", ns, "--cascade=orphan"])
                 .success();
-            env().apply(ns, &agent_yaml("busybox:1.36", "RollingUpdate", ""));
+            env().apply(ns, &agent("busybox:1.36").yaml());
             replacement = ds_uid(ns);
         },
         "y",
@@ -204,6 +206,7 @@ fn a_daemonset_replaced_while_the_prompt_waits_is_not_deleted() {
 
 #[test]
 fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
+    require_cluster!();
     let ns = Namespace::new("del-confirm");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -231,12 +234,7 @@ fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
     let v2 = dir.path().join("agent-v2.yaml");
     std::fs::write(
         &v2,
-        agent_yaml("busybox:1.36", "RollingUpdate", "")
-            .replace(
-                "matchLabels: {app: agent}",
-                "matchLabels: {app: agent, tier: node}",
-            )
-            .replace("labels: {app: agent}", "labels: {app: agent, tier: node}"),
+        agent("busybox:1.36").selector_label("tier", "node").yaml(),
     )
     .unwrap();
     let v2 = v2.to_str().unwrap();
@@ -270,6 +268,7 @@ fn without_a_terminal_it_refuses_and_no_at_the_prompt_deletes_nothing() {
 
 #[test]
 fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() {
+    require_cluster!();
     let ns = Namespace::new("del-bad");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -281,7 +280,9 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     let ghost = dir.path().join("ghost.yaml");
     std::fs::write(
         &ghost,
-        agent_yaml("busybox:1.36", "RollingUpdate", "").replace("agent", "ghost"),
+        daemonset_yaml("ghost", "busybox:1.36")
+            .tolerations(EVERY_TAINT)
+            .yaml(),
     )
     .unwrap();
     let run = env().ds(&["migrate", "-f", ghost.to_str().unwrap(), "-n", ns, "--yes"]);
@@ -289,8 +290,10 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
 
     // The limited user may read DaemonSets in kds-limited, not delete them.
     let name = format!("del-limited-{}", std::process::id());
-    let yaml = agent_yaml("busybox:1.36", "RollingUpdate", "")
-        .replace("name: agent", &format!("name: {name}"));
+    let yaml = daemonset_yaml(&name, "busybox:1.36")
+        .app("agent")
+        .tolerations(EVERY_TAINT)
+        .yaml();
     env().apply("kds-limited", &yaml);
     let limited_uid = get_json(&["get", "ds", &name, "-n", "kds-limited", "-o", "json"])
         ["metadata"]["uid"]
@@ -313,14 +316,7 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     assert_eq!(still, limited_uid, "nothing deleted");
 
     let manifest = dir.path().join("agent.yaml");
-    std::fs::write(
-        &manifest,
-        agent_yaml("busybox:1.36", "RollingUpdate", "").replace(
-            "name: agent\n",
-            &format!("name: agent\n  namespace: {ns}\n"),
-        ),
-    )
-    .unwrap();
+    std::fs::write(&manifest, agent("busybox:1.36").namespace(ns).yaml()).unwrap();
     let path = manifest.to_str().unwrap();
     let run = env().ds(&["delete", "-f", path, "-n", "default", "--orphan", "--yes"]);
     assert_one_line(&run, 2, &["does not match -n \"default\""]);
@@ -331,16 +327,15 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
 
 /// A DaemonSet `name` with label tier=`tier` on the object, running on every node.
 fn labelled_agent(name: &str, tier: &str) -> String {
-    agent_yaml("busybox:1.36", "RollingUpdate", "")
-        .replace(
-            "name: agent\n",
-            &format!("name: {name}\n  labels: {{tier: {tier}}}\n"),
-        )
-        .replace("app: agent", &format!("app: {name}"))
+    daemonset_yaml(name, "busybox:1.36")
+        .label("tier", tier)
+        .tolerations(EVERY_TAINT)
+        .yaml()
 }
 
 #[test]
 fn a_label_selector_deletes_every_match_with_cascade_and_leaves_the_rest() {
+    require_cluster!();
     let ns = Namespace::new("del-selector");
     let ns = ns.name.as_str();
     for (name, tier) in [("one", "edge"), ("two", "edge"), ("keep", "core")] {

@@ -8,18 +8,13 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{env, Namespace};
+use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent_pods, agent_yaml, get_json, named, ready_agent, EventRun, PodWatcher,
+    agent, agent_pods, get_json, named, ready_agent, EventRun, PodWatcher,
 };
 
 fn v2_yaml() -> String {
-    agent_yaml("busybox:1.36", "RollingUpdate", "")
-        .replace(
-            "matchLabels: {app: agent}",
-            "matchLabels: {app: agent, tier: node}",
-        )
-        .replace("labels: {app: agent}", "labels: {app: agent, tier: node}")
+    agent("busybox:1.36").selector_label("tier", "node").yaml()
 }
 
 fn write_v2(dir: &tempfile::TempDir) -> String {
@@ -78,6 +73,7 @@ fn assert_all_on_new_daemonset(ns: &str, nodes: &BTreeSet<String>) -> BTreeSet<S
 
 #[test]
 fn migrating_the_selector_keeps_nodes_within_the_limit_and_ends_on_the_new_daemonset() {
+    require_cluster!();
     let ns = Namespace::new("mig-selector");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
@@ -160,6 +156,7 @@ fn migrating_the_selector_keeps_nodes_within_the_limit_and_ends_on_the_new_daemo
 
 #[test]
 fn an_interrupted_migration_is_finished_by_running_it_again() {
+    require_cluster!();
     let ns = Namespace::new("mig-resume");
     let ns = ns.name.as_str();
     ready_agent(ns, "busybox:1.36");
