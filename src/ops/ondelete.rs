@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::interrupt::{self, Interrupt, Signals};
 use super::lock::recorded_lock;
@@ -21,7 +21,8 @@ use crate::cli::RolloutEngineArgs;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history::current_hash;
-use crate::daemonset::pause::{self, annotation, annotation_path};
+use crate::daemonset::patch;
+use crate::daemonset::pause::annotation;
 use crate::daemonset::{history, node_of, selector};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
@@ -821,8 +822,8 @@ impl<'a> Driver<'a> {
         let name = self.name.clone();
         let stored = loop {
             let ops = vec![
-                pause::precondition(&self.ds),
-                json!({"op": "replace", "path": "/spec/template", "value": template}),
+                patch::precondition(&self.ds),
+                patch::replace_template(template.clone()),
             ];
             let attempt = with_retry(self.progress, "restoring the previous template", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -940,21 +941,17 @@ impl<'a> Driver<'a> {
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         loop {
             let mut ops = vec![
-                pause::precondition(&self.ds),
-                json!({"op": "add", "path": annotation_path(STATE_ANNOTATION), "value": text}),
+                patch::precondition(&self.ds),
+                patch::set_annotation(STATE_ANNOTATION, text.clone()),
             ];
             if let Some(original) = &original {
-                ops.push(
-                    json!({"op": "replace", "path": "/spec/updateStrategy", "value": original}),
-                );
+                ops.push(patch::replace_update_strategy(original.clone()));
             }
             if original.is_some() || kept_on_delete.is_some() {
-                ops.push(
-                    json!({"op": "remove", "path": annotation_path(ORIGINAL_STRATEGY_ANNOTATION)}),
-                );
+                ops.push(patch::remove_annotation(ORIGINAL_STRATEGY_ANNOTATION));
             }
             if annotation(&self.ds, LOCK_ANNOTATION).is_some() {
-                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+                ops.push(patch::remove_annotation(LOCK_ANNOTATION));
             }
             let attempt = with_retry(self.progress, "restoring the update strategy", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1039,7 +1036,7 @@ impl<'a> Driver<'a> {
         if recorded_lock(&self.ds).is_none() {
             return Ok(());
         }
-        let ops = vec![json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)})];
+        let ops = vec![patch::remove_annotation(LOCK_ANNOTATION)];
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         let stored = with_retry(self.progress, "releasing the rollout lock", || {
             cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1073,10 +1070,10 @@ impl<'a> Driver<'a> {
             if hold {
                 pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
             }
-            let mut ops = vec![pause::precondition(&self.ds)];
-            ops.extend(pause::set_annotations(&self.ds, pairs));
+            let mut ops = vec![patch::precondition(&self.ds)];
+            ops.extend(patch::set_annotations(&self.ds, pairs));
             if !hold && annotation(&self.ds, LOCK_ANNOTATION).is_some() {
-                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+                ops.push(patch::remove_annotation(LOCK_ANNOTATION));
             }
             let attempt = with_retry(self.progress, "recording the rollout state", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1139,6 +1136,7 @@ fn describe_failures(nodes: &[NodeFailure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn sleeps_until_the_second_itself_not_a_whole_second_more() {

@@ -96,7 +96,7 @@ async fn patch_retrying(
     name: &str,
     ds: DaemonSet,
     progress: &mut Progress,
-    plan: impl Fn(&DaemonSet) -> Option<Vec<Value>>,
+    plan: impl Fn(&DaemonSet) -> Option<Vec<crate::daemonset::patch::PatchOperation>>,
 ) -> anyhow::Result<Option<DaemonSet>> {
     let plan = &plan;
     let (ops, stored) = with_retry(progress, "patching the daemonset", || {
@@ -675,8 +675,8 @@ impl Follow<'_> {
             let template = self.templates.get(&hash).cloned().unwrap_or(Value::Null);
             let rollback = |ds: &DaemonSet| {
                 Some(vec![
-                    pause::precondition(ds),
-                    json!({"op": "replace", "path": "/spec/template", "value": template}),
+                    crate::daemonset::patch::precondition(ds),
+                    crate::daemonset::patch::replace_template(template.clone()),
                 ])
             };
             let Some(stored) = patch_retrying(

@@ -8,12 +8,12 @@
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
-use serde_json::{json, Value};
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
 use crate::cluster::Planned;
 use crate::daemonset::history;
+use crate::daemonset::patch::{self, PatchOperation};
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template::{self, TemplateChanges};
 use crate::error::{ExitStatus, Failure};
@@ -134,7 +134,7 @@ struct Resume {
 }
 
 impl Planned for Resume {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match &self.plan {
             ResumePlan::Patch { ops, .. } => Some(ops),
             ResumePlan::NotPaused => None,
@@ -143,7 +143,7 @@ impl Planned for Resume {
 }
 
 impl Planned for PausePlan {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match self {
             PausePlan::Patch { ops, .. } => Some(ops),
             PausePlan::AlreadyPaused | PausePlan::OnDeleteIdle => None,
@@ -170,13 +170,13 @@ enum UndoPlan {
     /// It has the target revision's template already.
     AlreadyThere,
     Patch {
-        ops: Vec<Value>,
+        ops: Vec<PatchOperation>,
         changes: TemplateChanges,
     },
 }
 
 impl Planned for UndoPlan {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match self {
             UndoPlan::Patch { ops, .. } => Some(ops),
             UndoPlan::AlreadyThere => None,
@@ -204,8 +204,8 @@ fn plan_undo(
     }
     Ok(UndoPlan::Patch {
         ops: vec![
-            pause::precondition(fresh),
-            json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
+            patch::precondition(fresh),
+            patch::replace_template(history::template_of(target)),
         ],
         changes,
     })
@@ -316,6 +316,7 @@ mod tests {
     use crate::cli::RolloutFormat;
     use crate::rollout::lock::LOCK_ANNOTATION;
     use crate::rollout::state::STATE_ANNOTATION;
+    use serde_json::{json, Value};
 
     #[test]
     fn undo_is_planned_anew_unless_another_writer_changed_the_template() {
@@ -359,10 +360,16 @@ mod tests {
             match (plan_undo(&read, &fresh, &target), expected) {
                 (Ok(UndoPlan::AlreadyThere), Ok(None)) => {}
                 (Ok(UndoPlan::Patch { ops, changes }), Ok(Some(version))) => {
-                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
-                    assert_eq!(ops[0]["value"], version, "{what}");
-                    assert_eq!(ops[1]["path"], "/spec/template", "{what}");
-                    assert_eq!(ops[1]["value"], history::template_of(&target), "{what}");
+                    assert_eq!(fresh.metadata.resource_version.as_deref(), Some(version));
+                    let template = history::template_of(&target);
+                    assert_eq!(
+                        ops,
+                        [
+                            patch::precondition(&fresh),
+                            patch::replace_template(template)
+                        ],
+                        "{what}"
+                    );
                     assert_eq!(
                         changes.lines(),
                         ["image agent: agent:2 → agent:1"],
