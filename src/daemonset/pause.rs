@@ -8,7 +8,7 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use serde_json::{json, Value};
 
 use super::patch::{self, PatchOperation};
-use crate::rollout::state::{Phase, STATE_ANNOTATION};
+use crate::rollout::state::{Phase, RolloutState, STATE_ANNOTATION};
 
 /// The annotation holding the update strategy in force before `rollout pause`, as JSON.
 pub const PAUSED_ANNOTATION: &str = "rollout.kubectl-ds.io/paused-strategy";
@@ -47,13 +47,10 @@ pub fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
     ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
 }
 
-/// The recorded controlled-rollout state as JSON (unknown fields kept), if it parses.
-fn state(ds: &DaemonSet) -> Option<Value> {
-    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str::<Value>(s).ok())
-}
-
-fn phase_of(state: &Value) -> Option<Phase> {
-    serde_json::from_value(state.get("phase")?.clone()).ok()
+/// The recorded controlled-rollout state (unknown fields kept). An unreadable one counts as none
+/// here: the command reports it (`RolloutState::recorded`), and nothing of it is changed.
+fn state(ds: &DaemonSet) -> Option<RolloutState> {
+    RolloutState::recorded(ds).ok().flatten()
 }
 
 fn strategy_type(strategy: &Value) -> String {
@@ -69,7 +66,7 @@ pub fn is_paused(ds: &DaemonSet) -> bool {
 
 pub fn plan_pause(ds: &DaemonSet) -> PausePlan {
     let state = state(ds);
-    let running = state.as_ref().and_then(phase_of) == Some(Phase::Running);
+    let running = state.as_ref().is_some_and(|s| s.phase == Phase::Running);
     let paused = is_paused(ds);
     let strategy = ds
         .spec
@@ -90,8 +87,8 @@ pub fn plan_pause(ds: &DaemonSet) -> PausePlan {
         pairs.push((PAUSED_ANNOTATION, strategy.to_string()));
     }
     if let (true, Some(mut state)) = (running, state) {
-        state["phase"] = serde_json::to_value(Phase::Paused).expect("a phase serializes");
-        pairs.push((STATE_ANNOTATION, state.to_string()));
+        state.phase = Phase::Paused;
+        pairs.push((STATE_ANNOTATION, state.to_annotation()));
     }
     ops.extend(patch::set_annotations(ds, pairs));
     if !paused {
@@ -115,10 +112,7 @@ pub fn plan_resume(ds: &DaemonSet) -> Result<ResumePlan, String> {
         None => None,
     };
     let state = state(ds);
-    let halted = state
-        .as_ref()
-        .and_then(phase_of)
-        .filter(|p| matches!(p, Phase::Paused | Phase::PausedAfterCanary));
+    let halted = state.as_ref().map(|s| s.phase).filter(|p| p.paused());
     if recorded.is_none() && halted.is_none() {
         return Ok(ResumePlan::NotPaused);
     }
@@ -128,11 +122,11 @@ pub fn plan_resume(ds: &DaemonSet) -> Result<ResumePlan, String> {
         ops.push(patch::remove_annotation(PAUSED_ANNOTATION));
     }
     if let (Some(_), Some(mut state)) = (halted, state) {
-        state["phase"] = serde_json::to_value(Phase::Running).expect("a phase serializes");
-        state["pauseAfterCanary"] = Value::Bool(false);
+        state.phase = Phase::Running;
+        state.pause_after_canary = false;
         ops.push(patch::replace_annotation(
             STATE_ANNOTATION,
-            state.to_string(),
+            state.to_annotation(),
         ));
     }
     Ok(ResumePlan::Patch {

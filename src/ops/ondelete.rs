@@ -57,8 +57,10 @@ fn rfc3339(seconds: i64) -> String {
         .unwrap_or_else(|_| seconds.to_string())
 }
 
+/// The recorded state, for a caller that does without an unreadable one: the run that starts
+/// next replaces it, and says so (`Driver::begin`).
 pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
-    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
+    RolloutState::recorded(ds).ok().flatten()
 }
 
 fn finished(pod: &Pod) -> bool {
@@ -275,6 +277,7 @@ pub fn plan(
         auto_rollback: args.auto_rollback,
         rollback_of: None,
         wave_interval_seconds: i64::try_from(args.wave_interval.as_secs()).unwrap_or(i64::MAX),
+        unknown: Default::default(),
     })
 }
 
@@ -446,7 +449,7 @@ impl<'a> Driver<'a> {
             return;
         };
         if recorded.target_hash == state.target_hash
-            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+            && recorded.phase.paused()
             && state.phase == Phase::Running
         {
             state.phase = recorded.phase;
@@ -572,8 +575,19 @@ impl<'a> Driver<'a> {
         let Some(hash) = current_hash(&self.ds, &revisions) else {
             return Ok(false);
         };
-        let recorded =
-            recorded_state(&self.ds).filter(|s| s.target_hash == hash && s.phase.unfinished());
+        let recorded = match RolloutState::recorded(&self.ds) {
+            Ok(recorded) => recorded,
+            Err(unreadable) => {
+                self.progress.emit(Event::Warning {
+                    message: format!(
+                        "{}; this rollout records its own state over it",
+                        unreadable.what()
+                    ),
+                });
+                None
+            }
+        };
+        let recorded = recorded.filter(|s| s.target_hash == hash && s.phase.unfinished());
         let mut state = match (&self.start, recorded) {
             (Start::Recorded(state), _) if state.target_hash != hash => {
                 return Err(Failure::api(format!(
@@ -1105,7 +1119,7 @@ impl<'a> Driver<'a> {
                     }
                     if let Some(recorded) = recorded_state(&self.ds) {
                         if recorded.target_hash == state.target_hash
-                            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+                            && recorded.phase.paused()
                             && state.phase == Phase::Running
                         {
                             state.phase = recorded.phase;
@@ -1181,6 +1195,7 @@ mod tests {
             auto_rollback: true,
             rollback_of: None,
             wave_interval_seconds: 0,
+            unknown: Default::default(),
         }
     }
 

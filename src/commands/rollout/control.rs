@@ -21,16 +21,19 @@ use crate::ops::ondelete::{self as engine, Driver, Start};
 use crate::render;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::Lock;
-use crate::rollout::state::{Phase, RolloutState};
+use crate::rollout::state::{Phase, RolloutState, Unreadable};
 
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
-    let (plan, _) = cluster
+    let (plan, ds) = cluster
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| {
             Ok::<_, Failure>(pause::plan_pause(ds))
         })
         .await?;
+    if let Err(unreadable) = RolloutState::recorded(&ds) {
+        eprintln!("warning: {unreadable}");
+    }
     let lines = match plan {
         PausePlan::AlreadyPaused => vec![format!(
             "daemonset {name:?} is already paused; kubectl ds rollout resume {name} -n {namespace} resumes it"
@@ -51,9 +54,11 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
                 ));
             }
             if state_paused {
-                lines.push(
-                    "  controlled rollout: phase running → paused (it deletes no more pods)".into(),
-                );
+                lines.push(format!(
+                    "  controlled rollout: phase {} → {} (it deletes no more pods)",
+                    Phase::Running,
+                    Phase::Paused
+                ));
             }
             lines.push(format!("  kubectl ds rollout resume {name} -n {namespace} resumes it"));
             lines
@@ -72,6 +77,11 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| plan_resume(ds, &me, args))
         .await?;
     crate::ops::lock::warn_taken_over(resume.taken_over.as_ref(), &mut progress);
+    if let Some(unreadable) = &resume.unreadable {
+        progress.emit(Event::Warning {
+            message: unreadable.to_string(),
+        });
+    }
     let Resume {
         controlled, plan, ..
     } = resume;
@@ -101,12 +111,8 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
                 });
             }
             if let Some(phase) = state_resumed {
-                let from = match phase {
-                    Phase::PausedAfterCanary => "pausedAfterCanary",
-                    _ => "paused",
-                };
                 progress.emit(Event::Note {
-                    message: format!("  controlled rollout: phase {from} → running"),
+                    message: format!("  controlled rollout: phase {phase} → {}", Phase::Running),
                 });
             }
         }
@@ -131,6 +137,8 @@ struct Resume {
     controlled: Option<RolloutState>,
     taken_over: Option<Lock>,
     plan: ResumePlan,
+    /// A state annotation that could not be read: nothing is resumed from it.
+    unreadable: Option<Unreadable>,
 }
 
 impl Planned for Resume {
@@ -152,7 +160,11 @@ impl Planned for PausePlan {
 }
 
 fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Resume, Failure> {
-    let controlled = engine::recorded_state(ds).filter(|s| s.phase.unfinished());
+    let (recorded, unreadable) = match RolloutState::recorded(ds) {
+        Ok(recorded) => (recorded, None),
+        Err(unreadable) => (None, Some(unreadable)),
+    };
+    let controlled = recorded.filter(|s| s.phase.unfinished());
     let taken_over = match controlled {
         Some(_) if !args.detach => crate::ops::lock::claim_lock(ds, me, args.force)?,
         _ => None,
@@ -161,6 +173,7 @@ fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Re
         controlled,
         taken_over,
         plan: pause::plan_resume(ds).map_err(Failure::api)?,
+        unreadable,
     })
 }
 

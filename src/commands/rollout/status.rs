@@ -23,7 +23,7 @@ use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
 use crate::rollout::health::{failing, pod_ready, pod_view};
 use crate::rollout::rolling::not_ready_reason;
-use crate::rollout::state::{Observation, Phase, RolloutState, STATE_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, RolloutState};
 
 use crate::daemonset::pause::PAUSED_ANNOTATION;
 
@@ -37,6 +37,9 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
             .await?;
         let pods = cluster.list_pods(&namespace, &selector).await?;
         let view = StatusView::new(&ds, &revisions, pods.iter(), now());
+        if let Some(warning) = &view.unreadable {
+            eprintln!("warning: {warning}");
+        }
         match args.output {
             StatusFormat::Json => render::print_json(&view)?,
             StatusFormat::Table => print!("{}", view.render(render::use_color(global.color))),
@@ -115,6 +118,7 @@ async fn watch(
         .await?;
     let mut pods: Mirror<Pod, Pod> = Mirror::new(|pod| Some(key(pod)), Some);
     let mut last = String::new();
+    let mut last_warning = None;
     let mut troubles = Troubles::default();
     while let Some(change) = changes.next().await {
         if let Some(message) = troubles.to_show(&change) {
@@ -162,12 +166,21 @@ async fn watch(
             (StatusFormat::Table, true) => format!("\x1b[H\x1b[2J{}", view.render(color)),
             (StatusFormat::Table, false) => format!("{}\n", view.progress_line()),
         };
-        if text != last {
+        let redrawn = text != last;
+        if redrawn {
             print!("{text}");
             use std::io::Write as _;
             std::io::stdout().flush()?;
             last = text;
         }
+        // A redrawn terminal screen clears the warning: it is said again below the table.
+        let clears = terminal && args.output == StatusFormat::Table;
+        if let Some(warning) = &view.unreadable {
+            if last_warning.as_ref() != Some(warning) || (clears && redrawn) {
+                eprintln!("warning: {warning}");
+            }
+        }
+        last_warning = view.unreadable.clone();
         if view.failed() {
             if args.output == StatusFormat::Table {
                 println!(
@@ -221,6 +234,9 @@ struct StatusView {
     nodes: Vec<NodeRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     recorded: Option<Recorded>,
+    /// Why the recorded state annotation could not be read (said on stderr).
+    #[serde(skip)]
+    unreadable: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -333,9 +349,10 @@ impl StatusView {
             .collect();
 
         let annotations = ds.metadata.annotations.clone().unwrap_or_default();
-        let recorded_state: Option<RolloutState> = annotations
-            .get(STATE_ANNOTATION)
-            .and_then(|s| serde_json::from_str(s).ok());
+        let (recorded_state, unreadable) = match RolloutState::recorded(ds) {
+            Ok(state) => (state, None),
+            Err(unreadable) => (None, Some(unreadable.to_string())),
+        };
         let recorded = recorded_state.as_ref().map(|state| Recorded {
             phase: state.phase,
             wave: state
@@ -367,6 +384,7 @@ impl StatusView {
             revisions: revision_pods,
             nodes,
             recorded,
+            unreadable,
         };
         // OnDelete is complete only when every node's pod runs the current revision and is
         // ready, whatever the (lagging) counters say.
@@ -382,7 +400,7 @@ impl StatusView {
                 view.state = "failed";
                 view.detail = r.failure.clone().unwrap_or_else(|| "rollout failed".into());
             }
-            (Some(r), _) if matches!(r.phase, Phase::Paused | Phase::PausedAfterCanary) => {
+            (Some(r), _) if r.phase.paused() => {
                 view.state = "paused";
                 view.detail = match r.phase {
                     Phase::PausedAfterCanary => "paused after the canary wave".into(),
@@ -520,10 +538,7 @@ impl StatusView {
         if let Some(r) = &self.recorded {
             out.push_str(&format!(
                 "\nrecorded rollout: phase {}, wave {} of {}, target {}{}\n",
-                serde_json::to_value(r.phase)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
+                r.phase,
                 r.wave,
                 r.waves,
                 r.target_hash,
@@ -556,6 +571,7 @@ fn mark_surge(nodes: &mut [NodeRow]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rollout::state::STATE_ANNOTATION;
     use serde_json::{json, Value};
 
     fn daemonset(strategy: &str, annotations: Value, updated: i32) -> DaemonSet {
@@ -750,5 +766,48 @@ mod tests {
             .next()
             .unwrap()
             .contains("halted: failed"));
+
+        let mut canary = recorded.clone();
+        canary["phase"] = json!("pausedAfterCanary");
+        canary["failure"] = Value::Null;
+        let paused = view(
+            "OnDelete",
+            json!({STATE_ANNOTATION: canary.to_string()}),
+            1,
+            ["old", "new"],
+        );
+        assert_eq!(paused.state, "paused");
+        assert_eq!(paused.detail, "paused after the canary wave");
+        assert!(paused
+            .render(false)
+            .contains("recorded rollout: phase pausedAfterCanary, wave 2 of 2"));
+        let doc = serde_json::to_value(&paused).unwrap();
+        assert_eq!(
+            (&doc["state"], &doc["recorded"]["phase"]),
+            (&json!("paused"), &json!("pausedAfterCanary"))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_recorded_state_is_named_and_the_counters_decide() {
+        let broken = view(
+            "OnDelete",
+            json!({STATE_ANNOTATION: "{\"phase\": \"failed\""}),
+            2,
+            ["new", "new"],
+        );
+        assert_eq!(broken.state, "complete");
+        assert!(broken.recorded.is_none());
+        let warning = broken.unreadable.as_deref().unwrap();
+        assert!(
+            warning.starts_with(
+                "the annotation rollout.kubectl-ds.io/state of daemonset \"agent\" does not hold a rollout state"
+            ),
+            "{warning}"
+        );
+        assert!(warning
+            .contains("kubectl annotate daemonset agent -n ops rollout.kubectl-ds.io/state-"));
+        let doc = serde_json::to_value(&broken).unwrap();
+        assert!(doc.get("unreadable").is_none(), "{doc}");
     }
 }
