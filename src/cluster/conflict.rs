@@ -1,5 +1,5 @@
 //! Read, plan, write: a change to a DaemonSet planned from the object as read and sent as one JSON
-//! Patch conditional on its resourceVersion (`pause::precondition`). The DaemonSet controller moves
+//! Patch conditional on its resourceVersion (`patch::precondition`). The DaemonSet controller moves
 //! the resourceVersion with every status write while pods change, so during a rollout the write
 //! often conflicts although nobody changed what the plan depends on. On a conflict the DaemonSet is
 //! read again and the change planned anew from it, a few times. Planning anew is what keeps this
@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
+use json_patch::PatchOperation;
 use k8s_openapi::api::apps::v1::DaemonSet;
-use serde_json::Value;
 
 use crate::error::Failure;
 
@@ -24,17 +24,17 @@ pub(super) const BACKOFF: Duration = Duration::from_millis(100);
 pub trait Planned {
     /// The JSON Patch to send, starting with the resourceVersion precondition; `None` when there
     /// is nothing to write (already paused, the lock is not ours, ...).
-    fn ops(&self) -> Option<&[Value]>;
+    fn ops(&self) -> Option<&[PatchOperation]>;
 }
 
-impl Planned for Vec<Value> {
-    fn ops(&self) -> Option<&[Value]> {
+impl Planned for Vec<PatchOperation> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         Some(self)
     }
 }
 
-impl Planned for Option<Vec<Value>> {
-    fn ops(&self) -> Option<&[Value]> {
+impl Planned for Option<Vec<PatchOperation>> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         self.as_deref()
     }
 }
@@ -68,7 +68,7 @@ pub(super) async fn read_modify_write<P, E>(
     (namespace, name): (&str, &str),
     mut ds: DaemonSet,
     mut plan: impl FnMut(&DaemonSet) -> Result<P, E>,
-    mut send: impl AsyncFnMut(&[Value]) -> Result<DaemonSet, PatchError>,
+    mut send: impl AsyncFnMut(&[PatchOperation]) -> Result<DaemonSet, PatchError>,
     mut read: impl AsyncFnMut() -> Result<Option<DaemonSet>, Failure>,
     backoff: Duration,
 ) -> Result<(P, DaemonSet), E>
@@ -109,6 +109,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::daemonset::patch::precondition;
     use serde_json::json;
     use std::cell::{Cell, RefCell};
 
@@ -166,18 +167,16 @@ mod tests {
         let pending = Cell::new(server.status_writes);
         let sends = Cell::new(0);
         let first = stored.borrow().clone();
-        let plan = |ds: &DaemonSet| -> Result<Option<Vec<Value>>, Failure> {
+        let plan = |ds: &DaemonSet| -> Result<Option<Vec<PatchOperation>>, Failure> {
             if ds.metadata.annotations.is_some() {
                 return Ok(None);
             }
-            Ok(Some(vec![
-                json!({"op": "replace", "path": "/metadata/resourceVersion", "value": version(ds)}),
-            ]))
+            Ok(Some(vec![precondition(ds)]))
         };
-        let send = async |ops: &[Value]| {
+        let send = async |ops: &[PatchOperation]| {
             sends.set(sends.get() + 1);
             let current = stored.borrow();
-            if ops[0]["value"] != json!(version(&current)) {
+            if ops[0] != precondition(&current) {
                 return Err(PatchError::Conflict);
             }
             Ok(current.clone())
@@ -210,7 +209,7 @@ mod tests {
         ));
         match result {
             Ok((Some(ops), stored)) => {
-                assert_eq!(json!(version(&stored)), ops[0]["value"]);
+                assert_eq!(precondition(&stored), ops[0]);
                 Outcome::Written {
                     sends: sends.get(),
                     planned_on: version(&stored),
@@ -295,14 +294,17 @@ mod tests {
         }
     }
 
+    /// The ops sent and the DaemonSet stored, or why not.
+    type Written = Result<(Vec<PatchOperation>, DaemonSet), Failure>;
+
     #[test]
     fn a_failing_plan_or_write_ends_it_at_once() {
         let sends = Cell::new(0);
-        let result: Result<(Vec<Value>, DaemonSet), Failure> = block_on(read_modify_write(
+        let result: Written = block_on(read_modify_write(
             ("default", "agent"),
             ds(1, false),
-            |_: &DaemonSet| Ok(vec![json!({})]),
-            async |_: &[Value]| {
+            |ds: &DaemonSet| Ok(vec![precondition(ds)]),
+            async |_: &[PatchOperation]| {
                 sends.set(sends.get() + 1);
                 Err(PatchError::Failed(Failure::api("forbidden")))
             },
@@ -312,11 +314,11 @@ mod tests {
         assert_eq!(result.unwrap_err().message, "forbidden");
         assert_eq!(sends.get(), 1);
 
-        let result: Result<(Vec<Value>, DaemonSet), Failure> = block_on(read_modify_write(
+        let result: Written = block_on(read_modify_write(
             ("default", "agent"),
             ds(1, false),
             |_: &DaemonSet| Err(Failure::api("lock held by ops@a (pid 20)")),
-            async |_: &[Value]| panic!("not sent"),
+            async |_: &[PatchOperation]| panic!("not sent"),
             async || panic!("not read again"),
             Duration::ZERO,
         ));

@@ -8,6 +8,7 @@ mod placement;
 pub mod server_version;
 pub mod warnings;
 
+use json_patch::PatchOperation;
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::{Node, Pod, ServiceAccount};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
@@ -423,7 +424,7 @@ impl Cluster {
         &self,
         namespace: &str,
         name: &str,
-        ops: &[serde_json::Value],
+        ops: &[PatchOperation],
         dry_run: bool,
     ) -> Result<DaemonSet, Failure> {
         self.patch_json(namespace, name, ops, dry_run)
@@ -435,7 +436,7 @@ impl Cluster {
     }
 
     /// Changes a DaemonSet by a JSON Patch planned from it: `plan` gets the DaemonSet as read
-    /// (`read` first) and returns the ops to send, which start with `pause::precondition`, or
+    /// (`read` first) and returns the ops to send, which start with `patch::precondition`, or
     /// nothing to write. When the DaemonSet changed since it was read (409: mostly the
     /// controller's status writes while pods change), it is read again and planned anew, up to
     /// [`ATTEMPTS`] times; so a change that matters made meanwhile by another writer shows in the
@@ -457,7 +458,7 @@ impl Cluster {
             (namespace, name),
             read,
             plan,
-            async |ops: &[serde_json::Value]| self.patch_json(namespace, name, ops, dry_run).await,
+            async |ops: &[PatchOperation]| self.patch_json(namespace, name, ops, dry_run).await,
             async || self.get_daemonset(namespace, name).await,
             conflict::BACKOFF,
         )
@@ -468,7 +469,7 @@ impl Cluster {
         &self,
         namespace: &str,
         name: &str,
-        ops: &[serde_json::Value],
+        ops: &[PatchOperation],
         dry_run: bool,
     ) -> Result<DaemonSet, PatchError> {
         let api: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
@@ -484,8 +485,7 @@ impl Cluster {
             resource: "daemonsets.apps",
             namespace: Some(namespace),
         };
-        let patch = serde_json::from_value(serde_json::Value::Array(ops.to_vec()))
-            .map_err(|e| PatchError::Failed(Failure::api(format!("building a JSON patch: {e}"))))?;
+        let patch = json_patch::Patch(ops.to_vec());
         match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
             Ok(stored) => Ok(stored),
             Err(e) if lost_race(&e) == Some(Race::Changed) => Err(PatchError::Conflict),

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod history;
 pub mod orphan;
+pub mod patch;
 pub mod pause;
 pub mod selector;
 pub mod summary;

@@ -7,7 +7,8 @@
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde_json::{json, Value};
 
-use crate::rollout::state::{Phase, STATE_ANNOTATION};
+use super::patch::{self, PatchOperation};
+use crate::rollout::state::{Phase, RolloutState, STATE_ANNOTATION};
 
 /// The annotation holding the update strategy in force before `rollout pause`, as JSON.
 pub const PAUSED_ANNOTATION: &str = "rollout.kubectl-ds.io/paused-strategy";
@@ -20,7 +21,7 @@ pub enum PausePlan {
     /// OnDelete without a running controlled rollout: nothing replaces pods by itself already.
     OnDeleteIdle,
     Patch {
-        ops: Vec<Value>,
+        ops: Vec<PatchOperation>,
         /// The strategy recorded and replaced by OnDelete, when it was (`type` of it).
         strategy: Option<String>,
         /// A controlled rollout's state went from Running to Paused.
@@ -33,7 +34,7 @@ pub enum PausePlan {
 pub enum ResumePlan {
     NotPaused,
     Patch {
-        ops: Vec<Value>,
+        ops: Vec<PatchOperation>,
         /// The strategy restored (`type` of it), when one was recorded.
         strategy: Option<String>,
         /// A controlled rollout's state went from this phase to Running.
@@ -41,37 +42,15 @@ pub enum ResumePlan {
     },
 }
 
-/// A JSON Pointer to an annotation (`/` in the key escaped as `~1`).
-pub fn annotation_path(key: &str) -> String {
-    format!(
-        "/metadata/annotations/{}",
-        key.replace('~', "~0").replace('/', "~1")
-    )
-}
-
 /// The value of one annotation of the DaemonSet.
 pub fn annotation<'a>(ds: &'a DaemonSet, key: &str) -> Option<&'a String> {
     ds.metadata.annotations.as_ref().and_then(|a| a.get(key))
 }
 
-/// The op every patch starts with: the resourceVersion read, which the server checks like an
-/// update's (409 Conflict when the object changed since). A `test` op would fail with a bare 422
-/// that does not say why.
-pub fn precondition(ds: &DaemonSet) -> Value {
-    json!({
-        "op": "replace",
-        "path": "/metadata/resourceVersion",
-        "value": ds.metadata.resource_version.clone().unwrap_or_default(),
-    })
-}
-
-/// The recorded controlled-rollout state as JSON (unknown fields kept), if it parses.
-fn state(ds: &DaemonSet) -> Option<Value> {
-    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str::<Value>(s).ok())
-}
-
-fn phase_of(state: &Value) -> Option<Phase> {
-    serde_json::from_value(state.get("phase")?.clone()).ok()
+/// The recorded controlled-rollout state (unknown fields kept). An unreadable one counts as none
+/// here: the command reports it (`RolloutState::recorded`), and nothing of it is changed.
+fn state(ds: &DaemonSet) -> Option<RolloutState> {
+    RolloutState::recorded(ds).ok().flatten()
 }
 
 fn strategy_type(strategy: &Value) -> String {
@@ -81,28 +60,13 @@ fn strategy_type(strategy: &Value) -> String {
         .to_string()
 }
 
-/// Ops that set annotations, adding the map first when the object has none.
-pub fn set_annotations(ds: &DaemonSet, pairs: Vec<(&str, String)>) -> Vec<Value> {
-    if ds.metadata.annotations.is_none() {
-        let map: serde_json::Map<String, Value> = pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v)))
-            .collect();
-        return vec![json!({"op": "add", "path": "/metadata/annotations", "value": map})];
-    }
-    pairs
-        .into_iter()
-        .map(|(k, v)| json!({"op": "add", "path": annotation_path(k), "value": v}))
-        .collect()
-}
-
 pub fn is_paused(ds: &DaemonSet) -> bool {
     annotation(ds, PAUSED_ANNOTATION).is_some()
 }
 
 pub fn plan_pause(ds: &DaemonSet) -> PausePlan {
     let state = state(ds);
-    let running = state.as_ref().and_then(phase_of) == Some(Phase::Running);
+    let running = state.as_ref().is_some_and(|s| s.phase == Phase::Running);
     let paused = is_paused(ds);
     let strategy = ds
         .spec
@@ -117,20 +81,18 @@ pub fn plan_pause(ds: &DaemonSet) -> PausePlan {
     if on_delete && !paused && !running {
         return PausePlan::OnDeleteIdle;
     }
-    let mut ops = vec![precondition(ds)];
+    let mut ops = vec![patch::precondition(ds)];
     let mut pairs = Vec::new();
     if !paused {
         pairs.push((PAUSED_ANNOTATION, strategy.to_string()));
     }
     if let (true, Some(mut state)) = (running, state) {
-        state["phase"] = serde_json::to_value(Phase::Paused).expect("a phase serializes");
-        pairs.push((STATE_ANNOTATION, state.to_string()));
+        state.phase = Phase::Paused;
+        pairs.push((STATE_ANNOTATION, state.to_annotation()));
     }
-    ops.extend(set_annotations(ds, pairs));
+    ops.extend(patch::set_annotations(ds, pairs));
     if !paused {
-        ops.push(
-            json!({"op": "replace", "path": "/spec/updateStrategy", "value": {"type": "OnDelete"}}),
-        );
+        ops.push(patch::replace_update_strategy(json!({"type": "OnDelete"})));
     }
     PausePlan::Patch {
         ops,
@@ -150,22 +112,22 @@ pub fn plan_resume(ds: &DaemonSet) -> Result<ResumePlan, String> {
         None => None,
     };
     let state = state(ds);
-    let halted = state
-        .as_ref()
-        .and_then(phase_of)
-        .filter(|p| matches!(p, Phase::Paused | Phase::PausedAfterCanary));
+    let halted = state.as_ref().map(|s| s.phase).filter(|p| p.paused());
     if recorded.is_none() && halted.is_none() {
         return Ok(ResumePlan::NotPaused);
     }
-    let mut ops = vec![precondition(ds)];
+    let mut ops = vec![patch::precondition(ds)];
     if let Some(strategy) = &recorded {
-        ops.push(json!({"op": "replace", "path": "/spec/updateStrategy", "value": strategy}));
-        ops.push(json!({"op": "remove", "path": annotation_path(PAUSED_ANNOTATION)}));
+        ops.push(patch::replace_update_strategy(strategy.clone()));
+        ops.push(patch::remove_annotation(PAUSED_ANNOTATION));
     }
     if let (Some(_), Some(mut state)) = (halted, state) {
-        state["phase"] = serde_json::to_value(Phase::Running).expect("a phase serializes");
-        state["pauseAfterCanary"] = Value::Bool(false);
-        ops.push(json!({"op": "replace", "path": annotation_path(STATE_ANNOTATION), "value": state.to_string()}));
+        state.phase = Phase::Running;
+        state.pause_after_canary = false;
+        ops.push(patch::replace_annotation(
+            STATE_ANNOTATION,
+            state.to_annotation(),
+        ));
     }
     Ok(ResumePlan::Patch {
         ops,
@@ -204,30 +166,11 @@ mod tests {
         .to_string()
     }
 
-    /// Applies the ops the way the server would, for the few op kinds used here.
-    fn apply(ds: &DaemonSet, ops: &[Value]) -> Value {
+    /// Applies the ops as RFC 6902 says (a `replace` or `remove` of a member that is not there
+    /// fails, as on the server).
+    fn apply(ds: &DaemonSet, ops: &[PatchOperation]) -> Value {
         let mut object = serde_json::to_value(ds).unwrap();
-        for op in ops {
-            let path = op["path"].as_str().unwrap();
-            let (parent, key) = path.rsplit_once('/').unwrap();
-            let key = key.replace("~1", "/").replace("~0", "~");
-            match op["op"].as_str().unwrap() {
-                "test" => assert_eq!(object.pointer(path), Some(&op["value"])),
-                "add" | "replace" => {
-                    object.pointer_mut(parent).unwrap()[key] = op["value"].clone();
-                }
-                "remove" => {
-                    object
-                        .pointer_mut(parent)
-                        .unwrap()
-                        .as_object_mut()
-                        .unwrap()
-                        .remove(&key)
-                        .expect("removed key exists");
-                }
-                other => panic!("unexpected op {other}"),
-            }
-        }
+        json_patch::patch(&mut object, ops).unwrap();
         object
     }
 
@@ -242,8 +185,7 @@ mod tests {
         else {
             panic!("a patch");
         };
-        assert_eq!(ops[0]["path"], "/metadata/resourceVersion");
-        assert_eq!(ops[0]["value"], "42");
+        assert_eq!(ops[0], patch::precondition(&before));
         assert_eq!(strategy.as_deref(), Some("RollingUpdate"));
         assert!(!state_paused);
         let paused: DaemonSet = serde_json::from_value(apply(&before, &ops)).unwrap();

@@ -14,6 +14,7 @@ use super::Outcome;
 use crate::cli::{RolloutEngineArgs, RolloutMode};
 use crate::cluster::{ApplyError, Cluster};
 use crate::daemonset::history::current_hash;
+use crate::daemonset::patch::{self, PatchOperation};
 use crate::daemonset::pod_hash;
 use crate::daemonset::{pause, selector};
 use crate::diff::template;
@@ -140,16 +141,19 @@ pub(super) async fn check_manifest(
 
 /// The JSON patch that turns `live` into `object` where a rollout changes it: the pod template,
 /// the update strategy, and the rollout's own annotations.
-fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<Value>> {
+fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<PatchOperation>> {
     let current = serde_json::to_value(live)?;
-    let mut ops = vec![pause::precondition(live)];
-    for (path, pointer) in [
-        ("/spec/template", "/spec/template"),
-        ("/spec/updateStrategy", "/spec/updateStrategy"),
+    let mut ops = vec![patch::precondition(live)];
+    for (pointer, replace) in [
+        (
+            "/spec/template",
+            patch::replace_template as fn(Value) -> PatchOperation,
+        ),
+        ("/spec/updateStrategy", patch::replace_update_strategy),
     ] {
         if let Some(wanted) = object.pointer(pointer).filter(|v| !v.is_null()) {
             if current.pointer(pointer) != Some(wanted) {
-                ops.push(json!({"op": "replace", "path": path, "value": wanted}));
+                ops.push(replace(wanted.clone()));
             }
         }
     }
@@ -162,7 +166,7 @@ fn edit_ops(live: &DaemonSet, object: &Value) -> anyhow::Result<Vec<Value>> {
         })
         .collect();
     if !annotations.is_empty() {
-        ops.extend(pause::set_annotations(live, annotations));
+        ops.extend(patch::set_annotations(live, annotations));
     }
     Ok(ops)
 }
@@ -174,7 +178,7 @@ fn edit_plan(
     read: &PodTemplateSpec,
     fresh: &DaemonSet,
     object: &Value,
-) -> anyhow::Result<Vec<Value>> {
+) -> anyhow::Result<Vec<PatchOperation>> {
     if fresh.spec.template != *read {
         let name = fresh.metadata.name.as_deref().unwrap_or_default();
         return Err(Failure::api(format!(
@@ -424,8 +428,8 @@ mod tests {
         let mut wanted = serde_json::to_value(live("1", "agent:2")).unwrap();
         wanted["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
         let cases = [
-            ("as first read", live("1", "agent:1"), Ok("1")),
-            ("status written meanwhile", live("7", "agent:1"), Ok("7")),
+            ("as first read", live("1", "agent:1"), Ok(())),
+            ("status written meanwhile", live("7", "agent:1"), Ok(())),
             (
                 "template changed meanwhile",
                 live("7", "agent:3"),
@@ -440,15 +444,13 @@ mod tests {
         for (what, fresh, expected) in cases {
             let planned = edit_plan(&read.spec.template, &fresh, &wanted);
             match (planned, expected) {
-                (Ok(ops), Ok(version)) => {
-                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
-                    assert_eq!(ops[0]["value"], version, "{what}");
-                    let paths: Vec<&str> = ops[1..]
-                        .iter()
-                        .map(|o| o["path"].as_str().unwrap())
-                        .collect();
-                    assert_eq!(paths, ["/spec/template", "/spec/updateStrategy"], "{what}");
-                    assert_eq!(ops[1]["value"], wanted["spec"]["template"], "{what}");
+                (Ok(ops), Ok(())) => {
+                    let want = [
+                        patch::precondition(&fresh),
+                        patch::replace_template(wanted["spec"]["template"].clone()),
+                        patch::replace_update_strategy(json!({"type": "OnDelete"})),
+                    ];
+                    assert_eq!(ops, want, "{what}");
                 }
                 (Err(e), Err(fragment)) => {
                     let message = e.to_string();

@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
-use serde_json::{json, Value};
 
 use crate::clock::now;
 use crate::cluster::Cluster;
-use crate::daemonset::pause::{self, annotation, annotation_path};
+use crate::daemonset::patch::{self, PatchOperation};
+use crate::daemonset::pause::annotation;
 use crate::error::Failure;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::{self, Claim, Lock, LOCK_ANNOTATION};
@@ -79,23 +79,23 @@ pub fn warn_taken_over(taken_over: Option<&Lock>, progress: &mut Progress) {
 }
 
 /// The ops that record `me` as the lock holder on `ds` (conditional on its resourceVersion).
-fn lock_ops(ds: &DaemonSet, me: &Lock) -> Result<Vec<Value>, Failure> {
+fn lock_ops(ds: &DaemonSet, me: &Lock) -> Result<Vec<PatchOperation>, Failure> {
     let text = serde_json::to_string(me)
         .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
-    let mut ops = vec![pause::precondition(ds)];
-    ops.extend(pause::set_annotations(ds, vec![(LOCK_ANNOTATION, text)]));
+    let mut ops = vec![patch::precondition(ds)];
+    ops.extend(patch::set_annotations(ds, vec![(LOCK_ANNOTATION, text)]));
     Ok(ops)
 }
 
 /// The ops that remove the lock from `ds`, when it is still `me`'s; `None` when another run
 /// holds it now (it took the lock over) or there is none.
-fn unlock_ops(ds: &DaemonSet, me: &Lock) -> Option<Vec<Value>> {
+fn unlock_ops(ds: &DaemonSet, me: &Lock) -> Option<Vec<PatchOperation>> {
     recorded_lock(ds)
         .is_some_and(|l| l.host == me.host && l.pid == me.pid)
         .then(|| {
             vec![
-                pause::precondition(ds),
-                json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}),
+                patch::precondition(ds),
+                patch::remove_annotation(LOCK_ANNOTATION),
             ]
         })
 }
@@ -127,11 +127,11 @@ pub async fn take_lock(
 /// Taking the lock: the ops, and the lock of a gone run they take over.
 struct TakeLock {
     taken_over: Option<Lock>,
-    ops: Vec<Value>,
+    ops: Vec<PatchOperation>,
 }
 
 impl crate::cluster::Planned for TakeLock {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         Some(&self.ops)
     }
 }
@@ -152,8 +152,8 @@ pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lo
         };
         // `test`: only a lock that is still exactly ours is renewed.
         let ops = [
-            json!({"op": "test", "path": annotation_path(LOCK_ANNOTATION), "value": old}),
-            json!({"op": "replace", "path": annotation_path(LOCK_ANNOTATION), "value": new}),
+            patch::test_annotation(LOCK_ANNOTATION, old),
+            patch::replace_annotation(LOCK_ANNOTATION, new),
         ];
         match cluster
             .patch_daemonset_json(&namespace, &name, &ops, false)
@@ -185,6 +185,7 @@ pub async fn drop_lock(cluster: &Cluster, namespace: &str, name: &str, me: &Lock
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn with_lock(held: Option<&Lock>) -> DaemonSet {
         let mut object = json!({
@@ -233,19 +234,15 @@ mod tests {
                 (Ok(taken_over), Ok(expected)) => {
                     assert_eq!(taken_over, expected, "{what}");
                     let ops = lock_ops(&ds, &me).unwrap();
-                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
-                    let recorded = match held {
-                        Some(_) => ops[1]["value"].as_str().unwrap().to_string(),
-                        None => ops[1]["value"][LOCK_ANNOTATION]
-                            .as_str()
-                            .unwrap()
-                            .to_string(),
+                    let text = serde_json::to_string(&me).unwrap();
+                    let record = match held {
+                        Some(_) => patch::set_annotation(LOCK_ANNOTATION, text),
+                        // No annotations yet: the map is added with the lock in it.
+                        None => serde_json::from_value(json!({"op": "add",
+                            "path": "/metadata/annotations", "value": {LOCK_ANNOTATION: text}}))
+                        .unwrap(),
                     };
-                    assert_eq!(
-                        serde_json::from_str::<Lock>(&recorded).unwrap(),
-                        me,
-                        "{what}"
-                    );
+                    assert_eq!(ops, [patch::precondition(&ds), record], "{what}");
                 }
                 (Err(e), Err(fragment)) => assert!(e.message.contains(fragment), "{what}: {e}"),
                 (got, expected) => panic!("{what}: {got:?} instead of {expected:?}"),
@@ -253,9 +250,14 @@ mod tests {
             match unlock_ops(&ds, &me) {
                 Some(ops) => {
                     assert!(dropped, "{what}: {ops:?}");
-                    assert_eq!(ops[0], pause::precondition(&ds), "{what}");
-                    assert_eq!(ops[1]["op"], "remove", "{what}");
-                    assert_eq!(ops[1]["path"], annotation_path(LOCK_ANNOTATION), "{what}");
+                    assert_eq!(
+                        ops,
+                        [
+                            patch::precondition(&ds),
+                            patch::remove_annotation(LOCK_ANNOTATION)
+                        ],
+                        "{what}"
+                    );
                 }
                 None => assert!(!dropped, "{what}"),
             }

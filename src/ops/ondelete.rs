@@ -11,7 +11,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::interrupt::{self, Interrupt, Signals};
 use super::lock::recorded_lock;
@@ -22,7 +22,8 @@ use crate::clock::{now, rfc3339, until_second};
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::budget::Budget;
 use crate::daemonset::history::current_hash;
-use crate::daemonset::pause::{self, annotation, annotation_path};
+use crate::daemonset::patch;
+use crate::daemonset::pause::annotation;
 use crate::daemonset::{history, is_finished, node_of, selector};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
@@ -36,8 +37,10 @@ use crate::rollout::state::{
 };
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
 
+/// The recorded state, for a caller that does without an unreadable one: the run that starts
+/// next replaces it, and says so (`Driver::begin`).
 pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
-    annotation(ds, STATE_ANNOTATION).and_then(|s| serde_json::from_str(s).ok())
+    RolloutState::recorded(ds).ok().flatten()
 }
 
 /// Every node of the plan (a node whose old pod is gone and whose new pod is not there yet shows
@@ -247,6 +250,7 @@ pub fn plan(
         auto_rollback: args.auto_rollback,
         rollback_of: None,
         wave_interval_seconds: i64::try_from(args.wave_interval().as_secs()).unwrap_or(i64::MAX),
+        unknown: Default::default(),
     })
 }
 
@@ -418,7 +422,7 @@ impl<'a> Driver<'a> {
             return;
         };
         if recorded.target_hash == state.target_hash
-            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+            && recorded.phase.paused()
             && state.phase == Phase::Running
         {
             state.phase = recorded.phase;
@@ -544,8 +548,19 @@ impl<'a> Driver<'a> {
         let Some(hash) = current_hash(&self.ds, &revisions) else {
             return Ok(false);
         };
-        let recorded =
-            recorded_state(&self.ds).filter(|s| s.target_hash == hash && s.phase.unfinished());
+        let recorded = match RolloutState::recorded(&self.ds) {
+            Ok(recorded) => recorded,
+            Err(unreadable) => {
+                self.progress.emit(Event::Warning {
+                    message: format!(
+                        "{}; this rollout records its own state over it",
+                        unreadable.what()
+                    ),
+                });
+                None
+            }
+        };
+        let recorded = recorded.filter(|s| s.target_hash == hash && s.phase.unfinished());
         let mut state = match (&self.start, recorded) {
             (Start::Recorded(state), _) if state.target_hash != hash => {
                 return Err(Failure::api(format!(
@@ -794,8 +809,8 @@ impl<'a> Driver<'a> {
         let name = self.name.clone();
         let stored = loop {
             let ops = vec![
-                pause::precondition(&self.ds),
-                json!({"op": "replace", "path": "/spec/template", "value": template}),
+                patch::precondition(&self.ds),
+                patch::replace_template(template.clone()),
             ];
             let attempt = with_retry(self.progress, "restoring the previous template", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -913,21 +928,17 @@ impl<'a> Driver<'a> {
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         loop {
             let mut ops = vec![
-                pause::precondition(&self.ds),
-                json!({"op": "add", "path": annotation_path(STATE_ANNOTATION), "value": text}),
+                patch::precondition(&self.ds),
+                patch::set_annotation(STATE_ANNOTATION, text.clone()),
             ];
             if let Some(original) = &original {
-                ops.push(
-                    json!({"op": "replace", "path": "/spec/updateStrategy", "value": original}),
-                );
+                ops.push(patch::replace_update_strategy(original.clone()));
             }
             if original.is_some() || kept_on_delete.is_some() {
-                ops.push(
-                    json!({"op": "remove", "path": annotation_path(ORIGINAL_STRATEGY_ANNOTATION)}),
-                );
+                ops.push(patch::remove_annotation(ORIGINAL_STRATEGY_ANNOTATION));
             }
             if annotation(&self.ds, LOCK_ANNOTATION).is_some() {
-                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+                ops.push(patch::remove_annotation(LOCK_ANNOTATION));
             }
             let attempt = with_retry(self.progress, "restoring the update strategy", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1012,7 +1023,7 @@ impl<'a> Driver<'a> {
         if recorded_lock(&self.ds).is_none() {
             return Ok(());
         }
-        let ops = vec![json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)})];
+        let ops = vec![patch::remove_annotation(LOCK_ANNOTATION)];
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         let stored = with_retry(self.progress, "releasing the rollout lock", || {
             cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1046,10 +1057,10 @@ impl<'a> Driver<'a> {
             if hold {
                 pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
             }
-            let mut ops = vec![pause::precondition(&self.ds)];
-            ops.extend(pause::set_annotations(&self.ds, pairs));
+            let mut ops = vec![patch::precondition(&self.ds)];
+            ops.extend(patch::set_annotations(&self.ds, pairs));
             if !hold && annotation(&self.ds, LOCK_ANNOTATION).is_some() {
-                ops.push(json!({"op": "remove", "path": annotation_path(LOCK_ANNOTATION)}));
+                ops.push(patch::remove_annotation(LOCK_ANNOTATION));
             }
             let attempt = with_retry(self.progress, "recording the rollout state", || {
                 cluster.patch_daemonset_json(&namespace, &name, &ops, false)
@@ -1081,7 +1092,7 @@ impl<'a> Driver<'a> {
                     }
                     if let Some(recorded) = recorded_state(&self.ds) {
                         if recorded.target_hash == state.target_hash
-                            && matches!(recorded.phase, Phase::Paused | Phase::PausedAfterCanary)
+                            && recorded.phase.paused()
                             && state.phase == Phase::Running
                         {
                             state.phase = recorded.phase;
@@ -1112,6 +1123,7 @@ fn describe_failures(nodes: &[NodeFailure]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn sleeps_until_the_second_itself_not_a_whole_second_more() {
@@ -1156,6 +1168,7 @@ mod tests {
             auto_rollback: true,
             rollback_of: None,
             wave_interval_seconds: 0,
+            unknown: Default::default(),
         }
     }
 

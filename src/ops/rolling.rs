@@ -24,6 +24,7 @@ use crate::daemonset::budget::{self, UpdatePace};
 use crate::daemonset::history;
 use crate::daemonset::history::current_hash;
 use crate::daemonset::is_finished;
+use crate::daemonset::patch;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
 use crate::daemonset::selector;
 use crate::daemonset::{key, pod_hash};
@@ -72,7 +73,7 @@ async fn patch_retrying(
     name: &str,
     ds: DaemonSet,
     progress: &mut Progress,
-    plan: impl Fn(&DaemonSet) -> Option<Vec<Value>>,
+    plan: impl Fn(&DaemonSet) -> Option<Vec<patch::PatchOperation>>,
 ) -> anyhow::Result<Option<DaemonSet>> {
     let plan = &plan;
     let (ops, stored) = with_retry(progress, "patching the daemonset", || {
@@ -572,8 +573,8 @@ impl Follow<'_> {
         };
         let rollback = |ds: &DaemonSet| {
             Some(vec![
-                pause::precondition(ds),
-                json!({"op": "replace", "path": "/spec/template", "value": template}),
+                patch::precondition(ds),
+                patch::replace_template(template.clone()),
             ])
         };
         patch_retrying(

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::Pod;
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::daemonset::patch::{self, PatchOperation};
 use crate::daemonset::pause::{self, PAUSED_ANNOTATION};
 
 /// One pod of the DaemonSet as the gate sees it (finished pods are left out by the caller).
@@ -395,11 +396,11 @@ pub fn settle_ops(
     ds: &DaemonSet,
     manifest_sets_strategy: bool,
     ondelete_records: &[&str],
-) -> Option<(Vec<Value>, Vec<String>)> {
-    let mut ops = vec![pause::precondition(ds)];
+) -> Option<(Vec<PatchOperation>, Vec<String>)> {
+    let mut ops = vec![patch::precondition(ds)];
     let mut done = Vec::new();
     if let Some(recorded) = pause::annotation(ds, PAUSED_ANNOTATION) {
-        ops.push(json!({"op": "remove", "path": pause::annotation_path(PAUSED_ANNOTATION)}));
+        ops.push(patch::remove_annotation(PAUSED_ANNOTATION));
         let strategy = serde_json::from_str::<Value>(recorded).ok();
         match strategy.filter(|_| !manifest_sets_strategy) {
             Some(strategy) => {
@@ -407,9 +408,7 @@ pub fn settle_ops(
                     .as_str()
                     .unwrap_or("RollingUpdate")
                     .to_string();
-                ops.push(
-                    json!({"op": "replace", "path": "/spec/updateStrategy", "value": strategy}),
-                );
+                ops.push(patch::replace_update_strategy(strategy));
                 done.push(format!(
                     "the pause ended (recorded strategy {kind} restored)"
                 ));
@@ -419,7 +418,7 @@ pub fn settle_ops(
     }
     for key in ondelete_records {
         if pause::annotation(ds, key).is_some() {
-            ops.push(json!({"op": "remove", "path": pause::annotation_path(key)}));
+            ops.push(patch::remove_annotation(key));
             done.push(format!(
                 "annotation {key} of an earlier ondelete rollout removed"
             ));
@@ -837,10 +836,13 @@ mod tests {
         let paused_json = r#"{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":2}}"#;
         let on_delete = json!({"type": "OnDelete"});
         let rolling = json!({"type": "RollingUpdate"});
+        let op = |op: Value| -> PatchOperation { serde_json::from_value(op).unwrap() };
         let precondition =
-            json!({"op": "replace", "path": "/metadata/resourceVersion", "value": "7"});
-        let unpause = json!({"op": "remove", "path": "/metadata/annotations/rollout.kubectl-ds.io~1paused-strategy"});
-        let cases: Vec<(&str, DaemonSet, bool, Option<Vec<Value>>)> = vec![
+            op(json!({"op": "replace", "path": "/metadata/resourceVersion", "value": "7"}));
+        let unpause = op(
+            json!({"op": "remove", "path": "/metadata/annotations/rollout.kubectl-ds.io~1paused-strategy"}),
+        );
+        let cases: Vec<(&str, DaemonSet, bool, Option<Vec<PatchOperation>>)> = vec![
             (
                 "nothing to settle",
                 ds(rolling.clone(), json!({"note": "x"})),
@@ -860,8 +862,8 @@ mod tests {
                 Some(vec![
                     precondition.clone(),
                     unpause.clone(),
-                    json!({"op": "replace", "path": "/spec/updateStrategy",
-                           "value": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}}),
+                    op(json!({"op": "replace", "path": "/spec/updateStrategy",
+                           "value": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}})),
                 ]),
             ),
             (
@@ -870,7 +872,7 @@ mod tests {
                 true,
                 Some(vec![
                     precondition.clone(),
-                    json!({"op": "remove", "path": "/metadata/annotations/example.com~1state"}),
+                    op(json!({"op": "remove", "path": "/metadata/annotations/example.com~1state"})),
                 ]),
             ),
         ];

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::apps::v1::DaemonSet;
 use serde::{Deserialize, Serialize};
 
 use super::waves::Wave;
@@ -16,6 +17,8 @@ pub const STATE_ANNOTATION: &str = "rollout.kubectl-ds.io/state";
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
 pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
 
+/// Where a controlled rollout stands, as recorded. The recorded words are camelCase
+/// (`pausedAfterCanary`): rollouts recorded by earlier versions must resume, so they never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Phase {
@@ -30,6 +33,14 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Phase; 5] = [
+        Phase::Running,
+        Phase::PausedAfterCanary,
+        Phase::Paused,
+        Phase::Failed,
+        Phase::Complete,
+    ];
+
     /// A rollout in this phase is not over: `rollout resume` (or the same command again) drives
     /// it on. Failed and Complete rollouts are over; a new one starts from a new apply.
     pub fn unfinished(self) -> bool {
@@ -37,6 +48,28 @@ impl Phase {
             self,
             Phase::Running | Phase::Paused | Phase::PausedAfterCanary
         )
+    }
+
+    /// Stopped until `rollout resume`, by the user or after the canary wave.
+    pub fn paused(self) -> bool {
+        matches!(self, Phase::Paused | Phase::PausedAfterCanary)
+    }
+
+    /// The recorded word, which messages show too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Running => "running",
+            Phase::PausedAfterCanary => "pausedAfterCanary",
+            Phase::Paused => "paused",
+            Phase::Failed => "failed",
+            Phase::Complete => "complete",
+        }
+    }
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -72,6 +105,42 @@ pub struct RolloutState {
     /// Seconds to wait after a wave is done before the next one starts.
     #[serde(default)]
     pub wave_interval_seconds: i64,
+    /// Fields this version does not know (a newer one wrote them), written back unchanged when
+    /// the state is rewritten (a pause, a resume), so an older binary never drops them.
+    #[serde(flatten)]
+    pub unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A state annotation this version cannot read: edited by hand, or written by a version whose
+/// format differs. Nothing is resumed from it; the message says how to clear it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    pub daemonset: String,
+    pub namespace: String,
+    /// What the JSON decoder found wrong.
+    pub reason: String,
+}
+
+impl Unreadable {
+    /// What is wrong, without what to do about it.
+    pub fn what(&self) -> String {
+        format!(
+            "the annotation {STATE_ANNOTATION} of daemonset {:?} does not hold a rollout state this version of kubectl-ds can read ({})",
+            self.daemonset, self.reason
+        )
+    }
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}; it is ignored: remove it with kubectl annotate daemonset {} -n {} {STATE_ANNOTATION}- and start the rollout again with kubectl ds rollout apply",
+            self.what(),
+            self.daemonset,
+            self.namespace
+        )
+    }
 }
 
 /// The DaemonSet's pod on a node, as the cluster shows it now.
@@ -111,6 +180,31 @@ pub enum Step {
 }
 
 impl RolloutState {
+    /// The state recorded on the DaemonSet: `Ok(None)` when there is none, `Err` when the
+    /// annotation holds something else. Every reader of the annotation goes through here.
+    pub fn recorded(ds: &DaemonSet) -> Result<Option<RolloutState>, Unreadable> {
+        let Some(text) = ds
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(STATE_ANNOTATION))
+        else {
+            return Ok(None);
+        };
+        serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| Unreadable {
+                daemonset: ds.metadata.name.clone().unwrap_or_default(),
+                namespace: ds.metadata.namespace.clone().unwrap_or_default(),
+                reason: e.to_string(),
+            })
+    }
+
+    /// The annotation's text for this state.
+    pub fn to_annotation(&self) -> String {
+        serde_json::to_string(self).expect("a rollout state serializes: string keys only")
+    }
+
     /// The wave in progress: the first with a node not yet done.
     pub fn current_wave(&self, observed: &Observation, now: i64) -> Option<usize> {
         self.waves
@@ -168,7 +262,7 @@ impl RolloutState {
 
     /// What to do next.
     pub fn next_step(&self, observed: &Observation, now: i64) -> Step {
-        if matches!(self.phase, Phase::Paused | Phase::PausedAfterCanary) {
+        if self.phase.paused() {
             return Step::Pause;
         }
         let Some(index) = self.current_wave(observed, now) else {
@@ -295,6 +389,7 @@ mod tests {
             auto_rollback: false,
             rollback_of: None,
             wave_interval_seconds: 0,
+            unknown: Default::default(),
         }
     }
 
@@ -493,6 +588,90 @@ mod tests {
                 assert_eq!(s.next_step(&observed, NOW), delete_a, "{phase:?} resumed");
             }
         }
+    }
+
+    /// A DaemonSet carrying `annotation` as its recorded state.
+    fn recorded_on(annotation: Option<&str>) -> DaemonSet {
+        let mut ds = DaemonSet::default();
+        ds.metadata.name = Some("agent".into());
+        ds.metadata.namespace = Some("ops".into());
+        ds.metadata.annotations = annotation
+            .map(|text| BTreeMap::from([(STATE_ANNOTATION.to_string(), text.to_string())]));
+        ds
+    }
+
+    #[test]
+    fn a_state_recorded_by_an_earlier_version_reads_back_in_every_phase() {
+        // The annotation exactly as earlier versions wrote it; only the phase word varies.
+        let words = [
+            ("running", Phase::Running),
+            ("pausedAfterCanary", Phase::PausedAfterCanary),
+            ("paused", Phase::Paused),
+            ("failed", Phase::Failed),
+            ("complete", Phase::Complete),
+        ];
+        assert_eq!(words.map(|(_, p)| p), Phase::ALL);
+        for (word, phase) in words {
+            let text = format!(
+                r#"{{"targetHash":"6d9f7c8b5","waves":[{{"canary":true,"nodes":["n1"]}},{{"canary":false,"nodes":["n2","n3"]}}],"maxUnavailable":1,"minReadySeconds":0,"progressDeadlineSeconds":600,"pauseAfterCanary":true,"phase":"{word}","deletedAt":{{"n1":1767225600}},"previousHash":"5c8d6f7a4","autoRollback":false,"waveIntervalSeconds":0}}"#
+            );
+            let state = RolloutState::recorded(&recorded_on(Some(&text)))
+                .unwrap_or_else(|e| panic!("{word}: {e}"))
+                .expect("recorded");
+            assert_eq!(state.phase, phase, "{word}");
+            assert_eq!(state.deleted_at["n1"], 1_767_225_600, "{word}");
+            assert_eq!(
+                state.to_annotation(),
+                text,
+                "{word}: rewritten byte for byte"
+            );
+            assert_eq!(phase.as_str(), word);
+            assert_eq!(phase.to_string(), word);
+            assert_eq!(
+                serde_json::to_string(&phase).unwrap(),
+                format!("\"{word}\"")
+            );
+        }
+    }
+
+    #[test]
+    fn an_unreadable_state_is_reported_with_how_to_clear_it() {
+        assert_eq!(RolloutState::recorded(&recorded_on(None)), Ok(None));
+        let cases = [
+            ("not json", "expected ident"),
+            (r#"{"targetHash":"abc"}"#, "missing field `waves`"),
+            (
+                r#"{"targetHash":"abc","waves":[],"maxUnavailable":1,"minReadySeconds":0,"progressDeadlineSeconds":600,"pauseAfterCanary":false,"phase":"halted"}"#,
+                "unknown variant `halted`",
+            ),
+        ];
+        for (text, reason) in cases {
+            let error = RolloutState::recorded(&recorded_on(Some(text))).unwrap_err();
+            assert!(error.reason.contains(reason), "{text}: {error:?}");
+            let message = error.to_string();
+            assert!(
+                message.starts_with(
+                    "the annotation rollout.kubectl-ds.io/state of daemonset \"agent\" does not hold a rollout state this version of kubectl-ds can read ("
+                ),
+                "{message}"
+            );
+            assert!(
+                message.ends_with("; it is ignored: remove it with kubectl annotate daemonset agent -n ops rollout.kubectl-ds.io/state- and start the rollout again with kubectl ds rollout apply"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn fields_a_newer_version_recorded_are_kept_when_the_state_is_rewritten() {
+        let text = r#"{"targetHash":"abc","waves":[],"maxUnavailable":1,"minReadySeconds":0,"progressDeadlineSeconds":600,"pauseAfterCanary":false,"phase":"running","surgeNodes":["n9"]}"#;
+        let mut state = RolloutState::recorded(&recorded_on(Some(text)))
+            .unwrap()
+            .unwrap();
+        state.phase = Phase::Paused;
+        let rewritten: serde_json::Value = serde_json::from_str(&state.to_annotation()).unwrap();
+        assert_eq!(rewritten["surgeNodes"], serde_json::json!(["n9"]));
+        assert_eq!(rewritten["phase"], "paused");
     }
 
     #[test]

@@ -8,29 +8,32 @@
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
-use serde_json::{json, Value};
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutNameArgs, RolloutResumeArgs, RolloutUndoArgs};
 use crate::cluster::Planned;
 use crate::daemonset::history;
+use crate::daemonset::patch::{self, PatchOperation};
 use crate::daemonset::pause::{self, PausePlan, ResumePlan};
 use crate::diff::template::{self, TemplateChanges};
 use crate::error::{ExitStatus, Failure};
-use crate::ops::ondelete::{self as engine, Driver, Start};
+use crate::ops::ondelete::{Driver, Start};
 use crate::render;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::lock::Lock;
-use crate::rollout::state::{Phase, RolloutState};
+use crate::rollout::state::{Phase, RolloutState, Unreadable};
 
 pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
-    let (plan, _) = cluster
+    let (plan, ds) = cluster
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| {
             Ok::<_, Failure>(pause::plan_pause(ds))
         })
         .await?;
+    if let Err(unreadable) = RolloutState::recorded(&ds) {
+        eprintln!("warning: {unreadable}");
+    }
     let lines = match plan {
         PausePlan::AlreadyPaused => vec![format!(
             "daemonset {name:?} is already paused; kubectl ds rollout resume {name} -n {namespace} resumes it"
@@ -51,9 +54,11 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
                 ));
             }
             if state_paused {
-                lines.push(
-                    "  controlled rollout: phase running → paused (it deletes no more pods)".into(),
-                );
+                lines.push(format!(
+                    "  controlled rollout: phase {} → {} (it deletes no more pods)",
+                    Phase::Running,
+                    Phase::Paused
+                ));
             }
             lines.push(format!("  kubectl ds rollout resume {name} -n {namespace} resumes it"));
             lines
@@ -72,6 +77,11 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
         .patch_daemonset_with_retry(&namespace, name, ds, false, |ds| plan_resume(ds, &me, args))
         .await?;
     crate::ops::lock::warn_taken_over(resume.taken_over.as_ref(), &mut progress);
+    if let Some(unreadable) = &resume.unreadable {
+        progress.emit(Event::Warning {
+            message: unreadable.to_string(),
+        });
+    }
     let Resume {
         controlled, plan, ..
     } = resume;
@@ -101,12 +111,8 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
                 });
             }
             if let Some(phase) = state_resumed {
-                let from = match phase {
-                    Phase::PausedAfterCanary => "pausedAfterCanary",
-                    _ => "paused",
-                };
                 progress.emit(Event::Note {
-                    message: format!("  controlled rollout: phase {from} → running"),
+                    message: format!("  controlled rollout: phase {phase} → {}", Phase::Running),
                 });
             }
         }
@@ -131,10 +137,12 @@ struct Resume {
     controlled: Option<RolloutState>,
     taken_over: Option<Lock>,
     plan: ResumePlan,
+    /// A state annotation that could not be read: nothing is resumed from it.
+    unreadable: Option<Unreadable>,
 }
 
 impl Planned for Resume {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match &self.plan {
             ResumePlan::Patch { ops, .. } => Some(ops),
             ResumePlan::NotPaused => None,
@@ -143,7 +151,7 @@ impl Planned for Resume {
 }
 
 impl Planned for PausePlan {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match self {
             PausePlan::Patch { ops, .. } => Some(ops),
             PausePlan::AlreadyPaused | PausePlan::OnDeleteIdle => None,
@@ -152,7 +160,11 @@ impl Planned for PausePlan {
 }
 
 fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Resume, Failure> {
-    let controlled = engine::recorded_state(ds).filter(|s| s.phase.unfinished());
+    let (recorded, unreadable) = match RolloutState::recorded(ds) {
+        Ok(recorded) => (recorded, None),
+        Err(unreadable) => (None, Some(unreadable)),
+    };
+    let controlled = recorded.filter(|s| s.phase.unfinished());
     let taken_over = match controlled {
         Some(_) if !args.detach => crate::ops::lock::claim_lock(ds, me, args.force)?,
         _ => None,
@@ -161,6 +173,7 @@ fn plan_resume(ds: &DaemonSet, me: &Lock, args: &RolloutResumeArgs) -> Result<Re
         controlled,
         taken_over,
         plan: pause::plan_resume(ds).map_err(Failure::api)?,
+        unreadable,
     })
 }
 
@@ -170,13 +183,13 @@ enum UndoPlan {
     /// It has the target revision's template already.
     AlreadyThere,
     Patch {
-        ops: Vec<Value>,
+        ops: Vec<PatchOperation>,
         changes: TemplateChanges,
     },
 }
 
 impl Planned for UndoPlan {
-    fn ops(&self) -> Option<&[Value]> {
+    fn ops(&self) -> Option<&[PatchOperation]> {
         match self {
             UndoPlan::Patch { ops, .. } => Some(ops),
             UndoPlan::AlreadyThere => None,
@@ -204,8 +217,8 @@ fn plan_undo(
     }
     Ok(UndoPlan::Patch {
         ops: vec![
-            pause::precondition(fresh),
-            json!({"op": "replace", "path": "/spec/template", "value": history::template_of(target)}),
+            patch::precondition(fresh),
+            patch::replace_template(history::template_of(target)),
         ],
         changes,
     })
@@ -338,6 +351,7 @@ mod tests {
     use crate::cli::RolloutFormat;
     use crate::rollout::lock::LOCK_ANNOTATION;
     use crate::rollout::state::STATE_ANNOTATION;
+    use serde_json::{json, Value};
 
     #[test]
     fn undo_is_planned_anew_unless_another_writer_changed_the_template() {
@@ -381,10 +395,16 @@ mod tests {
             match (plan_undo(&read, &fresh, &target), expected) {
                 (Ok(UndoPlan::AlreadyThere), Ok(None)) => {}
                 (Ok(UndoPlan::Patch { ops, changes }), Ok(Some(version))) => {
-                    assert_eq!(ops[0], pause::precondition(&fresh), "{what}");
-                    assert_eq!(ops[0]["value"], version, "{what}");
-                    assert_eq!(ops[1]["path"], "/spec/template", "{what}");
-                    assert_eq!(ops[1]["value"], history::template_of(&target), "{what}");
+                    assert_eq!(fresh.metadata.resource_version.as_deref(), Some(version));
+                    let template = history::template_of(&target);
+                    assert_eq!(
+                        ops,
+                        [
+                            patch::precondition(&fresh),
+                            patch::replace_template(template)
+                        ],
+                        "{what}"
+                    );
                     assert_eq!(
                         changes.lines(),
                         ["image agent: agent:2 → agent:1"],

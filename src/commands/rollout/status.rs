@@ -18,15 +18,15 @@ use crate::clock::now;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
 use crate::daemonset::history::{self, current_hash};
 use crate::daemonset::selector;
-use crate::daemonset::summary::{self, Strategy};
+use crate::daemonset::summary::{self, Rollout, Strategy};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
 use crate::render::{self, Cell, Table, Tone};
 use crate::rollout::health::{failing, pod_ready, pod_view};
 use crate::rollout::rolling::not_ready_reason;
-use crate::rollout::state::{Observation, Phase, RolloutState, STATE_ANNOTATION};
+use crate::rollout::state::{Observation, Phase, RolloutState};
 
-use crate::daemonset::pause::PAUSED_ANNOTATION;
+use crate::daemonset::pause;
 
 pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
@@ -38,6 +38,9 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
             .await?;
         let pods = cluster.list_pods(&namespace, &selector).await?;
         let view = StatusView::new(&ds, &revisions, pods.iter(), now());
+        if let Some(warning) = &view.unreadable {
+            eprintln!("warning: {warning}");
+        }
         match args.output {
             StatusFormat::Json => render::print_json(&view)?,
             StatusFormat::Table => print!("{}", view.render(render::use_color(global.color))),
@@ -96,34 +99,76 @@ fn humanize(d: std::time::Duration) -> String {
 async fn watch(
     cluster: &Cluster,
     namespace: &str,
-    mut ds: DaemonSet,
+    ds: DaemonSet,
     selector: &str,
     args: &RolloutStatusArgs,
     global: &GlobalArgs,
     last_view: &mut Option<StatusView>,
 ) -> anyhow::Result<Outcome> {
     let name = &args.name;
-    let uid = ds.metadata.uid.clone().unwrap_or_default();
     let terminal = std::io::stdout().is_terminal();
     let color = render::use_color(global.color);
     let mut changes = cluster.watch_daemonset_and_pods(namespace, name, selector);
-    let mut revisions = cluster
-        .list_controller_revisions_matching(namespace, selector)
-        .await?;
-    let mut pods: Mirror<Pod, Pod> = Mirror::new(|pod| Some(key(pod)), Some);
-    let mut last = String::new();
+    let mut watched = Watched {
+        uid: ds.metadata.uid.clone().unwrap_or_default(),
+        ds,
+        revisions: cluster
+            .list_controller_revisions_matching(namespace, selector)
+            .await?,
+        pods: Mirror::new(|pod| Some(key(pod)), Some),
+    };
+    let mut shown = Shown::default();
     let mut troubles = Troubles::default();
     while let Some(change) = changes.next().await {
         if let Some(message) = troubles.to_show(&change) {
             eprintln!("warning: {message}; retrying");
         }
+        if !watched
+            .take(change, cluster, namespace, selector, name)
+            .await?
+        {
+            continue;
+        }
+        let Some(view) = watched.view(cluster, namespace, selector).await? else {
+            continue;
+        };
+        shown.show(&view, args.output, terminal, color)?;
+        if let Some(outcome) = finished(&view, name, args.output) {
+            return Ok(outcome);
+        }
+        *last_view = Some(view);
+    }
+    Err(Failure::api(format!(
+        "the watch on daemonset {name:?} ended unexpectedly"
+    ))
+    .into())
+}
+
+/// What a watch has seen of the DaemonSet, its revisions and its pods.
+struct Watched {
+    ds: DaemonSet,
+    uid: String,
+    revisions: Vec<ControllerRevision>,
+    pods: Mirror<Pod, Pod>,
+}
+
+impl Watched {
+    /// Takes in one watch change; false when it changes nothing shown.
+    async fn take(
+        &mut self,
+        change: WatchChange,
+        cluster: &Cluster,
+        namespace: &str,
+        selector: &str,
+        name: &str,
+    ) -> anyhow::Result<bool> {
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                crate::ops::ensure_same(&new, &uid, name, "while watching")?;
-                let template_changed = new.metadata.generation != ds.metadata.generation;
-                ds = *new;
-                if template_changed || current_hash(&ds, &revisions).is_none() {
-                    revisions = cluster
+                crate::ops::ensure_same(&new, &self.uid, name, "while watching")?;
+                let template_changed = new.metadata.generation != self.ds.metadata.generation;
+                self.ds = *new;
+                if template_changed || current_hash(&self.ds, &self.revisions).is_none() {
+                    self.revisions = cluster
                         .list_controller_revisions_matching(namespace, selector)
                         .await?;
                 }
@@ -133,62 +178,147 @@ async fn watch(
                     Failure::api(format!("daemonset {name:?} was deleted while watching")).into(),
                 );
             }
-            WatchChange::PodsListed(list) => pods.list(list),
-            WatchChange::PodApplied(pod) => pods.apply(*pod),
-            WatchChange::PodDeleted(pod) => pods.delete(&pod),
+            WatchChange::PodsListed(list) => self.pods.list(list),
+            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
+            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
             WatchChange::NodesListed(_)
             | WatchChange::NodeApplied(_)
             | WatchChange::NodeDeleted(_)
-            | WatchChange::Trouble(_) => continue,
+            | WatchChange::Trouble(_) => return Ok(false),
         }
-        let Some(pods) = pods.entries() else {
-            continue;
+        Ok(true)
+    }
+
+    /// The view of what was seen; `None` until the pods have been listed.
+    async fn view(
+        &mut self,
+        cluster: &Cluster,
+        namespace: &str,
+        selector: &str,
+    ) -> anyhow::Result<Option<StatusView>> {
+        let Some(pods) = self.pods.entries() else {
+            return Ok(None);
         };
         // A pod of a revision the list does not know yet: the controller made a new revision.
+        let revisions = &self.revisions;
         let known = |p: &Pod| {
             pod_hash(p).is_none_or(|h| revisions.iter().any(|r| history::hash_of(r) == h))
         };
         if !pods.values().all(known) {
-            revisions = cluster
+            self.revisions = cluster
                 .list_controller_revisions_matching(namespace, selector)
                 .await?;
         }
-        let view = StatusView::new(&ds, &revisions, pods.values(), now());
-        let text = match (args.output, terminal) {
-            (StatusFormat::Json, _) => format!("{}\n", serde_json::to_string(&view)?),
+        Ok(Some(StatusView::new(
+            &self.ds,
+            &self.revisions,
+            pods.values(),
+            now(),
+        )))
+    }
+}
+
+/// What the watch printed last, so an unchanged view is not printed again.
+#[derive(Default)]
+struct Shown {
+    text: String,
+    warning: Option<String>,
+}
+
+impl Shown {
+    fn show(
+        &mut self,
+        view: &StatusView,
+        output: StatusFormat,
+        terminal: bool,
+        color: bool,
+    ) -> anyhow::Result<()> {
+        let text = match (output, terminal) {
+            (StatusFormat::Json, _) => format!("{}\n", serde_json::to_string(view)?),
             (StatusFormat::Table, true) => format!("\x1b[H\x1b[2J{}", view.render(color)),
             (StatusFormat::Table, false) => format!("{}\n", view.progress_line()),
         };
-        if text != last {
+        let redrawn = text != self.text;
+        if redrawn {
             print!("{text}");
             use std::io::Write as _;
             std::io::stdout().flush()?;
-            last = text;
+            self.text = text;
         }
-        if view.failed() {
-            if args.output == StatusFormat::Table {
-                println!(
-                    "daemonset {name:?} rollout failed: {}",
-                    view.recorded
-                        .as_ref()
-                        .and_then(|r| r.failure.clone())
-                        .unwrap_or_else(|| "see the recorded state".into())
-                );
+        // A redrawn terminal screen clears the warning: it is said again below the table.
+        let clears = terminal && output == StatusFormat::Table;
+        if let Some(warning) = &view.unreadable {
+            if self.warning.as_ref() != Some(warning) || (clears && redrawn) {
+                eprintln!("warning: {warning}");
             }
-            return Ok(ExitStatus::Findings);
         }
-        if view.complete() {
-            if args.output == StatusFormat::Table {
-                println!("daemonset {name:?} successfully rolled out");
-            }
-            return Ok(ExitStatus::Ok);
-        }
-        *last_view = Some(view);
+        self.warning = view.unreadable.clone();
+        Ok(())
     }
-    Err(Failure::api(format!(
-        "the watch on daemonset {name:?} ended unexpectedly"
-    ))
-    .into())
+}
+
+/// How the watch ends when the view shows an end: failed (exit 1) or complete.
+fn finished(view: &StatusView, name: &str, output: StatusFormat) -> Option<Outcome> {
+    if view.failed() {
+        if output == StatusFormat::Table {
+            println!(
+                "daemonset {name:?} rollout failed: {}",
+                view.recorded
+                    .as_ref()
+                    .and_then(|r| r.failure.clone())
+                    .unwrap_or_else(|| "see the recorded state".into())
+            );
+        }
+        return Some(ExitStatus::Findings);
+    }
+    if view.complete() {
+        if output == StatusFormat::Table {
+            println!("daemonset {name:?} successfully rolled out");
+        }
+        return Some(ExitStatus::Ok);
+    }
+    None
+}
+
+/// Where the rollout stands, as `rollout status` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum ViewState {
+    Complete,
+    Progressing,
+    WaitingDeletes,
+    Pending,
+    Paused,
+    Failed,
+}
+
+impl ViewState {
+    /// What the counters say (`list`'s ROLLOUT column).
+    fn of(rollout: &Rollout) -> Self {
+        match rollout {
+            Rollout::Complete => ViewState::Complete,
+            Rollout::NotObserved { .. } => ViewState::Pending,
+            Rollout::Progressing { .. } => ViewState::Progressing,
+            Rollout::WaitingForDeletes { .. } => ViewState::WaitingDeletes,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            ViewState::Complete => "complete",
+            ViewState::Progressing => "progressing",
+            ViewState::WaitingDeletes => "waiting-deletes",
+            ViewState::Pending => "pending",
+            ViewState::Paused => "paused",
+            ViewState::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for ViewState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -203,8 +333,7 @@ struct StatusView {
     current_revision: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     current_hash: Option<String>,
-    /// complete, progressing, waiting-deletes, pending, paused or failed.
-    state: &'static str,
+    state: ViewState,
     detail: String,
     generation: i64,
     observed_generation: i64,
@@ -218,6 +347,9 @@ struct StatusView {
     nodes: Vec<NodeRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     recorded: Option<Recorded>,
+    /// Why the recorded state annotation could not be read (said on stderr).
+    #[serde(skip)]
+    unreadable: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -261,6 +393,86 @@ struct Recorded {
     failure: Option<String>,
 }
 
+impl Recorded {
+    fn new(state: &RolloutState, observation: &Observation, now: i64) -> Self {
+        Recorded {
+            phase: state.phase,
+            wave: state
+                .current_wave(observation, now)
+                .map_or(state.waves.len(), |i| i + 1),
+            waves: state.waves.len(),
+            target_hash: state.target_hash.clone(),
+            failure: state.failure.clone(),
+        }
+    }
+}
+
+/// The DaemonSet's pods by revision and by node.
+#[derive(Default)]
+struct PodRows<'a> {
+    /// (pods, ready) by revision hash.
+    per_hash: BTreeMap<&'a str, (usize, usize)>,
+    /// Sorted by node and pod.
+    nodes: Vec<NodeRow>,
+    observation: Observation,
+}
+
+impl<'a> PodRows<'a> {
+    /// `number_of`: revision numbers by hash; `current_hash`: the current revision's.
+    fn new(pods: &[&'a Pod], number_of: &BTreeMap<&str, i64>, current_hash: Option<&str>) -> Self {
+        let mut rows = PodRows::default();
+        for pod in pods {
+            let hash = pod_hash(pod).unwrap_or_default();
+            let (ready, _) = pod_ready(pod);
+            let terminating = pod.metadata.deletion_timestamp.is_some();
+            let entry = rows.per_hash.entry(hash).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(ready);
+            // A surge pod the scheduler has not placed has no nodeName yet; its affinity names
+            // the node the controller made it for.
+            let node = crate::daemonset::node_of(pod).unwrap_or_else(|| "<none>".into());
+            rows.observation
+                .entry(node.clone())
+                .or_default()
+                .push(pod_view(pod, terminating));
+            rows.nodes.push(NodeRow {
+                node,
+                pod: pod.metadata.name.clone().unwrap_or_default(),
+                revision: number_of.get(hash).copied(),
+                hash: hash.to_string(),
+                ready,
+                up_to_date: current_hash == Some(hash),
+                terminating,
+                surge: false,
+                waiting: (!ready && !terminating)
+                    .then(|| failing(pod).or_else(|| not_ready_reason(pod)))
+                    .flatten(),
+            });
+        }
+        rows.nodes
+            .sort_by(|a, b| (&a.node, &a.pod).cmp(&(&b.node, &b.pod)));
+        rows
+    }
+
+    /// One row per revision the DaemonSet owns (oldest first), with its pods counted.
+    fn revisions(&self, owned: &[ControllerRevision]) -> Vec<RevisionPods> {
+        owned
+            .iter()
+            .map(|r| {
+                let hash = history::hash_of(r);
+                let (pods, ready) = self.per_hash.get(hash).copied().unwrap_or_default();
+                RevisionPods {
+                    revision: r.revision.unwrap_or_default(),
+                    hash: hash.to_string(),
+                    pods,
+                    ready,
+                    current: Some(r) == owned.last(),
+                }
+            })
+            .collect()
+    }
+}
+
 impl StatusView {
     fn new<'a>(
         ds: &DaemonSet,
@@ -271,8 +483,7 @@ impl StatusView {
         let uid = ds.metadata.uid.clone().unwrap_or_default();
         let owned = history::owned_revisions(revisions.to_vec(), &uid);
         let summary = summary::summarize(ds, Some(&owned));
-        let current = owned.last();
-        let current_hash = current.map(|r| history::hash_of(r).to_string());
+        let current_hash = owned.last().map(|r| history::hash_of(r).to_string());
         let number_of: BTreeMap<&str, i64> = owned
             .iter()
             .map(|r| (history::hash_of(r), r.revision.unwrap_or_default()))
@@ -280,69 +491,15 @@ impl StatusView {
         let pods: Vec<&Pod> = pods
             .filter(|p| history::is_owned_by(&p.metadata, &uid))
             .collect();
-
-        let mut per_hash: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-        let mut nodes = Vec::new();
-        let mut observation = Observation::new();
-        for pod in &pods {
-            let hash = pod_hash(pod).unwrap_or_default();
-            let (ready, _) = pod_ready(pod);
-            let terminating = pod.metadata.deletion_timestamp.is_some();
-            let entry = per_hash.entry(hash).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(ready);
-            // A surge pod the scheduler has not placed has no nodeName yet; its affinity names
-            // the node the controller made it for.
-            let node = crate::daemonset::node_of(pod).unwrap_or_else(|| "<none>".into());
-            observation
-                .entry(node.clone())
-                .or_default()
-                .push(pod_view(pod, terminating));
-            nodes.push(NodeRow {
-                node,
-                pod: pod.metadata.name.clone().unwrap_or_default(),
-                revision: number_of.get(hash).copied(),
-                hash: hash.to_string(),
-                ready,
-                up_to_date: current_hash.as_deref() == Some(hash),
-                terminating,
-                surge: false,
-                waiting: (!ready && !terminating)
-                    .then(|| failing(pod).or_else(|| not_ready_reason(pod)))
-                    .flatten(),
-            });
-        }
-        nodes.sort_by(|a, b| (&a.node, &a.pod).cmp(&(&b.node, &b.pod)));
-        let surging = mark_surge(&mut nodes);
-        let revision_pods = owned
-            .iter()
-            .map(|r| {
-                let hash = history::hash_of(r);
-                let (pods, ready) = per_hash.get(hash).copied().unwrap_or_default();
-                RevisionPods {
-                    revision: r.revision.unwrap_or_default(),
-                    hash: hash.to_string(),
-                    pods,
-                    ready,
-                    current: Some(r) == current,
-                }
-            })
-            .collect();
-
-        let annotations = ds.metadata.annotations.clone().unwrap_or_default();
-        let recorded_state: Option<RolloutState> = annotations
-            .get(STATE_ANNOTATION)
-            .and_then(|s| serde_json::from_str(s).ok());
-        let recorded = recorded_state.as_ref().map(|state| Recorded {
-            phase: state.phase,
-            wave: state
-                .current_wave(&observation, now)
-                .map_or(state.waves.len(), |i| i + 1),
-            waves: state.waves.len(),
-            target_hash: state.target_hash.clone(),
-            failure: state.failure.clone(),
-        });
-
+        let mut rows = PodRows::new(&pods, &number_of, current_hash.as_deref());
+        let surging = mark_surge(&mut rows.nodes);
+        let (recorded, unreadable) = match RolloutState::recorded(ds) {
+            Ok(state) => (
+                state.map(|s| Recorded::new(&s, &rows.observation, now)),
+                None,
+            ),
+            Err(unreadable) => (None, Some(unreadable.to_string())),
+        };
         let status = ds.status.clone().unwrap_or_default();
         let mut view = Self {
             api_version: "kubectl-ds/v1alpha1",
@@ -352,7 +509,7 @@ impl StatusView {
             strategy: summary.strategy,
             current_revision: summary.revision,
             current_hash,
-            state: summary.rollout.label(),
+            state: ViewState::of(&summary.rollout),
             detail: summary.rollout.detail(),
             generation: ds.metadata.generation.unwrap_or_default(),
             observed_generation: status.observed_generation.unwrap_or_default(),
@@ -361,58 +518,70 @@ impl StatusView {
             ready: summary.ready,
             available: summary.available,
             surging,
-            revisions: revision_pods,
-            nodes,
+            revisions: rows.revisions(&owned),
+            nodes: rows.nodes,
             recorded,
+            unreadable,
         };
+        view.settle_state(pause::is_paused(ds));
+        view
+    }
+
+    /// Corrects the counters' state by what they cannot see: pods still on an old revision under
+    /// OnDelete, the phase a controlled rollout recorded, a pause (`paused`).
+    fn settle_state(&mut self, paused: bool) {
         // OnDelete is complete only when every node's pod runs the current revision and is
         // ready, whatever the (lagging) counters say.
-        if view.state == "complete"
-            && view.strategy == Strategy::OnDelete
-            && !view.nodes.iter().all(|n| n.up_to_date && n.ready)
+        if self.state == ViewState::Complete
+            && self.strategy == Strategy::OnDelete
+            && !self.nodes.iter().all(|n| n.up_to_date && n.ready)
         {
-            view.state = "waiting-deletes";
-            view.detail = "some pods are still on an old revision or not ready".into();
+            self.state = ViewState::WaitingDeletes;
+            self.detail = "some pods are still on an old revision or not ready".into();
         }
-        match (&view.recorded, annotations.contains_key(PAUSED_ANNOTATION)) {
-            (Some(r), _) if r.phase == Phase::Failed => {
-                view.state = "failed";
-                view.detail = r.failure.clone().unwrap_or_else(|| "rollout failed".into());
+        match (self.recorded.as_ref().map(|r| r.phase), paused) {
+            (Some(Phase::Failed), _) => {
+                self.state = ViewState::Failed;
+                self.detail = self
+                    .recorded
+                    .as_ref()
+                    .and_then(|r| r.failure.clone())
+                    .unwrap_or_else(|| "rollout failed".into());
             }
-            (Some(r), _) if matches!(r.phase, Phase::Paused | Phase::PausedAfterCanary) => {
-                view.state = "paused";
-                view.detail = match r.phase {
+            (Some(phase), _) if phase.paused() => {
+                self.state = ViewState::Paused;
+                self.detail = match phase {
                     Phase::PausedAfterCanary => "paused after the canary wave".into(),
                     _ => "paused".into(),
                 };
             }
-            (_, true) if view.state != "complete" => {
-                view.state = "paused";
-                view.detail = "paused by rollout pause; rollout resume continues".into();
+            (_, true) if self.state != ViewState::Complete => {
+                self.state = ViewState::Paused;
+                self.detail = "paused by rollout pause; rollout resume continues".into();
             }
             _ => {}
         }
-        view
     }
 
     fn complete(&self) -> bool {
-        self.state == "complete"
+        self.state == ViewState::Complete
     }
 
     fn failed(&self) -> bool {
-        self.state == "failed"
+        self.state == ViewState::Failed
     }
 
     /// The state in words for the header.
     fn state_words(&self) -> String {
         match self.state {
-            "complete" => "complete".into(),
-            "progressing" => format!("progressing ({})", self.detail),
-            "waiting-deletes" => format!("waiting for pod deletions (OnDelete): {}", self.detail),
-            "pending" => format!("pending observation ({})", self.detail),
-            "paused" => format!("paused ({})", self.detail),
-            "failed" => format!("halted: failed ({})", self.detail),
-            other => other.to_string(),
+            ViewState::Complete => "complete".into(),
+            ViewState::Progressing => format!("progressing ({})", self.detail),
+            ViewState::WaitingDeletes => {
+                format!("waiting for pod deletions (OnDelete): {}", self.detail)
+            }
+            ViewState::Pending => format!("pending observation ({})", self.detail),
+            ViewState::Paused => format!("paused ({})", self.detail),
+            ViewState::Failed => format!("halted: failed ({})", self.detail),
         }
     }
 
@@ -517,10 +686,7 @@ impl StatusView {
         if let Some(r) = &self.recorded {
             out.push_str(&format!(
                 "\nrecorded rollout: phase {}, wave {} of {}, target {}{}\n",
-                serde_json::to_value(r.phase)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
+                r.phase,
                 r.wave,
                 r.waves,
                 r.target_hash,
@@ -553,6 +719,8 @@ fn mark_surge(nodes: &mut [NodeRow]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::daemonset::pause::PAUSED_ANNOTATION;
+    use crate::rollout::state::STATE_ANNOTATION;
     use serde_json::{json, Value};
 
     fn daemonset(strategy: &str, annotations: Value, updated: i32) -> DaemonSet {
@@ -699,7 +867,10 @@ mod tests {
     #[test]
     fn states_from_counters_pods_and_recorded_state() {
         let done = view("RollingUpdate", json!({}), 2, ["new", "new"]);
-        assert_eq!((done.state, done.current_revision), ("complete", Some(2)));
+        assert_eq!(
+            (done.state, done.current_revision),
+            (ViewState::Complete, Some(2))
+        );
         assert_eq!(
             done.revisions
                 .iter()
@@ -709,13 +880,13 @@ mod tests {
         );
 
         let waiting = view("OnDelete", json!({}), 1, ["old", "new"]);
-        assert_eq!(waiting.state, "waiting-deletes");
+        assert_eq!(waiting.state, ViewState::WaitingDeletes);
         assert!(!waiting.nodes[0].up_to_date && waiting.nodes[1].up_to_date);
         assert_eq!(waiting.nodes[0].revision, Some(1));
 
         // Counters that already say complete do not end an OnDelete rollout with an old pod.
         let lagging = view("OnDelete", json!({}), 2, ["old", "new"]);
-        assert_eq!(lagging.state, "waiting-deletes");
+        assert_eq!(lagging.state, ViewState::WaitingDeletes);
 
         let paused = view(
             "OnDelete",
@@ -723,7 +894,7 @@ mod tests {
             1,
             ["old", "new"],
         );
-        assert_eq!(paused.state, "paused");
+        assert_eq!(paused.state, ViewState::Paused);
 
         let recorded = json!({"targetHash": "new", "waves": [
             {"canary": true, "nodes": ["n2"]}, {"canary": false, "nodes": ["n1"]}],
@@ -747,5 +918,77 @@ mod tests {
             .next()
             .unwrap()
             .contains("halted: failed"));
+
+        let mut canary = recorded.clone();
+        canary["phase"] = json!("pausedAfterCanary");
+        canary["failure"] = Value::Null;
+        let paused = view(
+            "OnDelete",
+            json!({STATE_ANNOTATION: canary.to_string()}),
+            1,
+            ["old", "new"],
+        );
+        assert_eq!(paused.state, ViewState::Paused);
+        assert_eq!(paused.detail, "paused after the canary wave");
+        assert!(paused
+            .render(false)
+            .contains("recorded rollout: phase pausedAfterCanary, wave 2 of 2"));
+        let doc = serde_json::to_value(&paused).unwrap();
+        assert_eq!(
+            (&doc["state"], &doc["recorded"]["phase"]),
+            (&json!("paused"), &json!("pausedAfterCanary"))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_recorded_state_is_named_and_the_counters_decide() {
+        let broken = view(
+            "OnDelete",
+            json!({STATE_ANNOTATION: "{\"phase\": \"failed\""}),
+            2,
+            ["new", "new"],
+        );
+        assert_eq!(broken.state, ViewState::Complete);
+        assert!(broken.recorded.is_none());
+        let warning = broken.unreadable.as_deref().unwrap();
+        assert!(
+            warning.starts_with(
+                "the annotation rollout.kubectl-ds.io/state of daemonset \"agent\" does not hold a rollout state"
+            ),
+            "{warning}"
+        );
+        assert!(warning
+            .contains("kubectl annotate daemonset agent -n ops rollout.kubectl-ds.io/state-"));
+        let doc = serde_json::to_value(&broken).unwrap();
+        assert!(doc.get("unreadable").is_none(), "{doc}");
+    }
+
+    #[test]
+    fn view_states_are_written_as_list_writes_the_rollout_column() {
+        let rollouts = [
+            Rollout::Complete,
+            Rollout::NotObserved {
+                generation: 2,
+                observed_generation: 1,
+            },
+            Rollout::Progressing {
+                updated: 1,
+                available: 1,
+                desired: 2,
+            },
+            Rollout::WaitingForDeletes {
+                updated: 1,
+                desired: 2,
+            },
+        ];
+        for rollout in rollouts {
+            let state = ViewState::of(&rollout);
+            assert_eq!(state.as_str(), rollout.label());
+            assert_eq!(serde_json::to_value(state).unwrap(), rollout.label());
+        }
+        for (state, word) in [(ViewState::Paused, "paused"), (ViewState::Failed, "failed")] {
+            assert_eq!(serde_json::to_value(state).unwrap(), word);
+            assert_eq!(state.to_string(), word);
+        }
     }
 }
