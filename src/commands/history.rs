@@ -2,11 +2,14 @@
 //! two revisions' templates.
 
 use anyhow::Context as _;
+use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
+use k8s_openapi::api::core::v1::Pod;
 use serde::Serialize;
 use serde_json::Value;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, HistoryArgs, HistoryFormat};
+use crate::cluster::Cluster;
 use crate::daemonset::history::{self, RevisionRow};
 use crate::daemonset::selector;
 use crate::diff::{self, template};
@@ -16,7 +19,6 @@ use crate::render::{self, Cell, Table};
 pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Outcome> {
     let name = &args.name;
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
-    let uid = ds.metadata.uid.clone().unwrap_or_default();
     let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     if revisions.is_empty() {
         return Err(Failure::api(format!(
@@ -25,7 +27,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
         .into());
     }
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
-    let pick = |wanted: i64| -> Result<&k8s_openapi::api::apps::v1::ControllerRevision, Failure> {
+    let pick = |wanted: i64| -> Result<&ControllerRevision, Failure> {
         if numbers.is_empty() {
             return Err(unnumbered(name));
         }
@@ -37,27 +39,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     };
 
     if let Some(wanted) = args.revision {
-        let revision = pick(wanted)?;
-        let template = history::template_of(revision);
-        match args.output {
-            HistoryFormat::Yaml => render::print_yaml(&template)?,
-            HistoryFormat::Json => render::print_json(&template)?,
-            HistoryFormat::Table => {
-                let row = &history::rows(std::slice::from_ref(revision), &[])[0];
-                render::print_lines([
-                    format!(
-                        "revision {} ({}), hash {}",
-                        row.revision, row.name, row.hash
-                    ),
-                    format!(
-                        "change-cause: {}",
-                        row.change_cause.as_deref().unwrap_or("<none>")
-                    ),
-                    format!("images: {}", row.images.join(", ")),
-                    "template: use -o yaml to print it".to_string(),
-                ])?;
-            }
-        }
+        print_revision(pick(wanted)?, args)?;
         return Ok(ExitStatus::Ok);
     }
 
@@ -67,8 +49,47 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
         return diff_revisions(from, to, args, global);
     }
 
+    let pods = owned_pods(&cluster, &namespace, &ds).await?;
+    let rows = history::rows(&revisions, &pods);
+    print_history(rows, &namespace, args, global)?;
+    Ok(ExitStatus::Ok)
+}
+
+/// `history --revision N`: the template as YAML or JSON, or a short summary as a table.
+fn print_revision(revision: &ControllerRevision, args: &HistoryArgs) -> anyhow::Result<()> {
+    let template = history::template_of(revision);
+    match args.output {
+        HistoryFormat::Yaml => render::print_yaml(&template)?,
+        HistoryFormat::Json => render::print_json(&template)?,
+        HistoryFormat::Table => {
+            let row = &history::rows(std::slice::from_ref(revision), &[])[0];
+            render::print_lines([
+                format!(
+                    "revision {} ({}), hash {}",
+                    row.revision, row.name, row.hash
+                ),
+                format!(
+                    "change-cause: {}",
+                    row.change_cause.as_deref().unwrap_or("<none>")
+                ),
+                format!("images: {}", row.images.join(", ")),
+                "template: use -o yaml to print it".to_string(),
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// The pods `ds` owns. Pod counts are a detail of the list, so when the API refuses them the
+/// history still prints, with a warning.
+async fn owned_pods(
+    cluster: &Cluster,
+    namespace: &str,
+    ds: &DaemonSet,
+) -> anyhow::Result<Vec<Pod>> {
+    let uid = ds.metadata.uid.clone().unwrap_or_default();
     let selector = selector::describe(&ds.spec.selector);
-    let pods = match cluster.list_pods(&namespace, &selector).await {
+    Ok(match cluster.list_pods(namespace, &selector).await {
         Ok(pods) => pods
             .into_iter()
             .filter(|p| history::is_owned_by(&p.metadata, &uid))
@@ -78,11 +99,19 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
             Vec::new()
         }
         Err(failure) => return Err(failure.into()),
-    };
-    let rows = history::rows(&revisions, &pods);
+    })
+}
+
+fn print_history(
+    rows: Vec<RevisionRow>,
+    namespace: &str,
+    args: &HistoryArgs,
+    global: &GlobalArgs,
+) -> anyhow::Result<()> {
+    let name = &args.name;
     match args.output {
-        HistoryFormat::Json => render::print_json(&HistoryList::new(name, &namespace, rows))?,
-        HistoryFormat::Yaml => render::print_yaml(&HistoryList::new(name, &namespace, rows))?,
+        HistoryFormat::Json => render::print_json(&HistoryList::new(name, namespace, rows))?,
+        HistoryFormat::Yaml => render::print_yaml(&HistoryList::new(name, namespace, rows))?,
         HistoryFormat::Table => print!(
             "{}",
             render_table(
@@ -93,7 +122,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
             )
         ),
     }
-    Ok(ExitStatus::Ok)
+    Ok(())
 }
 
 /// The revisions `--diff` compares, as numbers for `history::resolve`: both as given, or the one

@@ -788,6 +788,27 @@ async fn dry_run(
         return Ok(ExitStatus::Ok);
     };
     let changes = template::compare(&live.spec.template, &stored.spec.template);
+    note_template_changes(name, &changes, progress);
+    let pods = owned_pod_facts(cluster, namespace, live).await?;
+    let template = stored.spec.template.spec.clone().unwrap_or_default();
+    let inputs = cluster.placement_inputs(namespace, &template).await?;
+    let summary = super::apply::emit_placement(&stored, !changes.is_empty(), &inputs, progress);
+    let nodes = replaced_nodes(&pods, revisions, &stored, &summary.lost);
+    note_replacements(&stored, &nodes, progress);
+    if pause::is_paused(live) {
+        progress.emit(Event::Note {
+            message: format!(
+                "daemonset {name:?} is paused now; the apply would end the pause (RollingUpdate)"
+            ),
+        });
+    }
+    progress.emit(Event::Complete {
+        message: format!("dry run: daemonset {name:?} was not changed"),
+    });
+    Ok(ExitStatus::Ok)
+}
+
+fn note_template_changes(name: &str, changes: &template::TemplateChanges, progress: &mut Progress) {
     if changes.is_empty() {
         progress.emit(Event::Note {
             message: format!("daemonset {name:?}: the pod template does not change"),
@@ -798,6 +819,30 @@ async fn dry_run(
             message: format!("template change: {line}"),
         });
     }
+}
+
+/// The facts of the pods `live` owns.
+async fn owned_pod_facts(
+    cluster: &Cluster,
+    namespace: &str,
+    live: &DaemonSet,
+) -> anyhow::Result<Vec<PodFacts>> {
+    let uid = live.metadata.uid.clone().unwrap_or_default();
+    Ok(cluster
+        .list_pods(namespace, &selector::describe(&live.spec.selector))
+        .await?
+        .iter()
+        .filter_map(|p| facts(p, &uid))
+        .collect())
+}
+
+/// The nodes whose pods the controller would replace to move them to `stored`'s template.
+fn replaced_nodes(
+    pods: &[PodFacts],
+    revisions: &[ControllerRevision],
+    stored: &DaemonSet,
+    lost: &[(String, String)],
+) -> Vec<String> {
     // Pods of a revision whose template is the new one stay; the controller replaces the rest.
     let up_to_date: BTreeSet<String> = revisions
         .iter()
@@ -806,21 +851,15 @@ async fn dry_run(
         })
         .map(|r| history::hash_of(r).to_string())
         .collect();
-    let uid = live.metadata.uid.clone().unwrap_or_default();
-    let pods: Vec<PodFacts> = cluster
-        .list_pods(namespace, &selector::describe(&live.spec.selector))
-        .await?
-        .iter()
-        .filter_map(|p| facts(p, &uid))
-        .collect();
-    let template = stored.spec.template.spec.clone().unwrap_or_default();
-    let inputs = cluster.placement_inputs(namespace, &template).await?;
-    let summary = super::apply::emit_placement(&stored, !changes.is_empty(), &inputs, progress);
     // A node that loses its pod to the update (plan's `Lost:`) gets no replacement.
-    let nodes: Vec<String> = rolling::nodes_to_replace(&pods, &up_to_date)
+    rolling::nodes_to_replace(pods, &up_to_date)
         .into_iter()
-        .filter(|node| !summary.lost.iter().any(|(lost, _)| lost == node))
-        .collect();
+        .filter(|node| !lost.iter().any(|(gone, _)| gone == node))
+        .collect()
+}
+
+/// Which nodes the controller would replace, at what pace and in about how many waves.
+fn note_replacements(stored: &DaemonSet, nodes: &[String], progress: &mut Progress) {
     let pace = UpdatePace::of(
         stored
             .spec
@@ -848,15 +887,4 @@ async fn dry_run(
             )
         },
     });
-    if pause::is_paused(live) {
-        progress.emit(Event::Note {
-            message: format!(
-                "daemonset {name:?} is paused now; the apply would end the pause (RollingUpdate)"
-            ),
-        });
-    }
-    progress.emit(Event::Complete {
-        message: format!("dry run: daemonset {name:?} was not changed"),
-    });
-    Ok(ExitStatus::Ok)
 }

@@ -143,22 +143,7 @@ impl Event {
                 eligible,
                 max_unavailable,
                 waves,
-            } => {
-                let mut line = format!(
-                    "{nodes} of {eligible} eligible nodes to update in {} waves (max unavailable {max_unavailable})",
-                    waves.len()
-                );
-                for (i, wave) in waves.iter().enumerate() {
-                    let canary = if wave.canary { " (canary)" } else { "" };
-                    line.push_str(&format!(
-                        "\n  wave {}/{}{canary}: {}",
-                        i + 1,
-                        waves.len(),
-                        wave.nodes.join(", ")
-                    ));
-                }
-                line
-            }
+            } => planned_line(*nodes, *eligible, *max_unavailable, waves),
             Event::Resumed {
                 hash,
                 waves,
@@ -177,7 +162,7 @@ impl Event {
                 ..
             } => format!(
                 "wave {wave}/{waves}{}: deleting pod {pod} on {node}",
-                if *canary { " (canary)" } else { "" }
+                canary_mark(*canary)
             ),
             Event::NodeReady {
                 node,
@@ -197,19 +182,7 @@ impl Event {
             } => format!("{updated} of {desired} updated, {available} available"),
             Event::Warning { message } => format!("warning: {message}"),
             Event::Note { message } => message.clone(),
-            Event::Failed { message, nodes } => {
-                let mut line = message.clone();
-                for failure in nodes {
-                    match &failure.pod {
-                        Some(pod) => line.push_str(&format!(
-                            "\n  {}: pod {pod}: {}",
-                            failure.node, failure.reason
-                        )),
-                        None => line.push_str(&format!("\n  {}: {}", failure.node, failure.reason)),
-                    }
-                }
-                line
-            }
+            Event::Failed { message, nodes } => failed_line(message, nodes),
             Event::RollingBack { hash, nodes } => format!(
                 "rolling back to {hash}: the template is restored and {} updated node(s) go back ({})",
                 nodes.len(),
@@ -218,6 +191,47 @@ impl Event {
             Event::Paused { message } | Event::Complete { message } => message.clone(),
         }
     }
+}
+
+/// The plan's summary, then one indented line per wave with its nodes.
+fn planned_line(nodes: usize, eligible: usize, max_unavailable: usize, waves: &[Wave]) -> String {
+    let mut line = format!(
+        "{nodes} of {eligible} eligible nodes to update in {} waves (max unavailable {max_unavailable})",
+        waves.len()
+    );
+    for (i, wave) in waves.iter().enumerate() {
+        line.push_str(&format!(
+            "\n  wave {}/{}{}: {}",
+            i + 1,
+            waves.len(),
+            canary_mark(wave.canary),
+            wave.nodes.join(", ")
+        ));
+    }
+    line
+}
+
+fn canary_mark(canary: bool) -> &'static str {
+    if canary {
+        " (canary)"
+    } else {
+        ""
+    }
+}
+
+/// The failure's message, then one indented line per failed node, naming its pod when known.
+fn failed_line(message: &str, nodes: &[NodeFailure]) -> String {
+    let mut line = message.to_string();
+    for failure in nodes {
+        match &failure.pod {
+            Some(pod) => line.push_str(&format!(
+                "\n  {}: pod {pod}: {}",
+                failure.node, failure.reason
+            )),
+            None => line.push_str(&format!("\n  {}: {}", failure.node, failure.reason)),
+        }
+    }
+    line
 }
 
 fn rfc3339(seconds: i64) -> String {

@@ -497,10 +497,21 @@ mod tests {
         p
     }
 
+    /// (what, counters, pods, last progress, verdict wanted).
+    type VerdictCase = (&'static str, Counters, Vec<PodFacts>, i64, Verdict);
+
+    fn assert_verdicts(cases: Vec<VerdictCase>) {
+        for (what, counters, pods, last_progress, want) in cases {
+            let gate = gate(last_progress);
+            let got = gate.decide(&snapshot(counters, &pods), NOW);
+            assert_eq!(got, want, "{what}");
+        }
+    }
+
     #[test]
-    fn verdicts_from_counters_pods_and_time() {
+    fn verdicts_complete_or_wait_for_the_controller_and_pods() {
         let done = counters(2, 2, 2, 2, 2);
-        let cases: Vec<(&str, Counters, Vec<PodFacts>, i64, Verdict)> = vec![
+        assert_verdicts(vec![
             (
                 "every node updated and available: complete",
                 done,
@@ -535,19 +546,32 @@ mod tests {
                 done,
                 vec![pod("a", "new", Some(60)), pod("b", "new", Some(2))],
                 NOW - 10,
-                Verdict::Waiting { wake: Some(NOW + 3) },
+                Verdict::Waiting {
+                    wake: Some(NOW + 3),
+                },
             ),
             (
                 "one node in progress, within the deadline",
                 counters(2, 2, 2, 1, 1),
                 vec![pod("a", "new", Some(60)), pod("b", "new", None)],
                 NOW - 59,
-                Verdict::Waiting { wake: Some(NOW + 2) },
+                Verdict::Waiting {
+                    wake: Some(NOW + 2),
+                },
             ),
+        ]);
+    }
+
+    #[test]
+    fn verdicts_on_failing_new_pods() {
+        assert_verdicts(vec![
             (
                 "a new pod failing fails at once, whatever the deadline",
                 counters(2, 2, 2, 1, 1),
-                vec![pod("a", "old", Some(60)), failing_pod("b", "ImagePullBackOff")],
+                vec![
+                    pod("a", "old", Some(60)),
+                    failing_pod("b", "ImagePullBackOff"),
+                ],
                 NOW,
                 Verdict::Failed {
                     pod_failing: true,
@@ -566,8 +590,16 @@ mod tests {
                     terminating(failing_pod("b", "CrashLoopBackOff")),
                 ],
                 NOW,
-                Verdict::Waiting { wake: Some(NOW + 61) },
+                Verdict::Waiting {
+                    wake: Some(NOW + 61),
+                },
             ),
+        ]);
+    }
+
+    #[test]
+    fn verdicts_when_the_progress_deadline_passes() {
+        assert_verdicts(vec![
             (
                 "no progress for the deadline: the node in flight fails with why",
                 counters(2, 2, 2, 1, 1),
@@ -606,12 +638,7 @@ mod tests {
                     nodes: vec![],
                 },
             ),
-        ];
-        for (what, counters, pods, last_progress, want) in cases {
-            let gate = gate(last_progress);
-            let got = gate.decide(&snapshot(counters, &pods), NOW);
-            assert_eq!(got, want, "{what}");
-        }
+        ]);
     }
 
     #[test]

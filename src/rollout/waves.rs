@@ -204,16 +204,28 @@ mod tests {
         }
     }
 
-    #[test]
-    fn waves_by_budget_canary_and_order() {
-        let nodes = vec![
+    /// Five nodes, listed out of order: two in zone a, two in zone b, one without a zone.
+    fn zoned_nodes() -> Vec<NodeInfo> {
+        vec![
             node("n4", Some("b")),
             node("n1", Some("a")),
             node("n3", Some("b")),
             node("n2", Some("a")),
             node("n5", None),
-        ];
-        let cases: Vec<(WaveOptions, Expected)> = vec![
+        ]
+    }
+
+    fn assert_waves(cases: Vec<(WaveOptions, Expected)>) {
+        let nodes = zoned_nodes();
+        for (opts, want) in cases {
+            let waves = plan_waves(&nodes, nodes.len(), &opts).unwrap();
+            assert_eq!(names(&waves), want, "{opts:?}");
+        }
+    }
+
+    #[test]
+    fn waves_by_budget_and_canary() {
+        assert_waves(vec![
             (
                 options(Canary::None, Budget::Count(2), NodeOrder::Name),
                 vec![
@@ -251,6 +263,23 @@ mod tests {
                     (false, vec!["n5"]),
                 ],
             ),
+            // A zero budget still moves one node at a time, as the controller does.
+            (
+                options(Canary::None, Budget::Count(0), NodeOrder::Name),
+                vec![
+                    (false, vec!["n1"]),
+                    (false, vec!["n2"]),
+                    (false, vec!["n3"]),
+                    (false, vec!["n4"]),
+                    (false, vec!["n5"]),
+                ],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn waves_follow_the_node_order() {
+        assert_waves(vec![
             // Zones finish one after the other; a wave never spans two zones.
             (
                 options(
@@ -277,22 +306,7 @@ mod tests {
                     (false, vec!["n1"]),
                 ],
             ),
-            // A zero budget still moves one node at a time, as the controller does.
-            (
-                options(Canary::None, Budget::Count(0), NodeOrder::Name),
-                vec![
-                    (false, vec!["n1"]),
-                    (false, vec!["n2"]),
-                    (false, vec!["n3"]),
-                    (false, vec!["n4"]),
-                    (false, vec!["n5"]),
-                ],
-            ),
-        ];
-        for (opts, want) in cases {
-            let waves = plan_waves(&nodes, nodes.len(), &opts).unwrap();
-            assert_eq!(names(&waves), want, "{opts:?}");
-        }
+        ]);
     }
 
     #[test]
