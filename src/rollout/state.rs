@@ -17,13 +17,14 @@ pub const STATE_ANNOTATION: &str = "rollout.kubectl-ds.io/state";
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
 pub const ORIGINAL_STRATEGY_ANNOTATION: &str = "rollout.kubectl-ds.io/original-strategy";
 
-/// Where a controlled rollout stands, as recorded. The recorded words are camelCase
-/// (`pausedAfterCanary`): rollouts recorded by earlier versions must resume, so they never change.
+/// Where a controlled rollout stands, as recorded: kebab-case words (`paused-after-canary`).
+/// Earlier versions recorded `pausedAfterCanary`; it is still read, so their rollouts resume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Phase {
     Running,
     /// Stopped after the canary wave until `rollout resume`.
+    #[serde(alias = "pausedAfterCanary")]
     PausedAfterCanary,
     /// Stopped by `rollout pause` (or Ctrl-C answered with pause).
     Paused,
@@ -59,7 +60,7 @@ impl Phase {
     pub fn as_str(self) -> &'static str {
         match self {
             Phase::Running => "running",
-            Phase::PausedAfterCanary => "pausedAfterCanary",
+            Phase::PausedAfterCanary => "paused-after-canary",
             Phase::Paused => "paused",
             Phase::Failed => "failed",
             Phase::Complete => "complete",
@@ -602,29 +603,34 @@ mod tests {
 
     #[test]
     fn a_state_recorded_by_an_earlier_version_reads_back_in_every_phase() {
-        // The annotation exactly as earlier versions wrote it; only the phase word varies.
+        // The annotation exactly as earlier versions wrote it (camelCase), and as this one
+        // writes it (kebab-case); only the phase word varies.
         let words = [
-            ("running", Phase::Running),
-            ("pausedAfterCanary", Phase::PausedAfterCanary),
-            ("paused", Phase::Paused),
-            ("failed", Phase::Failed),
-            ("complete", Phase::Complete),
+            ("running", "running", Phase::Running),
+            (
+                "pausedAfterCanary",
+                "paused-after-canary",
+                Phase::PausedAfterCanary,
+            ),
+            ("paused", "paused", Phase::Paused),
+            ("failed", "failed", Phase::Failed),
+            ("complete", "complete", Phase::Complete),
         ];
-        assert_eq!(words.map(|(_, p)| p), Phase::ALL);
-        for (word, phase) in words {
-            let text = format!(
+        assert_eq!(words.map(|(_, _, p)| p), Phase::ALL);
+        let annotation = |word: &str| {
+            format!(
                 r#"{{"targetHash":"6d9f7c8b5","waves":[{{"canary":true,"nodes":["n1"]}},{{"canary":false,"nodes":["n2","n3"]}}],"maxUnavailable":1,"minReadySeconds":0,"progressDeadlineSeconds":600,"pauseAfterCanary":true,"phase":"{word}","deletedAt":{{"n1":1767225600}},"previousHash":"5c8d6f7a4","autoRollback":false,"waveIntervalSeconds":0}}"#
-            );
-            let state = RolloutState::recorded(&recorded_on(Some(&text)))
-                .unwrap_or_else(|e| panic!("{word}: {e}"))
-                .expect("recorded");
-            assert_eq!(state.phase, phase, "{word}");
-            assert_eq!(state.deleted_at["n1"], 1_767_225_600, "{word}");
-            assert_eq!(
-                state.to_annotation(),
-                text,
-                "{word}: rewritten byte for byte"
-            );
+            )
+        };
+        for (earlier, word, phase) in words {
+            for text in [annotation(earlier), annotation(word)] {
+                let state = RolloutState::recorded(&recorded_on(Some(&text)))
+                    .unwrap_or_else(|e| panic!("{text}: {e}"))
+                    .expect("recorded");
+                assert_eq!(state.phase, phase, "{text}");
+                assert_eq!(state.deleted_at["n1"], 1_767_225_600, "{text}");
+                assert_eq!(state.to_annotation(), annotation(word), "{text}: rewritten");
+            }
             assert_eq!(phase.as_str(), word);
             assert_eq!(phase.to_string(), word);
             assert_eq!(

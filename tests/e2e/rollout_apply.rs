@@ -261,7 +261,7 @@ fn canary_nodes_with_pause_after_canary_stop_after_the_canary_and_resume_continu
     let ds = get_json(&["get", "ds", "agent", "-n", &ns, "-o", "json"]);
     let state: Value =
         serde_json::from_str(ds["metadata"]["annotations"][STATE].as_str().unwrap()).unwrap();
-    assert_eq!(state["phase"], "pausedAfterCanary", "{state}");
+    assert_eq!(state["phase"], "paused-after-canary", "{state}");
     assert_eq!(
         state["waves"][0]["nodes"],
         serde_json::json!(["kds-node-2"])

@@ -920,7 +920,7 @@ mod tests {
             .contains("halted: failed"));
 
         let mut canary = recorded.clone();
-        canary["phase"] = json!("pausedAfterCanary");
+        canary["phase"] = json!("paused-after-canary");
         canary["failure"] = Value::Null;
         let paused = view(
             "OnDelete",
@@ -932,11 +932,11 @@ mod tests {
         assert_eq!(paused.detail, "paused after the canary wave");
         assert!(paused
             .render(false)
-            .contains("recorded rollout: phase pausedAfterCanary, wave 2 of 2"));
+            .contains("recorded rollout: phase paused-after-canary, wave 2 of 2"));
         let doc = serde_json::to_value(&paused).unwrap();
         assert_eq!(
             (&doc["state"], &doc["recorded"]["phase"]),
-            (&json!("paused"), &json!("pausedAfterCanary"))
+            (&json!("paused"), &json!("paused-after-canary"))
         );
     }
 
