@@ -524,43 +524,10 @@ impl<'a> Driver<'a> {
     /// Finds the target and the recorded or planned state; false while the controller or the
     /// pod list is not there yet.
     async fn begin(&mut self) -> anyhow::Result<bool> {
-        let Some(pods) = self.pods.entries() else {
+        let Some(hash) = self.target_hash().await? else {
             return Ok(false);
         };
-        let observed_generation = self
-            .ds
-            .status
-            .as_ref()
-            .and_then(|s| s.observed_generation)
-            .unwrap_or(0);
-        if observed_generation < self.generation {
-            return Ok(false);
-        }
-        let cluster = self.cluster;
-        let (namespace, selector) = (
-            self.namespace.clone(),
-            selector::describe(&self.ds.spec.selector),
-        );
-        let revisions = with_retry(self.progress, "listing controller revisions", || {
-            cluster.list_controller_revisions_matching(&namespace, &selector)
-        })
-        .await?;
-        let Some(hash) = current_hash(&self.ds, &revisions) else {
-            return Ok(false);
-        };
-        let recorded = match RolloutState::recorded(&self.ds) {
-            Ok(recorded) => recorded,
-            Err(unreadable) => {
-                self.progress.emit(Event::Warning {
-                    message: format!(
-                        "{}; this rollout records its own state over it",
-                        unreadable.what()
-                    ),
-                });
-                None
-            }
-        };
-        let recorded = recorded.filter(|s| s.target_hash == hash && s.phase.unfinished());
+        let recorded = self.recorded_for(&hash);
         let mut state = match (&self.start, recorded) {
             (Start::Recorded(state), _) if state.target_hash != hash => {
                 return Err(Failure::api(format!(
@@ -569,26 +536,7 @@ impl<'a> Driver<'a> {
                 ))
                 .into());
             }
-            (_, Some(recorded)) => {
-                let nodes: usize = recorded.waves.iter().map(|w| w.nodes.len()).sum();
-                let done = recorded
-                    .waves
-                    .iter()
-                    .flat_map(|w| w.nodes.iter())
-                    .filter(|n| {
-                        pods.values()
-                            .any(|p| node_of(p).as_ref() == Some(*n) && pod_hash(p) == Some(&hash))
-                    })
-                    .count();
-                self.progress.emit(Event::Target { hash: hash.clone() });
-                self.progress.emit(Event::Resumed {
-                    hash: hash.clone(),
-                    waves: recorded.waves.clone(),
-                    nodes_done: done,
-                    nodes,
-                });
-                recorded
-            }
+            (_, Some(recorded)) => self.resumed(recorded, &hash),
             (Start::Recorded(_), None) => {
                 return Err(Failure::api(format!(
                     "daemonset {:?} has no rollout in progress to resume",
@@ -603,37 +551,118 @@ impl<'a> Driver<'a> {
                 },
                 None,
             ) => {
-                self.progress.emit(Event::Target { hash: hash.clone() });
-                let all_nodes =
-                    with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
-                let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-                let (nodes, stranded) =
-                    split_stranded(nodes_off(pods, &hash), &all_nodes, &template);
-                for stranded in &stranded {
-                    self.progress.emit(Event::Warning {
-                        message: stranded_warning(stranded),
-                    });
-                }
-                let labels = crate::daemonset::labels_by_node(&all_nodes);
-                let eligible = crate::daemonset::desired_nodes(&self.ds);
-                let previous = previous_hash.clone().filter(|p| *p != hash);
-                let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
-                let state = plan(
-                    args,
-                    min_ready_default,
-                    &hash,
-                    previous,
-                    nodes,
-                    &labels,
-                    eligible,
-                )?;
-                self.progress.emit(Event::planned(&state, eligible));
-                state
+                let (args, previous) = (*args, previous_hash.clone());
+                self.planned(args, previous, &hash).await?
             }
         };
         self.write_state(&mut state, true).await?;
         self.state = Some(state);
         Ok(true)
+    }
+
+    /// The revision to roll out: the DaemonSet's newest, once the controller has processed this
+    /// run's generation and the pods are listed.
+    async fn target_hash(&mut self) -> anyhow::Result<Option<String>> {
+        let observed_generation = self
+            .ds
+            .status
+            .as_ref()
+            .and_then(|s| s.observed_generation)
+            .unwrap_or(0);
+        if self.pods.entries().is_none() || observed_generation < self.generation {
+            return Ok(None);
+        }
+        let cluster = self.cluster;
+        let (namespace, selector) = (
+            self.namespace.clone(),
+            selector::describe(&self.ds.spec.selector),
+        );
+        let revisions = with_retry(self.progress, "listing controller revisions", || {
+            cluster.list_controller_revisions_matching(&namespace, &selector)
+        })
+        .await?;
+        Ok(current_hash(&self.ds, &revisions))
+    }
+
+    /// The recorded rollout to `hash` still to finish, if any; an unreadable record is said and
+    /// written over.
+    fn recorded_for(&mut self, hash: &str) -> Option<RolloutState> {
+        let recorded = match RolloutState::recorded(&self.ds) {
+            Ok(recorded) => recorded,
+            Err(unreadable) => {
+                self.progress.emit(Event::Warning {
+                    message: format!(
+                        "{}; this rollout records its own state over it",
+                        unreadable.what()
+                    ),
+                });
+                None
+            }
+        };
+        recorded.filter(|s| s.target_hash == hash && s.phase.unfinished())
+    }
+
+    /// Continues the recorded rollout to `hash`, saying how far it got.
+    fn resumed(&mut self, recorded: RolloutState, hash: &str) -> RolloutState {
+        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let nodes: usize = recorded.waves.iter().map(|w| w.nodes.len()).sum();
+        let done = recorded
+            .waves
+            .iter()
+            .flat_map(|w| w.nodes.iter())
+            .filter(|n| {
+                pods.values()
+                    .any(|p| node_of(p).as_ref() == Some(*n) && pod_hash(p) == Some(hash))
+            })
+            .count();
+        self.progress.emit(Event::Target {
+            hash: hash.to_string(),
+        });
+        self.progress.emit(Event::Resumed {
+            hash: hash.to_string(),
+            waves: recorded.waves.clone(),
+            nodes_done: done,
+            nodes,
+        });
+        recorded
+    }
+
+    /// Plans a new rollout to `hash` over the nodes whose pods are not on it, leaving out (with
+    /// a warning) the nodes where a deleted pod would not come back.
+    async fn planned(
+        &mut self,
+        args: &RolloutEngineArgs,
+        previous_hash: Option<String>,
+        hash: &str,
+    ) -> anyhow::Result<RolloutState> {
+        self.progress.emit(Event::Target {
+            hash: hash.to_string(),
+        });
+        let cluster = self.cluster;
+        let all_nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+        let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let (nodes, stranded) = split_stranded(nodes_off(&pods, hash), &all_nodes, &template);
+        for stranded in &stranded {
+            self.progress.emit(Event::Warning {
+                message: stranded_warning(stranded),
+            });
+        }
+        let labels = crate::daemonset::labels_by_node(&all_nodes);
+        let eligible = crate::daemonset::desired_nodes(&self.ds);
+        let previous = previous_hash.filter(|p| p != hash);
+        let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
+        let state = plan(
+            args,
+            min_ready_default,
+            hash,
+            previous,
+            nodes,
+            &labels,
+            eligible,
+        )?;
+        self.progress.emit(Event::planned(&state, eligible));
+        Ok(state)
     }
 
     fn report_ready(
@@ -959,38 +988,13 @@ impl<'a> Driver<'a> {
         let strategy = original
             .as_ref()
             .and_then(|o| o["type"].as_str())
-            .unwrap_or("OnDelete")
-            .to_string();
-        let nodes: usize = state.waves.iter().map(|w| w.nodes.len()).sum();
-        if let Some(failed) = &state.rollback_of {
-            self.progress.emit(Event::Failed {
-                message: format!(
-                    "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
-                    state.failure.clone().unwrap_or_default(),
-                    plural(nodes, "node is", "nodes are"),
-                    state.target_hash
-                ),
-                nodes: Vec::new(),
-            });
-            return Ok(ExitStatus::Findings);
-        }
-        let strategy_note = match &kept_on_delete {
-            Some(kept) => format!(
-                "update strategy left OnDelete: under RollingUpdate the controller would delete the outdated {} and start none there; delete {} yourself when the node may lose it, then restore the strategy with kubectl patch daemonset {name} -n {namespace} --type merge -p '{{\"spec\":{{\"updateStrategy\":{kept}}}}}'",
-                stranded_pods(&stranded),
-                if stranded.len() == 1 { "it" } else { "them" },
-            ),
-            None => format!("update strategy {strategy} restored"),
-        };
-        self.progress.emit(Event::Complete {
-            message: format!(
-                "rollout of daemonset {name:?} complete: {} updated in {} to {}; {strategy_note}",
-                plural(nodes, "node", "nodes"),
-                plural(state.waves.len(), "wave", "waves"),
-                state.target_hash
-            ),
-        });
-        Ok(ExitStatus::Ok)
+            .unwrap_or("OnDelete");
+        let kept = kept_on_delete
+            .as_ref()
+            .map(|kept| (kept, stranded.as_slice()));
+        let (event, status) = completed(&state, (&namespace, &name), strategy, kept);
+        self.progress.emit(event);
+        Ok(status)
     }
 
     /// Outdated pods (node, pod) on nodes where the template may keep a pod but not start one.
@@ -1107,6 +1111,43 @@ impl<'a> Driver<'a> {
         ))
         .into())
     }
+}
+
+/// The end of a complete rollout, or of the rollback of a failed one (exit 1): what was updated
+/// and what became of the update strategy; `kept` is the strategy left unrestored with the
+/// outdated pods that kept it OnDelete.
+fn completed(
+    state: &RolloutState,
+    (namespace, name): (&str, &str),
+    strategy: &str,
+    kept: Option<(&Value, &[(String, String)])>,
+) -> (Event, ExitStatus) {
+    let nodes: usize = state.waves.iter().map(|w| w.nodes.len()).sum();
+    if let Some(failed) = &state.rollback_of {
+        let message = format!(
+            "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
+            state.failure.clone().unwrap_or_default(),
+            plural(nodes, "node is", "nodes are"),
+            state.target_hash
+        );
+        let nodes = Vec::new();
+        return (Event::Failed { message, nodes }, ExitStatus::Findings);
+    }
+    let strategy_note = match kept {
+        Some((kept, stranded)) => format!(
+            "update strategy left OnDelete: under RollingUpdate the controller would delete the outdated {} and start none there; delete {} yourself when the node may lose it, then restore the strategy with kubectl patch daemonset {name} -n {namespace} --type merge -p '{{\"spec\":{{\"updateStrategy\":{kept}}}}}'",
+            stranded_pods(stranded),
+            if stranded.len() == 1 { "it" } else { "them" },
+        ),
+        None => format!("update strategy {strategy} restored"),
+    };
+    let message = format!(
+        "rollout of daemonset {name:?} complete: {} updated in {} to {}; {strategy_note}",
+        plural(nodes, "node", "nodes"),
+        plural(state.waves.len(), "wave", "waves"),
+        state.target_hash
+    );
+    (Event::Complete { message }, ExitStatus::Ok)
 }
 
 fn describe_failures(nodes: &[NodeFailure]) -> String {

@@ -284,52 +284,69 @@ impl RolloutState {
         let mut waiting = Vec::new();
         let mut to_delete = Vec::new();
         for node in &wave.nodes {
-            if self.node_done(observed, node, now) {
-                continue;
-            }
-            let pods = &observed[node];
-            let new_pod = pods
-                .iter()
-                .find(|p| p.hash == self.target_hash && !p.terminating);
-            if let Some(reason) = new_pod.and_then(|p| p.failing.clone()) {
-                failures.push((node.clone(), reason));
-                continue;
-            }
-            let deadline_passed = self
-                .deleted_at
-                .get(node)
-                .is_some_and(|at| now - at > self.progress_deadline_seconds);
-            if deadline_passed {
-                let why = match new_pod {
-                    Some(PodView {
-                        not_ready: Some(reason),
-                        ..
-                    }) => format!(
-                        "new pod not available within {}s: {reason}",
-                        self.progress_deadline_seconds
-                    ),
-                    Some(_) => format!(
-                        "new pod not available within {}s",
-                        self.progress_deadline_seconds
-                    ),
-                    None => format!("no new pod within {}s", self.progress_deadline_seconds),
-                };
-                failures.push((node.clone(), why));
-                continue;
-            }
-            let old: Vec<&PodView> = pods
-                .iter()
-                .filter(|p| p.hash != self.target_hash && !p.terminating)
-                .collect();
-            match old.first() {
-                Some(pod) if new_pod.is_none() => to_delete.push((node.clone(), pod.uid.clone())),
-                _ => waiting.push(node.clone()),
+            match self.node_step(observed, node, now) {
+                NodeStep::Done => {}
+                NodeStep::Fail(why) => failures.push((node.clone(), why)),
+                NodeStep::Delete(uid) => to_delete.push((node.clone(), uid)),
+                NodeStep::Wait => waiting.push(node.clone()),
             }
         }
         if !failures.is_empty() {
             return Step::Fail(failures);
         }
-        // Deleting an old pod makes a node unavailable only if that pod was Ready.
+        let allowed = self.within_budget(observed, to_delete, &mut waiting);
+        if !allowed.is_empty() {
+            return Step::Delete(allowed);
+        }
+        waiting.sort();
+        Step::Wait(waiting)
+    }
+
+    /// What one node of the current wave needs: nothing (done), a failure (its new pod fails,
+    /// or the deadline passed), its old pod deleted, or a wait.
+    fn node_step(&self, observed: &Observation, node: &str, now: i64) -> NodeStep {
+        if self.node_done(observed, node, now) {
+            return NodeStep::Done;
+        }
+        let pods = &observed[node];
+        let new_pod = pods
+            .iter()
+            .find(|p| p.hash == self.target_hash && !p.terminating);
+        if let Some(reason) = new_pod.and_then(|p| p.failing.clone()) {
+            return NodeStep::Fail(reason);
+        }
+        let deadline_passed = self
+            .deleted_at
+            .get(node)
+            .is_some_and(|at| now - at > self.progress_deadline_seconds);
+        if deadline_passed {
+            let seconds = self.progress_deadline_seconds;
+            return NodeStep::Fail(match new_pod {
+                Some(PodView {
+                    not_ready: Some(reason),
+                    ..
+                }) => format!("new pod not available within {seconds}s: {reason}"),
+                Some(_) => format!("new pod not available within {seconds}s"),
+                None => format!("no new pod within {seconds}s"),
+            });
+        }
+        let old = pods
+            .iter()
+            .find(|p| p.hash != self.target_hash && !p.terminating);
+        match old {
+            Some(pod) if new_pod.is_none() => NodeStep::Delete(pod.uid.clone()),
+            _ => NodeStep::Wait,
+        }
+    }
+
+    /// Of the old pods to delete, those the budget allows now (deleting one makes its node
+    /// unavailable only if it was Ready); the others join `waiting`.
+    fn within_budget(
+        &self,
+        observed: &Observation,
+        to_delete: Vec<(String, String)>,
+        waiting: &mut Vec<String>,
+    ) -> Vec<(String, String)> {
         let mut unavailable = Self::unavailable(observed);
         let mut allowed = Vec::new();
         for (node, uid) in to_delete {
@@ -343,12 +360,17 @@ impl RolloutState {
                 waiting.push(node);
             }
         }
-        if !allowed.is_empty() {
-            return Step::Delete(allowed);
-        }
-        waiting.sort();
-        Step::Wait(waiting)
+        allowed
     }
+}
+
+/// What one node of the current wave needs.
+enum NodeStep {
+    Done,
+    Fail(String),
+    /// Delete its old pod (this uid).
+    Delete(String),
+    Wait,
 }
 
 #[cfg(test)]
