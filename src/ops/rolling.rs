@@ -24,18 +24,18 @@ use crate::daemonset::budget::{self, UpdatePace};
 use crate::daemonset::history;
 use crate::daemonset::history::current_hash;
 use crate::daemonset::is_finished;
+use crate::daemonset::key;
 use crate::daemonset::patch;
 use crate::daemonset::pause::{self, PausePlan, PAUSED_ANNOTATION};
 use crate::daemonset::selector;
-use crate::daemonset::{key, pod_hash};
 use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
 use crate::rollout::follow::{Action, Follower, Halt, Listed, Report, Settings, Why};
-use crate::rollout::health::{failing, pod_ready};
+use crate::rollout::health::pod_view;
 use crate::rollout::lock::LOCK_ANNOTATION;
-use crate::rollout::rolling::{self, Counters, Failing, PodFacts, Snapshot};
+use crate::rollout::rolling::{self, Counters, Failing, PodView, Snapshot};
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
 
@@ -146,21 +146,11 @@ async fn owned_revisions(
 }
 
 /// The gate's view of a pod of the DaemonSet; `None` for finished pods and pods it does not own.
-fn facts(pod: &Pod, uid: &str) -> Option<PodFacts> {
+fn facts(pod: &Pod, uid: &str) -> Option<PodView> {
     if is_finished(pod) || !history::is_owned_by(&pod.metadata, uid) {
         return None;
     }
-    let (ready, ready_since) = pod_ready(pod);
-    Some(PodFacts {
-        name: pod.metadata.name.clone().unwrap_or_default(),
-        node: crate::daemonset::node_of(pod).unwrap_or_default(),
-        hash: pod_hash(pod).unwrap_or_default().to_string(),
-        ready,
-        ready_since,
-        terminating: pod.metadata.deletion_timestamp.is_some(),
-        failing: failing(pod),
-        not_ready: rolling::not_ready_reason(pod),
-    })
+    Some(pod_view(pod, pod.metadata.deletion_timestamp.is_some()))
 }
 
 fn counters(ds: &DaemonSet) -> Counters {
@@ -384,7 +374,7 @@ struct Watched {
     uid: String,
     ds: DaemonSet,
     /// The gate's view of the pods the DaemonSet owns.
-    pods: Mirror<Pod, PodFacts>,
+    pods: Mirror<Pod, PodView>,
     troubles: Troubles,
 }
 
@@ -484,7 +474,7 @@ impl Follow<'_> {
         let Some(pods) = watched.pods.entries() else {
             return Ok(Decided::Wait(None));
         };
-        let facts: Vec<PodFacts> = pods.values().cloned().collect();
+        let facts: Vec<PodView> = pods.values().cloned().collect();
         let mut listed: Option<Listed> = None;
         loop {
             let snapshot = Snapshot {
@@ -826,7 +816,7 @@ async fn owned_pod_facts(
     cluster: &Cluster,
     namespace: &str,
     live: &DaemonSet,
-) -> anyhow::Result<Vec<PodFacts>> {
+) -> anyhow::Result<Vec<PodView>> {
     let uid = live.metadata.uid.clone().unwrap_or_default();
     Ok(cluster
         .list_pods(namespace, &selector::describe(&live.spec.selector))
@@ -838,7 +828,7 @@ async fn owned_pod_facts(
 
 /// The nodes whose pods the controller would replace to move them to `stored`'s template.
 fn replaced_nodes(
-    pods: &[PodFacts],
+    pods: &[PodView],
     revisions: &[ControllerRevision],
     stored: &DaemonSet,
     lost: &[(String, String)],

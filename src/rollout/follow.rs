@@ -398,23 +398,23 @@ impl Follower {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rollout::rolling::{Counters, PodFacts};
+    use crate::rollout::rolling::{Counters, PodView};
 
     const START: i64 = 1_000;
 
-    fn pod(node: &str, hash: &str) -> PodFacts {
-        PodFacts {
+    fn pod(node: &str, hash: &str) -> PodView {
+        PodView {
             name: format!("agent-{node}"),
             node: node.into(),
             hash: hash.into(),
             ready: true,
             ready_since: Some(START - 100),
-            ..PodFacts::default()
+            ..PodView::default()
         }
     }
 
-    fn failing(node: &str, hash: &str) -> PodFacts {
-        PodFacts {
+    fn failing(node: &str, hash: &str) -> PodView {
+        PodView {
             ready: false,
             ready_since: None,
             failing: Some("CrashLoopBackOff".into()),
@@ -454,7 +454,7 @@ mod tests {
     fn step(
         follower: &mut Follower,
         counters: Counters,
-        pods: &[PodFacts],
+        pods: &[PodView],
         revision: Option<Listed>,
         now: i64,
     ) -> Step {
@@ -696,7 +696,7 @@ mod tests {
 
     #[test]
     fn no_progress_within_the_deadline_names_the_nodes_in_flight_or_none() {
-        let stuck = PodFacts {
+        let stuck = PodView {
             ready: false,
             ready_since: None,
             ..pod("n1", "new")

@@ -102,11 +102,34 @@ pub fn failing(pod: &Pod) -> Option<String> {
     })
 }
 
+/// A pod of the DaemonSet as the rollout decisions see it (the ondelete engine's observation
+/// and the rolling gate's snapshot alike).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodView {
+    pub uid: String,
+    pub name: String,
+    /// The node it runs on or is for; "" when unknown.
+    pub node: String,
+    /// Its `controller-revision-hash`.
+    pub hash: String,
+    pub ready: bool,
+    /// Seconds since the epoch when the pod became Ready.
+    pub ready_since: Option<i64>,
+    /// Being deleted (or, for the engine, its delete was asked for).
+    pub terminating: bool,
+    /// A reason the pod is failing (CrashLoopBackOff, ImagePullBackOff, ...), if any.
+    pub failing: Option<String>,
+    /// Why it is not Ready (a readiness gate, not scheduled, ...), if it is not.
+    pub not_ready: Option<String>,
+}
+
 /// What the rollout decisions need of a pod; `terminating` also when its delete was asked for.
-pub fn pod_view(pod: &Pod, terminating: bool) -> crate::rollout::state::PodView {
+pub fn pod_view(pod: &Pod, terminating: bool) -> PodView {
     let (ready, ready_since) = pod_ready(pod);
-    crate::rollout::state::PodView {
+    PodView {
         uid: pod.metadata.uid.clone().unwrap_or_default(),
+        name: pod.metadata.name.clone().unwrap_or_default(),
+        node: crate::daemonset::node_of(pod).unwrap_or_default(),
         hash: crate::daemonset::pod_hash(pod)
             .unwrap_or_default()
             .to_string(),

@@ -49,43 +49,46 @@ pub fn manifest_from_live(ds: &DaemonSet) -> anyhow::Result<Value> {
     }))
 }
 
+/// A live DaemonSet in the middle of an ondelete rollout, for the unit tests of what is
+/// derived from it.
+#[cfg(test)]
+pub(crate) fn live() -> DaemonSet {
+    serde_json::from_value(json!({
+        "apiVersion": "apps/v1", "kind": "DaemonSet",
+        "metadata": {
+            "name": "agent", "namespace": "ns", "uid": "u", "resourceVersion": "7",
+            "generation": 3, "labels": {"team": "a"},
+            "managedFields": [{"manager": "kubectl", "operation": "Update"}],
+            "annotations": {
+                "deprecated.daemonset.template.generation": "3",
+                STATE_ANNOTATION: "{}",
+                ORIGINAL_STRATEGY_ANNOTATION: "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":2}}",
+                "note": "keep"
+            }
+        },
+        "spec": {
+            "selector": {"matchLabels": {"app": "agent"}},
+            "updateStrategy": {"type": "OnDelete"},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {
+                    "initContainers": [{"name": "init", "image": "busybox:1.36"}],
+                    "containers": [
+                        {"name": "main", "image": "busybox:1.36"},
+                        {"name": "side", "image": "nginx:1"}
+                    ]
+                }
+            }
+        },
+        "status": {"currentNumberScheduled": 2, "desiredNumberScheduled": 2,
+                   "numberMisscheduled": 0, "numberReady": 2}
+    }))
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn live() -> DaemonSet {
-        serde_json::from_value(json!({
-            "apiVersion": "apps/v1", "kind": "DaemonSet",
-            "metadata": {
-                "name": "agent", "namespace": "ns", "uid": "u", "resourceVersion": "7",
-                "generation": 3, "labels": {"team": "a"},
-                "managedFields": [{"manager": "kubectl", "operation": "Update"}],
-                "annotations": {
-                    "deprecated.daemonset.template.generation": "3",
-                    STATE_ANNOTATION: "{}",
-                    ORIGINAL_STRATEGY_ANNOTATION: "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":2}}",
-                    "note": "keep"
-                }
-            },
-            "spec": {
-                "selector": {"matchLabels": {"app": "agent"}},
-                "updateStrategy": {"type": "OnDelete"},
-                "template": {
-                    "metadata": {"labels": {"app": "agent"}},
-                    "spec": {
-                        "initContainers": [{"name": "init", "image": "busybox:1.36"}],
-                        "containers": [
-                            {"name": "main", "image": "busybox:1.36"},
-                            {"name": "side", "image": "nginx:1"}
-                        ]
-                    }
-                }
-            },
-            "status": {"currentNumberScheduled": 2, "desiredNumberScheduled": 2,
-                       "numberMisscheduled": 0, "numberReady": 2}
-        }))
-        .unwrap()
-    }
 
     #[test]
     fn the_manifest_from_the_live_object_has_no_server_fields_and_the_recorded_strategy() {

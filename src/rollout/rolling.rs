@@ -15,22 +15,7 @@ use crate::daemonset::patch::{self, PatchOperation};
 use crate::daemonset::pause::{self, PAUSED_ANNOTATION};
 
 /// One pod of the DaemonSet as the gate sees it (finished pods are left out by the caller).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PodFacts {
-    pub name: String,
-    /// The node it runs on or is for; "" when unknown.
-    pub node: String,
-    /// Its `controller-revision-hash`.
-    pub hash: String,
-    pub ready: bool,
-    /// Seconds since the epoch when it became Ready.
-    pub ready_since: Option<i64>,
-    pub terminating: bool,
-    /// Why a container cannot run (CrashLoopBackOff, ImagePullBackOff, ...), if it cannot.
-    pub failing: Option<String>,
-    /// Why it is not Ready (unschedulable, a readiness gate, containers not ready), if it is not.
-    pub not_ready: Option<String>,
-}
+pub use super::health::PodView;
 
 /// The DaemonSet's generation and status counters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,7 +31,7 @@ pub struct Counters {
 #[derive(Debug, Clone, Copy)]
 pub struct Snapshot<'a> {
     pub counters: Counters,
-    pub pods: &'a [PodFacts],
+    pub pods: &'a [PodView],
     /// Paused by `rollout pause` (strategy recorded, OnDelete): the controller replaces nothing.
     pub paused: bool,
 }
@@ -136,7 +121,7 @@ impl Gate {
     }
 
     /// A pod of the target revision, not terminating, Ready for min-ready seconds.
-    pub fn available(&self, pod: &PodFacts, now: i64) -> bool {
+    pub fn available(&self, pod: &PodView, now: i64) -> bool {
         pod.hash == self.target
             && !pod.terminating
             && pod.ready
@@ -357,7 +342,7 @@ pub fn ondelete_only_flag(given: &[&str]) -> Option<String> {
 
 /// Nodes whose pod a new template replaces: nodes with a pod (not terminating) whose revision is
 /// not one of `up_to_date` (the hashes of revisions whose template equals the new one).
-pub fn nodes_to_replace(pods: &[PodFacts], up_to_date: &BTreeSet<String>) -> BTreeSet<String> {
+pub fn nodes_to_replace(pods: &[PodView], up_to_date: &BTreeSet<String>) -> BTreeSet<String> {
     pods.iter()
         .filter(|p| !p.terminating && !up_to_date.contains(&p.hash))
         .map(|p| {
@@ -435,8 +420,8 @@ mod tests {
 
     const NOW: i64 = 10_000;
 
-    fn pod(node: &str, hash: &str, ready_for: Option<i64>) -> PodFacts {
-        PodFacts {
+    fn pod(node: &str, hash: &str, ready_for: Option<i64>) -> PodView {
+        PodView {
             name: format!("agent-{node}-{hash}"),
             node: node.into(),
             hash: hash.into(),
@@ -447,6 +432,7 @@ mod tests {
             not_ready: ready_for
                 .is_none()
                 .then(|| "ReadinessGatesNotReady: gate example.com/never".into()),
+            ..PodView::default()
         }
     }
 
@@ -466,7 +452,7 @@ mod tests {
         }
     }
 
-    fn snapshot(counters: Counters, pods: &[PodFacts]) -> Snapshot<'_> {
+    fn snapshot(counters: Counters, pods: &[PodView]) -> Snapshot<'_> {
         Snapshot {
             counters,
             pods,
@@ -486,19 +472,19 @@ mod tests {
         }
     }
 
-    fn terminating(mut p: PodFacts) -> PodFacts {
+    fn terminating(mut p: PodView) -> PodView {
         p.terminating = true;
         p
     }
 
-    fn failing_pod(node: &str, why: &str) -> PodFacts {
+    fn failing_pod(node: &str, why: &str) -> PodView {
         let mut p = pod(node, "new", None);
         p.failing = Some(why.into());
         p
     }
 
     /// (what, counters, pods, last progress, verdict wanted).
-    type VerdictCase = (&'static str, Counters, Vec<PodFacts>, i64, Verdict);
+    type VerdictCase = (&'static str, Counters, Vec<PodView>, i64, Verdict);
 
     fn assert_verdicts(cases: Vec<VerdictCase>) {
         for (what, counters, pods, last_progress, want) in cases {

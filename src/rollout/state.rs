@@ -144,20 +144,7 @@ impl std::fmt::Display for Unreadable {
     }
 }
 
-/// The DaemonSet's pod on a node, as the cluster shows it now.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PodView {
-    pub uid: String,
-    pub hash: String,
-    pub ready: bool,
-    /// Seconds since the epoch when the pod became Ready.
-    pub ready_since: Option<i64>,
-    pub terminating: bool,
-    /// A reason the pod is failing (CrashLoopBackOff, ImagePullBackOff, ...), if any.
-    pub failing: Option<String>,
-    /// Why it is not Ready (a readiness gate, not scheduled, ...), if it is not.
-    pub not_ready: Option<String>,
-}
+pub use super::health::PodView;
 
 /// Every eligible node with the DaemonSet's pods on it now.
 pub type Observation = BTreeMap<String, Vec<PodView>>;
@@ -388,6 +375,7 @@ mod tests {
             terminating: false,
             failing: None,
             not_ready: None,
+            ..PodView::default()
         }
     }
 

@@ -87,46 +87,10 @@ pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyho
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rollout::state::{ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION};
-    use serde_json::json;
-
-    fn live() -> DaemonSet {
-        serde_json::from_value(json!({
-            "apiVersion": "apps/v1", "kind": "DaemonSet",
-            "metadata": {
-                "name": "agent", "namespace": "ns", "uid": "u", "resourceVersion": "7",
-                "generation": 3, "labels": {"team": "a"},
-                "managedFields": [{"manager": "kubectl", "operation": "Update"}],
-                "annotations": {
-                    "deprecated.daemonset.template.generation": "3",
-                    STATE_ANNOTATION: "{}",
-                    ORIGINAL_STRATEGY_ANNOTATION: "{\"type\":\"RollingUpdate\",\"rollingUpdate\":{\"maxUnavailable\":2}}",
-                    "note": "keep"
-                }
-            },
-            "spec": {
-                "selector": {"matchLabels": {"app": "agent"}},
-                "updateStrategy": {"type": "OnDelete"},
-                "template": {
-                    "metadata": {"labels": {"app": "agent"}},
-                    "spec": {
-                        "initContainers": [{"name": "init", "image": "busybox:1.36"}],
-                        "containers": [
-                            {"name": "main", "image": "busybox:1.36"},
-                            {"name": "side", "image": "nginx:1"}
-                        ]
-                    }
-                }
-            },
-            "status": {"currentNumberScheduled": 2, "desiredNumberScheduled": 2,
-                       "numberMisscheduled": 0, "numberReady": 2}
-        }))
-        .unwrap()
-    }
 
     #[test]
     fn set_image_changes_the_named_containers_and_rejects_unknown_ones() {
-        let mut ds = live();
+        let mut ds = crate::rollout::live::live();
         set_images(&mut ds, &[("main".into(), "busybox:1.37".into())]).unwrap();
         let spec = ds.spec.template.spec.as_ref().unwrap();
         assert_eq!(spec.containers[0].image.as_deref(), Some("busybox:1.37"));
@@ -154,7 +118,7 @@ mod tests {
 
     #[test]
     fn restart_sets_the_template_annotation() {
-        let mut ds = live();
+        let mut ds = crate::rollout::live::live();
         set_restarted_at(&mut ds, "2026-01-02T03:04:05Z");
         let annotations = ds.spec.template.metadata.unwrap().annotations.unwrap();
         assert_eq!(annotations[RESTARTED_AT_ANNOTATION], "2026-01-02T03:04:05Z");
