@@ -50,13 +50,13 @@ pub(super) enum PatchError {
 /// The one line for a conditional write that lost the race (every attempt of it).
 pub(super) fn conflict_failure(namespace: &str, name: &str) -> Failure {
     Failure::api(format!(
-        "daemonset {name:?} in namespace {namespace:?} changed while this command ran; nothing was changed, try again"
+        "daemonset {namespace}/{name} changed while this command ran; nothing was changed, try again"
     ))
 }
 
 fn deleted(namespace: &str, name: &str) -> Failure {
     Failure::api(format!(
-        "daemonset {name:?} in namespace {namespace:?} was deleted while this command ran; nothing was changed"
+        "daemonset {namespace}/{name} was deleted while this command ran; nothing was changed"
     ))
 }
 
@@ -265,7 +265,7 @@ mod tests {
                     ..quiet
                 },
                 Outcome::Failed(
-                    "daemonset \"agent\" in namespace \"default\" changed while this command ran; nothing was changed, try again".into(),
+                    "daemonset default/agent changed while this command ran; nothing was changed, try again".into(),
                 ),
             ),
             (
@@ -285,7 +285,7 @@ mod tests {
                     ..quiet
                 },
                 Outcome::Failed(
-                    "daemonset \"agent\" in namespace \"default\" was deleted while this command ran; nothing was changed".into(),
+                    "daemonset default/agent was deleted while this command ran; nothing was changed".into(),
                 ),
             ),
         ];

@@ -743,10 +743,10 @@ impl Cluster {
             Ok(_) => Ok(()),
             Err(e) => Err(match lost_race(&e) {
                 Some(Race::Changed) => Failure::api(format!(
-                    "daemonset {name:?} in namespace {namespace:?} was replaced or changed after it was shown (uid {uid}, resourceVersion {resource_version}): nothing was deleted; run the command again to see it as it is now"
+                    "daemonset {namespace}/{name} was replaced or changed after it was shown (uid {uid}, resourceVersion {resource_version}): nothing was deleted; run the command again to see it as it is now"
                 )),
                 Some(Race::Gone) => Failure::api(format!(
-                    "daemonset {name:?} in namespace {namespace:?} was deleted by someone else after it was shown: nothing was deleted"
+                    "daemonset {namespace}/{name} was deleted by someone else after it was shown: nothing was deleted"
                 )),
                 None => describe(e, &request, &self.target()),
             }),

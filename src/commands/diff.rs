@@ -167,11 +167,11 @@ async fn diff_one(
 /// The server refused the change; for the immutable selector, say how to migrate. `alone`: the
 /// DaemonSet is the only one in its file, so `migrate -f` can take that file as it is.
 fn rejected(manifest: &ManifestDaemonSet, alone: bool, message: &str) -> Failure {
-    let name = manifest.name();
+    let (namespace, name) = (&manifest.namespace, manifest.name());
     if message.contains("field is immutable") && message.contains("selector") {
         let at = manifest.object.position_of("spec.selector");
         return Failure::usage(format!(
-            "{}:{}: spec.selector of daemonset {name:?} is immutable and the server will reject this change; \
+            "{}:{}: spec.selector of daemonset {namespace}/{name} is immutable and the server will reject this change; \
              to change it, run {} (add --dry-run to see its steps): it relabels the pods, orphan-deletes \
              and re-creates the DaemonSet and replaces the pods in waves within --max-unavailable; or by hand: delete the DaemonSet with --cascade=orphan (its pods keep running), then \
              create it from this manifest: the new DaemonSet adopts the pods whose labels match its new \
@@ -208,7 +208,8 @@ fn migrate_command(manifest: &ManifestDaemonSet, alone: bool) -> String {
         format!("`kubectl ds migrate -f {file}{namespace}`")
     } else {
         format!(
-            "`kubectl ds migrate -f FILE{namespace}` with FILE holding daemonset {:?} alone (out of {file})",
+            "`kubectl ds migrate -f FILE{namespace}` with FILE holding daemonset {}/{} alone (out of {file})",
+            manifest.namespace,
             manifest.name()
         )
     }
@@ -429,7 +430,7 @@ spec:
             .unwrap()
             .remove(0);
         ManifestDaemonSet {
-            ds: object.typed(object.value.clone()).unwrap(),
+            ds: object.typed(object.value.clone(), namespace).unwrap(),
             namespace: namespace.unwrap_or("team-a").to_string(),
             object,
         }
@@ -441,7 +442,7 @@ spec:
         let message = rejected(&manifest("agent-v2.yaml", None), true, refusal).message;
         assert_eq!(
             message,
-            "agent-v2.yaml:6: spec.selector of daemonset \"agent\" is immutable and the server will reject this change; \
+            "agent-v2.yaml:6: spec.selector of daemonset team-a/agent is immutable and the server will reject this change; \
              to change it, run `kubectl ds migrate -f agent-v2.yaml -n team-a` (add --dry-run to see its steps): \
              it relabels the pods, orphan-deletes and re-creates the DaemonSet and replaces the pods in waves within \
              --max-unavailable; or by hand: delete the DaemonSet with --cascade=orphan (its pods keep running), then \
@@ -468,7 +469,7 @@ spec:
             (
                 manifest("all.yaml", Some("prod")),
                 false,
-                "`kubectl ds migrate -f FILE` with FILE holding daemonset \"agent\" alone (out of all.yaml)",
+                "`kubectl ds migrate -f FILE` with FILE holding daemonset prod/agent alone (out of all.yaml)",
             ),
         ];
         for (manifest, alone, want) in cases {

@@ -22,14 +22,14 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     if revisions.is_empty() {
         return Err(Failure::api(format!(
-            "daemonset {name:?} has no revisions yet; the controller creates the first one right after the DaemonSet"
+            "daemonset {namespace}/{name} has no revisions yet; the controller creates the first one right after the DaemonSet"
         ))
         .into());
     }
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
     let pick = |wanted: i64| -> Result<&ControllerRevision, Failure> {
         if numbers.is_empty() {
-            return Err(unnumbered(name));
+            return Err(unnumbered((&namespace, name)));
         }
         let number = history::resolve(wanted, &numbers).map_err(Failure::usage)?;
         Ok(revisions
@@ -44,7 +44,7 @@ pub async fn exec(args: &HistoryArgs, global: &GlobalArgs) -> anyhow::Result<Out
     }
 
     if let Some(pair) = &args.diff {
-        let (from, to) = diff_pair(name, pair, &numbers)?;
+        let (from, to) = diff_pair((&namespace, name), pair, &numbers)?;
         let (from, to) = (pick(from)?, pick(to)?);
         return diff_revisions(from, to, args, global);
     }
@@ -128,14 +128,18 @@ fn print_history(
 /// The revisions `--diff` compares, as numbers for `history::resolve`: both as given, or the one
 /// given and the newest, or the newest and the one before it. `numbers` are the revision numbers
 /// the DaemonSet's ControllerRevisions carry, oldest first.
-fn diff_pair(name: &str, pair: &[i64], numbers: &[i64]) -> Result<(i64, i64), Failure> {
+fn diff_pair(
+    (namespace, name): (&str, &str),
+    pair: &[i64],
+    numbers: &[i64],
+) -> Result<(i64, i64), Failure> {
     let Some(&newest) = numbers.last() else {
-        return Err(unnumbered(name));
+        return Err(unnumbered((namespace, name)));
     };
     Ok(match pair {
         [] if numbers.len() < 2 => {
             return Err(Failure::usage(format!(
-                "daemonset {name:?} has only revision {newest}: there is no previous one to compare with yet"
+                "daemonset {namespace}/{name} has only revision {newest}: there is no previous one to compare with yet"
             )))
         }
         [] => (-1, newest),
@@ -146,9 +150,9 @@ fn diff_pair(name: &str, pair: &[i64], numbers: &[i64]) -> Result<(i64, i64), Fa
 
 /// ControllerRevisions whose `revision` is missing (the API server sets it on every one it
 /// creates, so someone wrote them by hand) cannot be picked by number.
-fn unnumbered(name: &str) -> Failure {
+fn unnumbered((namespace, name): (&str, &str)) -> Failure {
     Failure::api(format!(
-        "the ControllerRevisions of daemonset {name:?} carry no revision number, so none can be picked by number; \
+        "the ControllerRevisions of daemonset {namespace}/{name} carry no revision number, so none can be picked by number; \
          kubectl get controllerrevisions shows them"
     ))
 }
@@ -318,22 +322,22 @@ mod tests {
             (
                 &[],
                 &[4],
-                Err("daemonset \"agent\" has only revision 4: there is no previous one to compare with yet"),
+                Err("daemonset demo/agent has only revision 4: there is no previous one to compare with yet"),
             ),
             (&[4], &[4], Ok((4, 4))),
             (
                 &[],
                 &[],
-                Err("the ControllerRevisions of daemonset \"agent\" carry no revision number"),
+                Err("the ControllerRevisions of daemonset demo/agent carry no revision number"),
             ),
             (
                 &[1, 2],
                 &[],
-                Err("the ControllerRevisions of daemonset \"agent\" carry no revision number"),
+                Err("the ControllerRevisions of daemonset demo/agent carry no revision number"),
             ),
         ];
         for (pair, numbers, want) in cases {
-            let got = diff_pair("agent", pair, numbers).map_err(|f| f.message);
+            let got = diff_pair(("demo", "agent"), pair, numbers).map_err(|f| f.message);
             match (got, want) {
                 (Ok(got), Ok(want)) => assert_eq!(got, want, "{pair:?} of {numbers:?}"),
                 (Err(got), Err(want)) => assert!(got.starts_with(want), "{got}"),

@@ -56,7 +56,7 @@ pub async fn exec(args: &LintArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
     match args.output {
         LintFormat::Table | LintFormat::Wide => {
             let color = render::use_color(global.color);
-            print_table(&report, &totals, args, color)?;
+            print_table(&report, &totals, args, &default_namespace, color)?;
         }
         LintFormat::Json => render::print_json(&report.to_json(&totals, &messages))?,
         LintFormat::Sarif => {
@@ -223,6 +223,7 @@ fn print_table(
     report: &Report,
     totals: &Totals,
     args: &LintArgs,
+    default_namespace: &str,
     color: bool,
 ) -> anyhow::Result<()> {
     let wide = args.output == LintFormat::Wide;
@@ -238,7 +239,13 @@ fn print_table(
         }
     }
     for (first, members) in &groups {
-        writeln!(out, "{} ({})", first.object.display(), first.file).context("writing output")?;
+        writeln!(
+            out,
+            "{} ({})",
+            first.object.display(default_namespace),
+            first.file
+        )
+        .context("writing output")?;
         let mut headers = vec!["LOCATION", "SEVERITY", "RULE", "MESSAGE"];
         if wide {
             headers.extend(["FIELD", "FIX"]);

@@ -207,7 +207,8 @@ fn read_dump<T: serde::de::DeserializeOwned>(path: &Path, kind: &str) -> Result<
                     object.kind()
                 )));
             }
-            object.typed(object.value.clone()).map_err(usage)
+            // Nodes are cluster-scoped; pods from `kubectl get pods -o json` name their namespace.
+            object.typed(object.value.clone(), None).map_err(usage)
         })
         .collect()
 }
@@ -474,7 +475,7 @@ fn write_table(
     };
     writeln!(
         out,
-        "DaemonSet {}/{} ({source}, {})",
+        "daemonset {}/{} ({source}, {})",
         d.namespace, d.name, document.strategy
     )
     .context("writing output")?;

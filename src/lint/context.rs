@@ -29,13 +29,14 @@ pub struct Subject {
 }
 
 impl Subject {
-    pub fn from_object(mut object: Object) -> Result<Subject, InputError> {
+    /// `default_namespace`: the namespace in effect for an object written without one.
+    pub fn from_object(mut object: Object, default_namespace: &str) -> Result<Subject, InputError> {
         let api_version = object.api_version().to_string();
         let mut value = object.value.clone();
         // Read other apiVersions as apps/v1 so their other fields are still checked; DS112
         // reports the apiVersion itself.
         value["apiVersion"] = Value::String("apps/v1".into());
-        let ds = object.typed(value)?;
+        let ds = object.typed(value, Some(default_namespace))?;
         // The typed object is what rules read; the raw value would only double the memory.
         object.value = Value::Null;
         Ok(Subject {
@@ -202,7 +203,8 @@ impl Input {
     /// Adds one object: DaemonSets are typed for the rules, others summarised.
     pub fn add(&mut self, object: Object) -> Result<(), InputError> {
         if object.kind() == "DaemonSet" {
-            self.daemonsets.push(Subject::from_object(object)?);
+            self.daemonsets
+                .push(Subject::from_object(object, &self.default_namespace)?);
         } else {
             self.others.push(OtherObject::from_object(&object));
         }

@@ -405,7 +405,7 @@ fn host_port_collision(ctx: &Ctx) -> Vec<Hit> {
             hits.push(Hit::new(
                 path.clone(),
                 format!(
-                    "host port {port} is also claimed ({clash}) by DaemonSet {}/{} at {}; \
+                    "host port {port} is also claimed ({clash}) by daemonset {}/{} at {}; \
                      only one of them can run on each node they share",
                     ctx.input.namespace_of(other),
                     other.name(),
@@ -512,7 +512,7 @@ fn selector_overlap(ctx: &Ctx) -> Vec<Hit> {
         }
         if matches(other.pod_labels()) {
             hit(format!(
-                "DaemonSet {namespace}/{} at {}",
+                "daemonset {namespace}/{} at {}",
                 other.name(),
                 subject_location(other)
             ));
@@ -529,7 +529,7 @@ fn selector_overlap(ctx: &Ctx) -> Vec<Hit> {
         if other_namespace == namespace && matches(labels) {
             hit(format!(
                 "{} {namespace}/{} at {}",
-                other.kind,
+                other.kind.to_lowercase(),
                 other.name,
                 other.location()
             ));
@@ -1140,7 +1140,7 @@ mod tests {
         assert_eq!(
             hit.message,
             format!(
-                "selector app=agent also matches the pods of Deployment monitoring/web at {}; \
+                "selector app=agent also matches the pods of deployment monitoring/web at {}; \
                  the controllers will fight over them",
                 second_document(text)
             )
@@ -1165,7 +1165,7 @@ mod tests {
         assert_eq!(
             agent.message,
             format!(
-                "host port 8080/TCP is also claimed (8080/TCP) by DaemonSet kube-system/other at \
+                "host port 8080/TCP is also claimed (8080/TCP) by daemonset kube-system/other at \
                  {}; only one of them can run on each node they share",
                 second_document(text)
             )
@@ -1174,7 +1174,7 @@ mod tests {
         assert!(
             other
                 .message
-                .contains("DaemonSet monitoring/agent at fixture.yaml:1;"),
+                .contains("daemonset monitoring/agent at fixture.yaml:1;"),
             "{}",
             other.message
         );

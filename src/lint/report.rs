@@ -40,11 +40,11 @@ impl ObjectRef {
         }
     }
 
-    pub fn display(&self) -> String {
-        match &self.namespace {
-            Some(ns) => format!("{} {ns}/{}", self.kind, self.name),
-            None => format!("{} {}", self.kind, self.name),
-        }
+    /// The object as a heading names it, kubectl-style (`daemonset demo/agent`);
+    /// `default_namespace` is the one in effect when the manifest writes none.
+    pub fn display(&self, default_namespace: &str) -> String {
+        let namespace = self.namespace.as_deref().unwrap_or(default_namespace);
+        format!("{} {namespace}/{}", self.kind.to_lowercase(), self.name)
     }
 }
 

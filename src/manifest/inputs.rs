@@ -63,9 +63,9 @@ pub fn read_daemonsets(
             };
             if object.api_version() != "apps/v1" {
                 return Err(Failure::usage(format!(
-                    "{}: DaemonSet {}: apiVersion {} is not served since Kubernetes 1.16; use apps/v1",
+                    "{}: {}: apiVersion {} is not served since Kubernetes 1.16; use apps/v1",
                     at("apiVersion"),
-                    object.display_name(),
+                    object.reference(Some(default_namespace)),
                     object.api_version()
                 )));
             }
@@ -77,7 +77,9 @@ pub fn read_daemonsets(
                     )));
                 }
             }
-            let ds: DaemonSet = object.typed(object.value.clone()).map_err(usage)?;
+            let ds: DaemonSet = object
+                .typed(object.value.clone(), Some(default_namespace))
+                .map_err(usage)?;
             let namespace = object.namespace().unwrap_or(default_namespace).to_string();
             found.push(ManifestDaemonSet {
                 object,

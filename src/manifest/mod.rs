@@ -128,8 +128,12 @@ impl Object {
     }
 
     /// Reads the object as a typed API struct. On a type mismatch the error names the field path
-    /// and its line, as kubectl would reject it.
-    pub fn typed<T: DeserializeOwned>(&self, value: Value) -> Result<T, InputError> {
+    /// and its line, as kubectl would reject it, and the object ([`Object::reference`]).
+    pub fn typed<T: DeserializeOwned>(
+        &self,
+        value: Value,
+        default_namespace: Option<&str>,
+    ) -> Result<T, InputError> {
         serde_path_to_error::deserialize(value).map_err(|error| {
             let path = error.path().to_string();
             let path = if path == "." { String::new() } else { path };
@@ -143,19 +147,22 @@ impl Object {
                 &self.file,
                 Some(at),
                 format!(
-                    "{} {}: {field}{}",
-                    self.kind(),
-                    self.display_name(),
+                    "{}: {field}{}",
+                    self.reference(default_namespace),
                     error.inner()
                 ),
             )
         })
     }
 
-    pub fn display_name(&self) -> String {
-        match self.namespace() {
-            Some(ns) => format!("{ns}/{}", self.name()),
-            None => self.name().to_string(),
+    /// The object as messages name it, kubectl-style: `daemonset demo/agent`, `node worker-1`.
+    /// `default_namespace` is the namespace in effect for an object written without one; `None`
+    /// for cluster-scoped kinds.
+    pub fn reference(&self, default_namespace: Option<&str>) -> String {
+        let kind = self.kind().to_lowercase();
+        match self.namespace().or(default_namespace) {
+            Some(ns) => format!("{kind} {ns}/{}", self.name()),
+            None => format!("{kind} {}", self.name()),
         }
     }
 }
@@ -353,11 +360,11 @@ mod tests {
         let text = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\nspec:\n  minReadySeconds: soon\n";
         let objects = parse_objects("f.yaml", text).unwrap();
         let error = objects[0]
-            .typed::<DaemonSet>(objects[0].value.clone())
+            .typed::<DaemonSet>(objects[0].value.clone(), Some("demo"))
             .unwrap_err();
         let shown = error.to_string();
         assert!(
-            shown.starts_with("f.yaml:6:3: DaemonSet a: spec.minReadySeconds: invalid type"),
+            shown.starts_with("f.yaml:6:3: daemonset demo/a: spec.minReadySeconds: invalid type"),
             "{shown}"
         );
     }

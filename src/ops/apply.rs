@@ -180,9 +180,10 @@ fn edit_plan(
     object: &Value,
 ) -> anyhow::Result<Vec<PatchOperation>> {
     if fresh.spec.template != *read {
+        let namespace = fresh.metadata.namespace.as_deref().unwrap_or_default();
         let name = fresh.metadata.name.as_deref().unwrap_or_default();
         return Err(Failure::api(format!(
-            "the pod template of daemonset {name:?} was changed by another writer while this command ran; nothing was changed, run the command again"
+            "the pod template of daemonset {namespace}/{name} was changed by another writer while this command ran; nothing was changed, run the command again"
         ))
         .into());
     }
@@ -315,7 +316,7 @@ pub(crate) async fn dry_run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
     let Some(live) = cluster.get_daemonset(namespace, name).await? else {
         progress.emit(Event::Complete {
             message: format!(
-                "daemonset {name:?} does not exist: it would be created and the controller would start its pods; there is nothing to roll out (dry run: nothing was changed)"
+                "daemonset {namespace}/{name} does not exist: it would be created and the controller would start its pods; there is nothing to roll out (dry run: nothing was changed)"
             ),
         });
         return Ok(ExitStatus::Ok);
@@ -357,7 +358,7 @@ pub(crate) async fn dry_run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
     )?;
     progress.emit(Event::planned(&state, eligible));
     progress.emit(Event::Complete {
-        message: format!("dry run: daemonset {name:?} was not changed"),
+        message: format!("dry run: daemonset {namespace}/{name} was not changed"),
     });
     Ok(ExitStatus::Ok)
 }

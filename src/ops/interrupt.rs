@@ -15,11 +15,16 @@ pub enum Interrupt {
 
 /// What to do after `signal`: SIGINT asks (on a terminal), SIGTERM pauses. Awaited on its own, not
 /// raced against the rollout, so nothing happens while the question is open.
-pub async fn answer(signal: Signal, name: &str, progress: &mut Progress) -> Interrupt {
+pub async fn answer(
+    signal: Signal,
+    namespace: &str,
+    name: &str,
+    progress: &mut Progress,
+) -> Interrupt {
     match signal {
         Signal::Interrupt => {
             progress.clear();
-            progress.after_prompt(decide(name).await)
+            progress.after_prompt(decide(namespace, name).await)
         }
         Signal::Terminate => Interrupt::Pause,
     }
@@ -27,11 +32,12 @@ pub async fn answer(signal: Signal, name: &str, progress: &mut Progress) -> Inte
 
 /// Asks on the terminal (stdin and stderr both terminals), or answers Pause without one. A second
 /// Ctrl-C or Esc at the prompt also pauses.
-async fn decide(name: &str) -> Interrupt {
+async fn decide(namespace: &str, name: &str) -> Interrupt {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Interrupt::Pause;
     }
-    let prompt = format!("Interrupted: pause the rollout of daemonset {name:?}, or keep going?");
+    let prompt =
+        format!("Interrupted: pause the rollout of daemonset {namespace}/{name}, or keep going?");
     let choice = tokio::task::spawn_blocking(move || {
         dialoguer::Select::new()
             .with_prompt(prompt)

@@ -57,9 +57,17 @@ pub fn recorded_lock(ds: &DaemonSet) -> Option<Lock> {
 /// Whether this process may hold the DaemonSet's rollout lock: the lock of a gone run it takes
 /// over, if any, or the one line saying who holds it.
 pub fn claim_lock(ds: &DaemonSet, me: &Lock, force: bool) -> Result<Option<Lock>, Failure> {
+    let namespace = ds.metadata.namespace.as_deref().unwrap_or_default();
     let name = ds.metadata.name.as_deref().unwrap_or_default();
     let held = recorded_lock(ds);
-    match lock::claim(name, held.as_ref(), me, now(), force, process_alive) {
+    match lock::claim(
+        (namespace, name),
+        held.as_ref(),
+        me,
+        now(),
+        force,
+        process_alive,
+    ) {
         Ok(Claim::HolderGone | Claim::Expired) => Ok(held),
         Ok(Claim::Free | Claim::Ours) => Ok(None),
         Err(message) => Err(Failure::api(message)),
@@ -218,7 +226,7 @@ mod tests {
             (
                 "another run elsewhere holds it",
                 Some(other("elsewhere", 7)),
-                Err("another rollout of daemonset \"agent\" is running: ops@elsewhere (pid 7)"),
+                Err("another rollout of daemonset ns/agent is running: ops@elsewhere (pid 7)"),
                 false,
             ),
             (

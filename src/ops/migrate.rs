@@ -79,7 +79,7 @@ pub async fn run(
         Situation::Created => note(
             progress,
             format!(
-                "steps 1-4 already done: daemonset {new_name:?} exists with the selector {}",
+                "steps 1-4 already done: daemonset {namespace}/{new_name} exists with the selector {}",
                 selector::describe(new_selector)
             ),
         ),
@@ -96,13 +96,13 @@ pub async fn run(
         note(
             progress,
             format!(
-                "step 4: creating daemonset {new_name:?} with the OnDelete strategy; it adopts the running pods"
+                "step 4: creating daemonset {namespace}/{new_name} with the OnDelete strategy; it adopts the running pods"
             ),
         );
     }
     note(
         progress,
-        format!("step 5: replacing the adopted pods of daemonset {new_name:?} in waves"),
+        format!("step 5: replacing the adopted pods of daemonset {namespace}/{new_name} in waves"),
     );
     apply::run_ondelete(apply::Rollout {
         cluster,
@@ -146,7 +146,7 @@ async fn situation(
     if let Some(live) = new_live.as_ref().filter(|_| new_name != old_name) {
         if live.spec.selector != *new_selector {
             return Err(Failure::usage(format!(
-                "daemonset {new_name:?} already exists in namespace {namespace:?} with the selector {}, not the manifest's {}; pick another name",
+                "daemonset {namespace}/{new_name} already exists with the selector {}, not the manifest's {}; pick another name",
                 selector::describe(&live.spec.selector),
                 selector::describe(new_selector)
             ))
@@ -154,7 +154,7 @@ async fn situation(
         }
         if pending.is_some() {
             return Err(Failure::usage(format!(
-                "both daemonset {old_name:?} and the new {new_name:?} exist in namespace {namespace:?}; two DaemonSets would fight over the pods: delete one of them first"
+                "both daemonset {namespace}/{old_name} and the new {namespace}/{new_name} exist; two DaemonSets would fight over the pods: delete one of them first"
             ))
             .into());
         }
@@ -191,7 +191,7 @@ async fn note_released(
     note(
         progress,
         format!(
-            "steps 1-3 (relabel, orphan-delete): daemonset {old_name:?} is not there (already deleted); its {released} released pods matching {} are adopted as they are",
+            "steps 1-3 (relabel, orphan-delete): daemonset {namespace}/{old_name} is not there (already deleted); its {released} released pods matching {} are adopted as they are",
             selector::describe(new_selector)
         ),
     );
@@ -263,7 +263,7 @@ async fn move_off(
         note(
             progress,
             format!(
-                "step 3 (dry run): would orphan-delete daemonset {name:?} (uid {uid}, resourceVersion {resource_version}); the server accepted it as a dry run"
+                "step 3 (dry run): would orphan-delete daemonset {namespace}/{name} (uid {uid}, resourceVersion {resource_version}); the server accepted it as a dry run"
             ),
         );
         return Ok(Step::Continue);
@@ -315,14 +315,14 @@ async fn plan_relabels(
     let relabels =
         orphan::preflight(old_selector, new_selector, template_labels, &owned).map_err(|e| {
             Failure::usage(format!(
-                "cannot migrate daemonset {name:?} to the selector {}: {e}",
+                "cannot migrate daemonset {namespace}/{name} to the selector {}: {e}",
                 selector::describe(new_selector)
             ))
         })?;
     note(
         progress,
         format!(
-            "step 1 (preflight): the new selector {} matches the {} pods of daemonset {name:?} once {} of them get new labels",
+            "step 1 (preflight): the new selector {} matches the {} pods of daemonset {namespace}/{name} once {} of them get new labels",
             selector::describe(new_selector),
             relabels.len(),
             count_to_label(&relabels)
@@ -349,7 +349,7 @@ async fn orphan_delete(
     let Some(fresh) = cluster.get_daemonset(&namespace, &name).await? else {
         note(
             progress,
-            format!("step 3: daemonset {name:?} is already gone"),
+            format!("step 3: daemonset {namespace}/{name} is already gone"),
         );
         return Ok(Step::Continue);
     };
@@ -357,7 +357,7 @@ async fn orphan_delete(
         || fresh.metadata.generation != old.metadata.generation
     {
         return Err(Failure::api(format!(
-            "daemonset {name:?} was replaced or changed while it was being migrated: it was not deleted; run the command again"
+            "daemonset {namespace}/{name} was replaced or changed while it was being migrated: it was not deleted; run the command again"
         ))
         .into());
     }
@@ -365,7 +365,7 @@ async fn orphan_delete(
     note(
         progress,
         format!(
-            "step 3: orphan-deleting daemonset {name:?} (uid {uid}, resourceVersion {}); its {} pods keep running",
+            "step 3: orphan-deleting daemonset {namespace}/{name} (uid {uid}, resourceVersion {}); its {} pods keep running",
             preview.resource_version,
             preview.pods.len()
         ),
@@ -374,13 +374,13 @@ async fn orphan_delete(
         .await?
         .unwrap_or_default();
     if !orphan::all_kept(&verified) {
-        report_not_kept(progress, &name, &verified);
+        report_not_kept(progress, (&namespace, &name), &verified);
         return Ok(Step::Stop(ExitStatus::Findings));
     }
     note(
         progress,
         format!(
-            "step 3: daemonset {name:?} deleted; all {} pods kept (same UIDs, none terminating) and released",
+            "step 3: daemonset {namespace}/{name} deleted; all {} pods kept (same UIDs, none terminating) and released",
             verified.len()
         ),
     );
@@ -388,7 +388,11 @@ async fn orphan_delete(
     Ok(Step::Continue)
 }
 
-fn report_not_kept(progress: &mut Progress, name: &str, verified: &[orphan::Verified]) {
+fn report_not_kept(
+    progress: &mut Progress,
+    (namespace, name): (&str, &str),
+    verified: &[orphan::Verified],
+) {
     let bad: Vec<String> = verified
         .iter()
         .filter(|v| v.fate != orphan::Fate::Kept)
@@ -396,7 +400,7 @@ fn report_not_kept(progress: &mut Progress, name: &str, verified: &[orphan::Veri
         .collect();
     progress.emit(Event::Failed {
         message: format!(
-            "daemonset {name:?} was deleted but not every pod was kept and released ({}); run the command again to create the new DaemonSet",
+            "daemonset {namespace}/{name} was deleted but not every pod was kept and released ({}); run the command again to create the new DaemonSet",
             bad.join(", ")
         ),
         nodes: Vec::new(),
@@ -501,8 +505,9 @@ async fn check_claimable(
                 .is_none_or(|ds| ds.metadata.uid.as_deref() != Some(uid.as_str()));
         if !owner_gone || std::time::Instant::now() > deadline {
             return Err(Failure::api(format!(
-                "pod {pod:?} matches the new selector {} but is controlled by {kind} {name:?} (uid {uid}); the new DaemonSet could not adopt it: nothing was created",
-                selector::describe(new_selector)
+                "pod {pod:?} matches the new selector {} but is controlled by {} {namespace}/{name} (uid {uid}); the new DaemonSet could not adopt it: nothing was created",
+                selector::describe(new_selector),
+                kind.to_lowercase()
             )));
         }
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -546,7 +551,7 @@ async fn dry_run_waves(
     note(
         progress,
         format!(
-            "step 4 (dry run): would create daemonset {new_name:?} with the OnDelete strategy; it would adopt the pods on {} nodes, all on the old revision",
+            "step 4 (dry run): would create daemonset {namespace}/{new_name} with the OnDelete strategy; it would adopt the pods on {} nodes, all on the old revision",
             nodes.len()
         ),
     );
@@ -573,7 +578,7 @@ async fn dry_run_waves(
     progress.emit(Event::planned(&state, eligible));
     progress.emit(Event::Complete {
         message: format!(
-            "dry run: nothing was changed (daemonset {:?})",
+            "dry run: nothing was changed (daemonset {namespace}/{})",
             old.metadata.name.as_deref().unwrap_or_default()
         ),
     });

@@ -39,7 +39,7 @@ pub async fn connect_if(
 /// The one line for a DaemonSet that is not there: bad input (exit 2), with where to look.
 pub fn not_found(name: &str, namespace: &str) -> Failure {
     Failure::usage(format!(
-        "daemonset {name:?} not found in namespace {namespace:?}; check the name and -n (kubectl ds list -A shows them all)"
+        "daemonset {namespace}/{name} not found; check the name and -n (kubectl ds list -A shows them all)"
     ))
 }
 
@@ -79,18 +79,18 @@ pub async fn owned_revisions(
 pub fn ensure_same(
     seen: &k8s_openapi::api::apps::v1::DaemonSet,
     uid: &str,
-    name: &str,
+    (namespace, name): (&str, &str),
     during: &str,
 ) -> Result<(), crate::error::Failure> {
     match seen.metadata.uid.as_deref() == Some(uid) {
         true => Ok(()),
         false => Err(crate::error::Failure::api(format!(
-            "daemonset {name:?} was deleted and created again {during}"
+            "daemonset {namespace}/{name} was deleted and created again {during}"
         ))),
     }
 }
 
-/// A RollingUpdate DaemonSet `agent` with one container, for the rollout commands' unit tests.
+/// A RollingUpdate DaemonSet `demo/agent` with one container, for the rollout commands' unit tests.
 #[cfg(test)]
 pub(crate) fn test_daemonset(
     resource_version: &str,
@@ -98,7 +98,7 @@ pub(crate) fn test_daemonset(
     annotations: serde_json::Value,
 ) -> k8s_openapi::api::apps::v1::DaemonSet {
     serde_json::from_value(serde_json::json!({
-        "metadata": {"name": "agent", "resourceVersion": resource_version, "annotations": annotations},
+        "metadata": {"name": "agent", "namespace": "demo", "resourceVersion": resource_version, "annotations": annotations},
         "spec": {
             "selector": {"matchLabels": {"app": "agent"}},
             "template": {"spec": {"containers": [{"name": "agent", "image": image}]}},

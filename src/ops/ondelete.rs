@@ -370,7 +370,7 @@ impl<'a> Driver<'a> {
                 },
                 _ = tokio::time::sleep(sleep_for) => {}
                 signal = signals.next() => {
-                    if interrupt::answer(signal, &self.name, self.progress).await == Interrupt::Pause {
+                    if interrupt::answer(signal, &self.namespace, &self.name, self.progress).await == Interrupt::Pause {
                         return self.pause_on_interrupt().await;
                     }
                 }
@@ -392,8 +392,8 @@ impl<'a> Driver<'a> {
             WatchChange::DaemonSet(Some(new)) => {
                 if new.metadata.uid.as_deref() != Some(self.uid.as_str()) {
                     return Err(Failure::api(format!(
-                        "daemonset {:?} was deleted and created again during the rollout; nothing more was deleted",
-                        self.name
+                        "daemonset {}/{} was deleted and created again during the rollout; nothing more was deleted",
+                        self.namespace, self.name
                     )));
                 }
                 self.ds = *new;
@@ -401,8 +401,8 @@ impl<'a> Driver<'a> {
             }
             WatchChange::DaemonSet(None) => {
                 return Err(Failure::api(format!(
-                    "daemonset {:?} was deleted during the rollout",
-                    self.name
+                    "daemonset {}/{} was deleted during the rollout",
+                    self.namespace, self.name
                 )));
             }
             WatchChange::PodsListed(list) => self.pods.list(list),
@@ -446,8 +446,8 @@ impl<'a> Driver<'a> {
             .map(|m| format!(" (last written by {m:?})"))
             .unwrap_or_default();
         Some(format!(
-            "the pod template of daemonset {:?} was changed by another writer during the rollout{writer}, generation {}; stopped with nothing further deleted. Review the change, then run the rollout again (kubectl ds rollout apply), or kubectl ds rollout undo",
-            self.name,
+            "the pod template of daemonset {}/{} was changed by another writer during the rollout{writer}, generation {}; stopped with nothing further deleted. Review the change, then run the rollout again (kubectl ds rollout apply), or kubectl ds rollout undo",
+            self.namespace, self.name,
             self.ds.metadata.generation.unwrap_or(0)
         ))
     }
@@ -531,16 +531,16 @@ impl<'a> Driver<'a> {
         let mut state = match (&self.start, recorded) {
             (Start::Recorded(state), _) if state.target_hash != hash => {
                 return Err(Failure::api(format!(
-                    "daemonset {:?} now has the template of revision {hash}, not {} that the recorded rollout was rolling out; run kubectl ds rollout apply (or set-image, restart) again",
-                    self.name, state.target_hash
+                    "daemonset {}/{} now has the template of revision {hash}, not {} that the recorded rollout was rolling out; run kubectl ds rollout apply (or set-image, restart) again",
+                    self.namespace, self.name, state.target_hash
                 ))
                 .into());
             }
             (_, Some(recorded)) => self.resumed(recorded, &hash),
             (Start::Recorded(_), None) => {
                 return Err(Failure::api(format!(
-                    "daemonset {:?} has no rollout in progress to resume",
-                    self.name
+                    "daemonset {}/{} has no rollout in progress to resume",
+                    self.namespace, self.name
                 ))
                 .into());
             }
@@ -779,8 +779,8 @@ impl<'a> Driver<'a> {
                 let why = describe_failures(&nodes);
                 self.progress.emit(Event::Failed {
                     message: format!(
-                        "rollout of daemonset {:?} to {} failed its health gate; rolling back (--auto-rollback):",
-                        self.name, state.target_hash
+                        "rollout of daemonset {}/{} to {} failed its health gate; rolling back (--auto-rollback):",
+                        self.namespace, self.name, state.target_hash
                     ),
                     nodes,
                 });
@@ -789,21 +789,21 @@ impl<'a> Driver<'a> {
             }
             (true, None) => {
                 let message = format!(
-                    "rollout of daemonset {:?} failed; there is no previous revision to roll back to, so no more pods are deleted (the DaemonSet stays on OnDelete):",
-                    self.name
+                    "rollout of daemonset {}/{} failed; there is no previous revision to roll back to, so no more pods are deleted (the DaemonSet stays on OnDelete):",
+                    self.namespace, self.name
                 );
                 self.stop_failed(message, nodes).await.map(Some)
             }
             (false, _) => {
                 let message = if state.rollback_of.is_some() {
                     format!(
-                        "the rollback of daemonset {:?} to {} failed too; no more pods are deleted (the DaemonSet stays on OnDelete):",
-                        self.name, state.target_hash
+                        "the rollback of daemonset {}/{} to {} failed too; no more pods are deleted (the DaemonSet stays on OnDelete):",
+                        self.namespace, self.name, state.target_hash
                     )
                 } else {
                     format!(
-                        "rollout of daemonset {:?} failed; no more pods are deleted (the DaemonSet stays on OnDelete). Fix the template and run the rollout again, or kubectl ds rollout undo {}:",
-                        self.name, self.name
+                        "rollout of daemonset {}/{} failed; no more pods are deleted (the DaemonSet stays on OnDelete). Fix the template and run the rollout again, or kubectl ds rollout undo {}:",
+                        self.namespace, self.name, self.name
                     )
                 };
                 self.stop_failed(message, nodes).await.map(Some)
@@ -830,8 +830,8 @@ impl<'a> Driver<'a> {
             .find(|r| history::hash_of(r) == previous)
             .ok_or_else(|| {
                 Failure::api(format!(
-                    "the previous revision {previous} of daemonset {:?} is gone (revisionHistoryLimit?); nothing was rolled back and no more pods are deleted",
-                    self.name
+                    "the previous revision {previous} of daemonset {}/{} is gone (revisionHistoryLimit?); nothing was rolled back and no more pods are deleted",
+                    self.namespace, self.name
                 ))
             })?;
         let template = history::template_of(&revision);
@@ -880,7 +880,10 @@ impl<'a> Driver<'a> {
         })
         .await?
         .ok_or_else(|| {
-            Failure::api(format!("daemonset {name:?} was deleted during the rollout")).into()
+            Failure::api(format!(
+                "daemonset {namespace}/{name} was deleted during the rollout"
+            ))
+            .into()
         })
     }
 
@@ -909,7 +912,7 @@ impl<'a> Driver<'a> {
         let (name, namespace) = (&self.name, &self.namespace);
         self.progress.emit(Event::Paused {
             message: format!(
-                "rollout of daemonset {name:?} is paused; kubectl ds rollout resume {name} -n {namespace} continues it"
+                "rollout of daemonset {namespace}/{name} is paused; kubectl ds rollout resume {name} -n {namespace} continues it"
             ),
         });
         Ok(ExitStatus::Ok)
@@ -924,7 +927,7 @@ impl<'a> Driver<'a> {
                 self.write_state(&mut state, false).await?;
                 self.progress.emit(Event::Paused {
                     message: format!(
-                        "interrupted: rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
+                        "interrupted: rollout of daemonset {namespace}/{name} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
                     ),
                 });
             }
@@ -932,7 +935,7 @@ impl<'a> Driver<'a> {
                 self.release_lock().await?;
                 self.progress.emit(Event::Paused {
                     message: format!(
-                        "interrupted before any pod was replaced; daemonset {name:?} keeps the OnDelete strategy: run the same command again to roll it out"
+                        "interrupted before any pod was replaced; daemonset {namespace}/{name} keeps the OnDelete strategy: run the same command again to roll it out"
                     ),
                 });
             }
@@ -1087,7 +1090,7 @@ impl<'a> Driver<'a> {
                             let ours = held.host == self.lock.host && held.pid == self.lock.pid;
                             if !ours && self.replaced_lock.as_ref() != Some(&held) {
                                 return Err(Failure::api(format!(
-                                    "{} (pid {}) took over the rollout lock of daemonset {name:?}; this run stops with nothing further deleted",
+                                    "{} (pid {}) took over the rollout lock of daemonset {namespace}/{name}; this run stops with nothing further deleted",
                                     held.holder, held.pid
                                 ))
                                 .into());
@@ -1107,7 +1110,7 @@ impl<'a> Driver<'a> {
             }
         }
         Err(Failure::api(format!(
-            "could not record the rollout state on daemonset {name:?}: it kept changing; run kubectl ds rollout resume {name} -n {namespace}"
+            "could not record the rollout state on daemonset {namespace}/{name}: it kept changing; run kubectl ds rollout resume {name} -n {namespace}"
         ))
         .into())
     }
@@ -1125,7 +1128,7 @@ fn completed(
     let nodes: usize = state.waves.iter().map(|w| w.nodes.len()).sum();
     if let Some(failed) = &state.rollback_of {
         let message = format!(
-            "rollout of daemonset {name:?} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
+            "rollout of daemonset {namespace}/{name} to {failed} failed ({}); rolled back: {} on {} again and the template is restored; update strategy {strategy} restored",
             state.failure.clone().unwrap_or_default(),
             plural(nodes, "node is", "nodes are"),
             state.target_hash
@@ -1142,7 +1145,7 @@ fn completed(
         None => format!("update strategy {strategy} restored"),
     };
     let message = format!(
-        "rollout of daemonset {name:?} complete: {} updated in {} to {}; {strategy_note}",
+        "rollout of daemonset {namespace}/{name} complete: {} updated in {} to {}; {strategy_note}",
         plural(nodes, "node", "nodes"),
         plural(state.waves.len(), "wave", "waves"),
         state.target_hash

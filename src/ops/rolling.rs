@@ -39,8 +39,10 @@ use crate::rollout::rolling::{self, Counters, Failing, PodView, Snapshot};
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 use crate::rollout::state::STATE_ANNOTATION;
 
-fn deleted(name: &str) -> Failure {
-    Failure::api(format!("daemonset {name:?} was deleted during the rollout"))
+fn deleted(namespace: &str, name: &str) -> Failure {
+    Failure::api(format!(
+        "daemonset {namespace}/{name} was deleted during the rollout"
+    ))
 }
 
 /// The update strategy the rollout will run with: the manifest's, else the one a pause or an
@@ -127,7 +129,7 @@ async fn settle_applied(
     })
     .await?;
     progress.emit(Event::Note {
-        message: format!("daemonset {name:?}: {}", done.join("; ")),
+        message: format!("daemonset {namespace}/{name}: {}", done.join("; ")),
     });
     Ok(stored.unwrap_or(applied))
 }
@@ -208,12 +210,12 @@ fn check_rolling(
     let strategy = effective_strategy(manifest, live);
     if strategy != "RollingUpdate" {
         return Err(Failure::usage(format!(
-            "--mode rolling follows the DaemonSet's RollingUpdate controller, but daemonset {name:?} would have the {strategy} strategy; use --mode ondelete, or set spec.updateStrategy.type RollingUpdate in the manifest"
+            "--mode rolling follows the DaemonSet's RollingUpdate controller, but daemonset {namespace}/{name} would have the {strategy} strategy; use --mode ondelete, or set spec.updateStrategy.type RollingUpdate in the manifest"
         )));
     }
     match live.and_then(engine::recorded_state) {
         Some(state) if state.phase.unfinished() => Err(Failure::usage(format!(
-            "daemonset {name:?} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name} -n {namespace}, or apply with --mode ondelete",
+            "daemonset {namespace}/{name} has a controlled (ondelete) rollout to {} in progress; continue it with kubectl ds rollout resume {name} -n {namespace}, or apply with --mode ondelete",
             state.target_hash
         ))),
         _ => Ok(()),
@@ -383,7 +385,7 @@ impl Watched {
     fn take(
         &mut self,
         change: WatchChange,
-        name: &str,
+        (namespace, name): (&str, &str),
         progress: &mut Progress,
     ) -> Result<bool, Failure> {
         if let Some(message) = self.troubles.to_show(&change) {
@@ -393,10 +395,10 @@ impl Watched {
         }
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                crate::ops::ensure_same(&new, &self.uid, name, "during the rollout")?;
+                crate::ops::ensure_same(&new, &self.uid, (namespace, name), "during the rollout")?;
                 self.ds = *new;
             }
-            WatchChange::DaemonSet(None) => return Err(deleted(name)),
+            WatchChange::DaemonSet(None) => return Err(deleted(namespace, name)),
             WatchChange::PodsListed(list) => self.pods.list(list),
             WatchChange::PodApplied(pod) => self.pods.apply(*pod),
             WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
@@ -443,7 +445,7 @@ impl Follow<'_> {
         loop {
             tokio::select! {
                 signal = signals.next() => {
-                    if interrupt::answer(signal, self.name, progress).await == Interrupt::Pause {
+                    if interrupt::answer(signal, self.namespace, self.name, progress).await == Interrupt::Pause {
                         return self.pause_on_interrupt(&watched.ds, progress).await;
                     }
                 }
@@ -451,7 +453,7 @@ impl Follow<'_> {
                     let Some(change) = change else {
                         return Err(Failure::api("the watch on the daemonset ended").into());
                     };
-                    if !watched.take(change, self.name, progress)? {
+                    if !watched.take(change, (self.namespace, self.name), progress)? {
                         continue;
                     }
                 }
@@ -507,7 +509,8 @@ impl Follow<'_> {
                     let failures = node_failures(nodes.clone());
                     progress.emit(Event::Failed {
                         message: format!(
-                            "rollout of daemonset {:?} to {target} failed: {}; --auto-rollback restores revision {number} ({hash})",
+                            "rollout of daemonset {}/{} to {target} failed: {}; --auto-rollback restores revision {number} ({hash})",
+                            self.namespace,
                             self.name,
                             self.why(why)
                         ),
@@ -555,7 +558,8 @@ impl Follow<'_> {
         let Some(template) = self.templates.get(hash).cloned() else {
             halt(self.cluster, self.namespace, self.name, ds, progress).await?;
             return Err(Failure::api(format!(
-                "the template of revision {hash} of daemonset {:?} was not read before the apply, so it cannot be restored; the rollout is halted. {}",
+                "the template of revision {hash} of daemonset {}/{} was not read before the apply, so it cannot be restored; the rollout is halted. {}",
+                self.namespace,
                 self.name,
                 halted_text(self.name, self.namespace)
             ))
@@ -588,7 +592,7 @@ impl Follow<'_> {
         let (name, namespace) = (self.name, self.namespace);
         progress.emit(Event::Paused {
             message: format!(
-                "rollout of daemonset {name:?} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
+                "rollout of daemonset {namespace}/{name} paused; kubectl ds rollout resume {name} -n {namespace} continues it"
             ),
         });
         Ok(ExitStatus::Interrupted)
@@ -600,11 +604,11 @@ impl Follow<'_> {
         match report {
             Report::Paused(true) => Event::Note {
                 message: format!(
-                    "daemonset {name:?} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name} -n {namespace}"
+                    "daemonset {namespace}/{name} was paused (kubectl ds rollout pause): the controller replaces no pods and the deadline stops until kubectl ds rollout resume {name} -n {namespace}"
                 ),
             },
             Report::Paused(false) => Event::Note {
-                message: format!("daemonset {name:?} was resumed; following the rollout again"),
+                message: format!("daemonset {namespace}/{name} was resumed; following the rollout again"),
             },
             Report::Target(hash) => Event::Target { hash },
             Report::Progress {
@@ -654,7 +658,7 @@ impl Follow<'_> {
             Action::Superseded { target, now } => (
                 Event::Failed {
                     message: format!(
-                        "the pod template of daemonset {name:?} was changed by another writer during the rollout (now revision {now}, not {target}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name} -n {namespace}"
+                        "the pod template of daemonset {namespace}/{name} was changed by another writer during the rollout (now revision {now}, not {target}); stopped following it, nothing was paused. Review the change, then run the rollout again, or kubectl ds rollout undo {name} -n {namespace}"
                     ),
                     nodes: vec![],
                 },
@@ -664,7 +668,10 @@ impl Follow<'_> {
                 target,
                 desired,
                 unchanged,
-            } => (completed(name, &target, desired, unchanged), ExitStatus::Ok),
+            } => (
+                completed((namespace, name), &target, desired, unchanged),
+                ExitStatus::Ok,
+            ),
             Action::RolledBack {
                 number,
                 hash,
@@ -677,7 +684,7 @@ impl Follow<'_> {
                     .map(|n| format!(", now numbered {n}"))
                     .unwrap_or_default();
                 let message = format!(
-                    "rollout of daemonset {name:?} failed and was rolled back to revision {number} ({hash}{now_numbered}): all {desired} {} run it again. Fix the manifest and run kubectl ds rollout apply again",
+                    "rollout of daemonset {namespace}/{name} failed and was rolled back to revision {number} ({hash}{now_numbered}): all {desired} {} run it again. Fix the manifest and run kubectl ds rollout apply again",
                     plural_nodes(desired)
                 );
                 let nodes = node_failures(failures);
@@ -698,14 +705,14 @@ impl Follow<'_> {
         let (message, nodes) = match halt {
             Halt::ControllerIdle { generation } => (
                 format!(
-                    "rollout of daemonset {name:?} failed: the DaemonSet controller did not process generation {generation} within {} (is kube-controller-manager running?). {next}",
+                    "rollout of daemonset {namespace}/{name} failed: the DaemonSet controller did not process generation {generation} within {} (is kube-controller-manager running?). {next}",
                     seconds(self.args.progress_deadline)
                 ),
                 vec![],
             ),
             Halt::RollbackFailed { number, hash, why, nodes } => (
                 format!(
-                    "rollout of daemonset {name:?} failed, and the rollback to revision {number} ({hash}) failed too: {}. {next}",
+                    "rollout of daemonset {namespace}/{name} failed, and the rollback to revision {number} ({hash}) failed too: {}. {next}",
                     self.why(why)
                 ),
                 nodes,
@@ -717,7 +724,7 @@ impl Follow<'_> {
                 };
                 (
                     format!(
-                        "rollout of daemonset {name:?} to {target} failed: {}.{no_previous} {next}",
+                        "rollout of daemonset {namespace}/{name} to {target} failed: {}.{no_previous} {next}",
                         self.why(why)
                     ),
                     nodes,
@@ -746,14 +753,19 @@ fn plural_nodes(count: i32) -> &'static str {
 }
 
 /// A rollout whose gate says complete.
-fn completed(name: &str, target: &str, desired: i32, unchanged: bool) -> Event {
+fn completed(
+    (namespace, name): (&str, &str),
+    target: &str,
+    desired: i32,
+    unchanged: bool,
+) -> Event {
     let nodes = plural_nodes(desired);
     let message = if unchanged {
         format!(
-            "rollout of daemonset {name:?} complete: the template did not change; all {desired} {nodes} run {target}"
+            "rollout of daemonset {namespace}/{name} complete: the template did not change; all {desired} {nodes} run {target}"
         )
     } else {
-        format!("rollout of daemonset {name:?} complete: {desired} {nodes} updated to {target}")
+        format!("rollout of daemonset {namespace}/{name} complete: {desired} {nodes} updated to {target}")
     };
     Event::Complete { message }
 }
@@ -772,13 +784,13 @@ async fn dry_run(
     let Some(live) = live else {
         progress.emit(Event::Complete {
             message: format!(
-                "daemonset {name:?} does not exist: it would be created and the controller would start its pods; there is nothing to roll out (dry run: nothing was changed)"
+                "daemonset {namespace}/{name} does not exist: it would be created and the controller would start its pods; there is nothing to roll out (dry run: nothing was changed)"
             ),
         });
         return Ok(ExitStatus::Ok);
     };
     let changes = template::compare(&live.spec.template, &stored.spec.template);
-    note_template_changes(name, &changes, progress);
+    note_template_changes((namespace, name), &changes, progress);
     let pods = owned_pod_facts(cluster, namespace, live).await?;
     let template = stored.spec.template.spec.clone().unwrap_or_default();
     let inputs = cluster.placement_inputs(namespace, &template).await?;
@@ -788,20 +800,24 @@ async fn dry_run(
     if pause::is_paused(live) {
         progress.emit(Event::Note {
             message: format!(
-                "daemonset {name:?} is paused now; the apply would end the pause (RollingUpdate)"
+                "daemonset {namespace}/{name} is paused now; the apply would end the pause (RollingUpdate)"
             ),
         });
     }
     progress.emit(Event::Complete {
-        message: format!("dry run: daemonset {name:?} was not changed"),
+        message: format!("dry run: daemonset {namespace}/{name} was not changed"),
     });
     Ok(ExitStatus::Ok)
 }
 
-fn note_template_changes(name: &str, changes: &template::TemplateChanges, progress: &mut Progress) {
+fn note_template_changes(
+    (namespace, name): (&str, &str),
+    changes: &template::TemplateChanges,
+    progress: &mut Progress,
+) {
     if changes.is_empty() {
         progress.emit(Event::Note {
-            message: format!("daemonset {name:?}: the pod template does not change"),
+            message: format!("daemonset {namespace}/{name}: the pod template does not change"),
         });
     }
     for line in changes.lines() {

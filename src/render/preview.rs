@@ -29,7 +29,7 @@ pub fn render_previews(
     let mut out = String::new();
     for p in previews {
         out.push_str(&format!(
-            "DaemonSet {}/{} (uid {}, resourceVersion {}) will be deleted{}, cascade {}:\n",
+            "daemonset {}/{} (uid {}, resourceVersion {}) will be deleted{}, cascade {}:\n",
             p.namespace,
             p.name,
             p.uid,

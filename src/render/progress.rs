@@ -130,12 +130,12 @@ impl Event {
         match self {
             Event::Applied {
                 daemonset,
+                namespace,
                 generation,
                 mode,
                 strategy,
-                ..
             } => format!(
-                "daemonset {daemonset:?} applied with the {strategy} strategy (generation {generation}, mode {mode})"
+                "daemonset {namespace}/{daemonset} applied with the {strategy} strategy (generation {generation}, mode {mode})"
             ),
             Event::Target { hash } => format!("target revision: controller-revision-hash {hash}"),
             Event::Planned {

@@ -71,7 +71,7 @@ impl Lock {
 /// Whether `me` may hold the lock now; `alive` says whether a process of this machine exists.
 /// The error is the one line to show.
 pub fn claim(
-    name: &str,
+    (namespace, name): (&str, &str),
     existing: Option<&Lock>,
     me: &Lock,
     now: i64,
@@ -89,7 +89,7 @@ pub fn claim(
     }
     if held.expires > now {
         return Err(format!(
-            "another rollout of daemonset {name:?} is running: {} holds its lock until {} (renewed while it runs); wait for it to finish, or stop it (Ctrl-C pauses it)",
+            "another rollout of daemonset {namespace}/{name} is running: {} holds its lock until {} (renewed while it runs); wait for it to finish, or stop it (Ctrl-C pauses it)",
             held.describe(),
             timestamp(held.expires)
         ));
@@ -98,7 +98,7 @@ pub fn claim(
         return Ok(Claim::Expired);
     }
     Err(format!(
-        "the rollout lock of daemonset {name:?} is held by {}, whose run stopped renewing it (expired {}); if that run is gone, add --force to take it over",
+        "the rollout lock of daemonset {namespace}/{name} is held by {}, whose run stopped renewing it (expired {}); if that run is gone, add --force to take it over",
         held.describe(),
         timestamp(held.expires)
     ))
@@ -142,7 +142,7 @@ mod tests {
                 "a live process here",
                 Some(lock("a", 20, NOW + 30)),
                 true,
-                Err("another rollout"),
+                Err("another rollout of daemonset demo/agent is running"),
             ),
             (
                 "a dead process here, even before expiry",
@@ -160,7 +160,7 @@ mod tests {
                 "another machine, expired, without --force",
                 Some(lock("b", 30, NOW - 1)),
                 false,
-                Err("add --force"),
+                Err("the rollout lock of daemonset demo/agent is held by"),
             ),
             (
                 "another machine, expired, with --force",
@@ -170,7 +170,7 @@ mod tests {
             ),
         ];
         for (what, existing, force, want) in cases {
-            let got = claim("agent", existing.as_ref(), &me, NOW, force, alive);
+            let got = claim(("demo", "agent"), existing.as_ref(), &me, NOW, force, alive);
             match (got, want) {
                 (Ok(got), Ok(want)) => assert_eq!(got, want, "{what}"),
                 (Err(got), Err(want)) => assert!(got.contains(want), "{what}: {got}"),

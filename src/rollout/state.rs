@@ -126,8 +126,8 @@ impl Unreadable {
     /// What is wrong, without what to do about it.
     pub fn what(&self) -> String {
         format!(
-            "the annotation {STATE_ANNOTATION} of daemonset {:?} does not hold a rollout state this version of kubectl-ds can read ({})",
-            self.daemonset, self.reason
+            "the annotation {STATE_ANNOTATION} of daemonset {}/{} does not hold a rollout state this version of kubectl-ds can read ({})",
+            self.namespace, self.daemonset, self.reason
         )
     }
 }
@@ -667,7 +667,7 @@ mod tests {
             let message = error.to_string();
             assert!(
                 message.starts_with(
-                    "the annotation rollout.kubectl-ds.io/state of daemonset \"agent\" does not hold a rollout state this version of kubectl-ds can read ("
+                    "the annotation rollout.kubectl-ds.io/state of daemonset ops/agent does not hold a rollout state this version of kubectl-ds can read ("
                 ),
                 "{message}"
             );

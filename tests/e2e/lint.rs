@@ -244,7 +244,7 @@ fn bad_input_is_one_clear_line_with_file_and_line_and_exit_2() {
     let deep = format!("a: {}1{}\n", "[".repeat(5000), "]".repeat(5000));
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("malformed.yaml", b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: [\n".to_vec(), "malformed.yaml:4:1: "),
-        ("types.yaml", b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: {name: x}\n".to_vec(), "types.yaml:7:7: DaemonSet a: spec.template.spec.containers: invalid type"),
+        ("types.yaml", b"apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      containers: {name: x}\n".to_vec(), "types.yaml:7:7: daemonset default/a: spec.template.spec.containers: invalid type"),
         ("binary.yaml", vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 3], "binary.yaml:1:5: is not a UTF-8 text file"),
         ("empty.yaml", Vec::new(), "empty.yaml: contains no Kubernetes objects"),
         ("deep.yaml", deep.into_bytes(), "deep.yaml:1:"),

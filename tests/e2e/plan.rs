@@ -328,11 +328,12 @@ fn bad_input_is_one_line_and_exit_2() {
         "cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
     );
+    let not_found = format!(
+        "daemonset {}/nope not found; check the name and -n",
+        ns.name
+    );
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (
-            vec!["plan", "nope", "-n", &ns.name],
-            "daemonset \"nope\" not found in namespace",
-        ),
+        (vec!["plan", "nope", "-n", &ns.name], &not_found),
         (
             vec!["plan", "-f", &operator],
             "unknown operator \"GreaterThan\"",

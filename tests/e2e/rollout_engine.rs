@@ -312,9 +312,9 @@ fn a_second_rollout_is_refused_while_the_first_holds_the_lock() {
     let second = env().ds(&args);
     assert_eq!(second.code, 4, "{}\n{}", second.stdout, second.stderr);
     assert!(
-        second
-            .errors()
-            .contains("another rollout of daemonset \"agent\" is running"),
+        second.errors().contains(&format!(
+            "another rollout of daemonset {ns}/agent is running"
+        )),
         "{}",
         second.stderr
     );

@@ -111,7 +111,7 @@ fn rolling_mode_follows_the_controller_to_completion() {
     assert!(out.contains(": new pod ready ("), "{out}");
     assert!(
         out.contains(&format!(
-            "rollout of daemonset \"agent\" complete: {} nodes updated to {new_hash}",
+            "rollout of daemonset {ns}/agent complete: {} nodes updated to {new_hash}",
             eligible.len()
         )),
         "{out}"

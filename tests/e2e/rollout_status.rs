@@ -72,10 +72,8 @@ fn rolling_update_complete_then_watched_through_an_image_change() {
     ]);
     run.success();
     assert!(
-        run.stdout
-            .lines()
-            .all(|l| l.starts_with("progress: ")
-                || l == "daemonset \"agent\" successfully rolled out"),
+        run.stdout.lines().all(|l| l.starts_with("progress: ")
+            || l == format!("daemonset {}/agent successfully rolled out", ns.name)),
         "{}",
         run.stdout
     );
@@ -192,7 +190,10 @@ fn unknown_name_and_json_document() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.errors().lines().count(), 1, "{}", run.stderr);
     assert!(
-        run.errors().contains("\"nope\" not found"),
+        run.errors().contains(&format!(
+            "daemonset {}/nope not found; check the name and -n",
+            ns.name
+        )),
         "{}",
         run.stderr
     );

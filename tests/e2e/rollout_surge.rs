@@ -120,7 +120,7 @@ fn rolling_mode_and_set_image_follow_a_surging_update_node_by_node() {
     let hash = newest_hash(&ns);
     assert!(
         out.contains(&format!(
-            "rollout of daemonset \"agent\" complete: {} nodes updated to {hash}",
+            "rollout of daemonset {ns}/agent complete: {} nodes updated to {hash}",
             nodes.len()
         )),
         "{out}"
@@ -303,7 +303,9 @@ fn a_host_port_blocks_the_surge_pod_and_status_names_the_node_and_the_reason() {
     let surge_name = surge["metadata"]["name"].as_str().unwrap();
     let errors = status.errors();
     assert!(
-        errors.contains("timed out after 5s waiting for daemonset \"agent\""),
+        errors.contains(&format!(
+            "timed out after 5s waiting for daemonset {ns}/agent to finish its rollout"
+        )),
         "{errors}"
     );
     assert!(

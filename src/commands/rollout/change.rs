@@ -65,7 +65,7 @@ pub async fn restart(args: &RolloutRestartArgs, global: &GlobalArgs) -> anyhow::
     let mut progress = Progress::new(args.engine.output);
     progress.emit(Event::Note {
         message: format!(
-            "daemonset {name:?}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}"
+            "daemonset {namespace}/{name}: pod template annotation {RESTARTED_AT_ANNOTATION}={at}"
         ),
     });
     apply::roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await
@@ -78,7 +78,7 @@ pub async fn set_image(args: &RolloutSetImageArgs, global: &GlobalArgs) -> anyho
     let mut progress = Progress::new(args.engine.output);
     for (container, image) in &args.images {
         progress.emit(Event::Note {
-            message: format!("daemonset {name:?}: container {container} image {image}"),
+            message: format!("daemonset {namespace}/{name}: container {container} image {image}"),
         });
     }
     apply::roll_out(&cluster, &namespace, &ds, &args.engine, &mut progress).await

@@ -36,17 +36,17 @@ pub async fn pause(args: &RolloutNameArgs, global: &GlobalArgs) -> anyhow::Resul
     }
     let lines = match plan {
         PausePlan::AlreadyPaused => vec![format!(
-            "daemonset {name:?} is already paused; kubectl ds rollout resume {name} -n {namespace} resumes it"
+            "daemonset {namespace}/{name} is already paused; kubectl ds rollout resume {name} -n {namespace} resumes it"
         )],
         PausePlan::OnDeleteIdle => vec![format!(
-            "daemonset {name:?} uses the OnDelete strategy: the controller replaces no pod by itself, so there is nothing to pause"
+            "daemonset {namespace}/{name} uses the OnDelete strategy: the controller replaces no pod by itself, so there is nothing to pause"
         )],
         PausePlan::Patch {
             strategy,
             state_paused,
             ..
         } => {
-            let mut lines = vec![format!("daemonset {name:?} paused")];
+            let mut lines = vec![format!("daemonset {namespace}/{name} paused")];
             if let Some(strategy) = strategy {
                 lines.push(format!(
                     "  update strategy {strategy} recorded in {} and set to OnDelete: the controller replaces no more pods",
@@ -89,7 +89,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
         ResumePlan::NotPaused => {
             if controlled.is_none() || args.detach {
                 render::print_lines([format!(
-                    "daemonset {name:?} is not paused; nothing to resume"
+                    "daemonset {namespace}/{name} is not paused; nothing to resume"
                 )])?;
                 return Ok(ExitStatus::Ok);
             }
@@ -100,7 +100,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
             ..
         } => {
             progress.emit(Event::Note {
-                message: format!("daemonset {name:?} resumed"),
+                message: format!("daemonset {namespace}/{name} resumed"),
             });
             if let Some(strategy) = strategy {
                 progress.emit(Event::Note {
@@ -210,9 +210,10 @@ fn plan_undo(
         return Ok(UndoPlan::AlreadyThere);
     }
     if fresh.spec.template != *read {
+        let namespace = fresh.metadata.namespace.as_deref().unwrap_or_default();
         let name = fresh.metadata.name.as_deref().unwrap_or_default();
         return Err(Failure::api(format!(
-            "the pod template of daemonset {name:?} was changed by another writer while this command ran; nothing was rolled back, run the command again"
+            "the pod template of daemonset {namespace}/{name} was changed by another writer while this command ran; nothing was rolled back, run the command again"
         )));
     }
     Ok(UndoPlan::Patch {
@@ -229,7 +230,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
     let (cluster, namespace, ds) = crate::ops::live_daemonset(global, name).await?;
     let revisions = crate::ops::owned_revisions(&cluster, &namespace, &ds).await?;
     let numbers: Vec<i64> = revisions.iter().filter_map(|r| r.revision).collect();
-    let number = undo_revision(name, args.to_revision, &numbers)?;
+    let number = undo_revision((&namespace, name), args.to_revision, &numbers)?;
     let target: &ControllerRevision = revisions
         .iter()
         .find(|r| r.revision == Some(number))
@@ -239,7 +240,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         let mut progress = Progress::new(args.engine.output);
         progress.emit(Event::Note {
             message: format!(
-                "daemonset {name:?}: rolling back to the template of revision {number}"
+                "daemonset {namespace}/{name}: rolling back to the template of revision {number}"
             ),
         });
         return crate::ops::apply::roll_back(
@@ -260,25 +261,35 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .await?;
     let UndoPlan::Patch { changes, .. } = plan else {
         render::print_lines([format!(
-            "daemonset {name:?} already has the template of revision {number}; nothing to roll back"
+            "daemonset {namespace}/{name} already has the template of revision {number}; nothing to roll back"
         )])?;
         return Ok(ExitStatus::Ok);
     };
     let latest = numbers.iter().max().copied().unwrap_or(number);
-    let mut lines = undo_lines(name, args.engine.dry_run, number, latest, &changes);
+    let mut lines = undo_lines(
+        (&namespace, name),
+        args.engine.dry_run,
+        number,
+        latest,
+        &changes,
+    );
     lines.extend(undo_pending_note(&ds, name, &namespace));
     render::print_lines(lines)?;
     Ok(ExitStatus::Ok)
 }
 
 /// The revision `--to-revision` names (the previous one without it), among `numbers`.
-fn undo_revision(name: &str, to_revision: Option<i64>, numbers: &[i64]) -> Result<i64, Failure> {
+fn undo_revision(
+    (namespace, name): (&str, &str),
+    to_revision: Option<i64>,
+    numbers: &[i64],
+) -> Result<i64, Failure> {
     if to_revision.is_none() && numbers.len() < 2 {
         return Err(Failure::usage(match numbers.first() {
             Some(only) => format!(
-                "daemonset {name:?} has only revision {only}: there is no previous one to roll back to"
+                "daemonset {namespace}/{name} has only revision {only}: there is no previous one to roll back to"
             ),
-            None => format!("daemonset {name:?} has no revisions yet"),
+            None => format!("daemonset {namespace}/{name} has no revisions yet"),
         }));
     }
     history::resolve(to_revision.unwrap_or(-1), numbers).map_err(Failure::usage)
@@ -287,7 +298,7 @@ fn undo_revision(name: &str, to_revision: Option<i64>, numbers: &[i64]) -> Resul
 /// What the rollback to `number` changed (or would change, in a dry run); `latest` is the
 /// highest revision before it, so the controller records it as the next one.
 fn undo_lines(
-    name: &str,
+    (namespace, name): (&str, &str),
     dry_run: bool,
     number: i64,
     latest: i64,
@@ -300,11 +311,11 @@ fn undo_lines(
         .collect();
     let mut lines = vec![match (dry_run, images.is_empty()) {
         (true, _) => format!(
-            "daemonset {name:?} would be rolled back to revision {number} (server dry run; nothing changed):"
+            "daemonset {namespace}/{name} would be rolled back to revision {number} (server dry run; nothing changed):"
         ),
-        (false, true) => format!("daemonset {name:?} rolled back to revision {number}"),
+        (false, true) => format!("daemonset {namespace}/{name} rolled back to revision {number}"),
         (false, false) => format!(
-            "daemonset {name:?} rolled back to revision {number} (images {})",
+            "daemonset {namespace}/{name} rolled back to revision {number} (images {})",
             images.join(", ")
         ),
     }];
@@ -455,7 +466,7 @@ mod tests {
                 "a paused controlled rollout, its lock held by a run elsewhere",
                 json!({STATE_ANNOTATION: state("paused"), LOCK_ANNOTATION: lock(&elsewhere)}),
                 false,
-                Err("another rollout of daemonset \"agent\" is running"),
+                Err("another rollout of daemonset demo/agent is running"),
             ),
             (
                 "the same with --detach: only marked resumed",

@@ -68,7 +68,7 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
                 .map(StatusView::stuck)
                 .unwrap_or_default();
             eprintln!(
-                "error: timed out after {} waiting for daemonset {name:?} to finish its rollout{}",
+                "error: timed out after {} waiting for daemonset {namespace}/{name} to finish its rollout{}",
                 humanize(args.timeout),
                 match stuck.len() {
                     0 => String::new(),
@@ -139,7 +139,7 @@ async fn watch(
         *last_view = Some(view);
     }
     Err(Failure::api(format!(
-        "the watch on daemonset {name:?} ended unexpectedly"
+        "the watch on daemonset {namespace}/{name} ended unexpectedly"
     ))
     .into())
 }
@@ -164,7 +164,7 @@ impl Watched {
     ) -> anyhow::Result<bool> {
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                crate::ops::ensure_same(&new, &self.uid, name, "while watching")?;
+                crate::ops::ensure_same(&new, &self.uid, (namespace, name), "while watching")?;
                 let template_changed = new.metadata.generation != self.ds.metadata.generation;
                 self.ds = *new;
                 if template_changed || current_hash(&self.ds, &self.revisions).is_none() {
@@ -174,9 +174,10 @@ impl Watched {
                 }
             }
             WatchChange::DaemonSet(None) => {
-                return Err(
-                    Failure::api(format!("daemonset {name:?} was deleted while watching")).into(),
-                );
+                return Err(Failure::api(format!(
+                    "daemonset {namespace}/{name} was deleted while watching"
+                ))
+                .into());
             }
             WatchChange::PodsListed(list) => self.pods.list(list),
             WatchChange::PodApplied(pod) => self.pods.apply(*pod),
@@ -259,10 +260,11 @@ impl Shown {
 
 /// How the watch ends when the view shows an end: failed (exit 1) or complete.
 fn finished(view: &StatusView, name: &str, output: StatusFormat) -> Option<Outcome> {
+    let namespace = &view.namespace;
     if view.failed() {
         if output == StatusFormat::Table {
             println!(
-                "daemonset {name:?} rollout failed: {}",
+                "daemonset {namespace}/{name} rollout failed: {}",
                 view.recorded
                     .as_ref()
                     .and_then(|r| r.failure.clone())
@@ -273,7 +275,7 @@ fn finished(view: &StatusView, name: &str, output: StatusFormat) -> Option<Outco
     }
     if view.complete() {
         if output == StatusFormat::Table {
-            println!("daemonset {name:?} successfully rolled out");
+            println!("daemonset {namespace}/{name} successfully rolled out");
         }
         return Some(ExitStatus::Ok);
     }
@@ -953,7 +955,7 @@ mod tests {
         let warning = broken.unreadable.as_deref().unwrap();
         assert!(
             warning.starts_with(
-                "the annotation rollout.kubectl-ds.io/state of daemonset \"agent\" does not hold a rollout state"
+                "the annotation rollout.kubectl-ds.io/state of daemonset ops/agent does not hold a rollout state"
             ),
             "{warning}"
         );
