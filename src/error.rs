@@ -39,8 +39,10 @@ pub enum FailureKind {
     Usage,
     /// Kubeconfig, context, credentials, network or TLS: we could not talk to the cluster.
     Connection,
-    /// The API server answered with an error (forbidden, not found, conflict, invalid, 5xx).
+    /// The API server answered with an error (forbidden, not found, invalid, 5xx).
     Api,
+    /// A write conditional on what was read lost the race (409): read again and decide anew.
+    Conflict,
     Interrupted,
 }
 
@@ -53,6 +55,9 @@ impl Failure {
     }
     pub fn api(message: impl Into<String>) -> Self {
         Self::new(FailureKind::Api, message)
+    }
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(FailureKind::Conflict, message)
     }
     pub fn interrupted() -> Self {
         Self::new(FailureKind::Interrupted, "interrupted")
@@ -75,7 +80,7 @@ impl Failure {
         match self.kind {
             FailureKind::Usage => ExitStatus::Usage,
             FailureKind::Connection => ExitStatus::Connection,
-            FailureKind::Api => ExitStatus::Api,
+            FailureKind::Api | FailureKind::Conflict => ExitStatus::Api,
             FailureKind::Interrupted => ExitStatus::Interrupted,
         }
     }

@@ -49,7 +49,7 @@ pub(super) enum PatchError {
 
 /// The one line for a conditional write that lost the race (every attempt of it).
 pub(super) fn conflict_failure(namespace: &str, name: &str) -> Failure {
-    Failure::api(format!(
+    Failure::conflict(format!(
         "daemonset {namespace}/{name} changed while this command ran; nothing was changed, try again"
     ))
 }

@@ -26,7 +26,7 @@ use crate::daemonset::patch;
 use crate::daemonset::pause::annotation;
 use crate::daemonset::{history, is_finished, node_of, selector};
 use crate::daemonset::{key, pod_hash};
-use crate::error::{ExitStatus, Failure};
+use crate::error::{ExitStatus, Failure, FailureKind};
 use crate::placement;
 use crate::render::plural;
 use crate::render::progress::{Event, NodeFailure, Progress};
@@ -847,7 +847,7 @@ impl<'a> Driver<'a> {
             .await;
             match attempt {
                 Ok(stored) => break stored,
-                Err(e) if e.message.contains("changed while this command ran") => {
+                Err(e) if e.kind == FailureKind::Conflict => {
                     self.ds = self.read_daemonset().await?;
                     if let Some(message) = self.template_changed_by_another() {
                         return Err(Failure::api(message).into());
@@ -978,7 +978,7 @@ impl<'a> Driver<'a> {
             .await;
             match attempt {
                 Ok(_) => break,
-                Err(e) if e.message.contains("changed while this command ran") => {
+                Err(e) if e.kind == FailureKind::Conflict => {
                     // Conditional on what was read: a template changed meanwhile is not restored over.
                     self.ds = self.read_daemonset().await?;
                     if let Some(message) = self.template_changed_by_another() {
@@ -1078,7 +1078,7 @@ impl<'a> Driver<'a> {
                     self.ds = stored;
                     return Ok(());
                 }
-                Err(e) if e.message.contains("changed while this command ran") => {
+                Err(e) if e.kind == FailureKind::Conflict => {
                     self.ds = self.read_daemonset().await?;
                     if same_template {
                         if let Some(message) = self.template_changed_by_another() {
