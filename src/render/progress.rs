@@ -9,6 +9,8 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
+use crate::clock::rfc3339;
+
 use crate::cli::RolloutFormat;
 use crate::rollout::waves::Wave;
 
@@ -234,12 +236,6 @@ fn failed_line(message: &str, nodes: &[NodeFailure]) -> String {
     line
 }
 
-fn rfc3339(seconds: i64) -> String {
-    k8s_openapi::jiff::Timestamp::from_second(seconds)
-        .map(|t| t.to_string())
-        .unwrap_or_else(|_| seconds.to_string())
-}
-
 fn as_rfc3339<S: serde::Serializer>(seconds: &i64, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&rfc3339(*seconds))
 }
@@ -257,9 +253,8 @@ fn countdown(seconds: u64) -> String {
 /// Whole seconds from now until second `at` of the epoch, rounded up so the countdown reads
 /// 0s only when the time has come.
 fn seconds_until(at: i64) -> u64 {
-    let now = k8s_openapi::jiff::Timestamp::now();
-    let left_nanos = i128::from(at) * 1_000_000_000 - now.as_nanosecond();
-    u64::try_from((left_nanos.max(0) + 999_999_999) / 1_000_000_000).unwrap_or(u64::MAX)
+    let left = crate::clock::until_second(at);
+    left.as_secs() + u64::from(left.subsec_nanos() > 0)
 }
 
 #[derive(Serialize)]
