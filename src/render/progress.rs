@@ -9,9 +9,8 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde::Serialize;
 
-use crate::clock::rfc3339;
-
 use crate::cli::RolloutFormat;
+use crate::clock::rfc3339;
 use crate::rollout::waves::Wave;
 
 /// Why a node failed the health gate.
