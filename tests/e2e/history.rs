@@ -316,7 +316,9 @@ fn history_bad_input_exits_2() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.errors().lines().count(), 1, "{}", run.stderr);
     assert!(
-        run.errors().contains("\"no-such-ds\" not found"),
+        run.errors().contains(&format!(
+            "daemonset {ns}/no-such-ds not found; check the name and -n"
+        )),
         "{}",
         run.stderr
     );

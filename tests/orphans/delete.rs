@@ -275,7 +275,8 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     let uid = ds_uid(ns);
 
     let run = env().ds(&["delete", "nosuch", "-n", ns, "--orphan", "--yes"]);
-    assert_one_line(&run, 2, &["\"nosuch\" not found", ns]);
+    let not_found = format!("daemonset {ns}/nosuch not found; check the name and -n");
+    assert_one_line(&run, 2, &[&not_found]);
     let dir = tempfile::tempdir().unwrap();
     let ghost = dir.path().join("ghost.yaml");
     std::fs::write(
@@ -286,7 +287,8 @@ fn unknown_forbidden_and_a_namespace_mismatch_are_one_line_and_delete_nothing() 
     )
     .unwrap();
     let run = env().ds(&["migrate", "-f", ghost.to_str().unwrap(), "-n", ns, "--yes"]);
-    assert_one_line(&run, 2, &["\"ghost\" not found", ns]);
+    let not_found = format!("daemonset {ns}/ghost not found; check the name and -n");
+    assert_one_line(&run, 2, &[&not_found]);
 
     // The limited user may read DaemonSets in kds-limited, not delete them.
     let name = format!("del-limited-{}", std::process::id());
