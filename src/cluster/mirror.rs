@@ -58,6 +58,34 @@ impl<K, V> Mirror<K, V> {
     }
 }
 
+impl<V> Mirror<k8s_openapi::api::core::v1::Pod, V> {
+    /// Takes in a pod change of a watch; any other change is handed back.
+    pub fn take_pod_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
+        use super::WatchChange;
+        match change {
+            WatchChange::PodsListed(list) => self.list(list),
+            WatchChange::PodApplied(pod) => self.apply(*pod),
+            WatchChange::PodDeleted(pod) => self.delete(&pod),
+            other => return Some(other),
+        }
+        None
+    }
+}
+
+impl<V> Mirror<k8s_openapi::api::core::v1::Node, V> {
+    /// Takes in a node change of a watch; any other change is handed back.
+    pub fn take_node_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
+        use super::WatchChange;
+        match change {
+            WatchChange::NodesListed(list) => self.list(list),
+            WatchChange::NodeApplied(node) => self.apply(*node),
+            WatchChange::NodeDeleted(node) => self.delete(&node),
+            other => return Some(other),
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +183,38 @@ mod tests {
                 expected.map(|e| e.iter().map(|(k, v)| (k.to_string(), *v)).collect());
             assert_eq!(mirror.entries(), expected.as_ref(), "{what}");
         }
+    }
+
+    #[test]
+    fn pod_and_node_changes_are_taken_in_and_others_handed_back() {
+        use crate::cluster::WatchChange;
+        use k8s_openapi::api::core::v1::{Node, Pod};
+        let pod = |name: &str| {
+            let mut pod = Pod::default();
+            pod.metadata.name = Some(name.into());
+            pod
+        };
+        let mut pods: Mirror<Pod, Pod> = Mirror::new(|p| p.metadata.name.clone(), Some);
+        let mut nodes: Mirror<Node, Node> = Mirror::new(|n| n.metadata.name.clone(), Some);
+        assert!(pods
+            .take_pod_change(WatchChange::PodsListed(vec![pod("a")]))
+            .is_none());
+        assert!(pods
+            .take_pod_change(WatchChange::PodApplied(Box::new(pod("b"))))
+            .is_none());
+        assert!(pods
+            .take_pod_change(WatchChange::PodDeleted(Box::new(pod("a"))))
+            .is_none());
+        let names: Vec<&String> = pods.entries().unwrap().keys().collect();
+        assert_eq!(names, ["b"]);
+        let handed = pods.take_pod_change(WatchChange::NodesListed(vec![Node::default()]));
+        assert!(matches!(handed, Some(WatchChange::NodesListed(_))));
+        assert!(nodes.take_node_change(handed.unwrap()).is_none());
+        assert!(nodes.entries().is_some());
+        let trouble = WatchChange::Trouble("x".into());
+        assert!(matches!(
+            nodes.take_node_change(trouble),
+            Some(WatchChange::Trouble(_))
+        ));
     }
 }

@@ -388,6 +388,12 @@ impl<'a> Driver<'a> {
                 message: format!("{message}; retrying"),
             });
         }
+        let Some(change) = self.pods.take_pod_change(change) else {
+            return Ok(true);
+        };
+        let Some(change) = self.nodes.take_node_change(change) else {
+            return Ok(true);
+        };
         match change {
             WatchChange::DaemonSet(Some(new)) => {
                 if new.metadata.uid.as_deref() != Some(self.uid.as_str()) {
@@ -405,13 +411,7 @@ impl<'a> Driver<'a> {
                     self.namespace, self.name
                 )));
             }
-            WatchChange::PodsListed(list) => self.pods.list(list),
-            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
-            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
-            WatchChange::NodesListed(list) => self.nodes.list(list),
-            WatchChange::NodeApplied(node) => self.nodes.apply(*node),
-            WatchChange::NodeDeleted(node) => self.nodes.delete(&node),
-            WatchChange::Trouble(_) => return Ok(false),
+            _ => return Ok(false),
         }
         Ok(true)
     }

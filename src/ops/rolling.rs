@@ -393,21 +393,16 @@ impl Watched {
                 message: format!("{message}; retrying"),
             });
         }
-        match change {
-            WatchChange::DaemonSet(Some(new)) => {
+        match self.pods.take_pod_change(change) {
+            None => Ok(true),
+            Some(WatchChange::DaemonSet(Some(new))) => {
                 crate::ops::ensure_same(&new, &self.uid, (namespace, name), "during the rollout")?;
                 self.ds = *new;
+                Ok(true)
             }
-            WatchChange::DaemonSet(None) => return Err(deleted(namespace, name)),
-            WatchChange::PodsListed(list) => self.pods.list(list),
-            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
-            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
-            WatchChange::NodesListed(_)
-            | WatchChange::NodeApplied(_)
-            | WatchChange::NodeDeleted(_)
-            | WatchChange::Trouble(_) => return Ok(false),
+            Some(WatchChange::DaemonSet(None)) => Err(deleted(namespace, name)),
+            Some(_) => Ok(false),
         }
-        Ok(true)
     }
 }
 

@@ -162,6 +162,9 @@ impl Watched {
         selector: &str,
         name: &str,
     ) -> anyhow::Result<bool> {
+        let Some(change) = self.pods.take_pod_change(change) else {
+            return Ok(true);
+        };
         match change {
             WatchChange::DaemonSet(Some(new)) => {
                 crate::ops::ensure_same(&new, &self.uid, (namespace, name), "while watching")?;
@@ -179,13 +182,7 @@ impl Watched {
                 ))
                 .into());
             }
-            WatchChange::PodsListed(list) => self.pods.list(list),
-            WatchChange::PodApplied(pod) => self.pods.apply(*pod),
-            WatchChange::PodDeleted(pod) => self.pods.delete(&pod),
-            WatchChange::NodesListed(_)
-            | WatchChange::NodeApplied(_)
-            | WatchChange::NodeDeleted(_)
-            | WatchChange::Trouble(_) => return Ok(false),
+            _ => return Ok(false),
         }
         Ok(true)
     }
