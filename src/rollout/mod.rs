@@ -4,6 +4,7 @@
 //! `rollout` command (issue 6) drives these against the API.
 
 pub mod follow;
+pub mod gate;
 pub mod health;
 pub mod live;
 pub mod lock;
