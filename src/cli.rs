@@ -1009,41 +1009,9 @@ pub fn parse_request_timeout(text: &str) -> Result<RequestTimeout, String> {
     Ok(RequestTimeout((!duration.is_zero()).then_some(duration)))
 }
 
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let invalid = || {
-        format!("invalid duration {text:?}: use e.g. 30s, 2m, 1m30s, 500ms or a number of seconds")
-    };
-    if text.is_empty() {
-        return Err(invalid());
-    }
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(seconds));
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(invalid)?;
-        let value: f64 = rest[..digits].parse().map_err(|_| invalid())?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let seconds_per_unit = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(invalid()),
-        };
-        let part = Duration::try_from_secs_f64(value * seconds_per_unit).map_err(|_| invalid())?;
-        total = total.checked_add(part).ok_or_else(invalid)?;
-        rest = &rest[unit_len..];
-    }
-    Ok(total)
-}
+/// `30s`, `2m`, `1m30s`, `500ms` or a number of seconds (the one duration syntax of every flag
+/// and file).
+pub use crate::clock::parse_duration;
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! from anywhere; and rolling mode's health gate over the DaemonSet's own controller. The
 //! `rollout` command (issue 6) drives these against the API.
 
+pub mod analysis;
 pub mod follow;
 pub mod gate;
 pub mod health;

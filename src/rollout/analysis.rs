@@ -1,0 +1,327 @@
+//! What a gate between waves is asked to check, as one model whether it comes from flags or from
+//! an analysis file (YAML): command checks, Prometheus metrics sampled over a duration under a
+//! failure limit, a restart limit, and approvals. Read and validated before anything changes.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::gate::MetricCondition;
+use crate::clock::parse_duration;
+
+/// A command run through the shell after a wave's soak; exit 0 passes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub command: String,
+    pub timeout: Duration,
+}
+
+/// Where the metrics are queried, and how to authenticate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prometheus {
+    pub url: String,
+    pub bearer_token_file: Option<String>,
+    pub ca_file: Option<String>,
+}
+
+/// A metric condition and whether a query that matches no series passes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub condition: MetricCondition,
+    pub empty_passes: bool,
+}
+
+/// The gate between waves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub checks: Vec<Check>,
+    pub prometheus: Option<Prometheus>,
+    pub metrics: Vec<Metric>,
+    /// Time between two samples of every metric.
+    pub interval: Duration,
+    /// How long metrics are sampled after a wave's soak.
+    pub duration: Duration,
+    /// Bad samples a metric may have before the gate fails.
+    pub failure_limit: usize,
+    /// Restarts a new pod may have in all before the gate fails.
+    pub max_restarts: Option<i32>,
+    /// Stop after every wave until `rollout resume`.
+    pub approve: bool,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            checks: Vec::new(),
+            prometheus: None,
+            metrics: Vec::new(),
+            interval: DEFAULT_INTERVAL,
+            duration: Duration::ZERO,
+            failure_limit: 0,
+            max_restarts: None,
+            approve: false,
+        }
+    }
+}
+
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(30);
+const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl Analysis {
+    /// Nothing to check: the gate is readiness alone, as without any of this.
+    pub fn is_empty(&self) -> bool {
+        self.checks.is_empty()
+            && self.metrics.is_empty()
+            && self.max_restarts.is_none()
+            && !self.approve
+    }
+
+    /// Reads an analysis file; `file` names it in the messages.
+    pub fn from_yaml(file: &str, text: &str) -> Result<Self, String> {
+        let raw: RawAnalysis = serde_yaml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+        raw.validate().map_err(|e| format!("{file}: {e}"))
+    }
+
+    /// The metrics need somewhere to query; the sampling must be able to take a sample.
+    pub fn validate(&self) -> Result<(), String> {
+        if !self.metrics.is_empty() && self.prometheus.is_none() {
+            return Err(
+                "metrics need a Prometheus to query: set prometheus.url (or --prometheus URL)"
+                    .into(),
+            );
+        }
+        if let Some(prometheus) = &self.prometheus {
+            let scheme_ok = ["http://", "https://"]
+                .iter()
+                .any(|s| prometheus.url.starts_with(s) && prometheus.url.len() > s.len());
+            if !scheme_ok {
+                return Err(format!(
+                    "invalid Prometheus URL {:?}: use http://HOST:PORT or https://HOST:PORT",
+                    prometheus.url
+                ));
+            }
+        }
+        if self.interval.is_zero() {
+            return Err("the analysis interval must be longer than 0s".into());
+        }
+        if self.max_restarts.is_some_and(|n| n < 0) {
+            return Err("maxRestarts must be 0 or more".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawAnalysis {
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+    prometheus: Option<RawPrometheus>,
+    #[serde(default)]
+    metrics: Vec<RawMetric>,
+    interval: Option<String>,
+    duration: Option<String>,
+    failure_limit: Option<usize>,
+    max_restarts: Option<i32>,
+    #[serde(default)]
+    approve: bool,
+}
+
+/// `- CMD` or `- {command: CMD, timeout: 30s}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawCheck {
+    Command(String),
+    #[serde(rename_all = "camelCase")]
+    Full {
+        command: String,
+        timeout: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawPrometheus {
+    url: String,
+    bearer_token_file: Option<String>,
+    ca_file: Option<String>,
+}
+
+/// `- 'NAME: PROMQL OP THRESHOLD'` or `- {name, query, condition: 'OP THRESHOLD', emptyPasses}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawMetric {
+    Line(String),
+    #[serde(rename_all = "camelCase")]
+    Full {
+        name: String,
+        query: String,
+        condition: String,
+        #[serde(default)]
+        empty_passes: bool,
+    },
+}
+
+impl RawAnalysis {
+    fn validate(self) -> Result<Analysis, String> {
+        let duration_of = |what: &str, text: Option<String>, default: Duration| match text {
+            Some(text) => parse_duration(&text).map_err(|e| format!("{what}: {e}")),
+            None => Ok(default),
+        };
+        let checks = self
+            .checks
+            .into_iter()
+            .map(|check| {
+                let (command, timeout) = match check {
+                    RawCheck::Command(command) => (command, DEFAULT_CHECK_TIMEOUT),
+                    RawCheck::Full { command, timeout } => (
+                        command,
+                        duration_of("timeout", timeout, DEFAULT_CHECK_TIMEOUT)?,
+                    ),
+                };
+                match command.trim().is_empty() {
+                    true => Err("a check has an empty command".to_string()),
+                    false => Ok(Check { command, timeout }),
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let metrics = self
+            .metrics
+            .into_iter()
+            .map(|metric| match metric {
+                RawMetric::Line(line) => Ok(Metric {
+                    condition: line.parse()?,
+                    empty_passes: false,
+                }),
+                RawMetric::Full {
+                    name,
+                    query,
+                    condition,
+                    empty_passes,
+                } => Ok(Metric {
+                    condition: format!("{name}: {query} {condition}").parse()?,
+                    empty_passes,
+                }),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let interval = duration_of("interval", self.interval, DEFAULT_INTERVAL)?;
+        let analysis = Analysis {
+            checks,
+            prometheus: self.prometheus.map(|p| Prometheus {
+                url: p.url,
+                bearer_token_file: p.bearer_token_file,
+                ca_file: p.ca_file,
+            }),
+            metrics,
+            interval,
+            duration: duration_of("duration", self.duration, Duration::ZERO)?,
+            failure_limit: self.failure_limit.unwrap_or(0),
+            max_restarts: self.max_restarts,
+            approve: self.approve,
+        };
+        analysis.validate()?;
+        Ok(analysis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_analysis_file_reads_short_and_long_forms() {
+        let text = r#"
+checks:
+  - curl -sf http://localhost:9102/healthz
+  - command: ./probe-network.sh
+    timeout: 2m
+prometheus:
+  url: https://prometheus.monitoring:9090
+  bearerTokenFile: /var/run/secrets/prometheus/token
+  caFile: /etc/prometheus/ca.crt
+metrics:
+  - 'errors: sum(rate(agent_errors_total{node=~"{{nodes}}"}[1m])) < 0.1'
+  - name: dropped
+    query: sum(agent_dropped_lines{pod=~"{{pods}}"})
+    condition: '== 0'
+    emptyPasses: true
+interval: 15s
+duration: 2m
+failureLimit: 1
+maxRestarts: 2
+approve: true
+"#;
+        let analysis = Analysis::from_yaml("gates.yaml", text).unwrap();
+        assert_eq!(
+            analysis.checks,
+            [
+                Check {
+                    command: "curl -sf http://localhost:9102/healthz".into(),
+                    timeout: DEFAULT_CHECK_TIMEOUT
+                },
+                Check {
+                    command: "./probe-network.sh".into(),
+                    timeout: Duration::from_secs(120)
+                },
+            ]
+        );
+        let prometheus = analysis.prometheus.clone().unwrap();
+        assert_eq!(prometheus.url, "https://prometheus.monitoring:9090");
+        assert_eq!(
+            prometheus.ca_file.as_deref(),
+            Some("/etc/prometheus/ca.crt")
+        );
+        let names: Vec<(&str, bool)> = analysis
+            .metrics
+            .iter()
+            .map(|m| (m.condition.name.as_str(), m.empty_passes))
+            .collect();
+        assert_eq!(names, [("errors", false), ("dropped", true)]);
+        assert_eq!(analysis.interval, Duration::from_secs(15));
+        assert_eq!(analysis.duration, Duration::from_secs(120));
+        assert_eq!(
+            (
+                analysis.failure_limit,
+                analysis.max_restarts,
+                analysis.approve
+            ),
+            (1, Some(2), true)
+        );
+        assert!(!analysis.is_empty());
+        assert!(Analysis::default().is_empty());
+    }
+
+    #[test]
+    fn a_bad_analysis_file_is_one_line_naming_the_file() {
+        let cases = [
+            (
+                "metrics: ['errors: x < 1']",
+                "gates.yaml: metrics need a Prometheus to query",
+            ),
+            (
+                "prometheus: {url: prometheus:9090}",
+                "invalid Prometheus URL \"prometheus:9090\"",
+            ),
+            (
+                "interval: soon",
+                "gates.yaml: interval: invalid duration \"soon\"",
+            ),
+            (
+                "interval: 0s",
+                "the analysis interval must be longer than 0s",
+            ),
+            ("checks: ['  ']", "a check has an empty command"),
+            ("maxRestarts: -1", "maxRestarts must be 0 or more"),
+            ("failurelimit: 1", "unknown field `failurelimit`"),
+            (
+                "prometheus: {url: 'http://p:9090'}\nmetrics: ['errors: x lt 1']",
+                "invalid metric \"errors: x lt 1\"",
+            ),
+        ];
+        for (text, fragment) in cases {
+            let error = Analysis::from_yaml("gates.yaml", text).unwrap_err();
+            assert!(error.contains(fragment), "{text}: {error}");
+            assert!(error.starts_with("gates.yaml: "), "{text}: {error}");
+        }
+    }
+}
