@@ -111,6 +111,34 @@ impl Analysis {
     }
 }
 
+/// The environment a check command runs with: the wave it judges, and the kubeconfig and
+/// context in use so that `kubectl` in the check talks to the same cluster.
+pub fn check_env(
+    scope: &super::gate::WaveScope,
+    daemonset: &str,
+    wave: usize,
+    updated_nodes: &[String],
+    connection: (Option<&str>, Option<&str>),
+) -> Vec<(String, String)> {
+    let (kubeconfig, context) = connection;
+    let mut env = vec![
+        ("KDS_NAMESPACE", scope.namespace.clone()),
+        ("KDS_DAEMONSET", daemonset.to_string()),
+        ("KDS_REVISION", scope.revision.clone()),
+        ("KDS_WAVE", wave.to_string()),
+        ("KDS_WAVE_NODES", scope.nodes.join(",")),
+        ("KDS_UPDATED_NODES", updated_nodes.join(",")),
+        ("KDS_PODS", scope.pods.join(",")),
+    ];
+    if let Some(kubeconfig) = kubeconfig {
+        env.push(("KUBECONFIG", kubeconfig.to_string()));
+    }
+    if let Some(context) = context {
+        env.push(("KDS_CONTEXT", context.to_string()));
+    }
+    env.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawAnalysis {
@@ -323,5 +351,39 @@ approve: true
             assert!(error.contains(fragment), "{text}: {error}");
             assert!(error.starts_with("gates.yaml: "), "{text}: {error}");
         }
+    }
+
+    #[test]
+    fn a_check_runs_with_the_wave_and_the_connection_in_its_environment() {
+        let scope = crate::rollout::gate::WaveScope {
+            namespace: "kube-system".into(),
+            revision: "6d9f7c8b5".into(),
+            nodes: vec!["n3".into(), "n4".into()],
+            pods: vec!["agent-a".into(), "agent-b".into()],
+        };
+        let updated = ["n1".to_string(), "n2".into(), "n3".into(), "n4".into()];
+        let env = check_env(
+            &scope,
+            "agent",
+            2,
+            &updated,
+            (Some("/tmp/kc"), Some("prod")),
+        );
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            env,
+            [
+                ("KDS_NAMESPACE", "kube-system"),
+                ("KDS_DAEMONSET", "agent"),
+                ("KDS_REVISION", "6d9f7c8b5"),
+                ("KDS_WAVE", "2"),
+                ("KDS_WAVE_NODES", "n3,n4"),
+                ("KDS_UPDATED_NODES", "n1,n2,n3,n4"),
+                ("KDS_PODS", "agent-a,agent-b"),
+                ("KUBECONFIG", "/tmp/kc"),
+                ("KDS_CONTEXT", "prod"),
+            ]
+        );
+        assert_eq!(check_env(&scope, "agent", 1, &[], (None, None)).len(), 7);
     }
 }
