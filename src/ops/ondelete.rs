@@ -396,12 +396,9 @@ impl<'a> Driver<'a> {
         };
         match change {
             WatchChange::DaemonSet(Some(new)) => {
-                if new.metadata.uid.as_deref() != Some(self.uid.as_str()) {
-                    return Err(Failure::api(format!(
-                        "daemonset {}/{} was deleted and created again during the rollout; nothing more was deleted",
-                        self.namespace, self.name
-                    )));
-                }
+                let (namespace, name) = (self.namespace.as_str(), self.name.as_str());
+                let during = "during the rollout; nothing more was deleted";
+                super::ensure_same(&new, &self.uid, (namespace, name), during)?;
                 self.ds = *new;
                 self.adopt_recorded_pause();
             }
