@@ -13,6 +13,15 @@ use crate::cli::RolloutFormat;
 use crate::clock::rfc3339;
 use crate::rollout::waves::Wave;
 
+/// What a gate sample judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateKind {
+    Check,
+    Metric,
+    Restarts,
+}
+
 /// Why a node failed the health gate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,6 +93,40 @@ pub enum Event {
         /// Seconds since the epoch; an RFC 3339 time in JSON and lines, a countdown under the bars.
         #[serde(serialize_with = "as_rfc3339")]
         until: i64,
+    },
+    /// An analysis gate starts judging wave `wave` (1-based; in rolling mode, the updated nodes so
+    /// far, wave 0): its checks, then its metrics sampled `samples` times.
+    GateStarted {
+        wave: usize,
+        canary: bool,
+        nodes: Vec<String>,
+        checks: Vec<String>,
+        metrics: Vec<String>,
+        samples: usize,
+        interval_seconds: f64,
+    },
+    /// One result of a gate: a check's exit, a metric's sample, or the restart limit.
+    GateSample {
+        wave: usize,
+        kind: GateKind,
+        /// The check's command, the metric's name, or `restarts`.
+        name: String,
+        passed: bool,
+        /// What was seen: the exit status, the value against the threshold, the restarts.
+        detail: String,
+        /// A check's last lines of output (stdout and stderr).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        output: Vec<String>,
+        /// 1-based sample number for a metric, of `samples`.
+        sample: usize,
+        samples: usize,
+    },
+    GatePassed {
+        wave: usize,
+    },
+    GateFailed {
+        wave: usize,
+        reason: String,
     },
     /// Rolling mode: the controller's progress.
     Progress {
@@ -176,6 +219,27 @@ impl Event {
                 "waiting until {} before wave {next_wave} (--wave-interval)",
                 rfc3339(*until)
             ),
+            Event::GateStarted {
+                wave,
+                canary,
+                nodes,
+                checks,
+                metrics,
+                samples,
+                interval_seconds,
+            } => gate_started_line(*wave, *canary, nodes, checks, metrics, *samples, *interval_seconds),
+            Event::GateSample {
+                wave,
+                kind,
+                name,
+                passed,
+                detail,
+                output,
+                sample,
+                samples,
+            } => gate_sample_line(*wave, *kind, name, *passed, detail, output, (*sample, *samples)),
+            Event::GatePassed { wave } => format!("{}: passed", gate_name(*wave)),
+            Event::GateFailed { wave, reason } => format!("{}: failed: {reason}", gate_name(*wave)),
             Event::Progress {
                 updated,
                 available,
@@ -208,6 +272,71 @@ fn planned_line(nodes: usize, eligible: usize, max_unavailable: usize, waves: &[
             canary_mark(wave.canary),
             wave.nodes.join(", ")
         ));
+    }
+    line
+}
+
+/// `gate after wave 2`, or in rolling mode (wave 0) `gate`.
+fn gate_name(wave: usize) -> String {
+    match wave {
+        0 => "gate".into(),
+        n => format!("gate after wave {n}"),
+    }
+}
+
+fn gate_started_line(
+    wave: usize,
+    canary: bool,
+    nodes: &[String],
+    checks: &[String],
+    metrics: &[String],
+    samples: usize,
+    interval_seconds: f64,
+) -> String {
+    let mut parts = Vec::new();
+    if !checks.is_empty() {
+        parts.push(format!("{} check(s)", checks.len()));
+    }
+    if !metrics.is_empty() {
+        parts.push(format!(
+            "metric(s) {} sampled {samples} time(s) every {interval_seconds}s",
+            metrics.join(", ")
+        ));
+    }
+    let what = match parts.is_empty() {
+        true => "restart limit".to_string(),
+        false => parts.join(", "),
+    };
+    format!(
+        "{}{}: running {what} on {}",
+        gate_name(wave),
+        canary_mark(canary),
+        nodes.join(", ")
+    )
+}
+
+fn gate_sample_line(
+    wave: usize,
+    kind: GateKind,
+    name: &str,
+    passed: bool,
+    detail: &str,
+    output: &[String],
+    (sample, samples): (usize, usize),
+) -> String {
+    let verdict = if passed { "ok" } else { "bad" };
+    let mut line = match kind {
+        GateKind::Check => format!("{}: check {name:?}: {verdict} ({detail})", gate_name(wave)),
+        GateKind::Metric => format!(
+            "{}: metric {name} sample {sample}/{samples}: {verdict} ({detail})",
+            gate_name(wave)
+        ),
+        GateKind::Restarts => format!("{}: restarts: {verdict} ({detail})", gate_name(wave)),
+    };
+    if !passed {
+        for text in output {
+            line.push_str(&format!("\n  | {text}"));
+        }
     }
     line
 }
