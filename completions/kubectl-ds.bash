@@ -1559,7 +1559,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__migrate)
-            opts="-f -y -o -n -v -h --filename --yes --timeout --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-f -y -o -n -v -h --filename --yes --timeout --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1618,6 +1618,50 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failure-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1821,7 +1865,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__apply)
-            opts="-f -o -n -v -h --filename --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-f -o -n -v -h --filename --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1876,6 +1920,50 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failure-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2203,7 +2291,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__restart)
-            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2250,6 +2338,50 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failure-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2371,7 +2503,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__set__subcmd__image)
-            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2418,6 +2550,50 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failure-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2543,7 +2719,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__undo)
-            opts="-o -n -v -h --to-revision --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --to-revision --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2594,6 +2770,50 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --progress-deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prometheus-ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metric)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --analysis-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --failure-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-restarts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -527,6 +527,80 @@ pub struct RolloutEngineArgs {
     /// How long a node whose old pod was deleted may take to get an available new pod
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub progress_deadline: Duration,
+
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+/// The analysis gate every wave passes before the next starts (in rolling mode, checked all
+/// along): the same model as an analysis file (`--analysis`), whose settings these flags add to
+/// or override.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Analysis gates")]
+pub struct GateArgs {
+    /// An analysis file (YAML: checks, prometheus, metrics, interval, duration, failureLimit,
+    /// maxRestarts, approve); the flags below add to it or override it
+    #[arg(long, value_name = "FILE")]
+    pub analysis: Option<PathBuf>,
+
+    /// A command run through the shell after each wave (and its --wave-interval): exit 0 passes.
+    /// Its environment names the wave: KDS_NAMESPACE, KDS_DAEMONSET, KDS_REVISION, KDS_WAVE,
+    /// KDS_WAVE_NODES, KDS_UPDATED_NODES, KDS_PODS, KUBECONFIG, KDS_CONTEXT (repeatable)
+    #[arg(long = "check", value_name = "COMMAND")]
+    pub checks: Vec<String>,
+
+    /// How long a check may run before it is killed and fails (default 60s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub check_timeout: Option<Duration>,
+
+    /// The Prometheus to query for --metric (http:// or https://)
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+
+    /// A file holding the bearer token sent to Prometheus (read at every query)
+    #[arg(long, value_name = "FILE")]
+    pub prometheus_token_file: Option<String>,
+
+    /// A PEM file of the CA that signed Prometheus's certificate
+    #[arg(long, value_name = "FILE")]
+    pub prometheus_ca_file: Option<String>,
+
+    /// A metric every series of which must meet the condition: 'NAME: PROMQL OP THRESHOLD', OP one
+    /// of < <= > >= == !=. The query may name the wave: {{nodes}} and {{pods}} (regex
+    /// alternations for =~), {{namespace}}, {{revision}} (repeatable)
+    #[arg(long = "metric", value_name = "'NAME: PROMQL OP N'", value_parser = parse_metric)]
+    pub metrics: Vec<crate::rollout::gate::MetricCondition>,
+
+    /// A --metric query that matches no series passes (by default it fails: it usually names a
+    /// metric or label that is not there)
+    #[arg(long)]
+    pub metric_empty_passes: bool,
+
+    /// Time between two samples of every metric (default 30s)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub analysis_interval: Option<Duration>,
+
+    /// How long metrics are sampled after each wave (default 0s: one sample)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub analysis_duration: Option<Duration>,
+
+    /// Bad samples a metric may have before the gate fails (default 0)
+    #[arg(long, value_name = "N")]
+    pub failure_limit: Option<usize>,
+
+    /// Fail the gate when a new pod's containers, init containers or sidecars restarted more than
+    /// N times in all
+    #[arg(long, value_name = "N")]
+    pub max_restarts: Option<u32>,
+
+    /// Stop after each wave until `kubectl ds rollout resume` (on a terminal, ask: continue,
+    /// pause, abort, roll back)
+    #[arg(long)]
+    pub approve: bool,
+}
+
+fn parse_metric(text: &str) -> Result<crate::rollout::gate::MetricCondition, String> {
+    text.parse()
 }
 
 /// The ondelete engine's flags, unset in clap, so that rolling mode can tell which were given;

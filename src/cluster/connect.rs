@@ -22,6 +22,8 @@ pub struct Cluster {
     pub namespace: String,
     pub context: String,
     pub server: String,
+    /// The --kubeconfig given, if any (otherwise KUBECONFIG or ~/.kube/config, as kubectl).
+    pub kubeconfig: Option<std::path::PathBuf>,
 }
 
 pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
@@ -64,6 +66,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
         namespace,
         context,
         server,
+        kubeconfig: args.kubeconfig.clone(),
     })
 }
 

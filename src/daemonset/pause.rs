@@ -122,8 +122,7 @@ pub fn plan_resume(ds: &DaemonSet) -> Result<ResumePlan, String> {
         ops.push(patch::remove_annotation(PAUSED_ANNOTATION));
     }
     if let (Some(_), Some(mut state)) = (halted, state) {
-        state.phase = Phase::Running;
-        state.pause_after_canary = false;
+        state.resume();
         ops.push(patch::replace_annotation(
             STATE_ANNOTATION,
             state.to_annotation(),

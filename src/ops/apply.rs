@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::ondelete::{self as engine, Driver, Start};
 use super::Outcome;
-use crate::cli::{RolloutEngineArgs, RolloutMode};
+use crate::cli::{GateArgs, RolloutEngineArgs, RolloutMode};
 use crate::cluster::{ApplyError, Cluster};
 use crate::daemonset::history::current_hash;
 use crate::daemonset::patch::{self, PatchOperation};
@@ -23,6 +23,7 @@ use crate::manifest::Object;
 use crate::placement::plan::{PlacementInputs, Summary};
 use crate::placement::report;
 use crate::render::progress::{Event, Progress};
+use crate::rollout::analysis::Analysis;
 use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 
@@ -65,11 +66,33 @@ pub enum Write<'a> {
 
 /// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
 pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
-    match mode_of(&rollout.manifest, rollout.args) {
-        RolloutMode::Rolling => super::rolling::run(rollout).await,
-        RolloutMode::Ondelete if rollout.args.dry_run => dry_run(rollout).await,
-        RolloutMode::Ondelete => run_ondelete(rollout).await,
+    let analysis = analysis_of(&rollout.args.gates)?;
+    if let Some(analysis) = &analysis {
+        super::gate::preflight(analysis).await?;
     }
+    match mode_of(&rollout.manifest, rollout.args) {
+        RolloutMode::Rolling => super::rolling::run(rollout, analysis).await,
+        RolloutMode::Ondelete if rollout.args.dry_run => dry_run(rollout, analysis).await,
+        RolloutMode::Ondelete => run_ondelete(rollout, analysis).await,
+    }
+}
+
+/// The gate the flags (and the --analysis file) ask for, validated; `None` without one.
+pub fn analysis_of(flags: &GateArgs) -> Result<Option<Analysis>, Failure> {
+    let base = match &flags.analysis {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::usage(format!(
+                    "cannot read the analysis file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            Analysis::from_yaml(&path.display().to_string(), &text).map_err(Failure::usage)?
+        }
+        None => Analysis::default(),
+    };
+    let analysis = base.with_flags(flags).map_err(Failure::usage)?;
+    Ok((!analysis.is_empty()).then_some(analysis))
 }
 
 /// The manifest as applied during an ondelete rollout: OnDelete, the wanted strategy recorded.
@@ -249,7 +272,10 @@ async fn live_hash(
     Ok(current_hash(live, &revisions))
 }
 
-pub(crate) async fn run_ondelete(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+pub(crate) async fn run_ondelete(
+    rollout: Rollout<'_>,
+    analysis: Option<Analysis>,
+) -> anyhow::Result<Outcome> {
     let Rollout {
         cluster,
         namespace,
@@ -289,6 +315,7 @@ pub(crate) async fn run_ondelete(rollout: Rollout<'_>) -> anyhow::Result<Outcome
         Start::Applied {
             args,
             previous_hash,
+            analysis,
         },
         progress,
     )
@@ -298,7 +325,10 @@ pub(crate) async fn run_ondelete(rollout: Rollout<'_>) -> anyhow::Result<Outcome
 
 /// `--dry-run`: the server's view of the applied template against the live one, and the waves
 /// over the nodes whose pods would be replaced. Nothing is changed.
-pub(crate) async fn dry_run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+pub(crate) async fn dry_run(
+    rollout: Rollout<'_>,
+    analysis: Option<Analysis>,
+) -> anyhow::Result<Outcome> {
     let Rollout {
         cluster,
         namespace,
@@ -357,6 +387,11 @@ pub(crate) async fn dry_run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
         eligible,
     )?;
     progress.emit(Event::planned(&state, eligible));
+    if let Some(analysis) = &analysis {
+        progress.emit(Event::Note {
+            message: format!("after every wave: {}", analysis.summary()),
+        });
+    }
     progress.emit(Event::Complete {
         message: format!("dry run: daemonset {namespace}/{name} was not changed"),
     });

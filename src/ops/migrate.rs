@@ -60,6 +60,10 @@ pub async fn run(
     let new_name = manifest.name();
     let old_name = args.name.as_deref().unwrap_or(new_name);
     let new_selector = &manifest.ds.spec.selector;
+    let analysis = apply::analysis_of(&args.engine.gates)?;
+    if let Some(analysis) = &analysis {
+        super::gate::preflight(analysis).await?;
+    }
     let situation = situation(cluster, namespace, old_name, new_name, new_selector).await?;
     let creates = !matches!(situation, Situation::Created);
     if creates {
@@ -87,7 +91,13 @@ pub async fn run(
     if args.engine.dry_run {
         let (pending, source) = (situation.pending(), &manifest.object);
         return dry_run_waves(
-            cluster, namespace, new_name, pending, args, progress, source,
+            cluster,
+            (namespace, new_name),
+            pending,
+            args,
+            progress,
+            source,
+            analysis,
         )
         .await;
     }
@@ -104,15 +114,18 @@ pub async fn run(
         progress,
         format!("step 5: replacing the adopted pods of daemonset {namespace}/{new_name} in waves"),
     );
-    apply::run_ondelete(apply::Rollout {
-        cluster,
-        namespace,
-        name: new_name,
-        manifest: manifest.object.value.clone(),
-        write: apply::Write::Apply(&manifest.object),
-        args: &args.engine,
-        progress,
-    })
+    apply::run_ondelete(
+        apply::Rollout {
+            cluster,
+            namespace,
+            name: new_name,
+            manifest: manifest.object.value.clone(),
+            write: apply::Write::Apply(&manifest.object),
+            args: &args.engine,
+            progress,
+        },
+        analysis,
+    )
     .await
 }
 
@@ -518,25 +531,28 @@ async fn check_claimable(
 /// would adopt (all of them are on the old revision).
 async fn dry_run_waves(
     cluster: &Cluster,
-    namespace: &str,
-    new_name: &str,
+    (namespace, new_name): (&str, &str),
     pending: Option<&DaemonSet>,
     args: &MigrateArgs,
     progress: &mut Progress,
     source: &Object,
+    analysis: Option<crate::rollout::analysis::Analysis>,
 ) -> anyhow::Result<Outcome> {
     let manifest = &source.value;
     let Some(old) = pending else {
         // The new DaemonSet exists: what is left is an ondelete rollout to it.
-        return apply::dry_run(apply::Rollout {
-            cluster,
-            namespace,
-            name: new_name,
-            manifest: manifest.clone(),
-            write: apply::Write::Apply(source),
-            args: &args.engine,
-            progress,
-        })
+        return apply::dry_run(
+            apply::Rollout {
+                cluster,
+                namespace,
+                name: new_name,
+                manifest: manifest.clone(),
+                write: apply::Write::Apply(source),
+                args: &args.engine,
+                progress,
+            },
+            analysis,
+        )
         .await;
     };
     let pods = cluster

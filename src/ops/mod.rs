@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod delete;
 pub mod gate;
+pub mod gating;
 pub mod interrupt;
 pub mod lock;
 pub mod migrate;

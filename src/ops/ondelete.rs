@@ -6,6 +6,7 @@
 //! server restart); API calls that fail for a transient reason are retried.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -13,6 +14,8 @@ use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::Value;
 
+use super::gate::GateInput;
+use super::gating::{self, Approval, GateMessage, RunningGate};
 use super::interrupt::{self, Interrupt, Signals};
 use super::lock::recorded_lock;
 use super::retry::with_retry;
@@ -29,9 +32,12 @@ use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure, FailureKind};
 use crate::placement;
 use crate::render::plural;
+use crate::render::progress::GateKind;
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::analysis::Analysis;
 use crate::rollout::health::pod_view;
 use crate::rollout::lock::{self, Lock, LOCK_ANNOTATION};
+use crate::rollout::state::{GateResult, GateRun};
 use crate::rollout::state::{
     Observation, Phase, RolloutState, Step, ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION,
 };
@@ -250,6 +256,8 @@ pub fn plan(
         auto_rollback: args.auto_rollback,
         rollback_of: None,
         wave_interval_seconds: i64::try_from(args.wave_interval().as_secs()).unwrap_or(i64::MAX),
+        analysis: None,
+        gates: BTreeMap::new(),
         unknown: Default::default(),
     })
 }
@@ -273,6 +281,9 @@ fn rollback_state(failed: &RolloutState, previous: &str, nodes: Vec<String>) -> 
         previous_hash: None,
         auto_rollback: false,
         rollback_of: Some(failed.target_hash.clone()),
+        // Going back to what ran before is not judged again.
+        analysis: None,
+        gates: BTreeMap::new(),
         ..failed.clone()
     }
 }
@@ -284,6 +295,8 @@ pub enum Start<'a> {
     Applied {
         args: &'a RolloutEngineArgs,
         previous_hash: Option<String>,
+        /// The gate after every wave, read and checked before the template was applied.
+        analysis: Option<Analysis>,
     },
     /// `rollout resume`: continue the recorded rollout.
     Recorded(RolloutState),
@@ -314,6 +327,8 @@ pub struct Driver<'a> {
     reported: BTreeSet<String>,
     soak_reported: Option<usize>,
     troubles: Troubles,
+    /// The gate running now, for one wave.
+    gate: Option<RunningGate>,
 }
 
 impl<'a> Driver<'a> {
@@ -344,6 +359,7 @@ impl<'a> Driver<'a> {
             reported: BTreeSet::new(),
             soak_reported: None,
             troubles: Troubles::default(),
+            gate: None,
         }
     }
 
@@ -359,7 +375,25 @@ impl<'a> Driver<'a> {
         let mut wake: Option<i64> = None;
         loop {
             let sleep_for = wake.map(until_second).unwrap_or(Duration::from_secs(3600));
+            let mut gate = self.gate.take();
             tokio::select! {
+                message = RunningGate::next(&mut gate) => match message {
+                    GateMessage::Event(event) => {
+                        self.progress.emit(event);
+                        self.gate = gate;
+                        continue;
+                    }
+                    GateMessage::Done(result) => {
+                        if let Some(mut finished) = gate.take() {
+                            for event in finished.remaining_events() {
+                                self.progress.emit(event);
+                            }
+                            if let Some(outcome) = self.gate_done(finished.wave, result).await? {
+                                return Ok(outcome);
+                            }
+                        }
+                    }
+                },
                 change = changes.next() => match change {
                     Some(change) => {
                         if !self.take(change)? {
@@ -371,9 +405,13 @@ impl<'a> Driver<'a> {
                 _ = tokio::time::sleep(sleep_for) => {}
                 signal = signals.next() => {
                     if interrupt::answer(signal, &self.namespace, &self.name, self.progress).await == Interrupt::Pause {
+                        drop(gate);
                         return self.pause_on_interrupt().await;
                     }
                 }
+            }
+            if self.gate.is_none() {
+                self.gate = gate;
             }
             if let Some(outcome) = self.step(&mut wake).await? {
                 return Ok(outcome);
@@ -488,6 +526,20 @@ impl<'a> Driver<'a> {
         }
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
+        if let Some(reason) = gating::restarts_exceeded(&state, &pods) {
+            let wave = self.gate_wave(&state, &observed, at);
+            self.progress.emit(Event::GateSample {
+                wave: wave + 1,
+                kind: GateKind::Restarts,
+                name: "restarts".into(),
+                passed: false,
+                detail: reason.clone(),
+                output: Vec::new(),
+                sample: 1,
+                samples: 1,
+            });
+            return self.gate_done(wave, Err(reason)).await;
+        }
         *wake = None;
         if self.lock.needs_renewal(at) {
             self.lock = self.lock.renewed(at);
@@ -509,6 +561,8 @@ impl<'a> Driver<'a> {
                 *wake = Some(until);
             }
             Step::Fail(failures) => return self.gate_failed(failures, &observed, &pods).await,
+            Step::Gate { wave } => self.start_gate(wave, &pods, at).await?,
+            Step::AwaitApproval { wave } => return self.await_approval(wave, &pods).await,
             Step::Pause => return self.stop_paused().await.map(Some),
             Step::Complete => return self.complete().await.map(Some),
         }
@@ -545,11 +599,14 @@ impl<'a> Driver<'a> {
                 Start::Applied {
                     args,
                     previous_hash,
+                    analysis,
                 },
                 None,
             ) => {
-                let (args, previous) = (*args, previous_hash.clone());
-                self.planned(args, previous, &hash).await?
+                let (args, previous, analysis) = (*args, previous_hash.clone(), analysis.clone());
+                let mut state = self.planned(args, previous, &hash).await?;
+                state.analysis = analysis;
+                state
             }
         };
         self.write_state(&mut state, true).await?;
@@ -697,6 +754,173 @@ impl<'a> Driver<'a> {
                 nodes: total,
             });
         }
+    }
+
+    /// The wave a gate failure belongs to: the running gate's, the wave in progress once it
+    /// has deleted, else the last done one.
+    fn gate_wave(&self, state: &RolloutState, observed: &Observation, at: i64) -> usize {
+        if let Some(gate) = &self.gate {
+            return gate.wave;
+        }
+        let current = state
+            .current_wave(observed, at)
+            .unwrap_or(state.waves.len());
+        let started = state
+            .waves
+            .get(current)
+            .is_some_and(|w| w.nodes.iter().any(|n| state.deleted_at.contains_key(n)));
+        match started {
+            true => current,
+            false => current.saturating_sub(1),
+        }
+    }
+
+    /// Records the gate of wave `wave` as running, then starts it (again, when a run stopped
+    /// during it: a gate is passed only once seen to pass).
+    async fn start_gate(
+        &mut self,
+        wave: usize,
+        pods: &BTreeMap<String, Pod>,
+        at: i64,
+    ) -> anyhow::Result<()> {
+        if self.gate.as_ref().is_some_and(|g| g.wave == wave) {
+            return Ok(());
+        }
+        let mut state = self.state.clone().expect("begun");
+        let Some(analysis) = state.analysis.clone() else {
+            return Ok(());
+        };
+        let interrupted = state
+            .gates
+            .get(&wave)
+            .is_some_and(|r| r.result == GateResult::Running);
+        state.gates.insert(wave, GateRun::started(at));
+        self.write_state(&mut state, true).await?;
+        self.state = Some(state.clone());
+        if state.phase != Phase::Running {
+            return Ok(());
+        }
+        if interrupted {
+            self.progress.emit(Event::Note {
+                message: format!(
+                    "the gate after wave {} did not finish in an earlier run; running it again",
+                    wave + 1
+                ),
+            });
+        }
+        let scope = gating::wave_scope(&state, wave, &self.namespace, pods);
+        self.progress
+            .emit(gating::started_event(&analysis, &state, wave, &scope));
+        let input = GateInput {
+            analysis,
+            scope,
+            daemonset: self.name.clone(),
+            wave: wave + 1,
+            updated_nodes: gating::updated_nodes(&state, wave),
+            kubeconfig: self
+                .cluster
+                .kubeconfig
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            context: Some(self.cluster.context.clone()),
+        };
+        self.gate = Some(RunningGate::start(wave, input));
+        Ok(())
+    }
+
+    /// Records how the gate of wave `wave` ended; a failure acts as a failed health check.
+    async fn gate_done(
+        &mut self,
+        wave: usize,
+        result: Result<(), String>,
+    ) -> anyhow::Result<Option<Outcome>> {
+        self.gate = None;
+        let mut state = self.state.clone().expect("begun");
+        let run = state
+            .gates
+            .entry(wave)
+            .or_insert_with(|| GateRun::started(now()));
+        run.finish(now(), result.clone().err());
+        let Err(reason) = result else {
+            self.write_state(&mut state, true).await?;
+            self.state = Some(state);
+            self.progress.emit(Event::GatePassed { wave: wave + 1 });
+            return Ok(None);
+        };
+        self.state = Some(state.clone());
+        self.progress.emit(Event::GateFailed {
+            wave: wave + 1,
+            reason: reason.clone(),
+        });
+        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let observed = observe(&pods, &self.deleted, &state, &BTreeSet::new());
+        let failures = state.waves[wave]
+            .nodes
+            .iter()
+            .map(|n| {
+                (
+                    n.clone(),
+                    format!("the gate after wave {} failed: {reason}", wave + 1),
+                )
+            })
+            .collect();
+        self.gate_failed(failures, &observed, &pods).await
+    }
+
+    /// Wave `wave` passed its gate and `--approve` asks for a go-ahead: asked on a terminal,
+    /// otherwise recorded as awaiting approval until `rollout resume`.
+    async fn await_approval(
+        &mut self,
+        wave: usize,
+        pods: &BTreeMap<String, Pod>,
+    ) -> anyhow::Result<Option<Outcome>> {
+        let mut state = self.state.clone().expect("begun");
+        let (namespace, name) = (self.namespace.clone(), self.name.clone());
+        let waves = state.waves.len();
+        let which = format!("wave {}/{waves} of daemonset {namespace}/{name}", wave + 1);
+        let answer = match self.progress.interactive() && std::io::stdin().is_terminal() {
+            true => {
+                self.progress.clear();
+                let answer = gating::ask_approval(format!("{which} passed its gate; go on?")).await;
+                self.progress.after_prompt(answer)
+            }
+            false => Approval::Pause,
+        };
+        match answer {
+            Approval::Continue => {
+                state.resume();
+                self.write_state(&mut state, true).await?;
+                self.state = Some(state);
+                return Ok(None);
+            }
+            Approval::Abort => {
+                let message = format!(
+                    "rollout of daemonset {namespace}/{name} was aborted after {which}; no more pods are deleted (the DaemonSet stays on OnDelete). kubectl ds rollout undo {name} -n {namespace} goes back"
+                );
+                return self.stop_failed(message, Vec::new()).await.map(Some);
+            }
+            Approval::RollBack => {
+                let Some(previous) = state.previous_hash.clone() else {
+                    let message = format!(
+                        "there is no previous revision of daemonset {namespace}/{name} to roll back to; no more pods are deleted (the DaemonSet stays on OnDelete)"
+                    );
+                    return self.stop_failed(message, Vec::new()).await.map(Some);
+                };
+                let why = format!("rolled back by the operator after {which}");
+                self.roll_back(&state, &previous, why, pods).await?;
+                return Ok(None);
+            }
+            Approval::Pause => {}
+        }
+        state.phase = Phase::AwaitingApproval;
+        self.write_state(&mut state, false).await?;
+        self.state = Some(state);
+        self.progress.emit(Event::Paused {
+            message: format!(
+                "{which} passed its gate and awaits approval: kubectl ds rollout resume {name} -n {namespace} goes on with the next wave, kubectl ds rollout undo {name} -n {namespace} goes back"
+            ),
+        });
+        Ok(Some(ExitStatus::Ok))
     }
 
     async fn delete(
@@ -1209,6 +1433,8 @@ mod tests {
             auto_rollback: true,
             rollback_of: None,
             wave_interval_seconds: 0,
+            analysis: None,
+            gates: BTreeMap::new(),
             unknown: Default::default(),
         }
     }

@@ -32,6 +32,7 @@ use crate::diff::template;
 use crate::diff::verdict::rolling_waves;
 use crate::error::{ExitStatus, Failure};
 use crate::render::progress::{Event, NodeFailure, Progress};
+use crate::rollout::analysis::Analysis;
 use crate::rollout::follow::{Action, Follower, Halt, Listed, Report, Settings, Why};
 use crate::rollout::health::pod_view;
 use crate::rollout::lock::LOCK_ANNOTATION;
@@ -248,8 +249,16 @@ impl Before {
 
 /// Rolls `manifest` out with the DaemonSet's own RollingUpdate controller, following it with
 /// the health gate.
-pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
+pub async fn run(rollout: Rollout<'_>, analysis: Option<Analysis>) -> anyhow::Result<Outcome> {
     let (cluster, namespace, name) = (rollout.cluster, rollout.namespace, rollout.name);
+    if analysis.as_ref().is_some_and(|a| a.approve) {
+        return Err(Failure::usage(
+            "--approve stops after each wave of the ondelete engine; the RollingUpdate controller has no waves to stop between: use --mode ondelete, or kubectl ds rollout pause",
+        )
+        .into());
+    }
+    // TODO(rolling gates): the analysis is not applied in rolling mode yet.
+    let _ = &analysis;
     let live = cluster.get_daemonset(namespace, name).await?;
     check_rolling(
         &rollout.manifest,

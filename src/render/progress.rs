@@ -448,6 +448,11 @@ impl Progress {
         }
     }
 
+    /// Whether a person watches: bars on a terminal, where a question can be asked.
+    pub fn interactive(&self) -> bool {
+        matches!(self.sink, Sink::Bars(_))
+    }
+
     /// Removes the bars (before a prompt); the soak countdown stops ticking so it cannot draw
     /// over the question.
     pub fn clear(&mut self) {

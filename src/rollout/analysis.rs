@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::gate::MetricCondition;
 use crate::clock::parse_duration;
@@ -31,8 +31,10 @@ pub struct Metric {
     pub empty_passes: bool,
 }
 
-/// The gate between waves.
-#[derive(Debug, Clone, PartialEq)]
+/// The gate between waves. It is recorded in the rollout state in the analysis file's own form,
+/// so `rollout resume` runs the same gate, and a file and a record read alike.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "RawAnalysis")]
 pub struct Analysis {
     pub checks: Vec<Check>,
     pub prometheus: Option<Prometheus>,
@@ -77,6 +79,93 @@ impl Analysis {
     }
 
     /// Reads an analysis file; `file` names it in the messages.
+    /// The flags over this analysis (a file's, or the defaults): checks and metrics are added,
+    /// the Prometheus and the limits replaced where given. Validated.
+    pub fn with_flags(mut self, flags: &crate::cli::GateArgs) -> Result<Self, String> {
+        let timeout = flags.check_timeout.unwrap_or(DEFAULT_CHECK_TIMEOUT);
+        self.checks.extend(flags.checks.iter().map(|command| Check {
+            command: command.clone(),
+            timeout,
+        }));
+        if flags.checks.iter().any(|c| c.trim().is_empty()) {
+            return Err("--check needs a command".into());
+        }
+        if let Some(url) = &flags.prometheus {
+            let previous = self.prometheus.take();
+            self.prometheus = Some(Prometheus {
+                url: url.clone(),
+                bearer_token_file: previous.as_ref().and_then(|p| p.bearer_token_file.clone()),
+                ca_file: previous.and_then(|p| p.ca_file),
+            });
+        }
+        let auth_given =
+            flags.prometheus_token_file.is_some() || flags.prometheus_ca_file.is_some();
+        match self.prometheus.as_mut() {
+            Some(prometheus) => {
+                if let Some(file) = &flags.prometheus_token_file {
+                    prometheus.bearer_token_file = Some(file.clone());
+                }
+                if let Some(file) = &flags.prometheus_ca_file {
+                    prometheus.ca_file = Some(file.clone());
+                }
+            }
+            None if auth_given => {
+                return Err(
+                    "--prometheus-token-file and --prometheus-ca-file need --prometheus URL".into(),
+                )
+            }
+            None => {}
+        }
+        self.metrics
+            .extend(flags.metrics.iter().map(|condition| Metric {
+                condition: condition.clone(),
+                empty_passes: flags.metric_empty_passes,
+            }));
+        self.interval = flags.analysis_interval.unwrap_or(self.interval);
+        self.duration = flags.analysis_duration.unwrap_or(self.duration);
+        self.failure_limit = flags.failure_limit.unwrap_or(self.failure_limit);
+        if let Some(limit) = flags.max_restarts {
+            self.max_restarts = Some(i32::try_from(limit).unwrap_or(i32::MAX));
+        }
+        self.approve |= flags.approve;
+        self.validate()?;
+        Ok(self)
+    }
+
+    /// The gate in one line, for a dry run's plan.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        for check in &self.checks {
+            parts.push(format!(
+                "check {:?} (timeout {})",
+                check.command,
+                duration_text(check.timeout)
+            ));
+        }
+        if let Some(prometheus) = &self.prometheus {
+            let names: Vec<&str> = self
+                .metrics
+                .iter()
+                .map(|m| m.condition.name.as_str())
+                .collect();
+            parts.push(format!(
+                "metric(s) {} from {} every {} for {} (failure limit {})",
+                names.join(", "),
+                prometheus.url,
+                duration_text(self.interval),
+                duration_text(self.duration),
+                self.failure_limit
+            ));
+        }
+        if let Some(limit) = self.max_restarts {
+            parts.push(format!("at most {limit} restart(s) per new pod"));
+        }
+        if self.approve {
+            parts.push("an approval (--approve)".into());
+        }
+        parts.join("; ")
+    }
+
     pub fn from_yaml(file: &str, text: &str) -> Result<Self, String> {
         let raw: RawAnalysis = serde_yaml::from_str(text).map_err(|e| format!("{file}: {e}"))?;
         raw.validate().map_err(|e| format!("{file}: {e}"))
@@ -137,6 +226,110 @@ pub fn check_env(
         env.push(("KDS_CONTEXT", context.to_string()));
     }
     env.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+impl TryFrom<RawAnalysis> for Analysis {
+    type Error = String;
+
+    fn try_from(raw: RawAnalysis) -> Result<Self, String> {
+        raw.validate()
+    }
+}
+
+impl Serialize for Analysis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RecordedAnalysis::of(self).serialize(serializer)
+    }
+}
+
+/// `30s`, or `1500ms` when not a whole number of seconds: what `parse_duration` reads back.
+pub fn duration_text(duration: Duration) -> String {
+    match duration.subsec_millis() {
+        0 => format!("{}s", duration.as_secs()),
+        _ => format!("{}ms", duration.as_millis()),
+    }
+}
+
+/// The analysis in the file's long form.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordedAnalysis {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    checks: Vec<RecordedCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prometheus: Option<RecordedPrometheus>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    metrics: Vec<RecordedMetric>,
+    interval: String,
+    duration: String,
+    failure_limit: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_restarts: Option<i32>,
+    approve: bool,
+}
+
+#[derive(Serialize)]
+struct RecordedCheck {
+    command: String,
+    timeout: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordedPrometheus {
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bearer_token_file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_file: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordedMetric {
+    name: String,
+    query: String,
+    condition: String,
+    empty_passes: bool,
+}
+
+impl RecordedAnalysis {
+    fn of(analysis: &Analysis) -> Self {
+        RecordedAnalysis {
+            checks: analysis
+                .checks
+                .iter()
+                .map(|c| RecordedCheck {
+                    command: c.command.clone(),
+                    timeout: duration_text(c.timeout),
+                })
+                .collect(),
+            prometheus: analysis.prometheus.as_ref().map(|p| RecordedPrometheus {
+                url: p.url.clone(),
+                bearer_token_file: p.bearer_token_file.clone(),
+                ca_file: p.ca_file.clone(),
+            }),
+            metrics: analysis
+                .metrics
+                .iter()
+                .map(|m| RecordedMetric {
+                    name: m.condition.name.clone(),
+                    query: m.condition.query.clone(),
+                    condition: format!(
+                        "{} {}",
+                        m.condition.comparison.as_str(),
+                        m.condition.threshold
+                    ),
+                    empty_passes: m.empty_passes,
+                })
+                .collect(),
+            interval: duration_text(analysis.interval),
+            duration: duration_text(analysis.duration),
+            failure_limit: analysis.failure_limit,
+            max_restarts: analysis.max_restarts,
+            approve: analysis.approve,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -385,5 +578,28 @@ approve: true
             ]
         );
         assert_eq!(check_env(&scope, "agent", 1, &[], (None, None)).len(), 7);
+    }
+
+    #[test]
+    fn an_analysis_recorded_as_json_reads_back_the_same() {
+        let text = r#"
+checks: ["true", {command: "exit 3", timeout: 1500ms}]
+prometheus: {url: "http://127.0.0.1:9090", caFile: /ca.pem}
+metrics:
+  - 'errors: sum(agent_errors{node=~"{{nodes}}"}) <= 0.5'
+  - {name: up, query: 'min(up)', condition: '>= 1', emptyPasses: true}
+interval: 2s
+duration: 10s
+failureLimit: 2
+maxRestarts: 0
+approve: true
+"#;
+        let analysis = Analysis::from_yaml("a.yaml", text).unwrap();
+        let json = serde_json::to_string(&analysis).unwrap();
+        let back: Analysis = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, analysis);
+        assert!(json.contains(r#""timeout":"1500ms""#), "{json}");
+        let invalid = serde_json::from_str::<Analysis>(r#"{"metrics":["x: up <"]}"#);
+        assert!(invalid.is_err());
     }
 }

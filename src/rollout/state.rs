@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde::{Deserialize, Serialize};
 
+use super::analysis::Analysis;
 use super::waves::Wave;
 
 /// The annotation holding the recorded state as JSON.
@@ -31,15 +32,18 @@ pub enum Phase {
     /// A health gate failed; nothing further is deleted.
     Failed,
     Complete,
+    /// A wave passed its gate and waits for `rollout resume` (`--approve`).
+    AwaitingApproval,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 5] = [
+    pub const ALL: [Phase; 6] = [
         Phase::Running,
         Phase::PausedAfterCanary,
         Phase::Paused,
         Phase::Failed,
         Phase::Complete,
+        Phase::AwaitingApproval,
     ];
 
     /// A rollout in this phase is not over: `rollout resume` (or the same command again) drives
@@ -47,13 +51,16 @@ impl Phase {
     pub fn unfinished(self) -> bool {
         matches!(
             self,
-            Phase::Running | Phase::Paused | Phase::PausedAfterCanary
+            Phase::Running | Phase::Paused | Phase::PausedAfterCanary | Phase::AwaitingApproval
         )
     }
 
-    /// Stopped until `rollout resume`, by the user or after the canary wave.
+    /// Stopped until `rollout resume`: by the user, after the canary wave, or for an approval.
     pub fn paused(self) -> bool {
-        matches!(self, Phase::Paused | Phase::PausedAfterCanary)
+        matches!(
+            self,
+            Phase::Paused | Phase::PausedAfterCanary | Phase::AwaitingApproval
+        )
     }
 
     /// The recorded word, which messages show too.
@@ -64,6 +71,7 @@ impl Phase {
             Phase::Paused => "paused",
             Phase::Failed => "failed",
             Phase::Complete => "complete",
+            Phase::AwaitingApproval => "awaiting-approval",
         }
     }
 }
@@ -106,10 +114,64 @@ pub struct RolloutState {
     /// Seconds to wait after a wave is done before the next one starts.
     #[serde(default)]
     pub wave_interval_seconds: i64,
+    /// The analysis gate every wave passes once done, before the next wave starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Analysis>,
+    /// The gate runs so far, by wave (0-based).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub gates: BTreeMap<usize, GateRun>,
     /// Fields this version does not know (a newer one wrote them), written back unchanged when
     /// the state is rewritten (a pause, a resume), so an older binary never drops them.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How far the gate after one wave got. A run killed while its gate was `running` runs the gate
+/// again when resumed: a gate is passed only once it was seen to pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GateRun {
+    pub result: GateResult,
+    /// Seconds since the epoch.
+    pub started_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<i64>,
+    /// Why it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `--approve`: the operator let the rollout go on after this wave.
+    #[serde(default)]
+    pub approved: bool,
+}
+
+impl GateRun {
+    pub fn started(at: i64) -> Self {
+        GateRun {
+            result: GateResult::Running,
+            started_at: at,
+            finished_at: None,
+            reason: None,
+            approved: false,
+        }
+    }
+
+    /// Passed, or failed for `failure`.
+    pub fn finish(&mut self, at: i64, failure: Option<String>) {
+        self.result = match failure {
+            Some(_) => GateResult::Failed,
+            None => GateResult::Passed,
+        };
+        self.finished_at = Some(at);
+        self.reason = failure;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GateResult {
+    Running,
+    Passed,
+    Failed,
 }
 
 /// A state annotation this version cannot read: edited by hand, or written by a version whose
@@ -164,6 +226,14 @@ pub enum Step {
     Pause,
     /// Stop: a node of the current wave failed its gate (node, why).
     Fail(Vec<(String, String)>),
+    /// Run the analysis gate of wave `wave` (0-based), which is done.
+    Gate {
+        wave: usize,
+    },
+    /// Wave `wave` passed its gate; stop until the operator approves (`--approve`).
+    AwaitApproval {
+        wave: usize,
+    },
     Complete,
 }
 
@@ -229,7 +299,41 @@ impl RolloutState {
         {
             return None;
         }
-        let done_at = self.waves[index - 1]
+        self.soak_after(observed, index - 1)
+    }
+
+    /// With an analysis, what the last done wave (of `done`) still needs before the next one
+    /// starts or the rollout completes: its soak, its gate, its approval. A wave whose next one
+    /// has started passed all three.
+    fn gate_step(&self, observed: &Observation, done: usize, now: i64) -> Option<Step> {
+        let analysis = self.analysis.as_ref()?;
+        let wave = done.checked_sub(1)?;
+        let next_started = self
+            .waves
+            .get(done)
+            .is_some_and(|next| next.nodes.iter().any(|n| self.deleted_at.contains_key(n)));
+        if next_started {
+            return None;
+        }
+        let run = self.gates.get(&wave);
+        if run.is_none_or(|r| r.result != GateResult::Passed) {
+            if let Some(until) = self.soak_after(observed, wave).filter(|u| now < *u) {
+                return Some(Step::Soak { wave: done, until });
+            }
+            return Some(Step::Gate { wave });
+        }
+        let last = done == self.waves.len();
+        let approved = run.is_some_and(|r| r.approved);
+        (analysis.approve && !approved && !last).then_some(Step::AwaitApproval { wave })
+    }
+
+    /// When the soak after wave `wave` ends: the interval after its last node was done. `None`
+    /// without an interval.
+    fn soak_after(&self, observed: &Observation, wave: usize) -> Option<i64> {
+        if self.wave_interval_seconds <= 0 {
+            return None;
+        }
+        let done_at = self.waves[wave]
             .nodes
             .iter()
             .filter_map(|n| observed.get(n))
@@ -238,6 +342,23 @@ impl RolloutState {
             .filter_map(|p| p.ready_since)
             .max()?;
         Some(done_at + self.min_ready_seconds + self.wave_interval_seconds)
+    }
+
+    /// `rollout resume`: running again, past the canary pause, and the wave awaiting approval
+    /// approved.
+    pub fn resume(&mut self) {
+        if self.phase == Phase::AwaitingApproval {
+            if let Some((_, run)) = self
+                .gates
+                .iter_mut()
+                .rev()
+                .find(|(_, r)| r.result == GateResult::Passed)
+            {
+                run.approved = true;
+            }
+        }
+        self.phase = Phase::Running;
+        self.pause_after_canary = false;
     }
 
     /// Eligible nodes without a Ready pod that is not terminating.
@@ -253,7 +374,12 @@ impl RolloutState {
         if self.phase.paused() {
             return Step::Pause;
         }
-        let Some(index) = self.current_wave(observed, now) else {
+        let current = self.current_wave(observed, now);
+        let done = current.unwrap_or(self.waves.len());
+        if let Some(step) = self.gate_step(observed, done, now) {
+            return step;
+        }
+        let Some(index) = current else {
             return Step::Complete;
         };
         // The canary wave is done and the rollout was asked to stop there.
@@ -400,6 +526,8 @@ mod tests {
             auto_rollback: false,
             rollback_of: None,
             wave_interval_seconds: 0,
+            analysis: None,
+            gates: BTreeMap::new(),
             unknown: Default::default(),
         }
     }
@@ -625,6 +753,11 @@ mod tests {
             ("paused", "paused", Phase::Paused),
             ("failed", "failed", Phase::Failed),
             ("complete", "complete", Phase::Complete),
+            (
+                "awaiting-approval",
+                "awaiting-approval",
+                Phase::AwaitingApproval,
+            ),
         ];
         assert_eq!(words.map(|(_, _, p)| p), Phase::ALL);
         let annotation = |word: &str| {

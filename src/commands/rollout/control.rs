@@ -119,8 +119,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
     }
     match controlled {
         Some(mut state) if !args.detach => {
-            state.phase = Phase::Running;
-            state.pause_after_canary = false;
+            state.resume();
             Driver::new(&cluster, ds, me, Start::Recorded(state), &mut progress)
                 .drive()
                 .await
