@@ -358,6 +358,165 @@ impl TestEnv {
         }
         panic!("gave up waiting: {what}");
     }
+
+    /// The URL of the test bed's Prometheus (`scripts/testenv up` writes it beside the kubeconfig).
+    pub fn prometheus_url(&self) -> String {
+        self.testenv_url("prometheus-url")
+    }
+
+    /// The URL of the Pushgateway the test bed's Prometheus scrapes every second.
+    pub fn pushgateway_url(&self) -> String {
+        self.testenv_url("pushgateway-url")
+    }
+
+    fn testenv_url(&self, file: &str) -> String {
+        let path = self
+            .kubeconfig
+            .parent()
+            .expect("the kubeconfig is in the testenv directory")
+            .join(file);
+        match std::fs::read_to_string(&path) {
+            Ok(url) if !url.trim().is_empty() => url.trim().to_string(),
+            _ => panic!(
+                "the test bed has no Prometheus ({} is missing): run scripts/testenv down && \
+                 scripts/testenv up",
+                path.display()
+            ),
+        }
+    }
+
+    /// Replaces the series in the Pushgateway's group `job` + `grouping` (label/value pairs, e.g.
+    /// `[("node", "kds-node-1")]`) with `body`, in the text exposition format (e.g.
+    /// `"# TYPE agent_errors_total counter\nagent_errors_total 5\n"`). The series carry the
+    /// grouping labels and `job`; Prometheus has them a scrape (a second) later: wait for them
+    /// with [`TestEnv::wait_for_query`]. Use a job of the test's own: tests run in parallel.
+    pub fn push_series(&self, job: &str, grouping: &[(&str, &str)], body: &str) {
+        let mut body = body.to_string();
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        let url = self.pushgateway_group_url(job, grouping);
+        curl(&["-X", "PUT", "--data-binary", "@-", &url], Some(&body))
+            .unwrap_or_else(|e| panic!("push to {url}: {e}\n{body}"));
+    }
+
+    /// Deletes the Pushgateway's group `job` + `grouping`; its series go stale in Prometheus at
+    /// the next scrape.
+    pub fn delete_series(&self, job: &str, grouping: &[(&str, &str)]) {
+        let url = self.pushgateway_group_url(job, grouping);
+        curl(&["-X", "DELETE", &url], None).unwrap_or_else(|e| panic!("delete {url}: {e}"));
+    }
+
+    fn pushgateway_group_url(&self, job: &str, grouping: &[(&str, &str)]) -> String {
+        let mut url = format!("{}/metrics", self.pushgateway_url());
+        for (label, value) in std::iter::once(&("job", job)).chain(grouping) {
+            url.push_str(&pushgateway_segment(label, value));
+        }
+        url
+    }
+
+    /// Polls Prometheus's instant query API with `query` until `predicate` holds on its answer's
+    /// `data.result` (a vector query gives an array of `{"metric": {...}, "value": [t, "v"]}`),
+    /// and returns that result; panics with `what` as [`TestEnv::eventually`] does. Each
+    /// different answer on the way (evaluation times left out) is printed with the time it came
+    /// (shown when the test fails).
+    pub fn wait_for_query(
+        &self,
+        query: &str,
+        what: &str,
+        predicate: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let url = format!("{}/api/v1/query", self.prometheus_url());
+        let query_arg = format!("query={query}");
+        let mut last = String::new();
+        let mut result = serde_json::Value::Null;
+        let started = std::time::Instant::now();
+        self.eventually(what, || {
+            let answer =
+                curl(&["-G", &url, "--data-urlencode", &query_arg], None).and_then(|out| {
+                    serde_json::from_str::<serde_json::Value>(&out).map_err(|e| e.to_string())
+                });
+            // Compared without the evaluation times, which change on every query.
+            let answer_text = match &answer {
+                Ok(json) => {
+                    let mut json = json.clone();
+                    for series in json["data"]["result"].as_array_mut().into_iter().flatten() {
+                        if let Some(time) = series["value"].get_mut(0) {
+                            *time = serde_json::Value::Null;
+                        }
+                    }
+                    json.to_string()
+                }
+                Err(e) => e.clone(),
+            };
+            if answer_text != last {
+                eprintln!("query {query} ({:.1?}): {answer_text}", started.elapsed());
+                last = answer_text;
+            }
+            match answer {
+                Ok(mut json)
+                    if json["status"] == "success" && predicate(&json["data"]["result"]) =>
+                {
+                    result = json["data"]["result"].take();
+                    true
+                }
+                _ => false,
+            }
+        });
+        result
+    }
+}
+
+/// `curl -fsS ARGS` (with `stdin` on its standard input): its stdout, or what went wrong.
+fn curl(args: &[&str], stdin: Option<&str>) -> Result<String, String> {
+    let mut child = Command::new("curl")
+        .args(["-fsS", "-m", "10"])
+        .args(args)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run curl");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        // A curl that fails before reading it says why in its exit status and message.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    let run = Run::from_output(child.wait_with_output().expect("wait for curl"));
+    if run.code == 0 {
+        Ok(run.stdout)
+    } else {
+        Err(format!("curl exited {}: {}", run.code, run.stderr.trim()))
+    }
+}
+
+/// `/LABEL/VALUE` of a Pushgateway grouping key: as it is when the value is URL-safe, else as
+/// `/LABEL@base64/VALUE` in base64url (the Pushgateway's way to carry `/` or an empty value).
+fn pushgateway_segment(label: &str, value: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
+    if !value.is_empty() && value.chars().all(safe) {
+        return format!("/{label}/{value}");
+    }
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut encoded = String::new();
+    for chunk in value.as_bytes().chunks(3) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (u32::from(b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            encoded.push(ALPHABET[((bits >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    // The Pushgateway takes "=" for the empty value.
+    if encoded.is_empty() {
+        encoded.push('=');
+    }
+    format!("/{label}@base64/{encoded}")
 }
 
 /// A namespace of its own for one test, deleted when the test ends.

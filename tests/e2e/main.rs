@@ -16,6 +16,7 @@ mod lint_corpus;
 mod list;
 mod plan;
 mod plan_current;
+mod prometheus;
 mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
