@@ -457,8 +457,8 @@ impl Progress {
     /// over the question.
     pub fn clear(&mut self) {
         if let Sink::Bars(bars) = &self.sink {
-            if let Some(soak) = &bars.soak {
-                soak.disable_steady_tick();
+            for bar in [&bars.soak, &bars.gate].into_iter().flatten() {
+                bar.disable_steady_tick();
             }
             let _ = bars.multi.clear();
         }
@@ -481,6 +481,8 @@ struct Bars {
     overall: Option<ProgressBar>,
     wave: Option<ProgressBar>,
     soak: Option<ProgressBar>,
+    /// The gate running: its results so far.
+    gate: Option<ProgressBar>,
     wave_sizes: Vec<usize>,
     current_wave: usize,
     /// The server's warnings go through the bars (put back on drop).
@@ -523,6 +525,7 @@ impl Bars {
             overall: None,
             wave: None,
             soak: None,
+            gate: None,
             wave_sizes: Vec::new(),
             current_wave: 0,
             warnings_redirected: false,
@@ -587,8 +590,22 @@ impl Bars {
                 overall.set_length(desired);
                 overall.set_position(u64::try_from(*updated).unwrap_or(0));
             }
+            Event::GateStarted {
+                wave,
+                checks,
+                metrics,
+                samples,
+                ..
+            } => self.start_gate(*wave, checks.len() + metrics.len() * samples),
+            Event::GateSample { .. } => {
+                if let Some(gate) = &self.gate {
+                    gate.inc(1);
+                }
+            }
+            Event::GatePassed { .. } | Event::GateFailed { .. } => self.end_gate(),
             Event::Complete { .. } | Event::Failed { .. } | Event::Paused { .. } => {
                 self.end_soak();
+                self.end_gate();
                 for bar in [self.overall.take(), self.wave.take()]
                     .into_iter()
                     .flatten()
@@ -620,6 +637,26 @@ impl Bars {
         let bar = self.multi.add(ProgressBar::new_spinner().with_style(style));
         bar.enable_steady_tick(COUNTDOWN_TICK);
         self.soak = Some(bar);
+    }
+
+    /// A bar of the gate's results, ticking while a check runs or a sample is awaited.
+    fn start_gate(&mut self, wave: usize, results: usize) {
+        self.end_soak();
+        self.end_gate();
+        let prefix = match wave {
+            0 => "gate".to_string(),
+            n => format!("gate {n}"),
+        };
+        let bar = self.bar(prefix, results as u64, "results (checks, samples)");
+        bar.enable_steady_tick(Duration::from_millis(500));
+        self.gate = Some(bar);
+    }
+
+    fn end_gate(&mut self) {
+        if let Some(gate) = self.gate.take() {
+            gate.disable_steady_tick();
+            gate.finish_and_clear();
+        }
     }
 
     fn end_soak(&mut self) {

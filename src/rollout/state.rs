@@ -615,6 +615,107 @@ mod tests {
     }
 
     #[test]
+    fn a_gate_runs_after_every_wave_once_soaked_and_an_approval_follows() {
+        let waves: &[(bool, &[&str])] = &[(true, &["a"]), (false, &["b"])];
+        let mut gated = state(waves, 1);
+        gated.analysis = Some(Analysis {
+            approve: true,
+            ..Analysis::default()
+        });
+        let canary_done = observe(&[("a", pod("a2", "new", true)), ("b", pod("b1", "old", true))]);
+        let all_done = observe(&[("a", pod("a2", "new", true)), ("b", pod("b2", "new", true))]);
+        let run = |result: GateResult, approved: bool| GateRun {
+            result,
+            started_at: NOW - 5,
+            finished_at: None,
+            reason: None,
+            approved,
+        };
+        let with_gates = |runs: &[(usize, GateRun)], interval: i64| {
+            let mut s = gated.clone();
+            s.gates = runs.iter().cloned().collect();
+            s.wave_interval_seconds = interval;
+            s
+        };
+        let passed = run(GateResult::Passed, false);
+        let approved = run(GateResult::Passed, true);
+        let cases: Vec<(&str, RolloutState, &Observation, Step)> = vec![
+            (
+                "the canary done: its gate",
+                with_gates(&[], 0),
+                &canary_done,
+                Step::Gate { wave: 0 },
+            ),
+            (
+                "a gate recorded running (the run stopped during it) runs again",
+                with_gates(&[(0, run(GateResult::Running, false))], 0),
+                &canary_done,
+                Step::Gate { wave: 0 },
+            ),
+            (
+                "the soak comes before the gate",
+                with_gates(&[], 120),
+                &canary_done,
+                Step::Soak {
+                    wave: 1,
+                    until: NOW - 60 + 10 + 120,
+                },
+            ),
+            (
+                "passed: awaits approval",
+                with_gates(&[(0, passed.clone())], 0),
+                &canary_done,
+                Step::AwaitApproval { wave: 0 },
+            ),
+            (
+                "approved: the next wave deletes",
+                with_gates(&[(0, approved.clone())], 0),
+                &canary_done,
+                Step::Delete(vec![("b".into(), "b1".into())]),
+            ),
+            (
+                "the last wave is gated too",
+                with_gates(&[(0, approved.clone())], 0),
+                &all_done,
+                Step::Gate { wave: 1 },
+            ),
+            (
+                "no approval after the last wave: complete",
+                with_gates(&[(0, approved.clone()), (1, passed.clone())], 0),
+                &all_done,
+                Step::Complete,
+            ),
+        ];
+        for (what, s, observed, want) in cases {
+            assert_eq!(s.next_step(observed, NOW), want, "{what}");
+        }
+        let mut no_gate = with_gates(&[], 0);
+        no_gate.analysis = None;
+        assert_eq!(
+            no_gate.next_step(&all_done, NOW),
+            Step::Complete,
+            "without an analysis nothing is gated"
+        );
+    }
+
+    #[test]
+    fn resume_approves_the_wave_awaiting_approval() {
+        let mut s = state(&[(true, &["a"]), (false, &["b"])], 1);
+        s.gates.insert(0, GateRun::started(NOW));
+        s.gates.get_mut(&0).unwrap().finish(NOW + 1, None);
+        s.phase = Phase::AwaitingApproval;
+        s.resume();
+        assert_eq!(s.phase, Phase::Running);
+        assert!(s.gates[&0].approved);
+        let mut failed = GateRun::started(NOW);
+        failed.finish(NOW + 2, Some("metric errors failed".into()));
+        assert_eq!(
+            (failed.result, failed.reason.as_deref()),
+            (GateResult::Failed, Some("metric errors failed"))
+        );
+    }
+
+    #[test]
     fn the_budget_counts_nodes_already_unavailable() {
         let s = state(&[(false, &["a", "b", "c"])], 1);
         // c has no Ready pod already: deleting a Ready old pod would make two unavailable.

@@ -20,6 +20,7 @@ mod prometheus;
 mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
+mod rollout_gates;
 mod rollout_rolling;
 mod rollout_status;
 mod rollout_support;
