@@ -207,3 +207,132 @@ pub async fn ask_approval(question: String) -> Approval {
         _ => Approval::Pause,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rollout::state::Phase;
+    use crate::rollout::waves::Wave;
+    use serde_json::json;
+
+    /// A pod as the API returns it for an agent in a crash loop: its main container restarted
+    /// `main` times, its sidecar (a restartable init container) `sidecar` times.
+    fn recorded_pod(name: &str, node: &str, hash: &str, main: i32, sidecar: i32) -> Pod {
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "uid": name, "labels": {"controller-revision-hash": hash}},
+            "spec": {
+                "nodeName": node,
+                "containers": [{"name": "agent", "image": "agent:2"}],
+                "initContainers": [{"name": "shipper", "image": "shipper:1", "restartPolicy": "Always"}],
+            },
+            "status": {
+                "phase": "Running",
+                "containerStatuses": [{
+                    "name": "agent", "image": "agent:2", "imageID": "", "ready": false,
+                    "restartCount": main,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container=agent"}},
+                    "lastState": {"terminated": {"exitCode": 1, "reason": "Error"}},
+                }],
+                "initContainerStatuses": [{
+                    "name": "shipper", "image": "shipper:1", "imageID": "", "ready": true,
+                    "restartCount": sidecar, "started": true,
+                    "state": {"running": {"startedAt": "2026-12-03T10:00:00Z"}},
+                }],
+            },
+        }))
+        .unwrap()
+    }
+
+    fn replaced(nodes: &[&str], max_restarts: Option<i32>) -> RolloutState {
+        RolloutState {
+            target_hash: "new".into(),
+            waves: vec![Wave {
+                canary: false,
+                nodes: vec!["n1".into(), "n2".into(), "n3".into()],
+            }],
+            max_unavailable: 1,
+            min_ready_seconds: 0,
+            progress_deadline_seconds: 600,
+            pause_after_canary: false,
+            phase: Phase::Running,
+            failure: None,
+            deleted_at: nodes.iter().map(|n| (n.to_string(), 1)).collect(),
+            previous_hash: Some("old".into()),
+            auto_rollback: false,
+            rollback_of: None,
+            wave_interval_seconds: 0,
+            analysis: Some(Analysis {
+                max_restarts,
+                ..Analysis::default()
+            }),
+            gates: BTreeMap::new(),
+            unknown: Default::default(),
+        }
+    }
+
+    #[test]
+    fn restarts_of_the_new_pods_on_replaced_nodes_count_against_the_limit() {
+        let pods: BTreeMap<String, Pod> = [
+            recorded_pod("agent-a", "n1", "new", 2, 1),
+            recorded_pod("agent-b", "n2", "old", 9, 0),
+            recorded_pod("agent-c", "n3", "new", 7, 0),
+        ]
+        .into_iter()
+        .map(|p| (p.metadata.name.clone().unwrap(), p))
+        .collect();
+        let cases = [
+            ("no limit", replaced(&["n1"], None), None),
+            (
+                "containers and sidecars together: 3 > 2",
+                replaced(&["n1"], Some(2)),
+                Some("pod agent-a on n1 restarted 3 times (most: container agent) (--max-restarts 2)"),
+            ),
+            ("3 within 3", replaced(&["n1"], Some(3)), None),
+            (
+                "an old pod does not count, a node not replaced by this rollout neither",
+                replaced(&["n1", "n2"], Some(3)),
+                None,
+            ),
+            (
+                "every replaced node's new pod counts",
+                replaced(&["n1", "n3"], Some(3)),
+                Some("pod agent-c on n3 restarted 7 times (most: container agent) (--max-restarts 3)"),
+            ),
+        ];
+        for (what, state, want) in cases {
+            assert_eq!(restarts_exceeded(&state, &pods).as_deref(), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_gate_names_its_wave_and_the_nodes_updated_so_far() {
+        let mut state = replaced(&["n1"], None);
+        state.waves = vec![
+            Wave {
+                canary: true,
+                nodes: vec!["n1".into()],
+            },
+            Wave {
+                canary: false,
+                nodes: vec!["n2".into(), "n3".into()],
+            },
+        ];
+        let pods: BTreeMap<String, Pod> = [
+            recorded_pod("agent-a", "n1", "new", 0, 0),
+            recorded_pod("agent-b", "n2", "new", 0, 0),
+            recorded_pod("agent-c", "n3", "old", 0, 0),
+        ]
+        .into_iter()
+        .map(|p| (p.metadata.name.clone().unwrap(), p))
+        .collect();
+        let scope = wave_scope(&state, 1, "ops", &pods);
+        assert_eq!(scope.nodes, ["n2", "n3"]);
+        assert_eq!(scope.pods, ["agent-b"], "only new pods");
+        assert_eq!(
+            (scope.namespace.as_str(), scope.revision.as_str()),
+            ("ops", "new")
+        );
+        assert_eq!(updated_nodes(&state, 0), ["n1"]);
+        assert_eq!(updated_nodes(&state, 1), ["n1", "n2", "n3"]);
+    }
+}

@@ -344,16 +344,23 @@ impl RolloutState {
         Some(done_at + self.min_ready_seconds + self.wave_interval_seconds)
     }
 
+    /// The wave (0-based) whose approval the rollout awaits: the last that passed its gate.
+    pub fn awaiting_approval(&self) -> Option<usize> {
+        if self.phase != Phase::AwaitingApproval {
+            return None;
+        }
+        self.gates
+            .iter()
+            .rev()
+            .find(|(_, r)| r.result == GateResult::Passed && !r.approved)
+            .map(|(wave, _)| *wave)
+    }
+
     /// `rollout resume`: running again, past the canary pause, and the wave awaiting approval
     /// approved.
     pub fn resume(&mut self) {
-        if self.phase == Phase::AwaitingApproval {
-            if let Some((_, run)) = self
-                .gates
-                .iter_mut()
-                .rev()
-                .find(|(_, r)| r.result == GateResult::Passed)
-            {
+        if let Some(wave) = self.awaiting_approval() {
+            if let Some(run) = self.gates.get_mut(&wave) {
                 run.approved = true;
             }
         }

@@ -390,6 +390,12 @@ struct Recorded {
     target_hash: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     failure: Option<String>,
+    /// The analysis gate runs by wave (0-based, as recorded).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    gates: std::collections::BTreeMap<usize, crate::rollout::state::GateRun>,
+    /// The wave (1-based) that passed its gate and awaits approval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    awaiting_approval: Option<usize>,
 }
 
 impl Recorded {
@@ -402,6 +408,8 @@ impl Recorded {
             waves: state.waves.len(),
             target_hash: state.target_hash.clone(),
             failure: state.failure.clone(),
+            gates: state.gates.clone(),
+            awaiting_approval: state.awaiting_approval().map(|w| w + 1),
         }
     }
 }
@@ -549,8 +557,12 @@ impl StatusView {
             }
             (Some(phase), _) if phase.paused() => {
                 self.state = ViewState::Paused;
-                self.detail = match phase {
-                    Phase::PausedAfterCanary => "paused after the canary wave".into(),
+                let awaiting = self.recorded.as_ref().and_then(|r| r.awaiting_approval);
+                self.detail = match (phase, awaiting) {
+                    (Phase::PausedAfterCanary, _) => "paused after the canary wave".into(),
+                    (Phase::AwaitingApproval, Some(wave)) => format!(
+                        "wave {wave} passed its gate and awaits approval; rollout resume goes on"
+                    ),
                     _ => "paused".into(),
                 };
             }
