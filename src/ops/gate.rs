@@ -3,12 +3,18 @@
 //! result reported as a `gate-sample` event. What a result means (`crate::rollout::gate`) and
 //! what was asked (`crate::rollout::analysis`) are decided in the core; this is the I/O.
 
+mod prometheus;
+#[cfg(test)]
+mod testing;
+
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::error::Failure;
 use crate::render::progress::Event;
 use crate::rollout::analysis::Analysis;
-use crate::rollout::gate::{Answer, WaveScope};
+use crate::rollout::gate::WaveScope;
+
+pub use prometheus::{query_timeout, PrometheusClient, QueryError, DEFAULT_QUERY_TIMEOUT};
 
 /// What one gate run judges.
 #[derive(Debug, Clone)]
@@ -45,20 +51,4 @@ pub async fn run_checks(input: &GateInput, events: &UnboundedSender<Event>) -> R
 pub async fn preflight(analysis: &Analysis) -> Result<(), Failure> {
     let _ = analysis;
     todo!("preflight")
-}
-
-/// A Prometheus HTTP API client for instant queries.
-pub struct PrometheusClient {}
-
-impl PrometheusClient {
-    pub fn new(prometheus: &crate::rollout::analysis::Prometheus) -> Result<Self, Failure> {
-        let _ = prometheus;
-        todo!("client")
-    }
-
-    /// One instant query; a transport or query error is an `Answer::Error`.
-    pub async fn query(&self, query: &str) -> Answer {
-        let _ = query;
-        todo!("query")
-    }
 }
