@@ -1,5 +1,5 @@
-//! Test helpers for the gate runner: a canned Prometheus that records what it was asked, and a
-//! real Prometheus on a free port when one is installed.
+//! Test helpers for the gate runner: a canned Prometheus that records what it was asked, a real
+//! Prometheus on a free port when one is installed, and the live processes of a process group.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -166,4 +166,42 @@ impl Drop for RealPrometheus {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The processes of group `pgid` that still run (zombies, dead but not yet reaped by whoever
+/// adopted them, do not count).
+#[cfg(target_os = "linux")]
+fn live_members(pgid: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+            matches!(fields.as_slice(), [state, _, pgrp, ..]
+                if pgrp.parse() == Ok(pgid) && !matches!(*state, "Z" | "X"))
+        })
+        .collect()
+}
+
+/// The processes of group `pgid` still running after up to 3 s: a process sent SIGKILL dies when
+/// it is next scheduled, which on a loaded machine is not at once. That is well under the tests'
+/// `sleep`s, so a group nobody killed is still found.
+#[cfg(target_os = "linux")]
+pub async fn members_left(pgid: i32) -> Vec<i32> {
+    for _ in 0..300 {
+        if live_members(pgid).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    live_members(pgid)
 }
