@@ -216,6 +216,79 @@ impl Tail {
     }
 }
 
+/// Words that start compound commands or mark shell syntax: what follows them is not a command
+/// name the preflight can look up.
+const SHELL_KEYWORDS: [&str; 20] = [
+    "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "function", "if",
+    "in", "select", "then", "time", "until", "while", "[[",
+];
+
+/// What the preflight looks up for a check: the command's first word after `VAR=value`
+/// assignments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandWord {
+    /// A name looked up on PATH (or a builtin).
+    Name(String),
+    /// A path, which must be an executable file.
+    Path(String),
+    /// Nothing to look up: only assignments, a keyword, or quoting, expansions and other shell
+    /// syntax the preflight does not interpret.
+    Unknown,
+}
+
+/// The first word of `command` after its leading `VAR=value` assignments, read by whitespace.
+pub fn command_word(command: &str) -> CommandWord {
+    let Some(word) = command.split_whitespace().find(|w| !is_assignment(w)) else {
+        return CommandWord::Unknown;
+    };
+    let syntax = |c: char| "$`'\"\\()<>;&|*?[]~#{}=".contains(c);
+    if SHELL_KEYWORDS.contains(&word) || word.contains(syntax) {
+        return CommandWord::Unknown;
+    }
+    match word.contains('/') {
+        true => CommandWord::Path(word.to_string()),
+        false => CommandWord::Name(word.to_string()),
+    }
+}
+
+/// `NAME=value`, NAME a shell variable name.
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether the shell finds `name` (on PATH, or as a builtin or function).
+pub async fn on_path(name: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", "command -v -- \"$1\"", "sh", name])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|status| status.success())
+}
+
+/// Whether `path` is a file that can be executed.
+pub fn executable(path: &str) -> bool {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        metadata.is_file() && metadata.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    metadata.is_file()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +364,50 @@ mod tests {
         assert_eq!(lines.len(), KEEP_LINES);
         assert_eq!(lines[0], "line 7");
         assert_eq!(lines[9], "é".repeat(LINE_CHARS));
+    }
+
+    #[test]
+    fn the_command_word_follows_the_assignments() {
+        let name = |w: &str| CommandWord::Name(w.into());
+        let path = |w: &str| CommandWord::Path(w.into());
+        let cases = [
+            ("curl -sf http://localhost:9102/healthz", name("curl")),
+            ("  LANG=C  FOO_1=x kubectl get pods", name("kubectl")),
+            ("./probe-network.sh --wave 2", path("./probe-network.sh")),
+            ("/usr/local/bin/check", path("/usr/local/bin/check")),
+            ("A=1 B=2", CommandWord::Unknown),
+            ("if true; then exit 0; fi", CommandWord::Unknown),
+            ("! grep -q error log", CommandWord::Unknown),
+            ("[[ -f x ]]", CommandWord::Unknown),
+            ("(cd /tmp && ./x)", CommandWord::Unknown),
+            ("$HOME/bin/probe", CommandWord::Unknown),
+            ("'my probe' x", CommandWord::Unknown),
+            ("~/probe.sh", CommandWord::Unknown),
+            ("1X=2 true", CommandWord::Unknown),
+            ("test -n \"$KDS_PODS\"", name("test")),
+        ];
+        for (command, want) in cases {
+            assert_eq!(command_word(command), want, "{command}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn commands_are_found_on_path_or_as_builtins() {
+        assert!(on_path("sh").await);
+        assert!(on_path("cd").await);
+        assert!(!on_path("kds-no-such-command").await);
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let probe = dir.path().join("probe.sh");
+        std::fs::write(&probe, "exit 0\n").unwrap();
+        std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let probe_path = probe.to_str().unwrap();
+        assert!(!executable(probe_path));
+        std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(executable(probe_path));
+        assert!(!executable(dir.path().to_str().unwrap()));
+        assert!(!executable("/nonexistent/x"));
     }
 
     #[tokio::test]
