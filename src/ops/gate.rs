@@ -267,6 +267,16 @@ mod tests {
         seen
     }
 
+    #[test]
+    fn a_gate_can_run_as_a_task_of_its_own() {
+        // The engine spawns the gate (`tokio::spawn`) and aborts it when it stops waiting.
+        fn spawnable<T: Send + 'static>(_: &T) {}
+        fn send<T: Send>(_: &T) {}
+        let (sender, _events) = unbounded_channel();
+        spawnable(&run(input(Vec::new()), sender));
+        send(&preflight(&Analysis::default()));
+    }
+
     #[tokio::test]
     async fn checks_run_in_order_with_the_wave_and_stop_at_the_first_failure() {
         let dir = tempfile::tempdir().unwrap();
