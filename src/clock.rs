@@ -62,6 +62,20 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(total)
 }
 
+/// A duration as `parse_duration` reads it: `300ms`, `5s`, `2m`, `1m30s`, `1h`.
+pub fn format_duration(duration: Duration) -> String {
+    if duration.subsec_millis() != 0 || duration.is_zero() {
+        return format!("{}ms", duration.as_millis());
+    }
+    let seconds = duration.as_secs();
+    let (hours, minutes, seconds) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    [(hours, "h"), (minutes, "m"), (seconds, "s")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n}{unit}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +85,23 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_796_315_189), "2026-12-03T16:26:29Z");
         assert_eq!(rfc3339(i64::MAX), i64::MAX.to_string());
+    }
+
+    #[test]
+    fn durations_format_as_they_parse() {
+        let cases = [
+            (300, "300ms"),
+            (1_500, "1500ms"),
+            (5_000, "5s"),
+            (90_000, "1m30s"),
+            (3_600_000, "1h"),
+            (3_661_000, "1h1m1s"),
+            (0, "0ms"),
+        ];
+        for (millis, text) in cases {
+            let duration = Duration::from_millis(millis);
+            assert_eq!(format_duration(duration), text);
+            assert_eq!(parse_duration(text), Ok(duration), "{text}");
+        }
     }
 }
