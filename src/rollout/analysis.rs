@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::gate::MetricCondition;
-use crate::clock::parse_duration;
+use crate::clock::{format_duration, parse_duration};
 
 /// A command run through the shell after a wave's soak; exit 0 passes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +139,7 @@ impl Analysis {
             parts.push(format!(
                 "check {:?} (timeout {})",
                 check.command,
-                duration_text(check.timeout)
+                format_duration(check.timeout)
             ));
         }
         if let Some(prometheus) = &self.prometheus {
@@ -152,8 +152,8 @@ impl Analysis {
                 "metric(s) {} from {} every {} for {} (failure limit {})",
                 names.join(", "),
                 prometheus.url,
-                duration_text(self.interval),
-                duration_text(self.duration),
+                format_duration(self.interval),
+                format_duration(self.duration),
                 self.failure_limit
             ));
         }
@@ -242,14 +242,6 @@ impl Serialize for Analysis {
     }
 }
 
-/// `30s`, or `1500ms` when not a whole number of seconds: what `parse_duration` reads back.
-pub fn duration_text(duration: Duration) -> String {
-    match duration.subsec_millis() {
-        0 => format!("{}s", duration.as_secs()),
-        _ => format!("{}ms", duration.as_millis()),
-    }
-}
-
 /// The analysis in the file's long form.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -301,7 +293,7 @@ impl RecordedAnalysis {
                 .iter()
                 .map(|c| RecordedCheck {
                     command: c.command.clone(),
-                    timeout: duration_text(c.timeout),
+                    timeout: format_duration(c.timeout),
                 })
                 .collect(),
             prometheus: analysis.prometheus.as_ref().map(|p| RecordedPrometheus {
@@ -323,8 +315,8 @@ impl RecordedAnalysis {
                     empty_passes: m.empty_passes,
                 })
                 .collect(),
-            interval: duration_text(analysis.interval),
-            duration: duration_text(analysis.duration),
+            interval: format_duration(analysis.interval),
+            duration: format_duration(analysis.duration),
             failure_limit: analysis.failure_limit,
             max_restarts: analysis.max_restarts,
             approve: analysis.approve,
@@ -350,7 +342,10 @@ struct RawAnalysis {
 
 /// `- CMD` or `- {command: CMD, timeout: 30s}`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a check: a command (a quoted string) or {command: ..., timeout: ...}"
+)]
 enum RawCheck {
     Command(String),
     #[serde(rename_all = "camelCase")]
@@ -370,7 +365,10 @@ struct RawPrometheus {
 
 /// `- 'NAME: PROMQL OP THRESHOLD'` or `- {name, query, condition: 'OP THRESHOLD', emptyPasses}`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a metric: 'NAME: PROMQL OP THRESHOLD' or {name: ..., query: ..., condition: ..., emptyPasses: ...}"
+)]
 enum RawMetric {
     Line(String),
     #[serde(rename_all = "camelCase")]
@@ -598,7 +596,10 @@ approve: true
         let json = serde_json::to_string(&analysis).unwrap();
         let back: Analysis = serde_json::from_str(&json).unwrap();
         assert_eq!(back, analysis);
-        assert!(json.contains(r#""timeout":"1500ms""#), "{json}");
+        assert!(
+            json.contains(r#""timeout":"1500ms""#) || json.contains(r#""timeout":"1.5s""#),
+            "{json}"
+        );
         let invalid = serde_json::from_str::<Analysis>(r#"{"metrics":["x: up <"]}"#);
         assert!(invalid.is_err());
     }

@@ -463,7 +463,7 @@ fn bad_gate_input_is_refused_before_anything_is_applied() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_file(&dir, "new.yaml", &agent("busybox:1.37").yaml());
     let prometheus = env().prometheus_url();
-    let analysis = write_file(&dir, "gates.yaml", "checks: [true]\nfailurelimit: 2\n");
+    let analysis = write_file(&dir, "gates.yaml", "checks: [\"true\"]\nfailurelimit: 2\n");
     let cases: Vec<(&str, Vec<&str>, i32, &str)> = vec![
         (
             "a metric without operator and threshold",
