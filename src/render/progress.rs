@@ -95,7 +95,8 @@ pub enum Event {
         until: i64,
     },
     /// An analysis gate starts judging wave `wave` (1-based; in rolling mode, the updated nodes so
-    /// far, wave 0): its checks, then its metrics sampled `samples` times.
+    /// far, wave 0): its checks, then its metrics sampled `samples` times (0: every interval with
+    /// no set number, as rolling mode does while the controller rolls).
     GateStarted {
         wave: usize,
         canary: bool,
@@ -117,7 +118,7 @@ pub enum Event {
         /// A check's last lines of output (stdout and stderr).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         output: Vec<String>,
-        /// 1-based sample number for a metric, of `samples`.
+        /// 1-based sample number for a metric, of `samples` (0: no set number).
         sample: usize,
         samples: usize,
     },
@@ -297,11 +298,16 @@ fn gate_started_line(
     if !checks.is_empty() {
         parts.push(format!("{} check(s)", checks.len()));
     }
-    if !metrics.is_empty() {
-        parts.push(format!(
+    match samples {
+        _ if metrics.is_empty() => {}
+        0 => parts.push(format!(
+            "metric(s) {} sampled every {interval_seconds}s until the controller completes",
+            metrics.join(", ")
+        )),
+        _ => parts.push(format!(
             "metric(s) {} sampled {samples} time(s) every {interval_seconds}s",
             metrics.join(", ")
-        ));
+        )),
     }
     let what = match parts.is_empty() {
         true => "restart limit".to_string(),
@@ -325,10 +331,14 @@ fn gate_sample_line(
     (sample, samples): (usize, usize),
 ) -> String {
     let verdict = if passed { "ok" } else { "bad" };
+    let of = match samples {
+        0 => String::new(),
+        n => format!("/{n}"),
+    };
     let mut line = match kind {
         GateKind::Check => format!("{}: check {name:?}: {verdict} ({detail})", gate_name(wave)),
         GateKind::Metric => format!(
-            "{}: metric {name} sample {sample}/{samples}: {verdict} ({detail})",
+            "{}: metric {name} sample {sample}{of}: {verdict} ({detail})",
             gate_name(wave)
         ),
         GateKind::Restarts => format!("{}: restarts: {verdict} ({detail})", gate_name(wave)),
@@ -532,6 +542,20 @@ impl Bars {
         }
     }
 
+    /// A line counting what `counted` says, with no end known: `gate ⠙ 4 results so far ...`.
+    fn count(&self, prefix: String, counted: &'static str) -> ProgressBar {
+        let style = ProgressStyle::with_template("{prefix:>10} {spinner} {pos} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let bar = self.multi.add(
+            ProgressBar::no_length()
+                .with_style(style)
+                .with_prefix(prefix)
+                .with_message(counted),
+        );
+        bar.tick();
+        bar
+    }
+
     fn bar(&self, prefix: String, length: u64, counted: &'static str) -> ProgressBar {
         let bar = self.multi.add(
             ProgressBar::new(length)
@@ -596,7 +620,11 @@ impl Bars {
                 metrics,
                 samples,
                 ..
-            } => self.start_gate(*wave, checks.len() + metrics.len() * samples),
+            } => {
+                let open = *samples == 0 && !metrics.is_empty();
+                let results = checks.len() + metrics.len() * samples;
+                self.start_gate(*wave, (!open).then_some(results));
+            }
             Event::GateSample { .. } => {
                 if let Some(gate) = &self.gate {
                     gate.inc(1);
@@ -639,15 +667,19 @@ impl Bars {
         self.soak = Some(bar);
     }
 
-    /// A bar of the gate's results, ticking while a check runs or a sample is awaited.
-    fn start_gate(&mut self, wave: usize, results: usize) {
+    /// A bar of the gate's results, ticking while a check runs or a sample is awaited; without a
+    /// number of results (rolling mode's gate while the controller rolls), a count.
+    fn start_gate(&mut self, wave: usize, results: Option<usize>) {
         self.end_soak();
         self.end_gate();
         let prefix = match wave {
             0 => "gate".to_string(),
             n => format!("gate {n}"),
         };
-        let bar = self.bar(prefix, results as u64, "results (checks, samples)");
+        let bar = match results {
+            Some(results) => self.bar(prefix, results as u64, "results (checks, samples)"),
+            None => self.count(prefix, "results so far (checks, samples)"),
+        };
         bar.enable_steady_tick(Duration::from_millis(500));
         self.gate = Some(bar);
     }
@@ -933,5 +965,78 @@ mod tests {
         for (event, want) in cases {
             assert_eq!(event.line(), want);
         }
+    }
+
+    fn gate_started(wave: usize, metrics: &[&str], samples: usize) -> Event {
+        Event::GateStarted {
+            wave,
+            canary: false,
+            nodes: vec!["n1".into(), "n2".into()],
+            checks: vec!["./smoke".into()],
+            metrics: metrics.iter().map(ToString::to_string).collect(),
+            samples,
+            interval_seconds: 30.0,
+        }
+    }
+
+    fn metric_sample(wave: usize, sample: usize, samples: usize) -> Event {
+        Event::GateSample {
+            wave,
+            kind: GateKind::Metric,
+            name: "errors".into(),
+            passed: true,
+            detail: "0 < 1".into(),
+            output: vec![],
+            sample,
+            samples,
+        }
+    }
+
+    #[test]
+    fn gate_lines_count_samples_of_a_set_number_or_on_without_one() {
+        let cases = [
+            (
+                gate_started(2, &["errors"], 4),
+                "gate after wave 2: running 1 check(s), metric(s) errors sampled 4 time(s) every 30s on n1, n2",
+            ),
+            (
+                gate_started(0, &["errors"], 0),
+                "gate: running 1 check(s), metric(s) errors sampled every 30s until the controller completes on n1, n2",
+            ),
+            (gate_started(0, &[], 0), "gate: running 1 check(s) on n1, n2"),
+            (
+                metric_sample(2, 3, 4),
+                "gate after wave 2: metric errors sample 3/4: ok (0 < 1)",
+            ),
+            (
+                metric_sample(0, 7, 0),
+                "gate: metric errors sample 7: ok (0 < 1)",
+            ),
+        ];
+        for (event, want) in cases {
+            assert_eq!(event.line(), want);
+        }
+    }
+
+    #[test]
+    fn a_gate_without_a_set_number_of_samples_counts_its_results() {
+        let screen = Screen::default();
+        let mut bars = Bars::drawing_to(ProgressDrawTarget::term_like(Box::new(screen.clone())));
+        bars.show(&gate_started(0, &["errors"], 0));
+        for sample in 1..=3 {
+            bars.show(&metric_sample(0, sample, 0));
+        }
+        let gate = bars.gate.clone().expect("a gate bar");
+        assert_eq!((gate.position(), gate.length()), (3, None));
+        let shown = screen.take();
+        assert!(
+            shown.iter().any(|l| l.trim_start().starts_with("gate ")
+                && l.ends_with(" results so far (checks, samples)")),
+            "{shown:#?}"
+        );
+        bars.show(&gate_started(0, &["errors"], 2));
+        bars.show(&metric_sample(0, 1, 2));
+        let gate = bars.gate.clone().expect("a gate bar");
+        assert_eq!((gate.position(), gate.length()), (1, Some(3)));
     }
 }
