@@ -10,5 +10,6 @@ pub mod health;
 pub mod live;
 pub mod lock;
 pub mod rolling;
+pub mod rolling_gate;
 pub mod state;
 pub mod waves;
