@@ -61,6 +61,26 @@ impl RunningGate {
         }
     }
 
+    /// A gate run of `wave` that is not [`gate::run`]: the task `run` makes of the sender of its
+    /// events (rolling mode's gate while the controller rolls). Dropping it stops the task.
+    pub fn spawn<F>(wave: usize, run: impl FnOnce(mpsc::UnboundedSender<Event>) -> F) -> Self
+    where
+        F: std::future::Future<Output = Result<(), String>> + Send + 'static,
+    {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let (done_tx, done) = oneshot::channel();
+        let running = run(events_tx);
+        let task = tokio::spawn(async move {
+            let _ = done_tx.send(running.await);
+        });
+        RunningGate {
+            wave,
+            events,
+            done,
+            task,
+        }
+    }
+
     /// The next message of the running gate; never ready without one.
     pub async fn next(gate: &mut Option<RunningGate>) -> GateMessage {
         let Some(running) = gate.as_mut() else {

@@ -14,6 +14,7 @@ pub mod migrate;
 pub mod ondelete;
 pub mod retry;
 pub mod rolling;
+pub mod rolling_gate;
 
 use crate::error::{ExitStatus, Failure};
 

@@ -3,6 +3,9 @@
 //! live progress, and on a failing new pod or no progress within the deadline, halt it (pause:
 //! OnDelete, the strategy recorded) or, with `--auto-rollback`, put the previous revision's
 //! template back and follow the controller rolling the nodes back. Ctrl-C pauses the same way.
+//! With an analysis gate (checks, metrics, a restart limit: `super::rolling_gate`), the gate is
+//! checked while the controller rolls and runs once more over every node before the rollout is
+//! complete; a failure of it acts like the health gate's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -13,9 +16,11 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
 use super::apply::{apply_reported, check_manifest, rejected, Rollout};
+use super::gating::GateMessage;
 use super::interrupt::{self, Interrupt, Signals};
 use super::ondelete as engine;
 use super::retry::with_retry;
+use super::rolling_gate::RollingGate;
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::clock::{now, rfc3339};
@@ -257,8 +262,6 @@ pub async fn run(rollout: Rollout<'_>, analysis: Option<Analysis>) -> anyhow::Re
         )
         .into());
     }
-    // TODO(rolling gates): the analysis is not applied in rolling mode yet.
-    let _ = &analysis;
     let live = cluster.get_daemonset(namespace, name).await?;
     check_rolling(
         &rollout.manifest,
@@ -270,6 +273,14 @@ pub async fn run(rollout: Rollout<'_>, analysis: Option<Analysis>) -> anyhow::Re
     let mut object = rollout.manifest.clone();
     object["metadata"]["namespace"] = Value::String(namespace.to_string());
     if rollout.args.dry_run {
+        if let Some(analysis) = &analysis {
+            rollout.progress.emit(Event::Note {
+                message: format!(
+                    "analysis gate, checked while the controller rolls and once more over every node at the end: {}",
+                    analysis.summary()
+                ),
+            });
+        }
         let stored = cluster
             .apply_dry_run(namespace, name, &object)
             .await
@@ -308,18 +319,18 @@ pub async fn run(rollout: Rollout<'_>, analysis: Option<Analysis>) -> anyhow::Re
         name.to_string(),
         me.clone(),
     ));
-    let outcome = apply_and_follow(rollout, &object, started, before).await;
+    let outcome = apply_and_follow(rollout, &object, (started, before), analysis).await;
     keeper.abort();
     crate::ops::lock::drop_lock(cluster, namespace, name, &me).await;
     outcome
 }
 
-/// Applies the manifest and follows the controller to the end of the rollout.
+/// Applies the manifest and follows the controller to the end of the rollout (and its gate).
 async fn apply_and_follow(
     rollout: Rollout<'_>,
     object: &Value,
-    started: i64,
-    before: Before,
+    (started, before): (i64, Before),
+    analysis: Option<Analysis>,
 ) -> anyhow::Result<Outcome> {
     let Rollout {
         cluster,
@@ -352,6 +363,7 @@ async fn apply_and_follow(
             })
             .collect(),
         current_before: before.current,
+        gated: analysis.is_some(),
     };
     let follow = Follow {
         cluster,
@@ -363,6 +375,7 @@ async fn apply_and_follow(
             .iter()
             .map(|r| (history::hash_of(r).to_string(), history::template_of(r)))
             .collect(),
+        analysis,
     };
     let generation = applied.metadata.generation.unwrap_or(0);
     let follower = Follower::new(settings, generation, started, pause::is_paused(&applied));
@@ -378,18 +391,51 @@ struct Follow<'a> {
     args: &'a RolloutEngineArgs,
     /// The templates of the revisions before the apply, by hash (what --auto-rollback restores).
     templates: BTreeMap<String, Value>,
+    /// The analysis gate, if one was asked for.
+    analysis: Option<Analysis>,
+}
+
+/// A pod the DaemonSet owns as the watch shows it: the gate's view, and the pod itself while a
+/// restart limit needs its container statuses.
+struct Seen {
+    view: PodView,
+    pod: Option<Pod>,
 }
 
 /// The DaemonSet and its pods as the watch shows them.
 struct Watched {
     uid: String,
     ds: DaemonSet,
-    /// The gate's view of the pods the DaemonSet owns.
-    pods: Mirror<Pod, PodView>,
+    pods: Mirror<Pod, Seen>,
     troubles: Troubles,
 }
 
 impl Watched {
+    /// `ds` as applied, its pods not listed yet; `keep_pods`: the pods are kept whole.
+    fn new(ds: DaemonSet, keep_pods: bool) -> Self {
+        let uid = ds.metadata.uid.clone().unwrap_or_default();
+        let owner = uid.clone();
+        let project = move |pod: Pod| {
+            let view = facts(&pod, &owner)?;
+            Some(Seen {
+                view,
+                pod: keep_pods.then_some(pod),
+            })
+        };
+        Watched {
+            uid,
+            ds,
+            pods: Mirror::new(|pod| Some(key(pod)), project),
+            troubles: Troubles::default(),
+        }
+    }
+
+    /// The gate's view of the pods, once listed.
+    fn views(&self) -> Option<Vec<PodView>> {
+        let pods = self.pods.entries()?;
+        Some(pods.values().map(|seen| seen.view.clone()).collect())
+    }
+
     /// Takes in one watch change; false when it changes nothing the follower looks at.
     fn take(
         &mut self,
@@ -425,31 +471,31 @@ async fn sleep_until(wake: Option<i64>) {
 
 impl Follow<'_> {
     /// Follows the controller from the applied DaemonSet until the rollout completes, fails its
-    /// gate (halted or rolled back), or Ctrl-C pauses it.
+    /// gate (halted or rolled back), or Ctrl-C pauses it. The analysis gate, if any, runs beside
+    /// it and is stopped on every way out.
     async fn run(
         &self,
         applied: DaemonSet,
         mut follower: Follower,
         progress: &mut Progress,
     ) -> anyhow::Result<Outcome> {
-        let uid = applied.metadata.uid.clone().unwrap_or_default();
         let selector = selector::describe(&applied.spec.selector);
         let mut changes =
             self.cluster
                 .watch_daemonset_and_pods(self.namespace, self.name, &selector);
         let mut signals = Signals::new();
-        let owner = uid.clone();
-        let mut watched = Watched {
-            uid,
-            ds: applied,
-            pods: Mirror::new(|pod| Some(key(pod)), move |pod| facts(&pod, &owner)),
-            troubles: Troubles::default(),
-        };
+        let mut gate = self
+            .analysis
+            .clone()
+            .map(|a| RollingGate::start(a, self.cluster, self.namespace, self.name));
+        let keep_pods = gate.as_ref().is_some_and(RollingGate::limits_restarts);
+        let mut watched = Watched::new(applied, keep_pods);
         let mut wake: Option<i64> = None;
         loop {
             tokio::select! {
                 signal = signals.next() => {
                     if interrupt::answer(signal, self.namespace, self.name, progress).await == Interrupt::Pause {
+                        drop(gate.take());
                         return self.pause_on_interrupt(&watched.ds, progress).await;
                     }
                 }
@@ -460,27 +506,68 @@ impl Follow<'_> {
                     if !watched.take(change, (self.namespace, self.name), progress)? {
                         continue;
                     }
+                    self.watch_restarts(gate.as_mut(), &mut follower, &watched, progress);
+                }
+                message = RollingGate::next(&mut gate) => {
+                    if !gate_message(message, gate.as_mut(), &mut follower, progress) {
+                        continue;
+                    }
                 }
                 () = sleep_until(wake) => {}
             }
-            match self.decide(&mut follower, &mut watched, progress).await? {
+            match self
+                .decide(&mut follower, &mut watched, &mut gate, progress)
+                .await?
+            {
                 Decided::Wait(next) => wake = next,
                 Decided::End(outcome) => return Ok(outcome),
             }
         }
     }
 
-    /// Steps the follower on what the watch shows now until it waits or the rollout ends.
+    /// With a restart limit: a new pod over it fails the gate (acted on at the next step).
+    fn watch_restarts(
+        &self,
+        gate: Option<&mut RollingGate>,
+        follower: &mut Follower,
+        watched: &Watched,
+        progress: &mut Progress,
+    ) {
+        let Some(gate) = gate.filter(|g| g.limits_restarts()) else {
+            return;
+        };
+        let (Some(pods), Some(views)) = (watched.pods.entries(), watched.views()) else {
+            return;
+        };
+        let Some(scope) = follower.gate_scope(self.namespace, &views) else {
+            return;
+        };
+        let new: Vec<&Pod> = pods
+            .values()
+            .filter(|seen| scope.pods.binary_search(&seen.view.name).is_ok())
+            .filter_map(|seen| seen.pod.as_ref())
+            .collect();
+        if let Some((events, reason)) = gate.restarts_exceeded(&new) {
+            for event in events {
+                progress.emit(event);
+            }
+            follower.gate_done(Err(reason));
+        }
+    }
+
+    /// Steps the follower on what the watch shows now until it waits or the rollout ends; the
+    /// gate follows the nodes updated so far, runs once more at the end, and stops with the
+    /// rollout (or its rollback).
     async fn decide(
         &self,
         follower: &mut Follower,
         watched: &mut Watched,
+        gate: &mut Option<RollingGate>,
         progress: &mut Progress,
     ) -> anyhow::Result<Decided> {
-        let Some(pods) = watched.pods.entries() else {
+        let Some(facts) = watched.views() else {
             return Ok(Decided::Wait(None));
         };
-        let facts: Vec<PodView> = pods.values().cloned().collect();
         let mut listed: Option<Listed> = None;
         loop {
             let snapshot = Snapshot {
@@ -493,8 +580,14 @@ impl Follow<'_> {
             for report in step.reports {
                 progress.emit(self.event(report));
             }
+            let scope = follower.gate_scope(self.namespace, &facts);
             match step.action {
-                Action::Wait { wake } => return Ok(Decided::Wait(wake)),
+                Action::Wait { wake } => {
+                    if let (Some(gate), Some(scope)) = (gate.as_ref(), scope) {
+                        gate.rescope(scope);
+                    }
+                    return Ok(Decided::Wait(wake));
+                }
                 Action::ListRevisions => {
                     let generation = snapshot.counters.generation;
                     listed = Some(
@@ -502,6 +595,14 @@ impl Follow<'_> {
                             .await?,
                     );
                 }
+                Action::FinalGate => match (gate.as_mut(), scope) {
+                    (Some(gate), Some(scope)) => {
+                        progress.emit(gate.start_last(scope));
+                        return Ok(Decided::Wait(None));
+                    }
+                    // No gate to run: nothing holds the rollout back.
+                    _ => follower.gate_done(Ok(())),
+                },
                 Action::RollBack {
                     target,
                     why,
@@ -510,29 +611,49 @@ impl Follow<'_> {
                     hash,
                     updated,
                 } => {
-                    let failures = node_failures(nodes.clone());
-                    progress.emit(Event::Failed {
-                        message: format!(
-                            "rollout of daemonset {}/{} to {target} failed: {}; --auto-rollback restores revision {number} ({hash})",
-                            self.namespace,
-                            self.name,
-                            self.why(why)
-                        ),
-                        nodes: failures,
-                    });
-                    let stored = self.restore(&watched.ds, &hash, progress).await?;
-                    progress.emit(Event::RollingBack {
-                        hash: hash.clone(),
-                        nodes: updated,
-                    });
-                    let generation = stored.metadata.generation.unwrap_or(0);
-                    watched.ds = stored;
-                    follower.rolling_back((number, hash, nodes), generation, now());
+                    drop(gate.take());
+                    let (rollback, failed) = ((number, hash, nodes), (target, why));
+                    self.roll_back(rollback, failed, updated, (follower, watched), progress)
+                        .await?;
                     return Ok(Decided::Wait(None));
                 }
-                end => return self.end(end, &watched.ds, progress).await.map(Decided::End),
+                end => {
+                    drop(gate.take());
+                    return self.end(end, &watched.ds, progress).await.map(Decided::End);
+                }
             }
         }
+    }
+
+    /// The rollout to `target` failed its gate and --auto-rollback restores revision `number`
+    /// (`hash`): said, written, and the follower follows the controller rolling the `updated`
+    /// nodes back.
+    async fn roll_back(
+        &self,
+        (number, hash, nodes): (i64, String, Vec<Failing>),
+        (target, why): (String, Why),
+        updated: Vec<String>,
+        (follower, watched): (&mut Follower, &mut Watched),
+        progress: &mut Progress,
+    ) -> anyhow::Result<()> {
+        progress.emit(Event::Failed {
+            message: format!(
+                "rollout of daemonset {}/{} to {target} failed: {}; --auto-rollback restores revision {number} ({hash})",
+                self.namespace,
+                self.name,
+                self.why(why)
+            ),
+            nodes: node_failures(nodes.clone()),
+        });
+        let stored = self.restore(&watched.ds, &hash, progress).await?;
+        progress.emit(Event::RollingBack {
+            hash: hash.clone(),
+            nodes: updated,
+        });
+        let generation = stored.metadata.generation.unwrap_or(0);
+        watched.ds = stored;
+        follower.rolling_back((number, hash, nodes), generation, now());
+        Ok(())
     }
 
     /// The newest revision the DaemonSet owns, after the controller processed `generation`.
@@ -642,6 +763,7 @@ impl Follow<'_> {
             Why::NoProgress => format!(
                 "no progress within {deadline}, and no node is waiting for a new pod (is the DaemonSet controller running?)"
             ),
+            Why::Analysis(reason) => format!("the analysis gate failed: {reason}"),
         }
     }
 
@@ -694,7 +816,10 @@ impl Follow<'_> {
                 let nodes = node_failures(failures);
                 (Event::Failed { message, nodes }, ExitStatus::Findings)
             }
-            Action::Wait { .. } | Action::ListRevisions | Action::RollBack { .. } => {
+            Action::Wait { .. }
+            | Action::ListRevisions
+            | Action::FinalGate
+            | Action::RollBack { .. } => {
                 return Err(Failure::api("the rolling follower ended on a step that does not end it").into())
             }
         };
@@ -738,6 +863,29 @@ impl Follow<'_> {
         Event::Failed {
             message,
             nodes: node_failures(nodes),
+        }
+    }
+}
+
+/// A message of the analysis gate's run: its events shown, its end told to the follower. True
+/// when the follower must step on it.
+fn gate_message(
+    message: GateMessage,
+    gate: Option<&mut RollingGate>,
+    follower: &mut Follower,
+    progress: &mut Progress,
+) -> bool {
+    match message {
+        GateMessage::Event(event) => {
+            progress.emit(event);
+            false
+        }
+        GateMessage::Done(result) => {
+            for event in gate.map(|g| g.finished(&result)).unwrap_or_default() {
+                progress.emit(event);
+            }
+            follower.gate_done(result);
+            true
         }
     }
 }

@@ -3,8 +3,18 @@
 //! on the way ([`Report`]). The I/O loop around it (`crate::ops::rolling`) lists the revisions
 //! when asked to, pauses the DaemonSet, writes the rollback template, and turns reports and
 //! actions into progress events and messages.
+//!
+//! With an analysis gate (`Settings::gated`), the gate the I/O loop runs while the controller
+//! rolls reports back here: a failure ([`Follower::gate_done`]) acts like the health gate's (halt,
+//! or roll back with --auto-rollback), and once the controller completes the follower asks for one
+//! last run of the gate over every node ([`Action::FinalGate`]) before it says complete.
 
-use super::rolling::{before_target, rollback_to, Failing, Gate, NodeReady, Snapshot, Verdict};
+use std::collections::BTreeSet;
+
+use super::gate::WaveScope;
+use super::rolling::{
+    before_target, rollback_to, Failing, Gate, NodeReady, PodView, Snapshot, Verdict,
+};
 
 /// What a rolling rollout was asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -18,6 +28,9 @@ pub struct Settings {
     pub revisions: Vec<(i64, String)>,
     /// The revision current before the apply.
     pub current_before: Option<String>,
+    /// An analysis gate (checks, metrics, a restart limit) is checked while the controller rolls,
+    /// and run once more over every node before the rollout is complete.
+    pub gated: bool,
 }
 
 /// Where the rollout stands.
@@ -44,7 +57,7 @@ pub struct Listed {
 }
 
 /// Why the gate failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Why {
     /// A new pod is failing (CrashLoopBackOff, ImagePullBackOff, ...).
     PodFailing,
@@ -52,6 +65,23 @@ pub enum Why {
     NoNodeProgress,
     /// No progress within the deadline and no node waiting for a new pod.
     NoProgress,
+    /// The analysis gate failed: a check, a metric or the restart limit, as its reason says.
+    Analysis(String),
+}
+
+/// Where the analysis gate stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Gating {
+    /// No analysis gate, or none any more (a rollback is not gated).
+    Off,
+    /// Checked while the controller rolls.
+    Rolling,
+    /// The controller completed: the last run, over every node, is on.
+    Final,
+    /// The last run passed.
+    Passed,
+    /// Failed, why: acted on at the next step.
+    Failed(String),
 }
 
 /// Why the DaemonSet is halted (paused) and the rollout fails.
@@ -118,7 +148,11 @@ pub enum Action {
         hash: String,
         updated: Vec<String>,
     },
-    /// Every node runs `target`. `unchanged`: the apply changed no template.
+    /// Every node runs `target`: run the analysis gate once more over every node, then
+    /// [`Follower::gate_done`].
+    FinalGate,
+    /// Every node runs `target` (and the analysis gate passed, if any). `unchanged`: the apply
+    /// changed no template.
     Complete {
         target: String,
         desired: i32,
@@ -159,13 +193,13 @@ pub struct Follower {
     reported: usize,
     paused: bool,
     wake: Option<i64>,
+    gating: Gating,
 }
 
 impl Follower {
     /// A follower of the rollout the apply of `generation` started at `start`.
     pub fn new(settings: Settings, generation: i64, start: i64, paused: bool) -> Self {
         Follower {
-            settings,
             stage: Stage::Forward,
             required_generation: generation,
             checked_generation: 0,
@@ -176,6 +210,11 @@ impl Follower {
             reported: 0,
             paused,
             wake: None,
+            gating: match settings.gated {
+                true => Gating::Rolling,
+                false => Gating::Off,
+            },
+            settings,
         }
     }
 
@@ -217,12 +256,48 @@ impl Follower {
         self.shown = None;
         self.reported = 0;
         self.clock_start = now;
+        self.gating = Gating::Off;
         self.stage = Stage::RollingBack {
             number,
             hash,
             failures,
             renumbered: None,
         };
+    }
+
+    /// How a run of the analysis gate ended: a failure is acted on at the next step like the
+    /// health gate's; the last run passing lets the rollout complete. The gate running while the
+    /// controller rolls never passes on its own. Ignored without a gate, after one failed, and
+    /// during a rollback (which is not gated).
+    pub fn gate_done(&mut self, result: Result<(), String>) {
+        self.gating = match (result, &self.gating) {
+            (Err(why), Gating::Rolling | Gating::Final) => Gating::Failed(why),
+            (Ok(()), Gating::Final) => Gating::Passed,
+            (_, gating) => gating.clone(),
+        };
+    }
+
+    /// What the analysis gate judges now: the nodes with a new pod (not terminating) on the
+    /// target revision and those pods, sorted. `None` while the gate is not on (none asked for,
+    /// no target yet, failed, passed, or rolling back).
+    pub fn gate_scope(&self, namespace: &str, pods: &[PodView]) -> Option<WaveScope> {
+        let on = matches!(self.gating, Gating::Rolling | Gating::Final);
+        let target = self
+            .target
+            .as_ref()
+            .filter(|_| on && self.stage == Stage::Forward)?;
+        let new: Vec<&PodView> = pods
+            .iter()
+            .filter(|p| p.hash == *target && !p.terminating && !p.node.is_empty())
+            .collect();
+        let nodes: BTreeSet<String> = new.iter().map(|p| p.node.clone()).collect();
+        let names: BTreeSet<String> = new.iter().map(|p| p.name.clone()).collect();
+        Some(WaveScope {
+            namespace: namespace.to_string(),
+            revision: target.clone(),
+            nodes: nodes.into_iter().collect(),
+            pods: names.into_iter().collect(),
+        })
     }
 
     /// Once the controller has processed the generation the rollout (or the rollback) wrote,
@@ -300,11 +375,17 @@ impl Follower {
             let done = gate.done.len();
             reports.push(Report::NodeReady { ready, done, nodes });
         }
+        if let Gating::Failed(why) = &self.gating {
+            let why = Why::Analysis(why.clone());
+            self.gating = Gating::Off;
+            return self.failed(snapshot, target, why, Vec::new());
+        }
         match gate.decide(snapshot, now) {
             Verdict::Waiting { wake } => self.wait(wake),
             Verdict::Complete => self.complete(target, c.desired),
             Verdict::Failed { pod_failing, nodes } => {
-                self.failed(snapshot, target, pod_failing, nodes)
+                let why = health_why(pod_failing, &nodes);
+                self.failed(snapshot, target, why, nodes)
             }
         }
     }
@@ -314,14 +395,26 @@ impl Follower {
         Action::Wait { wake }
     }
 
-    fn complete(&self, target: String, desired: i32) -> Action {
+    fn complete(&mut self, target: String, desired: i32) -> Action {
         match &self.stage {
-            Stage::Forward => Action::Complete {
-                unchanged: self.reported == 0
-                    && self.settings.current_before.as_deref() == Some(target.as_str()),
-                target,
-                desired,
-            },
+            Stage::Forward => {
+                let unchanged = self.reported == 0
+                    && self.settings.current_before.as_deref() == Some(target.as_str());
+                // Nothing to judge when the template did not change or no node runs the pods.
+                let judged = !unchanged && desired > 0;
+                match (judged, &self.gating) {
+                    (true, Gating::Rolling) => {
+                        self.gating = Gating::Final;
+                        Action::FinalGate
+                    }
+                    (true, Gating::Final) => self.wait(None),
+                    _ => Action::Complete {
+                        unchanged,
+                        target,
+                        desired,
+                    },
+                }
+            }
             Stage::RollingBack {
                 number,
                 hash,
@@ -337,20 +430,9 @@ impl Follower {
         }
     }
 
-    /// The gate failed: halt, or with --auto-rollback and a revision to go back to, roll back
-    /// (once: a failing rollback halts).
-    fn failed(
-        &self,
-        snapshot: &Snapshot,
-        target: String,
-        pod_failing: bool,
-        nodes: Vec<Failing>,
-    ) -> Action {
-        let why = match (pod_failing, nodes.is_empty()) {
-            (true, _) => Why::PodFailing,
-            (false, false) => Why::NoNodeProgress,
-            (false, true) => Why::NoProgress,
-        };
+    /// The gate failed (`nodes`: where, if it says): halt, or with --auto-rollback and a revision
+    /// to go back to, roll back (once: a failing rollback halts).
+    fn failed(&self, snapshot: &Snapshot, target: String, why: Why, nodes: Vec<Failing>) -> Action {
         if let Stage::RollingBack { number, hash, .. } = &self.stage {
             return Action::Halt(Halt::RollbackFailed {
                 number: *number,
@@ -392,6 +474,16 @@ impl Follower {
             hash,
             updated: updated.into_iter().collect(),
         }
+    }
+}
+
+/// Why the health gate failed: a failing new pod, or no progress within the deadline with nodes
+/// in flight or none.
+fn health_why(pod_failing: bool, nodes: &[Failing]) -> Why {
+    match (pod_failing, nodes.is_empty()) {
+        (true, _) => Why::PodFailing,
+        (false, false) => Why::NoNodeProgress,
+        (false, true) => Why::NoProgress,
     }
 }
 
@@ -440,6 +532,15 @@ mod tests {
             auto_rollback,
             revisions: revisions.iter().map(|(n, h)| (*n, h.to_string())).collect(),
             current_before: revisions.last().map(|(_, h)| h.to_string()),
+            gated: false,
+        }
+    }
+
+    /// `settings` with an analysis gate.
+    fn gated(auto_rollback: bool, revisions: &[(i64, &str)]) -> Settings {
+        Settings {
+            gated: true,
+            ..settings(auto_rollback, revisions)
         }
     }
 
@@ -796,5 +897,307 @@ mod tests {
             START,
         );
         assert_eq!(got.action, Action::Wait { wake: None });
+    }
+
+    const REASON: &str = "metric errors: 2 of 2 samples bad (failure limit 1); last: 3 is not < 1";
+
+    fn analysis(reason: &str) -> Why {
+        Why::Analysis(reason.into())
+    }
+
+    #[test]
+    fn a_failing_analysis_gate_halts_or_rolls_back_like_the_health_gate() {
+        let pods = [pod("n1", "new"), pod("n2", "old")];
+        let cases: [(&str, Settings, Action); 3] = [
+            (
+                "no --auto-rollback",
+                gated(false, &[(1, "old")]),
+                Action::Halt(Halt::Failed {
+                    target: "new".into(),
+                    why: analysis(REASON),
+                    nodes: vec![],
+                    no_previous: false,
+                }),
+            ),
+            (
+                "--auto-rollback, nothing to go back to",
+                gated(true, &[]),
+                Action::Halt(Halt::Failed {
+                    target: "new".into(),
+                    why: analysis(REASON),
+                    nodes: vec![],
+                    no_previous: true,
+                }),
+            ),
+            (
+                "--auto-rollback to the revision current before",
+                gated(true, &[(1, "old")]),
+                Action::RollBack {
+                    target: "new".into(),
+                    why: analysis(REASON),
+                    nodes: vec![],
+                    number: 1,
+                    hash: "old".into(),
+                    updated: vec!["n1".into()],
+                },
+            ),
+        ];
+        for (what, settings, want) in cases {
+            let mut follower = Follower::new(settings, 2, START, false);
+            let rolling = step(
+                &mut follower,
+                counters(2, 1),
+                &pods,
+                Some(listed(2, "new", 2)),
+                START,
+            );
+            assert!(matches!(rolling.action, Action::Wait { .. }), "{what}");
+            follower.gate_done(Err(REASON.into()));
+            let got = step(&mut follower, counters(2, 1), &pods, None, START + 1);
+            assert_eq!(got.action, want, "{what}");
+        }
+    }
+
+    #[test]
+    fn once_the_controller_completes_the_gate_runs_over_every_node_before_complete() {
+        let complete = Action::Complete {
+            target: "new".into(),
+            desired: 2,
+            unchanged: false,
+        };
+        let failed = Action::Halt(Halt::Failed {
+            target: "new".into(),
+            why: analysis(REASON),
+            nodes: vec![],
+            no_previous: false,
+        });
+        type Results = Vec<Result<(), String>>;
+        let cases: [(&str, Settings, Results, Action); 4] = [
+            (
+                "no gate",
+                settings(false, &[(1, "old")]),
+                vec![],
+                complete.clone(),
+            ),
+            (
+                "the last run passes",
+                gated(false, &[(1, "old")]),
+                vec![Ok(())],
+                complete,
+            ),
+            (
+                "the last run fails",
+                gated(false, &[(1, "old")]),
+                vec![Err(REASON.into())],
+                failed.clone(),
+            ),
+            (
+                "the gate failed while the controller rolled, reported late",
+                gated(false, &[(1, "old")]),
+                vec![Err(REASON.into()), Ok(())],
+                failed,
+            ),
+        ];
+        let (half, done) = (
+            [pod("n1", "new"), pod("n2", "old")],
+            [pod("n1", "new"), pod("n2", "new")],
+        );
+        for (what, settings, results, want) in cases {
+            let gated = settings.gated;
+            let mut follower = Follower::new(settings, 2, START, false);
+            step(
+                &mut follower,
+                counters(2, 1),
+                &half,
+                Some(listed(2, "new", 2)),
+                START,
+            );
+            let got = step(&mut follower, counters(2, 2), &done, None, START + 1);
+            if gated {
+                assert_eq!(got.action, Action::FinalGate, "{what}");
+                let again = step(&mut follower, counters(2, 2), &done, None, START + 2);
+                assert_eq!(again.action, Action::Wait { wake: None }, "{what}: running");
+                for result in results {
+                    follower.gate_done(result);
+                }
+                let got = step(&mut follower, counters(2, 2), &done, None, START + 3);
+                assert_eq!(got.action, want, "{what}");
+            } else {
+                assert_eq!(got.action, want, "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn gate_results_change_nothing_where_they_do_not_apply() {
+        let done = [pod("n1", "new"), pod("n2", "new")];
+        let complete = |desired: i32, unchanged: bool| Action::Complete {
+            target: "new".into(),
+            desired,
+            unchanged,
+        };
+        type Case = (&'static str, Settings, Result<(), String>, usize, Action);
+        let cases: [Case; 4] = [
+            (
+                "a failure without a gate",
+                settings(false, &[(1, "old")]),
+                Err(REASON.into()),
+                2,
+                complete(2, false),
+            ),
+            (
+                "a pass before the last run",
+                gated(false, &[(1, "old")]),
+                Ok(()),
+                2,
+                Action::FinalGate,
+            ),
+            (
+                "the same template applied again: no last run",
+                gated(false, &[(1, "new")]),
+                Ok(()),
+                2,
+                complete(2, true),
+            ),
+            (
+                "no node runs the daemonset: no last run",
+                gated(false, &[(1, "old")]),
+                Ok(()),
+                0,
+                complete(0, false),
+            ),
+        ];
+        for (what, settings, result, nodes, want) in cases {
+            let mut follower = Follower::new(settings, 2, START, false);
+            follower.gate_done(result);
+            let desired = i32::try_from(nodes).unwrap();
+            let counters = Counters {
+                desired,
+                updated: desired,
+                available: desired,
+                ..counters(2, 2)
+            };
+            let got = step(
+                &mut follower,
+                counters,
+                &done[..nodes],
+                Some(listed(2, "new", 2)),
+                START,
+            );
+            assert_eq!(got.action, want, "{what}");
+        }
+    }
+
+    #[test]
+    fn a_rollback_is_not_gated() {
+        let mut follower = Follower::new(gated(true, &[(1, "old")]), 2, START, false);
+        let pods = [failing("n1", "new"), pod("n2", "old")];
+        let rolled = step(
+            &mut follower,
+            counters(2, 1),
+            &pods,
+            Some(listed(2, "new", 2)),
+            START,
+        );
+        assert!(matches!(
+            rolled.action,
+            Action::RollBack {
+                why: Why::PodFailing,
+                ..
+            }
+        ));
+        follower.rolling_back((1, "old".into(), failure("n1")), 3, START + 10);
+        let back = [pod("n1", "old"), pod("n2", "old")];
+        assert_eq!(follower.gate_scope("demo", &back), None);
+        follower.gate_done(Err(REASON.into()));
+        let got = step(
+            &mut follower,
+            counters(3, 2),
+            &back,
+            Some(listed(3, "old", 3)),
+            START + 20,
+        );
+        assert!(
+            matches!(got.action, Action::RolledBack { number: 1, .. }),
+            "{:?}",
+            got.action
+        );
+    }
+
+    #[test]
+    fn the_gate_judges_the_nodes_with_a_new_pod_so_far() {
+        let terminating = PodView {
+            terminating: true,
+            ..pod("n3", "new")
+        };
+        let unscheduled = PodView {
+            node: String::new(),
+            ..pod("n4", "new")
+        };
+        let pods = [
+            pod("n2", "new"),
+            pod("n1", "new"),
+            pod("n5", "old"),
+            terminating,
+            unscheduled,
+        ];
+        let scope = WaveScope {
+            namespace: "demo".into(),
+            revision: "new".into(),
+            nodes: vec!["n1".into(), "n2".into()],
+            pods: vec!["agent-n1".into(), "agent-n2".into()],
+        };
+        type Setup = fn(&mut Follower);
+        let cases: [(&str, Settings, bool, Setup, Option<WaveScope>); 5] = [
+            (
+                "rolling",
+                gated(false, &[(1, "old")]),
+                true,
+                |_| {},
+                Some(scope.clone()),
+            ),
+            (
+                "no gate",
+                settings(false, &[(1, "old")]),
+                true,
+                |_| {},
+                None,
+            ),
+            (
+                "no target yet",
+                gated(false, &[(1, "old")]),
+                false,
+                |_| {},
+                None,
+            ),
+            (
+                "the gate failed",
+                gated(false, &[(1, "old")]),
+                true,
+                |f| f.gate_done(Err(REASON.into())),
+                None,
+            ),
+            (
+                "a pass of the gate while rolling",
+                gated(false, &[(1, "old")]),
+                true,
+                |f| f.gate_done(Ok(())),
+                Some(scope),
+            ),
+        ];
+        for (what, settings, targeted, setup, want) in cases {
+            let mut follower = Follower::new(settings, 2, START, false);
+            if targeted {
+                step(
+                    &mut follower,
+                    counters(2, 2),
+                    &pods,
+                    Some(listed(2, "new", 2)),
+                    START,
+                );
+            }
+            setup(&mut follower);
+            assert_eq!(follower.gate_scope("demo", &pods), want, "{what}");
+        }
     }
 }
