@@ -527,18 +527,7 @@ impl<'a> Driver<'a> {
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
         if let Some(reason) = gating::restarts_exceeded(&state, &pods) {
-            let wave = self.gate_wave(&state, &observed, at);
-            self.progress.emit(Event::GateSample {
-                wave: wave + 1,
-                kind: GateKind::Restarts,
-                name: "restarts".into(),
-                passed: false,
-                detail: reason.clone(),
-                output: Vec::new(),
-                sample: 1,
-                samples: 1,
-            });
-            return self.gate_done(wave, Err(reason)).await;
+            return self.restarts_exceeded(reason, &state, &observed, at).await;
         }
         *wake = None;
         if self.lock.needs_renewal(at) {
@@ -773,6 +762,28 @@ impl<'a> Driver<'a> {
             true => current,
             false => current.saturating_sub(1),
         }
+    }
+
+    /// The restart limit is exceeded: the gate of the wave in question fails.
+    async fn restarts_exceeded(
+        &mut self,
+        reason: String,
+        state: &RolloutState,
+        observed: &Observation,
+        at: i64,
+    ) -> anyhow::Result<Option<Outcome>> {
+        let wave = self.gate_wave(state, observed, at);
+        self.progress.emit(Event::GateSample {
+            wave: wave + 1,
+            kind: GateKind::Restarts,
+            name: "restarts".into(),
+            passed: false,
+            detail: reason.clone(),
+            output: Vec::new(),
+            sample: 1,
+            samples: 1,
+        });
+        self.gate_done(wave, Err(reason)).await
     }
 
     /// Records the gate of wave `wave` as running, then starts it (again, when a run stopped

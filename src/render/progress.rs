@@ -170,6 +170,50 @@ impl Event {
         }
     }
 
+    /// The line of a gate event.
+    fn gate_line(&self) -> String {
+        match self {
+            Event::GateStarted {
+                wave,
+                canary,
+                nodes,
+                checks,
+                metrics,
+                samples,
+                interval_seconds,
+            } => gate_started_line(
+                *wave,
+                *canary,
+                nodes,
+                checks,
+                metrics,
+                *samples,
+                *interval_seconds,
+            ),
+            Event::GateSample {
+                wave,
+                kind,
+                name,
+                passed,
+                detail,
+                output,
+                sample,
+                samples,
+            } => gate_sample_line(
+                *wave,
+                *kind,
+                name,
+                *passed,
+                detail,
+                output,
+                (*sample, *samples),
+            ),
+            Event::GatePassed { wave } => format!("{}: passed", gate_name(*wave)),
+            Event::GateFailed { wave, reason } => format!("{}: failed: {reason}", gate_name(*wave)),
+            _ => String::new(),
+        }
+    }
+
     /// The event as one line for a person.
     pub fn line(&self) -> String {
         match self {
@@ -220,27 +264,10 @@ impl Event {
                 "waiting until {} before wave {next_wave} (--wave-interval)",
                 rfc3339(*until)
             ),
-            Event::GateStarted {
-                wave,
-                canary,
-                nodes,
-                checks,
-                metrics,
-                samples,
-                interval_seconds,
-            } => gate_started_line(*wave, *canary, nodes, checks, metrics, *samples, *interval_seconds),
-            Event::GateSample {
-                wave,
-                kind,
-                name,
-                passed,
-                detail,
-                output,
-                sample,
-                samples,
-            } => gate_sample_line(*wave, *kind, name, *passed, detail, output, (*sample, *samples)),
-            Event::GatePassed { wave } => format!("{}: passed", gate_name(*wave)),
-            Event::GateFailed { wave, reason } => format!("{}: failed: {reason}", gate_name(*wave)),
+            Event::GateStarted { .. }
+            | Event::GateSample { .. }
+            | Event::GatePassed { .. }
+            | Event::GateFailed { .. } => self.gate_line(),
             Event::Progress {
                 updated,
                 available,

@@ -521,3 +521,62 @@ fn bad_gate_input_is_refused_before_anything_is_applied() {
         assert!(ds["metadata"]["annotations"].get(STATE).is_none(), "{what}");
     }
 }
+
+fn rolling_args<'a>(file: &'a str, ns: &'a str, extra: &'a [String]) -> Vec<&'a str> {
+    let base = vec![
+        "rollout", "apply", "-f", file, "-n", ns, "--mode", "rolling", "-o", "json",
+    ];
+    args_with(base, extra)
+}
+
+#[test]
+fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_series() {
+    require_cluster!();
+    let (ns, _dir, file, nodes) = gated_agent("gate-rolling");
+    let ns = ns.name.as_str();
+    // One node reports errors from the start: the gate sees it once that node is updated (or
+    // in its last run over every node at the latest).
+    let sick = nodes.iter().next_back().unwrap().clone();
+    push_errors(ns, &sick, 3);
+    let flags = metric_flags("2s");
+    let run = env().ds(&rolling_args(&file, ns, &flags));
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let events: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let failed = named(&events, "gate-failed");
+    assert_eq!(failed.len(), 1, "{events:#?}");
+    assert_eq!(failed[0]["wave"], 0);
+    assert!(
+        failed[0]["reason"].as_str().unwrap().contains(&sick),
+        "{failed:?}"
+    );
+    let message = named(&events, "failed")[0]["message"].as_str().unwrap();
+    assert!(message.contains("analysis gate"), "{message}");
+    let ds = get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"]);
+    assert_eq!(ds["spec"]["updateStrategy"]["type"], "OnDelete", "halted");
+    assert!(ds["metadata"]["annotations"]
+        .get("rollout.kubectl-ds.io/paused-strategy")
+        .is_some());
+
+    // The same series healthy: the gate passes and the rollout completes.
+    push_errors(ns, &sick, 0);
+    let resumed = env().ds(&["rollout", "resume", "agent", "-n", ns]);
+    assert_eq!(resumed.code, 0, "{}\n{}", resumed.stdout, resumed.stderr);
+    env().wait_rollout(ns, "agent");
+    let file2 = write_file(&_dir, "v3.yaml", &agent("busybox:1.36").yaml());
+    let run = env().ds(&rolling_args(&file2, ns, &flags));
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let events: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(named(&events, "gate-passed").len(), 1, "{events:#?}");
+    assert!(named(&events, "gate-sample")
+        .iter()
+        .all(|s| s["passed"] == true));
+    assert!(!named(&events, "complete").is_empty());
+}
