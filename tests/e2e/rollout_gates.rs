@@ -532,7 +532,7 @@ fn rolling_args<'a>(file: &'a str, ns: &'a str, extra: &'a [String]) -> Vec<&'a 
 #[test]
 fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_series() {
     require_cluster!();
-    let (ns, _dir, file, nodes) = gated_agent("gate-rolling");
+    let (ns, dir, file, nodes) = gated_agent("gate-rolling");
     let ns = ns.name.as_str();
     // One node reports errors from the start: the gate sees it once that node is updated (or
     // in its last run over every node at the latest).
@@ -566,7 +566,7 @@ fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_se
     let resumed = env().ds(&["rollout", "resume", "agent", "-n", ns]);
     assert_eq!(resumed.code, 0, "{}\n{}", resumed.stdout, resumed.stderr);
     env().wait_rollout(ns, "agent");
-    let file2 = write_file(&_dir, "v3.yaml", &agent("busybox:1.36").yaml());
+    let file2 = write_file(&dir, "v3.yaml", &agent("busybox:1.36").yaml());
     let run = env().ds(&rolling_args(&file2, ns, &flags));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let events: Vec<Value> = run
