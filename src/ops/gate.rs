@@ -16,8 +16,8 @@ use tokio::time::MissedTickBehavior;
 
 use crate::error::Failure;
 use crate::render::progress::{Event, GateKind};
-use crate::rollout::analysis::{check_env, Analysis, Metric};
-use crate::rollout::gate::{self, Answer, Sample, Verdict, WaveScope};
+use crate::rollout::analysis::{check_env, Analysis};
+use crate::rollout::gate::{self, sample_detail, Sample, Verdict, WaveScope};
 
 pub use prometheus::{query_timeout, PrometheusClient, QueryError, DEFAULT_QUERY_TIMEOUT};
 
@@ -113,7 +113,7 @@ async fn sample_metrics(
                 kind: GateKind::Metric,
                 name: metric.condition.name.clone(),
                 passed: sample == Sample::Good,
-                detail: sample_detail(metric, answer, &sample),
+                detail: sample_detail(&metric.condition, answer, &sample),
                 output: Vec::new(),
                 sample: number,
                 samples: wanted,
@@ -127,39 +127,6 @@ async fn sample_metrics(
         }
     }
     Ok(())
-}
-
-/// Values shown of a good sample with many series.
-const SHOWN_VALUES: usize = 5;
-
-/// What a sample saw: the value(s) against the threshold, or why it is bad.
-fn sample_detail(metric: &Metric, answer: &Answer, sample: &Sample) -> String {
-    let condition = &metric.condition;
-    let against = format!("{} {}", condition.comparison.as_str(), condition.threshold);
-    match (sample, answer) {
-        (Sample::Bad(why), _) => why.clone(),
-        (Sample::Good, Answer::Scalar(value)) => format!("{value} {against}"),
-        (Sample::Good, Answer::Series(series)) => match series.as_slice() {
-            [] => "no data (emptyPasses)".into(),
-            [(_, value)] => format!("{value} {against}"),
-            _ => {
-                let mut values: Vec<String> = series
-                    .iter()
-                    .take(SHOWN_VALUES)
-                    .map(|(_, value)| value.to_string())
-                    .collect();
-                if series.len() > SHOWN_VALUES {
-                    values.push("...".into());
-                }
-                format!(
-                    "{} series, all {against}: {}",
-                    series.len(),
-                    values.join(", ")
-                )
-            }
-        },
-        (Sample::Good, Answer::Error(why)) => why.clone(),
-    }
 }
 
 /// Before anything changes: every check's command exists, the token and CA files can be read,
@@ -206,7 +173,8 @@ async fn command_exists(command: &str) -> Result<(), Failure> {
 mod tests {
     use super::*;
     use crate::error::FailureKind;
-    use crate::rollout::analysis::{Check, Prometheus};
+    use crate::rollout::analysis::{Check, Metric, Prometheus};
+    use crate::rollout::gate::Answer;
     use testing::FakePrometheus;
     use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
@@ -380,13 +348,17 @@ mod tests {
         ];
         for (metric, answer, want) in cases {
             let sample = gate::judge(&metric.condition, &answer, metric.empty_passes);
-            assert_eq!(sample_detail(metric, &answer, &sample), want, "{answer:?}");
+            assert_eq!(
+                sample_detail(&metric.condition, &answer, &sample),
+                want,
+                "{answer:?}"
+            );
         }
         let dropped = metric("dropped: sum(y) == 0", true);
         let empty = Answer::Series(vec![]);
         let sample = gate::judge(&dropped.condition, &empty, true);
         assert_eq!(
-            sample_detail(&dropped, &empty, &sample),
+            sample_detail(&dropped.condition, &empty, &sample),
             "no data (emptyPasses)"
         );
     }

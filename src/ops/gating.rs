@@ -13,7 +13,7 @@ use super::gate::{self, GateInput};
 use crate::daemonset::{is_finished, node_of, pod_hash};
 use crate::render::progress::Event;
 use crate::rollout::analysis::Analysis;
-use crate::rollout::gate::{over_restart_limit, samples_wanted, WaveScope};
+use crate::rollout::gate::{restarts_over, samples_wanted, WaveScope};
 use crate::rollout::state::RolloutState;
 
 /// A gate being run for one wave. Dropping it stops the run (and its checks' processes).
@@ -181,17 +181,7 @@ pub fn restarts_exceeded(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> 
     let replaced: Vec<&Pod> = new_pods(state, pods)
         .filter(|p| node_of(p).is_some_and(|n| state.deleted_at.contains_key(&n)))
         .collect();
-    let over = over_restart_limit(&replaced, limit);
-    let named: Vec<String> = over
-        .iter()
-        .map(|r| {
-            format!(
-                "pod {} on {} restarted {} times (most: container {})",
-                r.pod, r.node, r.restarts, r.container
-            )
-        })
-        .collect();
-    (!named.is_empty()).then(|| format!("{} (--max-restarts {limit})", named.join(", ")))
+    restarts_over(&replaced, limit)
 }
 
 /// What the operator answers when a wave awaits approval on a terminal.

@@ -31,7 +31,8 @@ use crate::cluster::Cluster;
 use crate::render::progress::{Event, GateKind};
 use crate::rollout::analysis::Analysis;
 use crate::rollout::gate::{judge, render_query, samples_wanted, Sample, Verdict, WaveScope};
-use crate::rollout::rolling_gate::{restarts_over, sample_detail, Tally};
+use crate::rollout::gate::{restarts_over, sample_detail};
+use crate::rollout::rolling_gate::Tally;
 
 /// The gate of one rolling rollout: the run going on (while the controller rolls, then the last
 /// one) and the scope the run while rolling reads at each tick.

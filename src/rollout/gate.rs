@@ -302,6 +302,52 @@ pub fn over_restart_limit(pods: &[&Pod], limit: i32) -> Vec<Restarted> {
         .collect()
 }
 
+/// Values shown of a good sample with many series.
+const SHOWN_VALUES: usize = 5;
+
+/// What a sample showed, for its `gate-sample` event (the same in both modes): a bad sample's reason, or the value(s) against the threshold.
+pub fn sample_detail(condition: &MetricCondition, answer: &Answer, sample: &Sample) -> String {
+    let against = format!("{} {}", condition.comparison.as_str(), condition.threshold);
+    match (sample, answer) {
+        (Sample::Bad(why), _) => why.clone(),
+        (Sample::Good, Answer::Scalar(value)) => format!("{value} {against}"),
+        (Sample::Good, Answer::Series(series)) => match series.as_slice() {
+            [] => "no data (emptyPasses)".into(),
+            [(_, value)] => format!("{value} {against}"),
+            many => {
+                let mut values: Vec<String> = many
+                    .iter()
+                    .take(SHOWN_VALUES)
+                    .map(|(_, value)| value.to_string())
+                    .collect();
+                if many.len() > SHOWN_VALUES {
+                    values.push("...".into());
+                }
+                format!(
+                    "{} series, all {against}: {}",
+                    many.len(),
+                    values.join(", ")
+                )
+            }
+        },
+        (Sample::Good, Answer::Error(why)) => why.clone(),
+    }
+}
+
+/// With the restart limit `limit`: why the given new pods exceed it, naming each pod over it.
+pub fn restarts_over(pods: &[&Pod], limit: i32) -> Option<String> {
+    let named: Vec<String> = over_restart_limit(pods, limit)
+        .iter()
+        .map(|r| {
+            format!(
+                "pod {} on {} restarted {} times (most: container {})",
+                r.pod, r.node, r.restarts, r.container
+            )
+        })
+        .collect();
+    (!named.is_empty()).then(|| format!("{} (--max-restarts {limit})", named.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +552,107 @@ mod tests {
             ]
         );
         assert!(over_restart_limit(&[&calm], 1).is_empty());
+    }
+
+    fn condition() -> MetricCondition {
+        "errors: sum(agent_errors) < 1".parse().unwrap()
+    }
+
+    fn bad(why: &str) -> Sample {
+        Sample::Bad(why.into())
+    }
+
+    #[test]
+    fn a_sample_shows_its_values_against_the_threshold_or_why_it_is_bad() {
+        let series = |s: &[(&str, f64)]| {
+            Answer::Series(s.iter().map(|(l, v)| (l.to_string(), *v)).collect())
+        };
+        let cases = [
+            ("a scalar", Answer::Scalar(0.5), Sample::Good, "0.5 < 1"),
+            (
+                "one series",
+                series(&[("{node=\"n1\"}", 0.25)]),
+                Sample::Good,
+                "0.25 < 1",
+            ),
+            (
+                "several series",
+                series(&[("{node=\"n1\"}", 0.0), ("{node=\"n2\"}", 0.5)]),
+                Sample::Good,
+                "2 series, all < 1: 0, 0.5",
+            ),
+            (
+                "more series than are shown",
+                series(&[
+                    ("a", 0.0),
+                    ("b", 0.1),
+                    ("c", 0.2),
+                    ("d", 0.3),
+                    ("e", 0.4),
+                    ("f", 0.5),
+                ]),
+                Sample::Good,
+                "6 series, all < 1: 0, 0.1, 0.2, 0.3, 0.4, ...",
+            ),
+            (
+                "no data, allowed",
+                series(&[]),
+                Sample::Good,
+                "no data (emptyPasses)",
+            ),
+            (
+                "a bad sample",
+                Answer::Scalar(2.0),
+                bad("2 is not < 1"),
+                "2 is not < 1",
+            ),
+        ];
+        for (what, answer, sample, want) in cases {
+            assert_eq!(
+                sample_detail(&condition(), &answer, &sample),
+                want,
+                "{what}"
+            );
+        }
+    }
+
+    fn pod(name: &str, node: &str, restarts: &[(&str, i32)]) -> Pod {
+        let statuses: Vec<serde_json::Value> = restarts
+            .iter()
+            .map(|(c, n)| {
+                json!({"name": c, "image": "agent:2", "imageID": "", "ready": true, "restartCount": n})
+            })
+            .collect();
+        serde_json::from_value(json!({
+            "metadata": {"name": name},
+            "spec": {"nodeName": node, "containers": [{"name": "agent", "image": "agent:2"}]},
+            "status": {"containerStatuses": statuses}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_restart_limit_names_every_new_pod_over_it() {
+        let calm = pod("agent-a", "n1", &[("agent", 1)]);
+        let restless = pod("agent-b", "n2", &[("agent", 1), ("proxy", 2)]);
+        let cases: [(&str, Vec<&Pod>, i32, Option<&str>); 4] = [
+            ("no pods", vec![], 0, None),
+            ("within the limit", vec![&calm, &restless], 3, None),
+            (
+                "one over it",
+                vec![&calm, &restless],
+                2,
+                Some("pod agent-b on n2 restarted 3 times (most: container proxy) (--max-restarts 2)"),
+            ),
+            (
+                "both over it",
+                vec![&calm, &restless],
+                0,
+                Some("pod agent-a on n1 restarted 1 times (most: container agent), pod agent-b on n2 restarted 3 times (most: container proxy) (--max-restarts 0)"),
+            ),
+        ];
+        for (what, pods, limit, want) in cases {
+            assert_eq!(restarts_over(&pods, limit).as_deref(), want, "{what}");
+        }
     }
 }
