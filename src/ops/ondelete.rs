@@ -899,7 +899,9 @@ impl<'a> Driver<'a> {
         };
         match answer {
             Approval::Continue => {
-                state.resume();
+                if let Some(run) = state.gates.get_mut(&wave) {
+                    run.approved = true;
+                }
                 self.write_state(&mut state, true).await?;
                 self.state = Some(state);
                 return Ok(None);

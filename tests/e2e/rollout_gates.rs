@@ -580,3 +580,99 @@ fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_se
         .all(|s| s["passed"] == true));
     assert!(!named(&events, "complete").is_empty());
 }
+
+/// A command run in a terminal of its own (tmux), its screen read as it changes.
+struct Screen {
+    socket: String,
+}
+
+impl Screen {
+    fn start(test: &str, command: &str) -> Self {
+        let screen = Screen {
+            socket: format!("kds-{test}-{}", std::process::id()),
+        };
+        screen.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            command,
+        ]);
+        screen
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let output = std::process::Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("tmux (scripts/testenv install installs it)");
+        assert!(output.status.success(), "tmux {args:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text`; returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let mut screen = String::new();
+        env().eventually(&format!("the screen to show {text:?}"), || {
+            screen = self.tmux(&["capture-pane", "-p", "-J", "-S", "-200"]);
+            screen.contains(text)
+        });
+        screen
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.tmux(&["send-keys", key]);
+        }
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn on_a_terminal_approve_asks_after_each_wave_and_the_answer_is_kept() {
+    require_cluster!();
+    let (ns, _dir, file, _nodes) = gated_agent("gate-prompt");
+    let ns = ns.name.as_str();
+    let command = format!(
+        "env TERM=xterm PATH={path} KUBECONFIG={kubeconfig} kubectl ds rollout apply -f {file} -n {ns} --mode ondelete --canary 1 --max-unavailable 1 --approve --check true; echo EXIT=$?; sleep 600",
+        path = env().plugin_path().to_str().unwrap(),
+        kubeconfig = env().kubeconfig.display(),
+    );
+    let screen = Screen::start("approve", &command);
+    let first = screen.wait_for("passed its gate; go on?");
+    assert!(first.contains("wave 1/"), "{first}");
+    assert!(first.contains("> continue with the next wave"), "{first}");
+    screen.keys(&["Enter"]);
+    // The second wave's question (the first one's answer stays on the screen): pause.
+    let mut second = String::new();
+    env().eventually("the second question", || {
+        second = screen.tmux(&["capture-pane", "-p", "-J", "-S", "-200"]);
+        second.matches("passed its gate; go on?").count() >= 2
+    });
+    assert!(
+        second.contains("go on?: continue with the next wave"),
+        "{second}"
+    );
+    assert!(second.contains("wave 2/"), "{second}");
+    screen.keys(&["Down", "Enter"]);
+    let end = screen.wait_for("EXIT=");
+    assert!(end.contains("EXIT=0"), "{end}");
+    assert!(end.contains("awaits approval"), "{end}");
+    let recorded = state(ns);
+    assert_eq!(recorded["phase"], "awaiting-approval", "{recorded}");
+    assert_eq!(recorded["gates"]["0"]["approved"], true, "{recorded}");
+    assert_eq!(recorded["gates"]["1"]["approved"], false, "{recorded}");
+}
