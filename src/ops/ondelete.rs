@@ -396,7 +396,12 @@ impl<'a> Driver<'a> {
                 },
                 change = changes.next() => match change {
                     Some(change) => {
-                        if !self.take(change)? {
+                        let changed = self.take(change);
+                        // A change with nothing to decide on must not drop the running gate.
+                        if self.gate.is_none() {
+                            self.gate = gate.take();
+                        }
+                        if !changed? {
                             continue;
                         }
                     }
