@@ -179,6 +179,12 @@ impl Analysis {
                     .into(),
             );
         }
+        if self.prometheus.is_some() && self.metrics.is_empty() {
+            return Err(
+                "a Prometheus is set but there is no metric to query: add --metric 'NAME: PROMQL OP THRESHOLD' (or metrics in the analysis file)"
+                    .into(),
+            );
+        }
         if let Some(prometheus) = &self.prometheus {
             let scheme_ok = ["http://", "https://"]
                 .iter()
@@ -518,8 +524,12 @@ approve: true
                 "gates.yaml: metrics need a Prometheus to query",
             ),
             (
-                "prometheus: {url: prometheus:9090}",
+                "prometheus: {url: prometheus:9090}\nmetrics: ['errors: x < 1']",
                 "invalid Prometheus URL \"prometheus:9090\"",
+            ),
+            (
+                "prometheus: {url: 'http://p:9090'}",
+                "a Prometheus is set but there is no metric to query",
             ),
             (
                 "interval: soon",
