@@ -1,7 +1,7 @@
 //! Controlled rollouts without I/O: the wave plan (canary, waves of max-unavailable, node order)
 //! and the recorded state with the decision of the next step, which makes a rollout resumable
 //! from anywhere; and rolling mode's health gate over the DaemonSet's own controller. The
-//! `rollout` command (issue 6) drives these against the API.
+//! ops layer drives these against the API.
 
 pub mod analysis;
 pub mod follow;
@@ -9,6 +9,7 @@ pub mod gate;
 pub mod health;
 pub mod live;
 pub mod lock;
+pub mod nodes;
 pub mod rolling;
 pub mod rolling_gate;
 pub mod state;
