@@ -93,7 +93,7 @@ async fn sample_metrics(
     events: &UnboundedSender<Event>,
 ) -> Result<(), String> {
     let analysis = &input.analysis;
-    let wanted = gate::samples_wanted(analysis.duration.as_secs(), analysis.interval.as_secs());
+    let wanted = analysis.samples_per_run();
     let queries: Vec<String> = analysis
         .metrics
         .iter()

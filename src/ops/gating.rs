@@ -13,7 +13,7 @@ use super::gate::{self, GateInput};
 use crate::daemonset::{is_finished, node_of, pod_hash};
 use crate::render::progress::Event;
 use crate::rollout::analysis::Analysis;
-use crate::rollout::gate::{restarts_over, samples_wanted, WaveScope};
+use crate::rollout::gate::{restarts_over, WaveScope};
 use crate::rollout::state::RolloutState;
 
 /// A gate being run for one wave. Dropping it stops the run (and its checks' processes).
@@ -134,23 +134,13 @@ pub fn started_event(
     wave: usize,
     scope: &WaveScope,
 ) -> Event {
-    let samples = match analysis.metrics.is_empty() {
-        true => 0,
-        false => samples_wanted(analysis.duration.as_secs(), analysis.interval.as_secs()),
-    };
-    Event::GateStarted {
-        wave: wave + 1,
-        canary: state.waves.get(wave).is_some_and(|w| w.canary),
-        nodes: scope.nodes.clone(),
-        checks: analysis.checks.iter().map(|c| c.command.clone()).collect(),
-        metrics: analysis
-            .metrics
-            .iter()
-            .map(|m| m.condition.name.clone())
-            .collect(),
-        samples,
-        interval_seconds: analysis.interval.as_secs_f64(),
-    }
+    let canary = state.waves.get(wave).is_some_and(|w| w.canary);
+    Event::gate_started(
+        analysis,
+        (wave + 1, canary),
+        &scope.nodes,
+        analysis.samples_per_run(),
+    )
 }
 
 /// Every node of waves up to `wave`: the nodes on the new revision once it passes.

@@ -30,7 +30,7 @@ use super::gating::{GateMessage, RunningGate};
 use crate::cluster::Cluster;
 use crate::render::progress::{Event, GateKind};
 use crate::rollout::analysis::Analysis;
-use crate::rollout::gate::{judge, render_query, samples_wanted, Sample, Verdict, WaveScope};
+use crate::rollout::gate::{judge, render_query, Sample, Verdict, WaveScope};
 use crate::rollout::gate::{restarts_over, sample_detail};
 use crate::rollout::rolling_gate::Tally;
 
@@ -118,11 +118,7 @@ impl RollingGate {
             ..self.input.clone()
         };
         let analysis = &input.analysis;
-        let samples = match analysis.metrics.is_empty() {
-            true => 0,
-            false => samples_wanted(analysis.duration.as_secs(), analysis.interval.as_secs()),
-        };
-        let event = started_event(analysis, &input.scope, samples);
+        let event = started_event(analysis, &input.scope, analysis.samples_per_run());
         self.running = Some(RunningGate::start(0, input));
         event
     }
@@ -157,19 +153,7 @@ impl RollingGate {
 
 /// The `gate-started` event of rolling mode's gate over `scope`; `samples` 0: open-ended.
 fn started_event(analysis: &Analysis, scope: &WaveScope, samples: usize) -> Event {
-    Event::GateStarted {
-        wave: 0,
-        canary: false,
-        nodes: scope.nodes.clone(),
-        checks: analysis.checks.iter().map(|c| c.command.clone()).collect(),
-        metrics: analysis
-            .metrics
-            .iter()
-            .map(|m| m.condition.name.clone())
-            .collect(),
-        samples,
-        interval_seconds: analysis.interval.as_secs_f64(),
-    }
+    Event::gate_started(analysis, (0, false), &scope.nodes, samples)
 }
 
 /// The gate while the controller rolls: every interval, over the scope as `scope` says then

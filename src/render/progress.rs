@@ -214,6 +214,29 @@ impl Event {
         }
     }
 
+    /// A gate of `analysis` starting over `nodes` after wave `wave` (0: rolling mode), taking
+    /// `samples` samples of each metric (0: open-ended, or no metrics).
+    pub fn gate_started(
+        analysis: &crate::rollout::analysis::Analysis,
+        (wave, canary): (usize, bool),
+        nodes: &[String],
+        samples: usize,
+    ) -> Event {
+        Event::GateStarted {
+            wave,
+            canary,
+            nodes: nodes.to_vec(),
+            checks: analysis.checks.iter().map(|c| c.command.clone()).collect(),
+            metrics: analysis
+                .metrics
+                .iter()
+                .map(|m| m.condition.name.clone())
+                .collect(),
+            samples,
+            interval_seconds: analysis.interval.as_secs_f64(),
+        }
+    }
+
     /// The event as one line for a person.
     pub fn line(&self) -> String {
         match self {

@@ -132,6 +132,15 @@ impl Analysis {
         Ok(self)
     }
 
+    /// The samples each metric takes in one gate run: one per interval over the duration, at
+    /// least one; 0 without metrics.
+    pub fn samples_per_run(&self) -> usize {
+        match self.metrics.is_empty() {
+            true => 0,
+            false => super::gate::samples_wanted(self.duration.as_secs(), self.interval.as_secs()),
+        }
+    }
+
     /// The gate in one line, for a dry run's plan.
     pub fn summary(&self) -> String {
         let mut parts = Vec::new();
