@@ -27,6 +27,14 @@ fn write_file(dir: &tempfile::TempDir, file: &str, text: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// The `-o json` events a run printed, one object per line.
+fn events_of(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON event ({e}): {l}")))
+        .collect()
+}
+
 fn nodes_of(ns: &str) -> BTreeSet<String> {
     agent_pods(ns).into_iter().map(|(node, ..)| node).collect()
 }
@@ -199,11 +207,7 @@ fn a_healthy_series_passes_every_wave() {
     );
     let run = env().ds(&args_with(base, &flags));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&run.stdout);
     let waves = named(&events, "planned")[0]["waves"]
         .as_array()
         .unwrap()
@@ -274,11 +278,7 @@ fn a_failing_check_stops_the_rollout_at_its_wave_and_sees_the_wave_in_its_enviro
     );
     let run = env().ds(&base);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&run.stdout);
     let failed = named(&events, "gate-failed");
     assert_eq!(failed.len(), 1, "{events:#?}");
     assert_eq!(failed[0]["wave"], 2);
@@ -346,11 +346,7 @@ fn approve_stops_after_every_wave_until_resume() {
     );
     let run = env().ds(&base);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&run.stdout);
     let waves = named(&events, "planned")[0]["waves"]
         .as_array()
         .unwrap()
@@ -541,11 +537,7 @@ fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_se
     let flags = metric_flags("2s");
     let run = env().ds(&rolling_args(&file, ns, &flags));
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&run.stdout);
     let failed = named(&events, "gate-failed");
     assert_eq!(failed.len(), 1, "{events:#?}");
     assert_eq!(failed[0]["wave"], 0);
@@ -569,11 +561,7 @@ fn rolling_mode_checks_the_gate_while_the_controller_rolls_and_halts_on_a_bad_se
     let file2 = write_file(&dir, "v3.yaml", &agent("busybox:1.36").yaml());
     let run = env().ds(&rolling_args(&file2, ns, &flags));
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let events: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = events_of(&run.stdout);
     assert_eq!(named(&events, "gate-passed").len(), 1, "{events:#?}");
     assert!(named(&events, "gate-sample")
         .iter()
