@@ -1559,7 +1559,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__migrate)
-            opts="-f -y -o -n -v -h --filename --yes --timeout --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-f -y -o -n -v -h --filename --yes --timeout --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --include-not-ready --force-delete-stuck --drain --drain-timeout --delete-emptydir-data --drain-force --prepull --prepull-timeout --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1662,6 +1662,18 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-delete-stuck)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prepull-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1865,7 +1877,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__apply)
-            opts="-f -o -n -v -h --filename --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-f -o -n -v -h --filename --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --include-not-ready --force-delete-stuck --drain --drain-timeout --delete-emptydir-data --drain-force --prepull --prepull-timeout --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1964,6 +1976,18 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-delete-stuck)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prepull-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2291,7 +2315,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__restart)
-            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --include-not-ready --force-delete-stuck --drain --drain-timeout --delete-emptydir-data --drain-force --prepull --prepull-timeout --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2382,6 +2406,18 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-delete-stuck)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prepull-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2503,7 +2539,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__set__subcmd__image)
-            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --include-not-ready --force-delete-stuck --drain --drain-timeout --delete-emptydir-data --drain-force --prepull --prepull-timeout --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2594,6 +2630,18 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-delete-stuck)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prepull-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2719,7 +2767,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__rollout__subcmd__undo)
-            opts="-o -n -v -h --to-revision --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            opts="-o -n -v -h --to-revision --mode --dry-run --auto-rollback --wave-interval --force --output --canary --canary-nodes --canary-selector --node-order --pause-after-canary --max-unavailable --min-ready --progress-deadline --analysis --check --check-timeout --prometheus --prometheus-token-file --prometheus-ca-file --metric --metric-empty-passes --analysis-interval --analysis-duration --failure-limit --max-restarts --approve --include-not-ready --force-delete-stuck --drain --drain-timeout --delete-emptydir-data --drain-force --prepull --prepull-timeout --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2814,6 +2862,18 @@ _kubectl__ds() {
                     return 0
                     ;;
                 --max-restarts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force-delete-stuck)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drain-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prepull-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

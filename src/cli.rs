@@ -530,6 +530,57 @@ pub struct RolloutEngineArgs {
 
     #[command(flatten)]
     pub gates: GateArgs,
+
+    #[command(flatten)]
+    pub nodes: NodeArgs,
+}
+
+/// How the ondelete engine treats the nodes themselves: sick nodes, pods stuck terminating,
+/// draining before the agent is replaced, pre-pulling the new images. Also settable under
+/// `nodes:` in the analysis file; a flag given overrides the file.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Nodes")]
+pub struct NodeArgs {
+    /// Wait for NotReady and unreachable nodes under the progress deadline instead of deferring
+    /// them (by default their old pods are left alone, the rest is rolled, and the run ends
+    /// incomplete, exit 1, naming them; `rollout resume` finishes them once Ready)
+    #[arg(long)]
+    pub include_not_ready: bool,
+
+    /// Delete pods stuck terminating (past their grace period) with grace period 0, but only
+    /// when their node has been NotReady or unreachable for longer than DURATION
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub force_delete_stuck: Option<Duration>,
+
+    /// Drain each node before its agent is replaced: cordon, evict its other pods through the
+    /// Eviction API (PodDisruptionBudgets honoured), replace the agent, wait for the wave's gate,
+    /// uncordon. A node cordoned by someone else stays cordoned
+    #[arg(long)]
+    pub drain: bool,
+
+    /// How long evicting one node's pods may take (PodDisruptionBudgets may hold it) before the
+    /// rollout stops with the node still cordoned (default 5m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub drain_timeout: Option<Duration>,
+
+    /// Drain: evict pods that use emptyDir volumes too (their data is lost), as kubectl drain
+    /// --delete-emptydir-data
+    #[arg(long)]
+    pub delete_emptydir_data: bool,
+
+    /// Drain: evict pods no controller manages too (nothing recreates them), as kubectl drain
+    /// --force
+    #[arg(long)]
+    pub drain_force: bool,
+
+    /// Before a wave's first deletion, pull the new images onto that wave's nodes with a
+    /// short-lived helper pod per node, without touching the running agent
+    #[arg(long)]
+    pub prepull: bool,
+
+    /// How long to wait for the pre-pull before going on without it, with a warning (default 5m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub prepull_timeout: Option<Duration>,
 }
 
 /// The analysis gate every wave passes before the next starts (in rolling mode, checked all
@@ -636,6 +687,17 @@ impl RolloutEngineArgs {
             ("--node-order", self.node_order.is_some()),
             ("--pause-after-canary", self.pause_after_canary),
             ("--max-unavailable", self.max_unavailable.is_some()),
+            ("--include-not-ready", self.nodes.include_not_ready),
+            (
+                "--force-delete-stuck",
+                self.nodes.force_delete_stuck.is_some(),
+            ),
+            ("--drain", self.nodes.drain),
+            ("--drain-timeout", self.nodes.drain_timeout.is_some()),
+            ("--delete-emptydir-data", self.nodes.delete_emptydir_data),
+            ("--drain-force", self.nodes.drain_force),
+            ("--prepull", self.nodes.prepull),
+            ("--prepull-timeout", self.nodes.prepull_timeout.is_some()),
         ]
         .into_iter()
         .filter_map(|(flag, given)| given.then_some(flag))

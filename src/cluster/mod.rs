@@ -378,12 +378,34 @@ impl Cluster {
         name: &str,
         uid: &str,
     ) -> Result<bool, Failure> {
+        self.delete_pod_with_grace(namespace, name, uid, None).await
+    }
+
+    /// The same with grace period 0: the pod object goes at once, whatever its kubelet does.
+    pub async fn force_delete_pod_with_uid(
+        &self,
+        namespace: &str,
+        name: &str,
+        uid: &str,
+    ) -> Result<bool, Failure> {
+        self.delete_pod_with_grace(namespace, name, uid, Some(0))
+            .await
+    }
+
+    async fn delete_pod_with_grace(
+        &self,
+        namespace: &str,
+        name: &str,
+        uid: &str,
+        grace_period_seconds: Option<u32>,
+    ) -> Result<bool, Failure> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
         let params = kube::api::DeleteParams {
             preconditions: Some(kube::api::Preconditions {
                 uid: Some(uid.to_string()),
                 resource_version: None,
             }),
+            grace_period_seconds,
             ..kube::api::DeleteParams::default()
         };
         let request = Request {

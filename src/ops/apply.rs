@@ -25,6 +25,7 @@ use crate::placement::report;
 use crate::render::progress::{Event, Progress};
 use crate::rollout::analysis::Analysis;
 use crate::rollout::lock::LOCK_ANNOTATION;
+use crate::rollout::node_policy::NodePolicy;
 use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
 
 /// The mode asked for, or the one the manifest's own update strategy implies.
@@ -67,6 +68,7 @@ pub enum Write<'a> {
 /// Rolls `manifest` (a DaemonSet with its wanted update strategy) out in the mode asked for.
 pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
     let analysis = analysis_of(&rollout.args.gates)?;
+    node_policy_of(rollout.args)?;
     if let Some(analysis) = &analysis {
         super::gate::preflight(analysis).await?;
     }
@@ -75,6 +77,24 @@ pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
         RolloutMode::Ondelete if rollout.args.dry_run => dry_run(rollout, analysis).await,
         RolloutMode::Ondelete => run_ondelete(rollout, analysis).await,
     }
+}
+
+/// How the engine treats the nodes, from the flags over the analysis file's `nodes:`, validated.
+pub fn node_policy_of(args: &RolloutEngineArgs) -> Result<NodePolicy, Failure> {
+    let base = match &args.gates.analysis {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::usage(format!(
+                    "cannot read the analysis file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            NodePolicy::from_analysis_yaml(&path.display().to_string(), &text)
+                .map_err(Failure::usage)?
+        }
+        None => NodePolicy::default(),
+    };
+    base.with_flags(&args.nodes).map_err(Failure::usage)
 }
 
 /// The gate the flags (and the --analysis file) ask for, validated; `None` without one.
@@ -391,6 +411,10 @@ pub(crate) async fn dry_run(
         progress.emit(Event::Note {
             message: format!("after every wave: {}", analysis.summary()),
         });
+    }
+    let policy = node_policy_of(args)?;
+    for message in engine::node_plan(&state, &policy, &inputs.nodes, &applied) {
+        progress.emit(Event::Note { message });
     }
     progress.emit(Event::Complete {
         message: format!("dry run: daemonset {namespace}/{name} was not changed"),

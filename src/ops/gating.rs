@@ -266,6 +266,10 @@ mod tests {
                 ..Analysis::default()
             }),
             gates: BTreeMap::new(),
+            nodes: Default::default(),
+            deferred: BTreeMap::new(),
+            cordoned: Default::default(),
+            prepulled: Default::default(),
             unknown: Default::default(),
         }
     }

@@ -37,11 +37,15 @@ use crate::render::progress::{Event, NodeFailure, Progress};
 use crate::rollout::analysis::Analysis;
 use crate::rollout::health::pod_view;
 use crate::rollout::lock::{self, Lock, LOCK_ANNOTATION};
+use crate::rollout::node_policy::NodePolicy;
 use crate::rollout::state::{GateResult, GateRun};
 use crate::rollout::state::{
     Observation, Phase, RolloutState, Step, ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION,
 };
 use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
+
+mod nodework;
+mod sick;
 
 /// The recorded state, for a caller that does without an unreadable one: the run that starts
 /// next replaces it, and says so (`Driver::begin`).
@@ -258,8 +262,44 @@ pub fn plan(
         wave_interval_seconds: i64::try_from(args.wave_interval().as_secs()).unwrap_or(i64::MAX),
         analysis: None,
         gates: BTreeMap::new(),
+        nodes: Default::default(),
+        deferred: BTreeMap::new(),
+        cordoned: Default::default(),
+        prepulled: Default::default(),
         unknown: Default::default(),
     })
+}
+
+/// A dry run's lines on the nodes (`NodePolicy::plan_lines`) for the live `nodes` and the
+/// template `ds` would roll out.
+pub fn node_plan(
+    state: &RolloutState,
+    policy: &NodePolicy,
+    nodes: &[Node],
+    ds: &DaemonSet,
+) -> Vec<String> {
+    let planned: BTreeSet<&String> = state.waves.iter().flat_map(|w| w.nodes.iter()).collect();
+    let health = nodes
+        .iter()
+        .filter_map(|n| Some((n.metadata.name.clone()?, n)))
+        .filter(|(name, _)| planned.contains(name))
+        .map(|(name, node)| (name, crate::rollout::nodes::node_health(node)))
+        .collect();
+    let images = template_images(&ds.spec.template);
+    policy.plan_lines(&state.waves, &health, &images)
+}
+
+/// The distinct images of a template's init containers and containers.
+fn template_images(template: &PodTemplateSpec) -> Vec<String> {
+    let mut images: Vec<String> = Vec::new();
+    let spec = template.spec.iter();
+    let containers = spec.flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers));
+    for image in containers.filter_map(|c| c.image.clone()) {
+        if !images.contains(&image) {
+            images.push(image);
+        }
+    }
+    images
 }
 
 /// The rollback of a failed rollout: the nodes it touched go back to `previous`, in waves of the
@@ -284,6 +324,7 @@ fn rollback_state(failed: &RolloutState, previous: &str, nodes: Vec<String>) -> 
         // Going back to what ran before is not judged again.
         analysis: None,
         gates: BTreeMap::new(),
+        prepulled: BTreeSet::new(),
         ..failed.clone()
     }
 }
@@ -299,7 +340,7 @@ pub enum Start<'a> {
         analysis: Option<Analysis>,
     },
     /// `rollout resume`: continue the recorded rollout.
-    Recorded(RolloutState),
+    Recorded(Box<RolloutState>),
 }
 
 pub struct Driver<'a> {
@@ -329,6 +370,8 @@ pub struct Driver<'a> {
     troubles: Troubles,
     /// The gate running now, for one wave.
     gate: Option<RunningGate>,
+    /// Pods reported stuck terminating, by name.
+    stuck_reported: BTreeSet<String>,
 }
 
 impl<'a> Driver<'a> {
@@ -360,6 +403,7 @@ impl<'a> Driver<'a> {
             soak_reported: None,
             troubles: Troubles::default(),
             gate: None,
+            stuck_reported: BTreeSet::new(),
         }
     }
 
@@ -531,6 +575,8 @@ impl<'a> Driver<'a> {
         }
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
+        self.look_after_nodes(&observed, &pods, at).await?;
+        let state = self.state.clone().expect("begun");
         if let Some(reason) = gating::restarts_exceeded(&state, &pods) {
             return self.restarts_exceeded(reason, &state, &observed, at).await;
         }
@@ -543,7 +589,19 @@ impl<'a> Driver<'a> {
         }
         match state.next_step(&observed, at) {
             Step::Delete(targets) => self.delete(targets, &observed, &pods, at).await?,
-            Step::Wait(_) => *wake = next_wake(&state, &observed, at),
+            Step::Wait(_) => {
+                let health = self.planned_health(&state);
+                *wake = [
+                    next_wake(&state, &observed, at),
+                    sick::next_node_wake(&state, &health, &pods, at),
+                ]
+                .into_iter()
+                .flatten()
+                .min();
+            }
+            Step::Incomplete(nodes) => return self.incomplete(nodes).await.map(Some),
+            Step::Uncordon(nodes) => self.uncordon(nodes).await?,
+            Step::Prepull { wave, nodes } => self.prepull_wave(wave, nodes).await?,
             Step::Soak { wave, until } => {
                 if self.soak_reported != Some(wave) {
                     self.soak_reported = Some(wave);
@@ -600,6 +658,7 @@ impl<'a> Driver<'a> {
                 let (args, previous, analysis) = (*args, previous_hash.clone(), analysis.clone());
                 let mut state = self.planned(args, previous, &hash).await?;
                 state.analysis = analysis;
+                state.nodes = super::apply::node_policy_of(args)?;
                 state
             }
         };
@@ -651,7 +710,11 @@ impl<'a> Driver<'a> {
     }
 
     /// Continues the recorded rollout to `hash`, saying how far it got.
-    fn resumed(&mut self, recorded: RolloutState, hash: &str) -> RolloutState {
+    fn resumed(&mut self, mut recorded: RolloutState, hash: &str) -> RolloutState {
+        if recorded.phase == Phase::Incomplete {
+            // Run again over an incomplete rollout: the deferred nodes are looked at anew.
+            recorded.phase = Phase::Running;
+        }
         let pods = self.pods.entries().cloned().unwrap_or_default();
         let nodes: usize = recorded.waves.iter().map(|w| w.nodes.len()).sum();
         let done = recorded
@@ -1453,6 +1516,10 @@ mod tests {
             wave_interval_seconds: 0,
             analysis: None,
             gates: BTreeMap::new(),
+            nodes: Default::default(),
+            deferred: BTreeMap::new(),
+            cordoned: Default::default(),
+            prepulled: Default::default(),
             unknown: Default::default(),
         }
     }

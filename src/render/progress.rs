@@ -157,6 +157,80 @@ pub enum Event {
     Complete {
         message: String,
     },
+    /// The run ended with every node done but the deferred ones.
+    Incomplete {
+        message: String,
+        deferred: Vec<DeferredNode>,
+    },
+    /// What the engine saw of, or did to, a node itself.
+    Node {
+        node: String,
+        #[serde(flatten)]
+        what: NodeNews,
+    },
+}
+
+/// A node left alone while sick.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeferredNode {
+    pub node: String,
+    pub reason: String,
+    /// RFC 3339.
+    pub since: String,
+}
+
+/// The news of one node, as the `action` of a `node` event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(
+    tag = "action",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
+pub enum NodeNews {
+    /// NotReady or unreachable: its old pod is left alone.
+    Deferred {
+        reason: String,
+    },
+    /// Ready again: it is rolled.
+    Recovered,
+    /// A pod on it is past its grace period and still there.
+    StuckTerminating {
+        pod: String,
+        seconds: i64,
+        node_health: String,
+    },
+    /// A stuck pod deleted with grace period 0 (`--force-delete-stuck`).
+    ForceDeleted {
+        pod: String,
+        seconds: i64,
+    },
+    Cordoned,
+    /// Cordoned by someone else before: drained, and left cordoned.
+    AlreadyCordoned,
+    Evicting {
+        pod: String,
+    },
+    /// A PodDisruptionBudget (or the server) refuses the eviction for now; retried.
+    EvictionBlocked {
+        pod: String,
+        message: String,
+    },
+    Evicted {
+        pod: String,
+    },
+    Drained {
+        pods: usize,
+    },
+    Uncordoned,
+    /// The new images are being pulled onto it (a helper pod).
+    Prepulling {
+        images: Vec<String>,
+    },
+    Prepulled,
+    PrepullFailed {
+        reason: String,
+    },
 }
 
 impl Event {
@@ -305,6 +379,51 @@ impl Event {
                 nodes.join(", ")
             ),
             Event::Paused { message } | Event::Complete { message } => message.clone(),
+            Event::Incomplete { message, deferred } => {
+                let mut line = message.clone();
+                for d in deferred {
+                    line.push_str(&format!("\n  {}: {} since {}", d.node, d.reason, d.since));
+                }
+                line
+            }
+            Event::Node { node, what } => format!("{node}: {}", what.line()),
+        }
+    }
+}
+
+impl NodeNews {
+    fn line(&self) -> String {
+        match self {
+            NodeNews::Deferred { reason } => {
+                format!("{reason}: deferred, its pod is left alone")
+            }
+            NodeNews::Recovered => "Ready again: rolled".into(),
+            NodeNews::StuckTerminating {
+                pod,
+                seconds,
+                node_health,
+            } => format!(
+                "pod {pod} stuck terminating for {} past its grace period (node {node_health})",
+                crate::clock::format_duration(Duration::from_secs(u64::try_from(*seconds).unwrap_or(0)))
+            ),
+            NodeNews::ForceDeleted { pod, seconds } => format!(
+                "pod {pod} stuck terminating for {}: deleted with grace period 0 (--force-delete-stuck)",
+                crate::clock::format_duration(Duration::from_secs(u64::try_from(*seconds).unwrap_or(0)))
+            ),
+            NodeNews::Cordoned => "cordoned".into(),
+            NodeNews::AlreadyCordoned => {
+                "already cordoned by someone else: drained, and left cordoned".into()
+            }
+            NodeNews::Evicting { pod } => format!("evicting pod {pod}"),
+            NodeNews::EvictionBlocked { pod, message } => {
+                format!("eviction of pod {pod} refused for now ({message}); retrying")
+            }
+            NodeNews::Evicted { pod } => format!("pod {pod} evicted"),
+            NodeNews::Drained { pods } => format!("drained ({pods} pod(s) evicted)"),
+            NodeNews::Uncordoned => "uncordoned".into(),
+            NodeNews::Prepulling { images } => format!("pre-pulling {}", images.join(", ")),
+            NodeNews::Prepulled => "new images pulled".into(),
+            NodeNews::PrepullFailed { reason } => format!("pre-pull: {reason}"),
         }
     }
 }

@@ -353,6 +353,9 @@ struct RawAnalysis {
     max_restarts: Option<i32>,
     #[serde(default)]
     approve: bool,
+    /// How the nodes are treated: read by `NodePolicy::from_analysis_yaml`, not part of the gate.
+    #[serde(default, rename = "nodes")]
+    _nodes: Option<serde_yaml::Value>,
 }
 
 /// `- CMD` or `- {command: CMD, timeout: 30s}`.

@@ -9,6 +9,7 @@ pub mod gate;
 pub mod health;
 pub mod live;
 pub mod lock;
+pub mod node_policy;
 pub mod nodes;
 pub mod rolling;
 pub mod rolling_gate;

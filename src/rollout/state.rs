@@ -4,12 +4,14 @@
 //! exactly where it stopped: a pod is deleted only while it is an old-revision pod that is not
 //! already terminating, and only while the unavailable count stays within the budget.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::apps::v1::DaemonSet;
 use serde::{Deserialize, Serialize};
 
 use super::analysis::Analysis;
+use super::node_policy::NodePolicy;
+use super::nodes::NodeHealth;
 use super::waves::Wave;
 
 /// The annotation holding the recorded state as JSON.
@@ -34,16 +36,20 @@ pub enum Phase {
     Complete,
     /// A wave passed its gate and waits for `rollout resume` (`--approve`).
     AwaitingApproval,
+    /// Every node is done but the deferred ones (NotReady or unreachable); `rollout resume`
+    /// finishes them once they are Ready.
+    Incomplete,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
+    pub const ALL: [Phase; 7] = [
         Phase::Running,
         Phase::PausedAfterCanary,
         Phase::Paused,
         Phase::Failed,
         Phase::Complete,
         Phase::AwaitingApproval,
+        Phase::Incomplete,
     ];
 
     /// A rollout in this phase is not over: `rollout resume` (or the same command again) drives
@@ -51,7 +57,11 @@ impl Phase {
     pub fn unfinished(self) -> bool {
         matches!(
             self,
-            Phase::Running | Phase::Paused | Phase::PausedAfterCanary | Phase::AwaitingApproval
+            Phase::Running
+                | Phase::Paused
+                | Phase::PausedAfterCanary
+                | Phase::AwaitingApproval
+                | Phase::Incomplete
         )
     }
 
@@ -72,6 +82,7 @@ impl Phase {
             Phase::Failed => "failed",
             Phase::Complete => "complete",
             Phase::AwaitingApproval => "awaiting-approval",
+            Phase::Incomplete => "incomplete",
         }
     }
 }
@@ -120,6 +131,20 @@ pub struct RolloutState {
     /// The gate runs so far, by wave (0-based).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub gates: BTreeMap<usize, GateRun>,
+    /// How the nodes themselves are treated: sick nodes, stuck pods, drains, pre-pulls.
+    #[serde(default, skip_serializing_if = "NodePolicy::is_default")]
+    pub nodes: NodePolicy,
+    /// Nodes left alone while NotReady or unreachable, and why.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deferred: BTreeMap<String, Deferral>,
+    /// Nodes this rollout cordoned to drain them, recorded before each cordon so that no crash
+    /// can leave one cordoned unrecorded; uncordoned once their wave passed its gate, or by
+    /// `rollout undo` and abort.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub cordoned: BTreeSet<String>,
+    /// Waves (0-based) whose nodes got the new images pulled before their first deletion.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub prepulled: BTreeSet<usize>,
     /// Fields this version does not know (a newer one wrote them), written back unchanged when
     /// the state is rewritten (a pause, a resume), so an older binary never drops them.
     #[serde(flatten)]
@@ -163,6 +188,29 @@ impl GateRun {
         };
         self.finished_at = Some(at);
         self.reason = failure;
+    }
+}
+
+/// A node the rollout leaves alone while it is sick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deferral {
+    /// Since when the node is sick (seconds since the epoch), as its conditions say.
+    pub since: i64,
+    /// `NotReady (KubeletNotReady)`, `unreachable`.
+    pub reason: String,
+}
+
+/// What changed in the deferred nodes at one look at the nodes.
+#[derive(Debug, Default, PartialEq)]
+pub struct DeferralChange {
+    pub deferred: Vec<String>,
+    pub recovered: Vec<String>,
+}
+
+impl DeferralChange {
+    pub fn is_empty(&self) -> bool {
+        self.deferred.is_empty() && self.recovered.is_empty()
     }
 }
 
@@ -235,6 +283,15 @@ pub enum Step {
         wave: usize,
     },
     Complete,
+    /// Every node is done but these deferred ones (sick).
+    Incomplete(Vec<String>),
+    /// Uncordon these nodes this rollout cordoned: their wave is done and passed its gate.
+    Uncordon(Vec<String>),
+    /// Pull the new images onto these nodes of wave `wave` (0-based) before its first deletion.
+    Prepull {
+        wave: usize,
+        nodes: Vec<String>,
+    },
 }
 
 impl RolloutState {
@@ -265,9 +322,85 @@ impl RolloutState {
 
     /// The wave in progress: the first with a node not yet done.
     pub fn current_wave(&self, observed: &Observation, now: i64) -> Option<usize> {
+        self.waves.iter().position(|wave| {
+            wave.nodes
+                .iter()
+                .any(|n| !self.deferred.contains_key(n) && !self.node_done(observed, n, now))
+        })
+    }
+
+    /// Takes in the nodes' health (of the nodes known; a node missing from `health` keeps its
+    /// standing): a sick node of the plan not done yet is deferred unless `--include-not-ready`;
+    /// a deferred node that is Ready again is rolled, its progress deadline counted from now.
+    pub fn update_deferred(
+        &mut self,
+        health: &BTreeMap<String, NodeHealth>,
+        observed: &Observation,
+        now: i64,
+    ) -> DeferralChange {
+        let mut change = DeferralChange::default();
+        let planned: Vec<String> = self.waves.iter().flat_map(|w| w.nodes.clone()).collect();
+        for node in planned {
+            let sick = health.get(&node).filter(|h| !h.is_ready());
+            let wanted = !self.nodes.include_not_ready && !self.node_done(observed, &node, now);
+            match (sick, self.deferred.contains_key(&node)) {
+                (Some(health), false) if wanted => {
+                    let since = health.sick_since().unwrap_or(now);
+                    let reason = health.describe();
+                    self.deferred
+                        .insert(node.clone(), Deferral { since, reason });
+                    change.deferred.push(node);
+                }
+                (None, true) if health.contains_key(&node) => {
+                    self.deferred.remove(&node);
+                    if let Some(at) = self.deleted_at.get_mut(&node) {
+                        *at = now;
+                    }
+                    change.recovered.push(node);
+                }
+                (_, true) if !wanted => {
+                    self.deferred.remove(&node);
+                }
+                _ => {}
+            }
+        }
+        change
+    }
+
+    /// Nodes this rollout cordoned whose wave is over: done (or deferred) and past its gate.
+    fn uncordon_due(&self, observed: &Observation, current: Option<usize>) -> Vec<String> {
+        let finished = current.unwrap_or(self.waves.len());
         self.waves
             .iter()
-            .position(|wave| wave.nodes.iter().any(|n| !self.node_done(observed, n, now)))
+            .enumerate()
+            .take(finished)
+            .filter(|(index, _)| self.gate_behind(*index))
+            .flat_map(|(_, wave)| wave.nodes.iter())
+            .filter(|n| self.cordoned.contains(*n))
+            .cloned()
+            .chain(
+                // A cordoned node that left the plan's nodes (no longer runs the DaemonSet).
+                self.cordoned
+                    .iter()
+                    .filter(|n| !observed.contains_key(*n) && !self.deferred.contains_key(*n))
+                    .cloned(),
+            )
+            .collect::<BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    }
+
+    /// Wave `index` (done) has its gate behind it: there is none, it passed, or a later wave
+    /// started.
+    fn gate_behind(&self, index: usize) -> bool {
+        self.analysis.is_none()
+            || self
+                .gates
+                .get(&index)
+                .is_some_and(|r| r.result == GateResult::Passed)
+            || self.waves[index + 1..]
+                .iter()
+                .any(|w| w.nodes.iter().any(|n| self.deleted_at.contains_key(n)))
     }
 
     /// A node is done when its pod is on the target revision and has been Ready for
@@ -382,12 +515,19 @@ impl RolloutState {
             return Step::Pause;
         }
         let current = self.current_wave(observed, now);
+        let uncordon = self.uncordon_due(observed, current);
+        if !uncordon.is_empty() {
+            return Step::Uncordon(uncordon);
+        }
         let done = current.unwrap_or(self.waves.len());
         if let Some(step) = self.gate_step(observed, done, now) {
             return step;
         }
         let Some(index) = current else {
-            return Step::Complete;
+            return match self.deferred.is_empty() {
+                true => Step::Complete,
+                false => Step::Incomplete(self.deferred.keys().cloned().collect()),
+            };
         };
         // The canary wave is done and the rollout was asked to stop there.
         let canary_done = self.waves.first().is_some_and(|w| w.canary) && index > 0;
@@ -403,7 +543,11 @@ impl RolloutState {
         let mut failures = Vec::new();
         let mut waiting = Vec::new();
         let mut to_delete = Vec::new();
-        for node in &wave.nodes {
+        for node in wave
+            .nodes
+            .iter()
+            .filter(|n| !self.deferred.contains_key(*n))
+        {
             match self.node_step(observed, node, now) {
                 NodeStep::Done => {}
                 NodeStep::Fail(why) => failures.push((node.clone(), why)),
@@ -416,10 +560,40 @@ impl RolloutState {
         }
         let allowed = self.within_budget(observed, to_delete, &mut waiting);
         if !allowed.is_empty() {
+            if let Some(step) = self.prepull_step(observed, index, now) {
+                return step;
+            }
             return Step::Delete(allowed);
         }
         waiting.sort();
         Step::Wait(waiting)
+    }
+
+    /// With pre-pull on, wave `index` gets the new images onto its nodes still to update before
+    /// its first deletion, once.
+    fn prepull_step(&self, observed: &Observation, index: usize, now: i64) -> Option<Step> {
+        self.nodes.prepull.as_ref()?;
+        let wave = &self.waves[index];
+        let started = wave.nodes.iter().any(|n| self.deleted_at.contains_key(n));
+        if started || self.prepulled.contains(&index) {
+            return None;
+        }
+        let nodes: Vec<String> = wave
+            .nodes
+            .iter()
+            .filter(|n| !self.deferred.contains_key(*n) && !self.node_done(observed, n, now))
+            .cloned()
+            .collect();
+        Some(Step::Prepull { wave: index, nodes })
+    }
+
+    /// The nodes without a Ready pod now, which use up the budget.
+    pub fn budget_users(observed: &Observation) -> Vec<String> {
+        observed
+            .iter()
+            .filter(|(_, pods)| !pods.iter().any(|p| p.ready && !p.terminating))
+            .map(|(node, _)| node.clone())
+            .collect()
     }
 
     /// What one node of the current wave needs: nothing (done), a failure (its new pod fails,
@@ -535,6 +709,10 @@ mod tests {
             wave_interval_seconds: 0,
             analysis: None,
             gates: BTreeMap::new(),
+            nodes: Default::default(),
+            deferred: BTreeMap::new(),
+            cordoned: Default::default(),
+            prepulled: Default::default(),
             unknown: Default::default(),
         }
     }
@@ -866,6 +1044,7 @@ mod tests {
                 "awaiting-approval",
                 Phase::AwaitingApproval,
             ),
+            ("incomplete", "incomplete", Phase::Incomplete),
         ];
         assert_eq!(words.map(|(_, _, p)| p), Phase::ALL);
         let annotation = |word: &str| {
@@ -938,5 +1117,148 @@ mod tests {
         let back: RolloutState = serde_json::from_str(&text).unwrap();
         assert_eq!(back, s);
         assert!(text.contains("\"targetHash\":\"new\""));
+    }
+
+    fn unreachable() -> NodeHealth {
+        NodeHealth::Unreachable {
+            since: Some(NOW - 120),
+        }
+    }
+
+    fn health(sick: &[&str], ready: &[&str]) -> BTreeMap<String, NodeHealth> {
+        sick.iter()
+            .map(|n| (n.to_string(), unreachable()))
+            .chain(ready.iter().map(|n| (n.to_string(), NodeHealth::Ready)))
+            .collect()
+    }
+
+    #[test]
+    fn a_sick_node_is_deferred_the_rest_rolls_and_the_end_is_incomplete() {
+        let mut s = state(&[(false, &["a", "b"]), (false, &["c"])], 2);
+        // b is sick and its pod not Ready (the node controller marked it): it uses up one
+        // of the two budget slots, so a may go but not a second node at once.
+        let before = observe(&[
+            ("a", pod("a1", "old", true)),
+            ("b", pod("b1", "old", false)),
+            ("c", pod("c1", "old", true)),
+        ]);
+        let change = s.update_deferred(&health(&["b"], &["a", "c"]), &before, NOW);
+        assert_eq!(change.deferred, vec!["b".to_string()]);
+        assert_eq!(s.deferred["b"].reason, "unreachable");
+        assert_eq!(s.deferred["b"].since, NOW - 120);
+        assert_eq!(
+            s.next_step(&before, NOW),
+            Step::Delete(vec![("a".into(), "a1".into())])
+        );
+        let a_done = observe(&[
+            ("a", pod("a2", "new", true)),
+            ("b", pod("b1", "old", false)),
+            ("c", pod("c1", "old", true)),
+        ]);
+        // Wave 1 is done without b; wave 2 goes on.
+        assert_eq!(s.current_wave(&a_done, NOW), Some(1));
+        assert_eq!(
+            s.next_step(&a_done, NOW),
+            Step::Delete(vec![("c".into(), "c1".into())])
+        );
+        let all_but_b = observe(&[
+            ("a", pod("a2", "new", true)),
+            ("b", pod("b1", "old", false)),
+            ("c", pod("c2", "new", true)),
+        ]);
+        assert_eq!(
+            s.next_step(&all_but_b, NOW),
+            Step::Incomplete(vec!["b".into()])
+        );
+    }
+
+    #[test]
+    fn a_recovered_node_is_rolled_with_its_deadline_counted_from_its_recovery() {
+        let mut s = state(&[(false, &["a", "b"])], 1);
+        s.deleted_at.insert("b".into(), NOW - 3_600);
+        let mut stuck = pod("b1", "old", false);
+        stuck.terminating = true;
+        let observed = observe(&[("a", pod("a2", "new", true)), ("b", stuck)]);
+        s.update_deferred(&health(&["b"], &["a"]), &observed, NOW - 1_000);
+        assert!(s.deferred.contains_key("b"));
+        // Deferred: its long-passed deadline fails nothing.
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Incomplete(vec!["b".into()])
+        );
+        let change = s.update_deferred(&health(&[], &["a", "b"]), &observed, NOW);
+        assert_eq!(change.recovered, vec!["b".to_string()]);
+        assert!(s.deferred.is_empty());
+        assert_eq!(s.deleted_at["b"], NOW);
+        assert_eq!(s.next_step(&observed, NOW), Step::Wait(vec!["b".into()]));
+    }
+
+    #[test]
+    fn include_not_ready_defers_nothing_and_an_unknown_node_keeps_its_standing() {
+        let mut s = state(&[(false, &["a", "b"])], 1);
+        let observed = observe(&[("a", pod("a1", "old", true)), ("b", pod("b1", "old", true))]);
+        s.update_deferred(&health(&["b"], &[]), &observed, NOW);
+        assert!(s.deferred.contains_key("b"));
+        // The node watch has not listed b this time: b stays deferred.
+        assert!(s
+            .update_deferred(&BTreeMap::new(), &observed, NOW)
+            .is_empty());
+        assert!(s.deferred.contains_key("b"));
+        s.nodes.include_not_ready = true;
+        s.update_deferred(&health(&["b"], &["a"]), &observed, NOW);
+        assert!(s.deferred.is_empty());
+    }
+
+    #[test]
+    fn cordoned_nodes_are_uncordoned_once_their_wave_passed_its_gate() {
+        let mut s = state(&[(false, &["a"]), (false, &["b"])], 1);
+        s.analysis = Some(Analysis {
+            max_restarts: Some(1),
+            ..Analysis::default()
+        });
+        s.cordoned.insert("a".into());
+        s.deleted_at.insert("a".into(), NOW - 60);
+        let a_done = observe(&[("a", pod("a2", "new", true)), ("b", pod("b1", "old", true))]);
+        // Done, but its gate has not run: still cordoned.
+        assert_eq!(s.next_step(&a_done, NOW), Step::Gate { wave: 0 });
+        let mut run = GateRun::started(NOW);
+        run.finish(NOW, None);
+        s.gates.insert(0, run);
+        assert_eq!(s.next_step(&a_done, NOW), Step::Uncordon(vec!["a".into()]));
+        s.cordoned.clear();
+        assert_eq!(
+            s.next_step(&a_done, NOW),
+            Step::Delete(vec![("b".into(), "b1".into())])
+        );
+    }
+
+    #[test]
+    fn a_wave_is_prepulled_once_on_its_nodes_to_update_before_its_first_delete() {
+        let mut s = state(&[(false, &["a", "b", "c"])], 2);
+        s.nodes.prepull = Some(Default::default());
+        s.deferred.insert(
+            "c".into(),
+            Deferral {
+                since: NOW,
+                reason: "unreachable".into(),
+            },
+        );
+        let observed = observe(&[
+            ("a", pod("a2", "new", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", false)),
+        ]);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Prepull {
+                wave: 0,
+                nodes: vec!["b".into()]
+            }
+        );
+        s.prepulled.insert(0);
+        assert!(matches!(
+            s.next_step(&observed, NOW),
+            Step::Wait(_) | Step::Delete(_)
+        ));
     }
 }

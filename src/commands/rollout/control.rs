@@ -120,7 +120,7 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
     match controlled {
         Some(mut state) if !args.detach => {
             state.resume();
-            Driver::new(&cluster, ds, me, Start::Recorded(state), &mut progress)
+            Driver::new(&cluster, ds, me, Start::Recorded(Box::new(state)), &mut progress)
                 .drive()
                 .await
         }
