@@ -10,6 +10,7 @@ pub mod health;
 pub mod live;
 pub mod lock;
 pub mod nodes;
+pub mod prepull;
 pub mod rolling;
 pub mod rolling_gate;
 pub mod state;
