@@ -179,30 +179,32 @@ fn take(tally: &mut Tally, change: WatchChange) -> Vec<PrepullEvent> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    //! Against a real control plane with three nodes (hollow kubelets will do), through KUBECONFIG:
+    //!
+    //! ```text
+    //! export KDS_TESTENV_DIR=$HOME/.cache/kubectl-ds/suite-prepull KDS_TESTENV_PORT_BASE=28400
+    //! scripts/testenv up --nodes 3
+    //! KUBECONFIG=$(scripts/testenv kubeconfig) cargo test --lib ops::prepull -- --ignored --nocapture
+    //! scripts/testenv down
+    //! ```
+
+    use std::collections::{BTreeMap, BTreeSet};
     use std::sync::{Arc, Mutex};
 
     use kube::api::{Api, DeleteParams, PostParams};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
 
-    /// Against a real control plane with three nodes (hollow kubelets will do):
-    ///
-    /// ```text
-    /// KDS_TESTENV_DIR=$HOME/.cache/kubectl-ds/suite-prepull KDS_TESTENV_PORT_BASE=28400 scripts/testenv up --nodes 3
-    /// KUBECONFIG=$(KDS_TESTENV_DIR=... scripts/testenv kubeconfig) cargo test --lib ops::prepull -- --ignored --nocapture
-    /// ```
-    #[tokio::test]
-    #[ignore = "needs a control plane with 3 nodes through KUBECONFIG (scripts/testenv up --nodes 3)"]
-    async fn prepulls_on_exactly_the_nodes_asked_then_deletes_the_helpers() {
+    const NAMESPACE: &str = "default";
+
+    /// Connects and creates an OnDelete DaemonSet `prepull-<what>-<pid>` running image 1.
+    async fn probe(what: &str) -> (Cluster, DaemonSet) {
         let connection = crate::cli::ConnectionArgs::default();
         let cluster = crate::cluster::connect(&connection)
             .await
             .expect("KUBECONFIG reaches a cluster");
-        let namespace = "default";
-        let name = format!("prepull-probe-{}", std::process::id());
-        let daemonsets: Api<DaemonSet> = Api::namespaced(cluster.client.clone(), namespace);
+        let name = format!("prepull-{what}-{}", std::process::id());
         let ds: DaemonSet = serde_json::from_value(json!({
             "metadata": {"name": name},
             "spec": {
@@ -215,68 +217,90 @@ mod tests {
             },
         }))
         .expect("a valid DaemonSet");
-        let ds = daemonsets
+        let ds = daemonsets(&cluster)
             .create(&PostParams::default(), &ds)
             .await
             .expect("daemonset created");
-        let template: PodTemplateSpec = serde_json::from_value(json!({
-            "metadata": {"labels": {"app": name}},
+        (cluster, ds)
+    }
+
+    fn daemonsets(cluster: &Cluster) -> Api<DaemonSet> {
+        Api::namespaced(cluster.client.clone(), NAMESPACE)
+    }
+
+    async fn delete(cluster: &Cluster, ds: &DaemonSet) {
+        let name = ds.metadata.name.as_deref().unwrap_or_default();
+        daemonsets(cluster)
+            .delete(name, &DeleteParams::background())
+            .await
+            .expect("daemonset deleted");
+    }
+
+    /// The next template: image 2, and a sidecar.
+    fn next_template(ds: &DaemonSet) -> PodTemplateSpec {
+        serde_json::from_value(json!({
+            "metadata": ds.spec.template.metadata,
             "spec": {
                 "initContainers": [{"name": "proxy", "image": "registry.example/proxy:3", "restartPolicy": "Always"}],
                 "containers": [{"name": "agent", "image": "registry.example/agent:2", "imagePullPolicy": "IfNotPresent"}],
             },
         }))
-        .expect("a valid template");
-        let mut all: Vec<String> = cluster
-            .list_nodes()
-            .await
-            .expect("nodes listed")
-            .into_iter()
-            .filter_map(|n| n.metadata.name)
-            .collect();
-        all.sort();
-        assert!(all.len() >= 3, "needs 3 nodes, has {all:?}");
-        let nodes = all[..2].to_vec();
+        .expect("a valid template")
+    }
 
-        // Where helper pods land and what the kubelets report for them, seen from outside.
-        let seen: Arc<Mutex<BTreeMap<String, (String, serde_json::Value)>>> = Arc::default();
-        let lister = tokio::spawn({
-            let (cluster, seen, selector) = (
-                cluster.clone(),
-                seen.clone(),
-                prepull::helper_selector(&name),
-            );
-            async move {
-                loop {
-                    for pod in cluster
-                        .list_pods(namespace, &selector)
-                        .await
-                        .unwrap_or_default()
-                    {
-                        let node = pod
-                            .spec
-                            .as_ref()
-                            .and_then(|s| s.node_name.clone())
-                            .unwrap_or_default();
-                        let status = serde_json::to_value(&pod.status).unwrap_or_default();
-                        seen.lock()
-                            .expect("lock")
-                            .insert(pod.metadata.name.unwrap_or_default(), (node, status));
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+    async fn node_names(cluster: &Cluster) -> Vec<String> {
+        let nodes = cluster.list_nodes().await.expect("nodes listed");
+        let mut names: Vec<String> = nodes.into_iter().filter_map(|n| n.metadata.name).collect();
+        names.sort();
+        assert!(names.len() >= 3, "needs 3 nodes, has {names:?}");
+        names
+    }
+
+    type Seen = Arc<Mutex<BTreeMap<String, (String, Value)>>>;
+
+    /// Lists the DaemonSet's helper pods every 100ms: each one's node, owners and status.
+    fn record_helpers(cluster: &Cluster, ds: &DaemonSet) -> (tokio::task::JoinHandle<()>, Seen) {
+        let seen = Seen::default();
+        let selector = prepull::helper_selector(ds.metadata.name.as_deref().unwrap_or_default());
+        let (cluster, record) = (cluster.clone(), seen.clone());
+        let lister = tokio::spawn(async move {
+            loop {
+                for pod in cluster
+                    .list_pods(NAMESPACE, &selector)
+                    .await
+                    .unwrap_or_default()
+                {
+                    let node = pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.node_name.clone())
+                        .unwrap_or_default();
+                    let seen = json!({"ownerReferences": pod.metadata.owner_references, "status": pod.status});
+                    let name = pod.metadata.name.unwrap_or_default();
+                    record.lock().expect("lock").insert(name, (node, seen));
                 }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
         });
+        (lister, seen)
+    }
+
+    #[tokio::test]
+    #[ignore = "needs a control plane with 3 nodes through KUBECONFIG (scripts/testenv up --nodes 3)"]
+    async fn prepulls_on_exactly_the_nodes_asked_then_deletes_the_helpers() {
+        let (cluster, ds) = probe("nodes").await;
+        let nodes = node_names(&cluster).await[..2].to_vec();
+        let (lister, seen) = record_helpers(&cluster, &ds);
         let mut events = Vec::new();
         let options = PrepullOptions {
             timeout_seconds: 60,
         };
-        let started = std::time::Instant::now();
+        let (template, started) = (next_template(&ds), Instant::now());
         let outcome = prepull(
             &cluster,
             &ds,
             &template,
-            "probe-rev",
+            "rev2",
             &nodes,
             &options,
             &mut |e| events.push(e),
@@ -284,48 +308,41 @@ mod tests {
         .await;
         lister.abort();
         println!("took {:?}; events: {events:#?}", started.elapsed());
-        for (pod, (node, status)) in seen.lock().expect("lock").iter() {
-            println!("{pod} on {node}: {status:#}");
+        let seen = seen.lock().expect("lock").clone();
+        for (pod, (node, seen)) in &seen {
+            println!("{pod} on {node}: {seen:#}");
         }
+        let selector = prepull::helper_selector(ds.metadata.name.as_deref().unwrap_or_default());
         let left = cluster
-            .list_pods(namespace, &prepull::helper_selector(&name))
+            .list_pods(NAMESPACE, &selector)
             .await
             .expect("listed");
-
-        // The helper pods of another run of the plugin, killed before it cleaned up.
-        let third = &all[2];
-        let leftover = prepull::helper_pod(&ds, &template, third, "older-rev", &options);
-        cluster
-            .create_pod(namespace, &leftover)
-            .await
-            .expect("leftover created");
-        let removed = remove_leftovers(&cluster, namespace, &name)
-            .await
-            .expect("removed");
-        let removed_again = remove_leftovers(&cluster, namespace, &name)
-            .await
-            .expect("removed again");
-        daemonsets
-            .delete(&name, &DeleteParams::background())
-            .await
-            .expect("daemonset deleted");
+        delete(&cluster, &ds).await;
 
         let outcome = outcome.expect("pre-pulled");
-        assert_eq!(outcome.pulled, nodes, "{outcome:?}");
-        assert!(
-            outcome.failed.is_empty() && outcome.timed_out.is_empty(),
+        assert_eq!(
+            (
+                &outcome.pulled,
+                outcome.failed.len(),
+                outcome.timed_out.len()
+            ),
+            (&nodes, 0, 0),
             "{outcome:?}"
         );
-        let landed: std::collections::BTreeSet<String> = seen
-            .lock()
-            .expect("lock")
-            .values()
-            .map(|(node, _)| node.clone())
-            .collect();
+        let landed: BTreeSet<&String> = seen.values().map(|(node, _)| node).collect();
         assert_eq!(
             landed,
-            nodes.iter().cloned().collect(),
+            nodes.iter().collect(),
             "helper pods ran on the nodes asked, only"
+        );
+        let controlled = seen
+            .values()
+            .flat_map(|(_, s)| s["ownerReferences"].as_array().cloned().unwrap_or_default());
+        assert!(
+            !controlled
+                .into_iter()
+                .any(|o| o["controller"] == json!(true)),
+            "adopted by the DaemonSet controller"
         );
         assert_eq!(
             events.first(),
@@ -335,6 +352,79 @@ mod tests {
         );
         assert_eq!(events.len(), 3, "{events:?}");
         assert!(left.is_empty(), "helper pods left behind: {left:?}");
-        assert_eq!((removed, removed_again), (1, 0));
+    }
+
+    #[tokio::test]
+    #[ignore = "needs a control plane with 3 nodes through KUBECONFIG (scripts/testenv up --nodes 3)"]
+    async fn a_node_without_a_kubelet_times_out_and_its_helper_is_deleted() {
+        let (cluster, ds) = probe("ghost").await;
+        let ghost = vec!["kds-ghost".to_string()];
+        let mut events = Vec::new();
+        let options = PrepullOptions { timeout_seconds: 2 };
+        let template = next_template(&ds);
+        let outcome = prepull(
+            &cluster,
+            &ds,
+            &template,
+            "rev2",
+            &ghost,
+            &options,
+            &mut |e| events.push(e),
+        )
+        .await;
+        let name = ds.metadata.name.clone().unwrap_or_default();
+        let left = remove_leftovers(&cluster, NAMESPACE, &name).await;
+        delete(&cluster, &ds).await;
+
+        println!("{outcome:?}; events: {events:?}");
+        assert_eq!(outcome.expect("pre-pulled").timed_out, ghost);
+        assert_eq!(
+            events.last(),
+            Some(&PrepullEvent::TimedOut { nodes: ghost })
+        );
+        assert_eq!(left, Ok(0));
+    }
+
+    #[tokio::test]
+    #[ignore = "needs a control plane with 3 nodes through KUBECONFIG (scripts/testenv up --nodes 3)"]
+    async fn leftovers_are_replaced_by_a_new_prepull_and_removed_whatever_their_revision() {
+        let (cluster, ds) = probe("leftovers").await;
+        let nodes = node_names(&cluster).await;
+        let options = PrepullOptions {
+            timeout_seconds: 60,
+        };
+        let template = next_template(&ds);
+        let leave = async |nodes: &[&String]| {
+            for node in nodes {
+                let pod = prepull::helper_pod(&ds, &template, node, "rev1", &options);
+                cluster
+                    .create_pod(NAMESPACE, &pod)
+                    .await
+                    .expect("helper created");
+            }
+        };
+        let name = ds.metadata.name.clone().unwrap_or_default();
+        leave(&[&nodes[0], &nodes[2]]).await;
+        let removed = remove_leftovers(&cluster, NAMESPACE, &name).await;
+        let again = remove_leftovers(&cluster, NAMESPACE, &name).await;
+        // A leftover of revision 1 under the name of revision 2's helper is replaced, not taken.
+        leave(&[&nodes[0]]).await;
+        let wanted = vec![nodes[0].clone()];
+        let outcome = prepull(
+            &cluster,
+            &ds,
+            &template,
+            "rev2",
+            &wanted,
+            &options,
+            &mut |_| {},
+        )
+        .await;
+        let left = remove_leftovers(&cluster, NAMESPACE, &name).await;
+        delete(&cluster, &ds).await;
+
+        assert_eq!((removed, again), (Ok(2), Ok(0)));
+        assert_eq!(outcome.map(|o| o.pulled), Ok(wanted));
+        assert_eq!(left, Ok(0));
     }
 }

@@ -174,16 +174,17 @@ fn fnv1a(text: &str) -> u64 {
 /// then delete them as a second pod on the node.
 pub fn adoption_risk(ds: &DaemonSet) -> Option<String> {
     let name = ds.metadata.name.as_deref().unwrap_or_default();
+    let namespace = ds.metadata.namespace.as_deref().unwrap_or_default();
     let labels = helper_labels(name, "");
     let selector = &ds.spec.selector;
     match selector::matches(selector, &labels) {
         Ok(false) => None,
         Ok(true) => Some(format!(
-            "the selector of daemonset {name} ({}) matches the pre-pull helper pods' labels, so its controller would adopt them; images are not pre-pulled",
+            "the selector of daemonset {namespace}/{name} ({}) matches the pre-pull helper pods' labels, so its controller would adopt them; images are not pre-pulled",
             selector::describe(selector)
         )),
         Err(e) => Some(format!(
-            "the selector of daemonset {name} cannot be evaluated ({e}); images are not pre-pulled"
+            "the selector of daemonset {namespace}/{name} cannot be evaluated ({e}); images are not pre-pulled"
         )),
     }
 }
@@ -231,7 +232,9 @@ pub fn helper_pod(
         containers,
         restart_policy: Some("Never".to_string()),
         termination_grace_period_seconds: Some(0),
-        active_deadline_seconds: Some(options.timeout_seconds.max(0) + DEADLINE_MARGIN_SECONDS),
+        active_deadline_seconds: Some(
+            (options.timeout_seconds.max(0)).saturating_add(DEADLINE_MARGIN_SECONDS),
+        ),
         automount_service_account_token: Some(false),
         service_account_name: agent.service_account_name,
         image_pull_secrets: agent.image_pull_secrets,
@@ -489,7 +492,7 @@ impl Tally {
             return None;
         }
         let why = format!(
-            "pod {}/{name} was deleted before the images were pulled",
+            "pod {}/{name} was deleted before the images were pulled (by someone else, or evicted for a NoExecute taint)",
             self.namespace
         );
         self.decide(node, PullStatus::Failed(why))
@@ -906,68 +909,77 @@ mod tests {
         names.iter().map(|n| n.to_string()).collect()
     }
 
+    enum Step {
+        Listed(Vec<Pod>),
+        Seen(Pod),
+        Gone(Pod),
+    }
+
     #[test]
     fn the_tally_reports_each_node_once_as_it_is_decided() {
         let ds = daemonset(json!({"matchLabels": {"app": "agent"}}));
         let mut tally = Tally::new(&ds, "5d4f8b9c7", &nodes(&["n1", "n2", "n3", "n4"]));
-        let creating = reported(json!({"phase": "Pending"}));
         let mut failing = helper("n2");
-        failing.status = reported(pending(vec![waiting(
-            "agent",
-            "registry.example/agent:2",
-            "ErrImagePull",
-            None,
-        )]))
-        .status;
-        let failed_why = "image registry.example/agent:2: ErrImagePull".to_string();
-
-        assert_eq!(
-            tally.listed(&[helper("n1"), helper("n2"), helper("n3"), helper("n4")]),
-            vec![]
+        let pull_error = waiting("agent", "registry.example/agent:2", "ErrImagePull", None);
+        failing.status = reported(pending(vec![pull_error])).status;
+        let pulled_n1 = || pulled("n1", "5d4f8b9c7");
+        let deleted = format!(
+            "pod ops/{} was deleted before the images were pulled (by someone else, or evicted for a NoExecute taint)",
+            helper_name("agent", "n3")
         );
-        assert_eq!(tally.seen(&creating), None);
-        assert_eq!(
-            tally.seen(&pulled("n1", "5d4f8b9c7")),
-            Some(PrepullEvent::Pulled { node: "n1".into() })
-        );
-        assert_eq!(
-            tally.seen(&pulled("n1", "5d4f8b9c7")),
-            None,
-            "already decided"
-        );
-        assert_eq!(
-            tally.seen(&pulled("n3", "older")),
-            None,
-            "a leftover of another revision"
-        );
-        assert_eq!(
-            tally.seen(&pulled("elsewhere", "5d4f8b9c7")),
-            None,
-            "not a node of this pre-pull"
-        );
-        assert_eq!(
-            tally.seen(&failing),
-            Some(PrepullEvent::Failed {
-                node: "n2".into(),
-                why: failed_why.clone()
-            })
-        );
-        // A re-list without n3's pod: it was deleted meanwhile.
-        assert_eq!(
-            tally.listed(&[pulled("n1", "5d4f8b9c7"), helper("n4")]),
-            vec![PrepullEvent::Failed {
-                node: "n3".into(),
-                why: format!(
-                    "pod ops/{} was deleted before the images were pulled",
-                    helper_name("agent", "n3")
-                ),
-            }]
-        );
-        assert_eq!(
-            tally.gone(&helper("n1")),
-            None,
-            "decided before it was deleted"
-        );
+        let steps = [
+            (
+                "created",
+                Step::Listed(["n1", "n2", "n3", "n4"].map(helper).to_vec()),
+                vec![],
+            ),
+            (
+                "not yet seen by a kubelet",
+                Step::Seen(reported(json!({"phase": "Pending"}))),
+                vec![],
+            ),
+            (
+                "pulled",
+                Step::Seen(pulled_n1()),
+                vec![PrepullEvent::Pulled { node: "n1".into() }],
+            ),
+            ("already decided", Step::Seen(pulled_n1()), vec![]),
+            (
+                "a leftover of another revision",
+                Step::Seen(pulled("n3", "older")),
+                vec![],
+            ),
+            (
+                "not a node of this pre-pull",
+                Step::Seen(pulled("elsewhere", "5d4f8b9c7")),
+                vec![],
+            ),
+            (
+                "a pull error",
+                Step::Seen(failing),
+                vec![PrepullEvent::Failed {
+                    node: "n2".into(),
+                    why: "image registry.example/agent:2: ErrImagePull".into(),
+                }],
+            ),
+            (
+                "re-listed without n3's pod",
+                Step::Listed(vec![pulled_n1(), helper("n4")]),
+                vec![PrepullEvent::Failed {
+                    node: "n3".into(),
+                    why: deleted,
+                }],
+            ),
+            ("deleted once decided", Step::Gone(helper("n1")), vec![]),
+        ];
+        for (what, step, want) in steps {
+            let events = match step {
+                Step::Listed(pods) => tally.listed(&pods),
+                Step::Seen(pod) => tally.seen(&pod).into_iter().collect(),
+                Step::Gone(pod) => tally.gone(&pod).into_iter().collect(),
+            };
+            assert_eq!(events, want, "{what}");
+        }
         assert!(!tally.settled());
         let (outcome, event) = tally.finish();
         assert_eq!(
@@ -976,15 +988,10 @@ mod tests {
                 nodes: nodes(&["n4"])
             })
         );
-        assert_eq!(outcome.pulled, nodes(&["n1"]));
-        assert_eq!(outcome.timed_out, nodes(&["n4"]));
+        let failed: Vec<&str> = outcome.failed.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
-            outcome
-                .failed
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>(),
-            ["n2", "n3"]
+            (outcome.pulled, failed, outcome.timed_out),
+            (nodes(&["n1"]), vec!["n2", "n3"], nodes(&["n4"]))
         );
     }
 
