@@ -3,6 +3,7 @@
 mod conflict;
 mod connect;
 mod errors;
+mod helper_pods;
 mod mirror;
 mod placement;
 pub mod server_version;

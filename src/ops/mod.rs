@@ -12,6 +12,7 @@ pub mod interrupt;
 pub mod lock;
 pub mod migrate;
 pub mod ondelete;
+pub mod prepull;
 pub mod retry;
 pub mod rolling;
 pub mod rolling_gate;

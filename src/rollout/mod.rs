@@ -11,6 +11,7 @@ pub mod live;
 pub mod lock;
 pub mod node_policy;
 pub mod nodes;
+pub mod prepull;
 pub mod rolling;
 pub mod rolling_gate;
 pub mod state;
