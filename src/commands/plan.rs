@@ -23,6 +23,7 @@ use crate::placement::plan::{self, Action, FitStatus, NodePlan, PodIndex, Summar
 use crate::placement::report;
 use crate::placement::validate::{check_template, Origin};
 use crate::render::{self, Cell, Table, Tone};
+use crate::rollout::nodes::NodeHealth;
 
 /// One DaemonSet to plan, and where it came from.
 struct Target {
@@ -442,32 +443,38 @@ fn render_plans(
             let color = render::use_color(global.color);
             let wide = args.output == PlanFormat::Wide;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let style = TableStyle {
+                wide,
+                headers: !args.no_headers,
+                color,
+                now: crate::clock::now(),
+            };
             for (i, document) in filtered.iter().enumerate() {
                 if i > 0 {
                     writeln!(out).context("writing output")?;
                 }
-                write_table(
-                    &mut out,
-                    document,
-                    &labels_of,
-                    wide,
-                    !args.no_headers,
-                    color,
-                )?;
+                write_table(&mut out, document, &labels_of, &style)?;
             }
             out.flush().context("writing output")
         }
     }
 }
 
+/// How a table is written: `-o wide`, headers, color, and the time node marks count from.
+struct TableStyle {
+    wide: bool,
+    headers: bool,
+    color: bool,
+    now: i64,
+}
+
 fn write_table(
     out: &mut impl Write,
     document: &PlanDocument,
     nodes: &HashMap<&str, &Node>,
-    wide: bool,
-    headers: bool,
-    color: bool,
+    style: &TableStyle,
 ) -> anyhow::Result<()> {
+    let wide = style.wide;
     let d = &document.daemon_set;
     let source = match &document.file {
         Some(file) => format!("manifest {file}"),
@@ -479,14 +486,23 @@ fn write_table(
         d.namespace, d.name, document.strategy
     )
     .context("writing output")?;
-    let mut columns = vec!["NODE", "RUN", "REASON", "FIT", "CURRENT", "ACTION"];
+    // Only a plan with a sick node shows their health, so that the usual table stays narrow.
+    let marked = document.nodes.iter().any(|p| p.health.is_some());
+    let mut columns = vec!["NODE"];
+    if marked {
+        columns.push("NODE-STATUS");
+    }
+    columns.extend(["RUN", "REASON", "FIT", "CURRENT", "ACTION"]);
     if wide {
         columns.extend(["LABELS", "TAINTS"]);
     }
     let mut table = Table::new(&columns);
     for plan in &document.nodes {
-        let mut row = vec![
-            Cell::from(plan.node.clone()),
+        let mut row = vec![Cell::from(plan.node.clone())];
+        if marked {
+            row.push(health_cell(plan.health.as_ref(), style.now));
+        }
+        row.extend([
             Cell::toned(
                 if plan.run { "yes" } else { "no" },
                 if plan.run { Tone::Good } else { Tone::Warn },
@@ -495,7 +511,7 @@ fn write_table(
             fit_cell(plan, document.pods_known),
             Cell::from(current_text(plan)),
             action_cell(plan.action),
-        ];
+        ]);
         if wide {
             let node = nodes.get(plan.node.as_str());
             row.push(Cell::from(node_labels(node.copied())));
@@ -503,11 +519,19 @@ fn write_table(
         }
         table.push(row);
     }
-    write!(out, "{}", table.render(headers, color)).context("writing output")?;
-    for line in summary_lines(document) {
+    write!(out, "{}", table.render(style.headers, style.color)).context("writing output")?;
+    for line in summary_lines(document, style.now) {
         writeln!(out, "{line}").context("writing output")?;
     }
     Ok(())
+}
+
+/// NODE-STATUS: `Ready`, or `NotReady 4m` / `Unreachable 2m`.
+fn health_cell(health: Option<&NodeHealth>, now: i64) -> Cell {
+    match health {
+        Some(h) => Cell::toned(h.mark(now), Tone::Bad),
+        None => Cell::from("Ready"),
+    }
 }
 
 fn fit_cell(plan: &NodePlan, pods_known: bool) -> Cell {
@@ -606,7 +630,32 @@ fn node_taints(node: Option<&Node>) -> String {
     }
 }
 
-fn summary_lines(document: &PlanDocument) -> Vec<String> {
+/// `Not Ready: ...`: the nodes of the DaemonSet that are sick, which the controller still counts
+/// (it keeps their pods) and a controlled rollout leaves for later.
+fn not_ready_line(document: &PlanDocument, now: i64) -> Option<String> {
+    let s = &document.summary;
+    if s.not_ready.is_empty() {
+        return None;
+    }
+    let marks: Vec<String> = s
+        .not_ready
+        .iter()
+        .map(|sick| format!("{} ({})", sick.node, sick.health.mark(now)))
+        .collect();
+    Some(format!(
+        "Not Ready: {} of {} the DaemonSet's pod: {}; a controlled rollout (kubectl ds rollout apply --mode ondelete) defers {} by default.",
+        s.not_ready.len(),
+        plural(
+            s.with_daemon,
+            "node that runs or keeps",
+            "nodes that run or keep"
+        ),
+        report::some_of(&marks),
+        if s.not_ready.len() == 1 { "it" } else { "them" }
+    ))
+}
+
+fn summary_lines(document: &PlanDocument, now: i64) -> Vec<String> {
     let s = &document.summary;
     let mut lines = vec![format!(
         "Desired: {} of {} will run the DaemonSet.",
@@ -633,6 +682,7 @@ fn summary_lines(document: &PlanDocument) -> Vec<String> {
             report::some_of(&shown)
         ));
     }
+    lines.extend(not_ready_line(document, now));
     lines.extend(report::risks(s));
     if let Some(pace) = document.pace.as_ref().filter(|_| s.replaced > 0) {
         lines.push(format!(
@@ -716,5 +766,137 @@ mod tests {
                 (got, want) => panic!("{text}\n{:?}, want {want:?}", got.map(|n| n.len())),
             }
         }
+    }
+
+    const NOW: i64 = 1_800_000_000;
+
+    /// A node as a cluster reports it: Ready `True`, `False` or `Unknown` since `since`, with
+    /// the taints the node-lifecycle controller adds.
+    fn cluster_node(name: &str, ready: &str, since: i64) -> Node {
+        let key = match ready {
+            "False" => Some("node.kubernetes.io/not-ready"),
+            "Unknown" => Some("node.kubernetes.io/unreachable"),
+            _ => None,
+        };
+        let taints: Vec<serde_json::Value> = key
+            .into_iter()
+            .flat_map(|key| {
+                ["NoSchedule", "NoExecute"]
+                    .map(|effect| serde_json::json!({"key": key, "effect": effect}))
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
+            "spec": {"taints": taints},
+            "status": {"allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+                       "conditions": [{"type": "Ready", "status": ready,
+                                       "lastTransitionTime": crate::clock::rfc3339(since)}]}
+        }))
+        .unwrap()
+    }
+
+    fn agent_pod(name: &str, node: &str) -> Pod {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "namespace": "ops", "labels": {"controller-revision-hash": "h1"},
+                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                              "name": "agent", "uid": "u", "controller": true}]},
+            "spec": {"nodeName": node, "containers": [{"name": "c"}]},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]}
+        }))
+        .unwrap()
+    }
+
+    /// A live `agent` on n1 (Ready), n2 (NotReady for 4m, which keeps its pod) and n3
+    /// (unreachable for 2m, without a pod: the taint keeps a new one off).
+    fn sick_plan() -> PlanDocument {
+        let ds: DaemonSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "agent", "namespace": "ops", "uid": "u"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "template": {"metadata": {"labels": {"app": "agent"}},
+                                  "spec": {"containers": [{"name": "c", "image": "agent:1"}]}}}
+        }))
+        .unwrap();
+        let target = Target {
+            ds: ds.clone(),
+            object: None,
+            namespace: "ops".into(),
+        };
+        let live = Live {
+            ds: Some(ds),
+            revisions: HashMap::from([("h1".to_string(), 1)]),
+            current_hash: Some("h1".into()),
+        };
+        let nodes = [
+            cluster_node("n1", "True", NOW - 86_400),
+            cluster_node("n2", "False", NOW - 240),
+            cluster_node("n3", "Unknown", NOW - 120),
+        ];
+        let mut pods = PodIndex::default();
+        pods.add(&agent_pod("agent-1", "n1"));
+        pods.add(&agent_pod("agent-2", "n2"));
+        plan_target(
+            &target,
+            &live,
+            &nodes,
+            Some(&pods),
+            &AdmissionFacts::default(),
+        )
+    }
+
+    #[test]
+    fn sick_nodes_are_marked_and_the_ones_with_the_daemonset_counted() {
+        let document = sick_plan();
+        let mut out = Vec::new();
+        let style = TableStyle {
+            wide: false,
+            headers: true,
+            color: false,
+            now: NOW,
+        };
+        write_table(&mut out, &document, &HashMap::new(), &style).unwrap();
+        insta::assert_snapshot!("plan_sick_nodes_plain", String::from_utf8(out).unwrap());
+        let doc = serde_json::to_value(&document).unwrap();
+        let health: Vec<&serde_json::Value> = doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| &n["health"])
+            .collect();
+        assert_eq!(
+            health,
+            [
+                &serde_json::Value::Null,
+                &serde_json::json!({"state": "not-ready", "since": crate::clock::rfc3339(NOW - 240)}),
+                &serde_json::json!({"state": "unreachable", "since": crate::clock::rfc3339(NOW - 120)}),
+            ]
+        );
+        assert_eq!(
+            doc["summary"]["notReady"],
+            serde_json::json!([{"node": "n2", "health": {"state": "not-ready", "since": crate::clock::rfc3339(NOW - 240)}}])
+        );
+    }
+
+    #[test]
+    fn a_plan_without_sick_nodes_keeps_its_columns() {
+        let mut document = sick_plan();
+        document.nodes.truncate(1);
+        document.summary.not_ready.clear();
+        let mut out = Vec::new();
+        let style = TableStyle {
+            wide: false,
+            headers: true,
+            color: false,
+            now: NOW,
+        };
+        write_table(&mut out, &document, &HashMap::new(), &style).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("NODE   RUN   REASON"),
+            "{text}"
+        );
+        assert!(!text.contains("Not Ready"), "{text}");
     }
 }

@@ -14,6 +14,7 @@ use super::ports::{host_ports, HostPort};
 use super::resources::{bound_pod_requests, fits};
 use crate::daemonset::budget::{Budget, UpdatePace};
 use crate::quantity::Quantity;
+use crate::rollout::nodes::{known_health, NodeHealth};
 
 /// What the pods bound to one node request and claim.
 #[derive(Debug, Default, Clone)]
@@ -237,8 +238,19 @@ pub struct NodePlan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<Vec<CurrentPod>>,
     pub action: Action,
+    /// How the node is when it is not Ready (NotReady or unreachable); `None` when it is, or
+    /// when its status says nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health: Option<NodeHealth>,
     #[serde(skip)]
     pub group: Option<(String, String)>,
+}
+
+impl NodePlan {
+    /// The DaemonSet runs a pod here, or keeps the one it has.
+    pub fn has_daemon(&self) -> bool {
+        self.run || (self.continue_running && self.current.iter().flatten().any(|c| !c.terminating))
+    }
 }
 
 /// What the plan needs besides the nodes.
@@ -430,6 +442,7 @@ fn plan_node(ctx: &Context, prepared: &Prepared, node: &Node) -> NodePlan {
         fit,
         current,
         action,
+        health: known_health(node).filter(|h| !h.is_ready()),
     }
 }
 
@@ -691,6 +704,19 @@ pub struct Summary {
     pub touched: usize,
     /// Nodes whose outdated pod the RollingUpdate controller replaces.
     pub replaced: usize,
+    /// Nodes that run or keep the DaemonSet's pod ([`NodePlan::has_daemon`]).
+    #[serde(skip)]
+    pub with_daemon: usize,
+    /// Of those, the ones that are not Ready (NotReady or unreachable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_ready: Vec<SickNode>,
+}
+
+/// A node of the DaemonSet that is not Ready.
+#[derive(Debug, Clone, Serialize)]
+pub struct SickNode {
+    pub node: String,
+    pub health: NodeHealth,
 }
 
 /// Eligible nodes whose new pod ends in `status`, with why.
@@ -761,6 +787,17 @@ pub fn summarize(plans: &[NodePlan]) -> Summary {
             .filter(|p| matches!(p.action, Action::Create | Action::Replace | Action::Delete))
             .count(),
         replaced: plans.iter().filter(|p| p.action == Action::Replace).count(),
+        with_daemon: plans.iter().filter(|p| p.has_daemon()).count(),
+        not_ready: plans
+            .iter()
+            .filter(|p| p.has_daemon())
+            .filter_map(|p| {
+                Some(SickNode {
+                    node: p.node.clone(),
+                    health: p.health.clone()?,
+                })
+            })
+            .collect(),
     }
 }
 

@@ -8,9 +8,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::health::PodView;
 
 /// The taint the node controller puts on a node whose kubelet stopped reporting.
 pub const UNREACHABLE_TAINT: &str = "node.kubernetes.io/unreachable";
+
+/// How long past the end of its grace period a pod may still be terminating before it counts as
+/// stuck: the kubelet confirms a kill a moment after the grace period, and the watch that shows
+/// the pod gone arrives a moment later still.
+pub const STUCK_SLACK_SECONDS: i64 = 10;
 
 /// A node's health as its Ready condition and taints say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +58,50 @@ impl NodeHealth {
             NodeHealth::Unreachable { .. } => "unreachable".into(),
         }
     }
+
+    /// `ready`, `not-ready` or `unreachable`, as `-o json` writes it.
+    pub fn state(&self) -> &'static str {
+        match self {
+            NodeHealth::Ready => "ready",
+            NodeHealth::NotReady { .. } => "not-ready",
+            NodeHealth::Unreachable { .. } => "unreachable",
+        }
+    }
+
+    /// `NotReady 4m`, `Unreachable 2m` (without the time when the condition does not say since
+    /// when), or `Ready`: the mark tables put beside a node.
+    pub fn mark(&self, now: i64) -> String {
+        let word = match self {
+            NodeHealth::Ready => return "Ready".into(),
+            NodeHealth::NotReady { .. } => "NotReady",
+            NodeHealth::Unreachable { .. } => "Unreachable",
+        };
+        match self.sick_since() {
+            Some(since) => format!("{word} {}", crate::render::age(now - since)),
+            None => word.into(),
+        }
+    }
+}
+
+/// `{state, since, reason}`: `since` in RFC 3339, each only when known.
+impl Serialize for NodeHealth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let since = self.sick_since().map(crate::clock::rfc3339);
+        let reason = match self {
+            NodeHealth::NotReady { reason, .. } if !reason.is_empty() => Some(reason),
+            _ => None,
+        };
+        let fields = 1 + usize::from(since.is_some()) + usize::from(reason.is_some());
+        let mut out = serializer.serialize_struct("NodeHealth", fields)?;
+        out.serialize_field("state", self.state())?;
+        if let Some(since) = &since {
+            out.serialize_field("since", since)?;
+        }
+        if let Some(reason) = reason {
+            out.serialize_field("reason", reason)?;
+        }
+        out.end()
+    }
 }
 
 /// The node's health from its status and taints.
@@ -74,6 +126,29 @@ pub fn node_health(node: &Node) -> NodeHealth {
         },
         _ => NodeHealth::Unreachable { since },
     }
+}
+
+/// The node's health when its status says anything about it: `None` for a node without
+/// conditions and without the unreachable taint (a hand-written node dump), which is not known
+/// to be sick.
+pub fn known_health(node: &Node) -> Option<NodeHealth> {
+    let conditions = node.status.as_ref().and_then(|s| s.conditions.as_ref());
+    let tainted = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|t| t.iter().any(|t| t.key == UNREACHABLE_TAINT));
+    (tainted || conditions.is_some_and(|c| !c.is_empty())).then(|| node_health(node))
+}
+
+/// Every node's known health by name (see [`known_health`]).
+pub fn health_by_node<'a>(
+    nodes: impl IntoIterator<Item = &'a Node>,
+) -> BTreeMap<String, NodeHealth> {
+    nodes
+        .into_iter()
+        .filter_map(|n| Some((n.metadata.name.clone()?, known_health(n)?)))
+        .collect()
 }
 
 /// Of the nodes to update, those to roll now and those to defer because they are not Ready (by
@@ -139,6 +214,73 @@ pub fn may_force_delete(
         .get(&stuck.node)
         .and_then(NodeHealth::sick_since)
         .is_some_and(|since| now - since > age)
+}
+
+/// What keeps a node's pod from counting as available.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PodGap {
+    /// No pod of the DaemonSet on the node.
+    NoPod,
+    /// Its pods are all terminating.
+    Terminating,
+    /// A pod that is not Ready, with why when known.
+    NotReady(Option<String>),
+}
+
+/// An eligible node without a Ready pod that is not terminating: it uses up a place of the
+/// unavailability budget, as the DaemonSet controller and the ondelete engine count them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unavailable {
+    pub node: String,
+    /// How the node is when it is not Ready (the likelier cause); `None` when Ready or unknown.
+    pub sick: Option<NodeHealth>,
+    pub pod: PodGap,
+}
+
+impl Unavailable {
+    /// `NotReady 4m`, `Unreachable 2m, pod terminating`, `pod terminating`, `no pod`,
+    /// `pod not Ready (ContainerCreating)`, `pod not scheduled: ...`. A sick node's pod not being
+    /// Ready goes without saying.
+    pub fn why(&self, now: i64) -> String {
+        let pod = match &self.pod {
+            PodGap::NoPod => "no pod".to_string(),
+            PodGap::Terminating => "pod terminating".to_string(),
+            // The engine's reasons may already say how it is not (`not scheduled: ...`).
+            PodGap::NotReady(Some(why)) if why.starts_with("not ") => format!("pod {why}"),
+            PodGap::NotReady(Some(why)) => format!("pod not Ready ({why})"),
+            PodGap::NotReady(None) => "pod not Ready".to_string(),
+        };
+        match (&self.sick, &self.pod) {
+            (Some(h), PodGap::NotReady(_)) => h.mark(now),
+            (Some(h), _) => format!("{}, {pod}", h.mark(now)),
+            (None, _) => pod,
+        }
+    }
+}
+
+/// The nodes of `observed` (every eligible node, with its pods of the DaemonSet; an eligible
+/// node without any has an empty list) that have no Ready pod that is not terminating, by name.
+pub fn unavailable_nodes(
+    observed: &BTreeMap<String, Vec<PodView>>,
+    health: &BTreeMap<String, NodeHealth>,
+) -> Vec<Unavailable> {
+    observed
+        .iter()
+        .filter(|(_, pods)| !pods.iter().any(|p| p.ready && !p.terminating))
+        .map(|(node, pods)| {
+            let live = pods.iter().find(|p| !p.terminating);
+            let pod = match (pods.is_empty(), live) {
+                (true, _) => PodGap::NoPod,
+                (false, None) => PodGap::Terminating,
+                (false, Some(p)) => PodGap::NotReady(p.failing.clone().or(p.not_ready.clone())),
+            };
+            Unavailable {
+                node: node.clone(),
+                sick: health.get(node).filter(|h| !h.is_ready()).cloned(),
+                pod,
+            }
+        })
+        .collect()
 }
 
 /// The nodes of `stuck` pods, for reports.
@@ -302,5 +444,147 @@ mod tests {
             );
         }
         assert_eq!(nodes_of(&stuck).into_iter().collect::<Vec<_>>(), ["n1"]);
+    }
+
+    #[test]
+    fn sick_nodes_are_marked_with_how_long_and_written_to_json_with_since() {
+        let cases = [
+            (NodeHealth::Ready, "Ready", json!({"state": "ready"})),
+            (
+                NodeHealth::NotReady {
+                    since: Some(NOW - 240),
+                    reason: "KubeletNotReady".into(),
+                },
+                "NotReady 4m",
+                json!({"state": "not-ready", "since": at(NOW - 240), "reason": "KubeletNotReady"}),
+            ),
+            (
+                NodeHealth::NotReady {
+                    since: None,
+                    reason: String::new(),
+                },
+                "NotReady",
+                json!({"state": "not-ready"}),
+            ),
+            (
+                NodeHealth::Unreachable {
+                    since: Some(NOW - 192),
+                },
+                "Unreachable 3m12s",
+                json!({"state": "unreachable", "since": at(NOW - 192)}),
+            ),
+        ];
+        for (health, mark, doc) in cases {
+            assert_eq!(health.mark(NOW), mark, "{health:?}");
+            assert_eq!(serde_json::to_value(&health).unwrap(), doc, "{health:?}");
+        }
+    }
+
+    #[test]
+    fn a_node_that_reports_nothing_is_not_known_sick() {
+        let bare: Node = serde_json::from_value(json!({"metadata": {"name": "n1"}})).unwrap();
+        assert_eq!(known_health(&bare), None, "a hand-written dump");
+        assert_eq!(
+            known_health(&node(None, true)),
+            Some(NodeHealth::Unreachable { since: None })
+        );
+        let not_ready = node(Some(("False", "KubeletNotReady")), false);
+        let health = health_by_node([&bare, &not_ready]);
+        assert_eq!(
+            health.into_iter().collect::<Vec<_>>(),
+            [(
+                "n1".to_string(),
+                NodeHealth::NotReady {
+                    since: Some(NOW - 600),
+                    reason: "KubeletNotReady".into()
+                }
+            )]
+        );
+    }
+
+    fn view(ready: bool, terminating: bool, not_ready: Option<&str>) -> PodView {
+        PodView {
+            ready,
+            terminating,
+            not_ready: not_ready.map(str::to_string),
+            ..PodView::default()
+        }
+    }
+
+    #[test]
+    fn nodes_without_a_ready_pod_that_stays_use_the_budget_and_say_why() {
+        let sick = NodeHealth::NotReady {
+            since: Some(NOW - 240),
+            reason: "KubeletNotReady".into(),
+        };
+        /// What, the node's pods, its health, why it uses the budget (`None`: it does not).
+        type Case = (
+            &'static str,
+            Vec<PodView>,
+            Option<NodeHealth>,
+            Option<&'static str>,
+        );
+        let cases: Vec<Case> = vec![
+            ("a Ready pod", vec![view(true, false, None)], None, None),
+            (
+                "a Ready pod on a NotReady node (not yet marked): available",
+                vec![view(true, false, None)],
+                Some(sick.clone()),
+                None,
+            ),
+            ("no pod", vec![], None, Some("no pod")),
+            (
+                "the pod terminating",
+                vec![view(true, true, None)],
+                None,
+                Some("pod terminating"),
+            ),
+            (
+                "a new pod creating beside the terminating old one",
+                vec![
+                    view(true, true, None),
+                    view(false, false, Some("ContainerCreating")),
+                ],
+                None,
+                Some("pod not Ready (ContainerCreating)"),
+            ),
+            (
+                "a pod the scheduler has not placed",
+                vec![view(false, false, Some("not scheduled: Unschedulable"))],
+                None,
+                Some("pod not scheduled: Unschedulable"),
+            ),
+            (
+                "the node NotReady: its pod is not Ready because of it",
+                vec![view(false, false, Some("ContainersNotReady"))],
+                Some(sick.clone()),
+                Some("NotReady 4m"),
+            ),
+            (
+                "the node unreachable and the pod terminating",
+                vec![view(false, true, None)],
+                Some(NodeHealth::Unreachable {
+                    since: Some(NOW - 120),
+                }),
+                Some("Unreachable 2m, pod terminating"),
+            ),
+            (
+                "no pod on a Ready node",
+                vec![],
+                Some(NodeHealth::Ready),
+                Some("no pod"),
+            ),
+        ];
+        for (what, pods, health, want) in cases {
+            let observed = BTreeMap::from([("n1".to_string(), pods)]);
+            let health: BTreeMap<String, NodeHealth> =
+                health.into_iter().map(|h| ("n1".to_string(), h)).collect();
+            let got: Vec<String> = unavailable_nodes(&observed, &health)
+                .iter()
+                .map(|u| u.why(NOW))
+                .collect();
+            let want: Vec<String> = want.into_iter().map(str::to_string).collect();
+            assert_eq!(got, want, "{what}");
+        }
     }
 }

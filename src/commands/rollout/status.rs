@@ -9,20 +9,26 @@ use std::io::IsTerminal as _;
 
 use futures::StreamExt as _;
 use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet};
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Node, Pod};
 use serde::Serialize;
 
 use super::Outcome;
 use crate::cli::{GlobalArgs, RolloutStatusArgs, StatusFormat};
 use crate::clock::now;
 use crate::cluster::{Cluster, Mirror, Troubles, WatchChange};
+use crate::daemonset::budget::UpdatePace;
 use crate::daemonset::history::{self, current_hash};
 use crate::daemonset::selector;
 use crate::daemonset::summary::{self, Rollout, Strategy};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure};
-use crate::render::{self, Cell, Table, Tone};
+use crate::placement::plan::SickNode;
+use crate::placement::report::some_of;
+use crate::render::{self, plural, Cell, Table, Tone};
 use crate::rollout::health::{failing, pod_ready, pod_view};
+use crate::rollout::nodes::{
+    health_by_node, stuck_terminating, unavailable_nodes, NodeHealth, STUCK_SLACK_SECONDS,
+};
 use crate::rollout::rolling::not_ready_reason;
 use crate::rollout::state::{Observation, Phase, RolloutState};
 
@@ -37,7 +43,9 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
             .list_controller_revisions_matching(&namespace, &selector)
             .await?;
         let pods = cluster.list_pods(&namespace, &selector).await?;
-        let view = StatusView::new(&ds, &revisions, pods.iter(), now());
+        let nodes = list_nodes(&cluster).await?;
+        let node_refs: Option<Vec<&Node>> = nodes.as_ref().map(|n| n.iter().collect());
+        let view = StatusView::new(&ds, &revisions, pods.iter(), node_refs.as_deref(), now());
         if let Some(warning) = &view.unreadable {
             eprintln!("warning: {warning}");
         }
@@ -84,6 +92,22 @@ pub async fn exec(args: &RolloutStatusArgs, global: &GlobalArgs) -> anyhow::Resu
     }
 }
 
+/// The nodes, for their health and for the nodes that should run a pod but have none. A user who
+/// may not list nodes still gets the rest, with one warning.
+async fn list_nodes(cluster: &Cluster) -> Result<Option<Vec<Node>>, Failure> {
+    match cluster.list_nodes().await {
+        Ok(nodes) => Ok(Some(nodes)),
+        Err(failure) if failure.exit_status() == ExitStatus::Api => {
+            eprintln!(
+                "warning: {}; node health not shown, and the budget counts only nodes with pods",
+                failure.message
+            );
+            Ok(None)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
 fn humanize(d: std::time::Duration) -> String {
     let secs = d.as_secs();
     match secs {
@@ -109,6 +133,18 @@ async fn watch(
     let terminal = std::io::stdout().is_terminal();
     let color = render::use_color(global.color);
     let mut changes = cluster.watch_daemonset_and_pods(namespace, name, selector);
+    // Nodes are watched only when they may be listed: a forbidden watch would retry forever.
+    let nodes = list_nodes(cluster).await?.map(|listed| {
+        let mut mirror = Mirror::new(
+            |node: &Node| node.metadata.name.clone(),
+            |n| Some(health_view(n)),
+        );
+        mirror.list(listed);
+        mirror
+    });
+    if nodes.is_some() {
+        changes = futures::stream::select(changes, cluster.watch_nodes()).boxed();
+    }
     let mut watched = Watched {
         uid: ds.metadata.uid.clone().unwrap_or_default(),
         ds,
@@ -116,6 +152,7 @@ async fn watch(
             .list_controller_revisions_matching(namespace, selector)
             .await?,
         pods: Mirror::new(|pod| Some(key(pod)), Some),
+        nodes,
     };
     let mut shown = Shown::default();
     let mut troubles = Troubles::default();
@@ -150,6 +187,63 @@ struct Watched {
     uid: String,
     revisions: Vec<ControllerRevision>,
     pods: Mirror<Pod, Pod>,
+    /// What status reads of each node ([`health_view`]); `None` when nodes may not be listed.
+    nodes: Option<Mirror<Node, Node>>,
+}
+
+/// What status reads of a node: its name, labels and spec (where the DaemonSet runs) and its
+/// Ready condition without the heartbeat, so that a node's status report that changes nothing
+/// else does not count as a change.
+fn health_view(node: Node) -> Node {
+    let ready = node
+        .status
+        .and_then(|s| s.conditions)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.type_ == "Ready")
+        .map(|mut c| {
+            c.last_heartbeat_time = None;
+            c
+        })
+        .collect::<Vec<_>>();
+    Node {
+        metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+            name: node.metadata.name,
+            labels: node.metadata.labels,
+            ..Default::default()
+        },
+        spec: node.spec.map(|mut spec| {
+            spec.config_source = None;
+            spec
+        }),
+        status: Some(k8s_openapi::api::core::v1::NodeStatus {
+            conditions: Some(ready),
+            ..Default::default()
+        }),
+    }
+}
+
+/// Takes in a node change and says whether it changes what status reads of the nodes; any
+/// other change is handed back.
+fn take_node_change(
+    nodes: &mut Mirror<Node, Node>,
+    change: WatchChange,
+) -> Result<bool, WatchChange> {
+    let applied = match &change {
+        WatchChange::NodeApplied(node) => node.metadata.name.clone(),
+        WatchChange::NodesListed(_) | WatchChange::NodeDeleted(_) => None,
+        _ => return Err(change),
+    };
+    let kept =
+        |nodes: &Mirror<Node, Node>, name: &str| nodes.entries().and_then(|e| e.get(name).cloned());
+    let before = applied.as_deref().map(|name| kept(nodes, name));
+    if let Some(other) = nodes.take_node_change(change) {
+        return Err(other);
+    }
+    Ok(match (applied, before) {
+        (Some(name), Some(before)) => before != kept(nodes, &name),
+        _ => true,
+    })
 }
 
 impl Watched {
@@ -164,6 +258,13 @@ impl Watched {
     ) -> anyhow::Result<bool> {
         let Some(change) = self.pods.take_pod_change(change) else {
             return Ok(true);
+        };
+        let change = match self.nodes.as_mut() {
+            Some(nodes) => match take_node_change(nodes, change) {
+                Ok(changed) => return Ok(changed),
+                Err(other) => other,
+            },
+            None => change,
         };
         match change {
             WatchChange::DaemonSet(Some(new)) => {
@@ -207,10 +308,16 @@ impl Watched {
                 .list_controller_revisions_matching(namespace, selector)
                 .await?;
         }
+        let nodes: Option<Vec<&Node>> = self
+            .nodes
+            .as_ref()
+            .and_then(Mirror::entries)
+            .map(|e| e.values().collect());
         Ok(Some(StatusView::new(
             &self.ds,
             &self.revisions,
             pods.values(),
+            nodes.as_deref(),
             now(),
         )))
     }
@@ -344,11 +451,54 @@ struct StatusView {
     surging: usize,
     revisions: Vec<RevisionPods>,
     nodes: Vec<NodeRow>,
+    /// The nodes of the DaemonSet that are not Ready.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    not_ready: Vec<SickNode>,
+    /// RollingUpdate, or a controlled rollout under way: the budget and who uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    budget: Option<BudgetView>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stuck_terminating: Vec<StuckPod>,
     #[serde(skip_serializing_if = "Option::is_none")]
     recorded: Option<Recorded>,
     /// Why the recorded state annotation could not be read (said on stderr).
     #[serde(skip)]
     unreadable: Option<String>,
+    /// When the view was taken, which the marks' ages count from.
+    #[serde(skip)]
+    now: i64,
+}
+
+/// The unavailability budget and the eligible nodes that use it up now: those without a Ready
+/// pod that is not terminating, as the DaemonSet controller and the ondelete engine count them.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BudgetView {
+    max_unavailable: usize,
+    /// A surging RollingUpdate starts new pods beside the old ones, this many nodes at a time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_surge: Option<usize>,
+    unavailable: Vec<UnavailableNode>,
+}
+
+#[derive(Debug, Serialize)]
+struct UnavailableNode {
+    node: String,
+    /// `NotReady 4m`, `pod terminating`, `no pod`, `pod not Ready (...)`.
+    why: String,
+}
+
+/// A pod of the DaemonSet still terminating well after its grace period ended.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StuckPod {
+    pod: String,
+    node: String,
+    /// Seconds since the grace period ended.
+    seconds: i64,
+    /// `None` when nodes could not be listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_health: Option<NodeHealth>,
 }
 
 #[derive(Debug, Serialize)]
@@ -378,6 +528,9 @@ struct NodeRow {
     /// container waiting, or the Ready condition's reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting: Option<String>,
+    /// How the node is when it is not Ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    health: Option<NodeHealth>,
 }
 
 #[derive(Debug, Serialize)]
@@ -414,6 +567,9 @@ impl Recorded {
     }
 }
 
+/// The node column of a pod with no node at all.
+const NO_NODE: &str = "<none>";
+
 /// The DaemonSet's pods by revision and by node.
 #[derive(Default)]
 struct PodRows<'a> {
@@ -437,7 +593,7 @@ impl<'a> PodRows<'a> {
             entry.1 += usize::from(ready);
             // A surge pod the scheduler has not placed has no nodeName yet; its affinity names
             // the node the controller made it for.
-            let node = crate::daemonset::node_of(pod).unwrap_or_else(|| "<none>".into());
+            let node = crate::daemonset::node_of(pod).unwrap_or_else(|| NO_NODE.into());
             rows.observation
                 .entry(node.clone())
                 .or_default()
@@ -454,6 +610,7 @@ impl<'a> PodRows<'a> {
                 waiting: (!ready && !terminating)
                     .then(|| failing(pod).or_else(|| not_ready_reason(pod)))
                     .flatten(),
+                health: None,
             });
         }
         rows.nodes
@@ -481,10 +638,12 @@ impl<'a> PodRows<'a> {
 }
 
 impl StatusView {
+    /// `nodes`: `None` when they may not be listed (no health, no budget for nodes without pods).
     fn new<'a>(
         ds: &DaemonSet,
         revisions: &[ControllerRevision],
         pods: impl Iterator<Item = &'a Pod>,
+        nodes: Option<&[&Node]>,
         now: i64,
     ) -> Self {
         let uid = ds.metadata.uid.clone().unwrap_or_default();
@@ -500,13 +659,15 @@ impl StatusView {
             .collect();
         let mut rows = PodRows::new(&pods, &number_of, current_hash.as_deref());
         let surging = mark_surge(&mut rows.nodes);
-        let (recorded, unreadable) = match RolloutState::recorded(ds) {
-            Ok(state) => (
-                state.map(|s| Recorded::new(&s, &rows.observation, now)),
-                None,
-            ),
+        let (state, unreadable) = match RolloutState::recorded(ds) {
+            Ok(state) => (state, None),
             Err(unreadable) => (None, Some(unreadable.to_string())),
         };
+        let recorded = state
+            .as_ref()
+            .map(|s| Recorded::new(s, &rows.observation, now));
+        let marks = NodeMarks::new(ds, &pods, &rows.observation, nodes, state.as_ref(), now);
+        marks.mark_rows(&mut rows.nodes);
         let status = ds.status.clone().unwrap_or_default();
         let mut view = Self {
             api_version: "kubectl-ds/v1alpha1",
@@ -527,8 +688,12 @@ impl StatusView {
             surging,
             revisions: rows.revisions(&owned),
             nodes: rows.nodes,
+            not_ready: marks.not_ready,
+            budget: marks.budget,
+            stuck_terminating: marks.stuck_terminating,
             recorded,
             unreadable,
+            now,
         };
         view.settle_state(pause::is_paused(ds));
         view
@@ -631,6 +796,7 @@ impl StatusView {
                 let why = n.waiting.clone().unwrap_or_else(|| "not Ready".into());
                 format!("node {}: {what} {} {why}", n.node, n.pod)
             })
+            .chain(self.stuck_terminating.iter().map(|s| self.stuck_line(s)))
             .collect()
     }
 
@@ -669,30 +835,14 @@ impl StatusView {
         }
         out.push_str(&table.render(true, color));
         out.push('\n');
-        let mut table = Table::new(&["NODE", "POD", "REVISION", "READY", "UP-TO-DATE", "WAITING"]);
-        for n in &self.nodes {
-            let pod = match (n.terminating, n.surge) {
-                (true, _) => format!("{} (terminating)", n.pod),
-                (false, true) => format!("{} (surge)", n.pod),
-                (false, false) => n.pod.clone(),
-            };
-            let flag = |value: bool| match value {
-                true => Cell::from("true"),
-                false => Cell::toned("false", Tone::Bad),
-            };
-            table.push(vec![
-                Cell::from(n.node.clone()),
-                Cell::from(pod),
-                Cell::from(n.revision.map_or_else(|| "?".into(), |r| r.to_string())),
-                flag(n.ready),
-                flag(n.up_to_date),
-                Cell::from(n.waiting.clone().unwrap_or_default()),
-            ]);
+        out.push_str(&self.node_table(color));
+        let node_lines = self.node_lines();
+        if !node_lines.is_empty() {
+            out.push('\n');
         }
-        if self.nodes.is_empty() {
-            out.push_str("no pods\n");
-        } else {
-            out.push_str(&table.render(true, color));
+        for line in node_lines {
+            out.push_str(&line);
+            out.push('\n');
         }
         if let Some(r) = &self.recorded {
             out.push_str(&format!(
@@ -709,6 +859,250 @@ impl StatusView {
         }
         out
     }
+}
+
+impl StatusView {
+    /// One row per pod: node, pod, revision, Ready, up to date, why it waits.
+    fn node_table(&self, color: bool) -> String {
+        // Only a view with a sick node shows their health, so that the usual table stays narrow.
+        let marked = self.nodes.iter().any(|n| n.health.is_some());
+        let mut columns = vec!["NODE"];
+        if marked {
+            columns.push("NODE-STATUS");
+        }
+        columns.extend(["POD", "REVISION", "READY", "UP-TO-DATE", "WAITING"]);
+        let mut table = Table::new(&columns);
+        for n in &self.nodes {
+            let pod = match (n.terminating, n.surge) {
+                (true, _) => format!("{} (terminating)", n.pod),
+                (false, true) => format!("{} (surge)", n.pod),
+                (false, false) => n.pod.clone(),
+            };
+            let flag = |value: bool| match value {
+                true => Cell::from("true"),
+                false => Cell::toned("false", Tone::Bad),
+            };
+            let mut row = vec![Cell::from(n.node.clone())];
+            if marked {
+                row.push(match &n.health {
+                    Some(h) => Cell::toned(h.mark(self.now), Tone::Bad),
+                    None => Cell::from("Ready"),
+                });
+            }
+            row.extend([
+                Cell::from(pod),
+                Cell::from(n.revision.map_or_else(|| "?".into(), |r| r.to_string())),
+                flag(n.ready),
+                flag(n.up_to_date),
+                Cell::from(n.waiting.clone().unwrap_or_default()),
+            ]);
+            table.push(row);
+        }
+        if self.nodes.is_empty() {
+            return "no pods\n".into();
+        }
+        table.render(true, color)
+    }
+
+    /// The lines below the node table: the nodes not Ready, the budget (while it matters) and
+    /// the pods stuck terminating.
+    fn node_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.not_ready.is_empty() {
+            let marks: Vec<String> = self
+                .not_ready
+                .iter()
+                .map(|s| format!("{} ({})", s.node, s.health.mark(self.now)))
+                .collect();
+            lines.push(format!("not Ready: {}", some_of(&marks)));
+        }
+        let budget = self.budget.as_ref();
+        if let Some(b) = budget.filter(|b| !b.unavailable.is_empty() || !self.complete()) {
+            lines.push(budget_line(b));
+        }
+        lines.extend(self.stuck_terminating.iter().map(|s| self.stuck_line(s)));
+        lines
+    }
+
+    /// `pod ns/name on node/n3 terminating for 3m12s past its grace period (node Unreachable 2m)`.
+    fn stuck_line(&self, stuck: &StuckPod) -> String {
+        let node = match &stuck.node_health {
+            Some(h) => format!(" (node {})", h.mark(self.now)),
+            None => String::new(),
+        };
+        format!(
+            "pod {}/{} on node/{} terminating for {} past its grace period{node}",
+            self.namespace,
+            stuck.pod,
+            stuck.node,
+            crate::render::age(stuck.seconds)
+        )
+    }
+}
+
+/// `budget: 2 of maxUnavailable 2 used by n3 (NotReady 4m), n4 (pod terminating)`; with
+/// maxSurge, how many nodes are unavailable beside it.
+fn budget_line(budget: &BudgetView) -> String {
+    let users: Vec<String> = budget
+        .unavailable
+        .iter()
+        .map(|u| format!("{} ({})", u.node, u.why))
+        .collect();
+    let used = users.len();
+    let by = match used {
+        0 => String::new(),
+        _ => format!(" by {}", some_of(&users)),
+    };
+    match budget.max_surge {
+        Some(surge) => format!(
+            "budget: maxSurge {surge}, maxUnavailable {}; {} unavailable{by}",
+            budget.max_unavailable,
+            plural(used, "node", "nodes")
+        ),
+        None => format!(
+            "budget: {used} of maxUnavailable {} used{by}",
+            budget.max_unavailable
+        ),
+    }
+}
+
+/// What the nodes add to the view: their health, the budget and who uses it, the pods stuck
+/// terminating.
+struct NodeMarks {
+    health: BTreeMap<String, NodeHealth>,
+    not_ready: Vec<SickNode>,
+    budget: Option<BudgetView>,
+    stuck_terminating: Vec<StuckPod>,
+}
+
+impl NodeMarks {
+    fn new(
+        ds: &DaemonSet,
+        pods: &[&Pod],
+        observation: &Observation,
+        nodes: Option<&[&Node]>,
+        recorded: Option<&RolloutState>,
+        now: i64,
+    ) -> Self {
+        let health = nodes
+            .map(|n| health_by_node(n.iter().copied()))
+            .unwrap_or_default();
+        let observed = eligible(ds, observation, nodes, recorded);
+        let not_ready = observed
+            .keys()
+            .filter_map(|node| {
+                let health = health.get(node).filter(|h| !h.is_ready())?;
+                Some(SickNode {
+                    node: node.clone(),
+                    health: health.clone(),
+                })
+            })
+            .collect();
+        let desired = crate::daemonset::desired_nodes(ds);
+        let budget = budget_limit(ds, recorded, desired).map(|(max_unavailable, max_surge)| {
+            let unavailable = unavailable_nodes(&observed, &health)
+                .into_iter()
+                .map(|u| UnavailableNode {
+                    why: u.why(now),
+                    node: u.node,
+                })
+                .collect();
+            BudgetView {
+                max_unavailable,
+                max_surge,
+                unavailable,
+            }
+        });
+        let stuck_terminating = stuck_terminating(pods, now, STUCK_SLACK_SECONDS)
+            .into_iter()
+            .map(|s| StuckPod {
+                node_health: health.get(&s.node).cloned(),
+                pod: s.pod,
+                node: s.node,
+                seconds: s.for_seconds,
+            })
+            .collect();
+        NodeMarks {
+            health,
+            not_ready,
+            budget,
+            stuck_terminating,
+        }
+    }
+
+    fn mark_rows(&self, rows: &mut [NodeRow]) {
+        for row in rows {
+            row.health = self
+                .health
+                .get(&row.node)
+                .filter(|h| !h.is_ready())
+                .cloned();
+        }
+    }
+}
+
+/// Every node the budget counts, with its pods of the DaemonSet: the nodes with a pod, and the
+/// nodes that should run one but have none (from the node list; without it, the nodes a
+/// recorded rollout planned).
+fn eligible(
+    ds: &DaemonSet,
+    observation: &Observation,
+    nodes: Option<&[&Node]>,
+    recorded: Option<&RolloutState>,
+) -> Observation {
+    let mut observed: Observation = observation
+        .iter()
+        .filter(|(node, _)| node.as_str() != NO_NODE)
+        .map(|(node, pods)| (node.clone(), pods.clone()))
+        .collect();
+    match nodes {
+        Some(nodes) => {
+            let template = ds.spec.template.spec.clone().unwrap_or_default();
+            for node in nodes {
+                let name = node.metadata.name.clone().unwrap_or_default();
+                if crate::placement::evaluate(&template, node).should_run {
+                    observed.entry(name).or_default();
+                }
+            }
+        }
+        None => {
+            let planned = recorded.into_iter().flat_map(|s| &s.waves);
+            for node in planned.flat_map(|w| &w.nodes) {
+                observed.entry(node.clone()).or_default();
+            }
+        }
+    }
+    observed
+}
+
+/// The budget that holds now, as (maxUnavailable, maxSurge): a controlled rollout under way
+/// recorded its own; a RollingUpdate resolves its fields against the desired nodes as the
+/// controller does (both zero: one unavailable). `None` for OnDelete without a rollout.
+fn budget_limit(
+    ds: &DaemonSet,
+    recorded: Option<&RolloutState>,
+    desired: usize,
+) -> Option<(usize, Option<usize>)> {
+    if let Some(state) = recorded.filter(|s| s.phase.unfinished()) {
+        return Some((state.max_unavailable, None));
+    }
+    let strategy = ds.spec.update_strategy.as_ref();
+    if strategy
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("RollingUpdate")
+        != "RollingUpdate"
+    {
+        return None;
+    }
+    let desired = i32::try_from(desired).unwrap_or(i32::MAX);
+    let pace = UpdatePace::of(strategy.and_then(|s| s.rolling_update.as_ref()));
+    let surge = pace.surge_nodes(desired);
+    let mut unavailable = pace.unavailable().resolve(desired);
+    if surge.is_none() {
+        unavailable = unavailable.max(1);
+    }
+    let count = |n: i32| usize::try_from(n).unwrap_or(0);
+    Some((count(unavailable), surge.map(count)))
 }
 
 /// Marks the up-to-date pods that run beside an old, not terminating pod on the same node (the
@@ -777,6 +1171,7 @@ mod tests {
             &daemonset(strategy, annotations, updated),
             &[revision(1, "old"), revision(2, "new")],
             pods.iter(),
+            None,
             1_800_000_000,
         )
     }
@@ -837,6 +1232,7 @@ mod tests {
             &daemonset("RollingUpdate", json!({}), 1),
             &[revision(1, "old"), revision(2, "new")],
             pods.iter(),
+            None,
             1_800_000_000,
         );
         assert_eq!(view.surging, 1);
@@ -869,6 +1265,7 @@ mod tests {
             &daemonset("RollingUpdate", json!({}), 2),
             &[revision(1, "old"), revision(2, "new")],
             pods.iter(),
+            None,
             1_800_000_000,
         );
         assert_eq!(view.surging, 0);
@@ -1001,5 +1398,262 @@ mod tests {
             assert_eq!(serde_json::to_value(state).unwrap(), word);
             assert_eq!(state.to_string(), word);
         }
+    }
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn at(seconds: i64) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::Time {
+        k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            k8s_openapi::jiff::Timestamp::from_second(seconds).unwrap(),
+        )
+    }
+
+    /// A node as a cluster reports it: the Ready condition (`True`, `False` or `Unknown`) since
+    /// `since`, with the taints the node-lifecycle controller adds for it.
+    fn cluster_node(name: &str, ready: &str, since: i64) -> Node {
+        let taints = match ready {
+            "True" => json!([]),
+            "False" => json!([{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"},
+                              {"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"}]),
+            _ => json!([{"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule"},
+                        {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute"}]),
+        };
+        serde_json::from_value(json!({
+            "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
+            "spec": {"taints": taints},
+            "status": {"conditions": [{"type": "Ready", "status": ready, "reason": "KubeletNotReady",
+                                       "lastTransitionTime": crate::clock::rfc3339(since),
+                                       "lastHeartbeatTime": crate::clock::rfc3339(since)}]}
+        }))
+        .unwrap()
+    }
+
+    /// Five nodes of a RollingUpdate with maxUnavailable 2 in the middle of an update: n1 done,
+    /// n2's old pod terminating, n3 NotReady for 4m with its new pod not Ready, n4 unreachable for
+    /// 2m with its old pod stuck terminating 3m12s past its grace period, n5 Ready and no pod
+    /// yet.
+    fn mid_update() -> (DaemonSet, Vec<Pod>, Vec<Node>) {
+        let mut ds = daemonset("RollingUpdate", json!({}), 2);
+        ds.spec.update_strategy = Some(
+            serde_json::from_value(
+                json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2}}),
+            )
+            .unwrap(),
+        );
+        let status = ds.status.as_mut().unwrap();
+        status.desired_number_scheduled = 5;
+        let mut terminating = pod("p2", "n2", "old");
+        terminating.metadata.deletion_timestamp = Some(at(NOW + 20));
+        let mut not_ready = pod("p3", "n3", "new");
+        not_ready.status = Some(
+            serde_json::from_value(json!({"conditions": [
+                {"type": "Ready", "status": "False", "reason": "ContainersNotReady"}]}))
+            .unwrap(),
+        );
+        let mut stuck = pod("p4", "n4", "old");
+        stuck.metadata.deletion_timestamp = Some(at(NOW - 192));
+        let pods = vec![pod("p1", "n1", "new"), terminating, not_ready, stuck];
+        let nodes = vec![
+            cluster_node("n1", "True", NOW - 86_400),
+            cluster_node("n2", "True", NOW - 86_400),
+            cluster_node("n3", "False", NOW - 240),
+            cluster_node("n4", "Unknown", NOW - 120),
+            cluster_node("n5", "True", NOW - 60),
+        ];
+        (ds, pods, nodes)
+    }
+
+    fn mid_update_view(nodes: Option<&[Node]>) -> StatusView {
+        let (ds, pods, _) = mid_update();
+        let refs: Option<Vec<&Node>> = nodes.map(|n| n.iter().collect());
+        StatusView::new(
+            &ds,
+            &[revision(1, "old"), revision(2, "new")],
+            pods.iter(),
+            refs.as_deref(),
+            NOW,
+        )
+    }
+
+    #[test]
+    fn sick_nodes_the_budget_users_and_pods_stuck_terminating_are_shown() {
+        let (_, _, nodes) = mid_update();
+        let view = mid_update_view(Some(&nodes));
+        let text = view.render(false);
+        insta::assert_snapshot!("status_sick_nodes_plain", text);
+        let doc = serde_json::to_value(&view).unwrap();
+        assert_eq!(
+            doc["budget"],
+            json!({"maxUnavailable": 2, "unavailable": [
+                {"node": "n2", "why": "pod terminating"},
+                {"node": "n3", "why": "NotReady 4m"},
+                {"node": "n4", "why": "Unreachable 2m, pod terminating"},
+                {"node": "n5", "why": "no pod"}]}),
+            "{doc}"
+        );
+        assert_eq!(
+            doc["stuckTerminating"],
+            json!([{"pod": "p4", "node": "n4", "seconds": 192,
+                    "nodeHealth": {"state": "unreachable", "since": crate::clock::rfc3339(NOW - 120)}}])
+        );
+        let health: Vec<(&Value, &Value)> = doc["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| (&n["node"], &n["health"]["state"]))
+            .collect();
+        assert_eq!(
+            health,
+            [
+                (&json!("n1"), &Value::Null),
+                (&json!("n2"), &Value::Null),
+                (&json!("n3"), &json!("not-ready")),
+                (&json!("n4"), &json!("unreachable"))
+            ]
+        );
+        assert_eq!(
+            doc["notReady"],
+            json!([
+                {"node": "n3", "health": {"state": "not-ready", "since": crate::clock::rfc3339(NOW - 240), "reason": "KubeletNotReady"}},
+                {"node": "n4", "health": {"state": "unreachable", "since": crate::clock::rfc3339(NOW - 120)}}
+            ])
+        );
+        assert!(
+            view.stuck()
+                .contains(&"pod ops/p4 on node/n4 terminating for 3m12s past its grace period (node Unreachable 2m)".to_string()),
+            "{:?}",
+            view.stuck()
+        );
+    }
+
+    #[test]
+    fn without_the_node_list_the_budget_counts_the_nodes_with_pods_and_no_health_is_shown() {
+        let view = mid_update_view(None);
+        let text = view.render(false);
+        assert!(!text.contains("NODE-STATUS"), "{text}");
+        assert!(!text.contains("not Ready:"), "{text}");
+        assert!(
+            text.contains("budget: 3 of maxUnavailable 2 used by n2 (pod terminating), n3 (pod not Ready (ContainersNotReady)), n4 (pod terminating)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pod ops/p4 on node/n4 terminating for 3m12s past its grace period\n"),
+            "{text}"
+        );
+        let doc = serde_json::to_value(&view).unwrap();
+        assert!(
+            doc["stuckTerminating"][0].get("nodeHealth").is_none(),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn the_budget_is_the_controllers_or_the_recorded_rollouts_and_shown_while_it_matters() {
+        let state = json!({"targetHash": "new", "waves": [
+            {"canary": true, "nodes": ["n2"]}, {"canary": false, "nodes": ["n1", "n3"]}],
+            "maxUnavailable": 1, "minReadySeconds": 0, "progressDeadlineSeconds": 300,
+            "pauseAfterCanary": false, "phase": "running"});
+        let mut done = state.clone();
+        done["phase"] = json!("complete");
+        let cases = [
+            (
+                "RollingUpdate, complete",
+                "RollingUpdate",
+                json!({}),
+                ["new", "new"],
+                Some(1),
+                None,
+            ),
+            (
+                "OnDelete without a rollout",
+                "OnDelete",
+                json!({}),
+                ["old", "new"],
+                None,
+                None,
+            ),
+            (
+                "a recorded rollout under way: its budget, its planned nodes without pods",
+                "OnDelete",
+                json!({STATE_ANNOTATION: state.to_string()}),
+                ["old", "new"],
+                Some(1),
+                Some("budget: 1 of maxUnavailable 1 used by n3 (no pod)"),
+            ),
+            (
+                "a recorded rollout that is over",
+                "OnDelete",
+                json!({STATE_ANNOTATION: done.to_string()}),
+                ["old", "new"],
+                None,
+                None,
+            ),
+        ];
+        for (what, strategy, annotations, hashes, max, line) in cases {
+            let v = view(strategy, annotations, 2, hashes);
+            assert_eq!(v.budget.as_ref().map(|b| b.max_unavailable), max, "{what}");
+            let text = v.render(false);
+            match line {
+                Some(line) => assert!(text.contains(line), "{what}\n{text}"),
+                None => assert!(!text.contains("budget:"), "{what}\n{text}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_surging_update_says_its_surge_beside_the_unavailable_nodes() {
+        let mut ds = daemonset("RollingUpdate", json!({}), 1);
+        ds.spec.update_strategy = Some(
+            serde_json::from_value(json!({"type": "RollingUpdate",
+                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}}))
+            .unwrap(),
+        );
+        let mut creating = pod("p2", "n2", "new");
+        creating.status = None;
+        let pods = [pod("p1", "n1", "old"), creating];
+        let v = StatusView::new(
+            &ds,
+            &[revision(1, "old"), revision(2, "new")],
+            pods.iter(),
+            None,
+            NOW,
+        );
+        assert!(
+            v.render(false).contains(
+                "budget: maxSurge 1, maxUnavailable 0; 1 node unavailable by n2 (pod not Ready"
+            ),
+            "{}",
+            v.render(false)
+        );
+    }
+
+    #[test]
+    fn a_node_status_report_that_changes_nothing_status_reads_is_no_change() {
+        let mut nodes = Mirror::new(|n: &Node| n.metadata.name.clone(), |n| Some(health_view(n)));
+        let listed = take_node_change(
+            &mut nodes,
+            WatchChange::NodesListed(vec![cluster_node("n1", "True", NOW - 600)]),
+        );
+        assert_eq!(listed.ok(), Some(true));
+        let heartbeat = cluster_node("n1", "True", NOW - 600);
+        let mut later = heartbeat.clone();
+        let ready = &mut later.status.as_mut().unwrap().conditions.as_mut().unwrap()[0];
+        ready.last_heartbeat_time = Some(at(NOW));
+        later.metadata.resource_version = Some("2".into());
+        assert_eq!(
+            take_node_change(&mut nodes, WatchChange::NodeApplied(Box::new(later))).ok(),
+            Some(false),
+            "a heartbeat"
+        );
+        assert_eq!(
+            take_node_change(
+                &mut nodes,
+                WatchChange::NodeApplied(Box::new(cluster_node("n1", "False", NOW)))
+            )
+            .ok(),
+            Some(true),
+            "NotReady"
+        );
+        assert!(take_node_change(&mut nodes, WatchChange::PodsListed(vec![])).is_err());
     }
 }
