@@ -359,6 +359,23 @@ impl TestEnv {
         panic!("gave up waiting: {what}");
     }
 
+    /// `scripts/testenv stop-node NAME`: the node's hollow kubelet killed, the node Ready Unknown
+    /// and tainted `node.kubernetes.io/unreachable:NoExecute`, the Ready condition of its pods
+    /// False. Only for tests/disruption, whose tests run one at a time: any other test running
+    /// meanwhile would see the node go.
+    #[allow(dead_code)] // for tests/disruption
+    pub fn stop_node(&self, name: &str) {
+        testenv(&["stop-node", name]);
+    }
+
+    /// `scripts/testenv start-node NAME`: the node's hollow kubelet started again as `up` started
+    /// it; returns once the node is Ready and free of `node.kubernetes.io/*` taints (its pods
+    /// may not be Ready yet).
+    #[allow(dead_code)] // for tests/disruption
+    pub fn start_node(&self, name: &str) {
+        testenv(&["start-node", name]);
+    }
+
     /// The URL of the test bed's Prometheus (`scripts/testenv up` writes it beside the kubeconfig).
     pub fn prometheus_url(&self) -> String {
         self.testenv_url("prometheus-url")
@@ -465,6 +482,24 @@ impl TestEnv {
         });
         result
     }
+}
+
+/// `scripts/testenv ARGS` on the control plane the tests use (`scripts/test` exports its
+/// KDS_TESTENV_DIR and KDS_TESTENV_PORT_BASE, and [`env`] starts it with the ones inherited),
+/// asserting that it succeeds; its messages go to the test's stderr.
+#[allow(dead_code)] // for tests/disruption
+pub fn testenv(args: &[&str]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new(root.join("scripts/testenv"))
+        .args(args)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run scripts/testenv");
+    assert!(
+        status.success(),
+        "scripts/testenv {} failed",
+        args.join(" ")
+    );
 }
 
 /// `curl -fsS ARGS` (with `stdin` on its standard input): its stdout, or what went wrong.
