@@ -5,6 +5,7 @@ mod connect;
 mod errors;
 mod helper_pods;
 mod mirror;
+mod nodes;
 mod placement;
 pub mod server_version;
 pub mod warnings;
@@ -22,6 +23,7 @@ pub use conflict::{Planned, ATTEMPTS};
 pub use connect::{connect, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
 pub use mirror::Mirror;
+pub use nodes::{Cordoned, Eviction};
 
 use crate::error::Failure;
 

@@ -47,6 +47,8 @@ use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
 mod nodework;
 mod sick;
 
+pub use nodework::release_recorded_nodes;
+
 /// The recorded state, for a caller that does without an unreadable one: the run that starts
 /// next replaces it, and says so (`Driver::begin`).
 pub fn recorded_state(ds: &DaemonSet) -> Option<RolloutState> {
@@ -285,21 +287,8 @@ pub fn node_plan(
         .filter(|(name, _)| planned.contains(name))
         .map(|(name, node)| (name, crate::rollout::nodes::node_health(node)))
         .collect();
-    let images = template_images(&ds.spec.template);
+    let images = crate::rollout::prepull::images_of(&ds.spec.template);
     policy.plan_lines(&state.waves, &health, &images)
-}
-
-/// The distinct images of a template's init containers and containers.
-fn template_images(template: &PodTemplateSpec) -> Vec<String> {
-    let mut images: Vec<String> = Vec::new();
-    let spec = template.spec.iter();
-    let containers = spec.flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers));
-    for image in containers.filter_map(|c| c.image.clone()) {
-        if !images.contains(&image) {
-            images.push(image);
-        }
-    }
-    images
 }
 
 /// The rollback of a failed rollout: the nodes it touched go back to `previous`, in waves of the
@@ -372,6 +361,8 @@ pub struct Driver<'a> {
     gate: Option<RunningGate>,
     /// Pods reported stuck terminating, by name.
     stuck_reported: BTreeSet<String>,
+    /// Drain mode: nodes this run drained (a resumed run drains again: nothing is evicted twice).
+    drained: BTreeSet<String>,
 }
 
 impl<'a> Driver<'a> {
@@ -404,6 +395,7 @@ impl<'a> Driver<'a> {
             troubles: Troubles::default(),
             gate: None,
             stuck_reported: BTreeSet::new(),
+            drained: BTreeSet::new(),
         }
     }
 
@@ -549,6 +541,10 @@ impl<'a> Driver<'a> {
         };
         let at = now();
         let state = self.state.clone().expect("begun");
+        if !state.deferred.is_empty() && self.nodes.entries().is_none() {
+            // Whether the deferred nodes are back is for the node watch to say, once it listed.
+            return Ok(None);
+        }
         let podless = planned_without_pods(&state, &pods);
         let ineligible = if podless.is_empty() {
             BTreeSet::new()
@@ -588,7 +584,19 @@ impl<'a> Driver<'a> {
             self.state = Some(state);
         }
         match state.next_step(&observed, at) {
-            Step::Delete(targets) => self.delete(targets, &observed, &pods, at).await?,
+            Step::Delete(targets) => {
+                let undrained = self.undrained(&targets);
+                if undrained.is_empty() {
+                    self.delete(targets, &observed, &pods, at).await?
+                } else {
+                    if let Some(outcome) = self.drain_before_delete(&undrained).await? {
+                        return Ok(Some(outcome));
+                    }
+                    // A drain takes a while: decide the deletes again on what the cluster
+                    // shows now.
+                    *wake = Some(now());
+                }
+            }
             Step::Wait(_) => {
                 let health = self.planned_health(&state);
                 *wake = [
@@ -599,7 +607,9 @@ impl<'a> Driver<'a> {
                 .flatten()
                 .min();
             }
-            Step::Incomplete(nodes) => return self.incomplete(nodes).await.map(Some),
+            Step::Incomplete { deferred, blocked } => {
+                return self.incomplete(deferred, blocked).await.map(Some)
+            }
             Step::Uncordon(nodes) => self.uncordon(nodes).await?,
             Step::Prepull { wave, nodes } => self.prepull_wave(wave, nodes).await?,
             Step::Soak { wave, until } => {
@@ -639,7 +649,13 @@ impl<'a> Driver<'a> {
                 ))
                 .into());
             }
-            (_, Some(recorded)) => self.resumed(recorded, &hash),
+            (_, Some(recorded)) => {
+                let resumed = self.resumed(recorded, &hash);
+                if resumed.nodes.prepull.is_some() {
+                    self.remove_prepull_leftovers().await?;
+                }
+                resumed
+            }
             (Start::Recorded(_), None) => {
                 return Err(Failure::api(format!(
                     "daemonset {}/{} has no rollout in progress to resume",
@@ -1195,6 +1211,7 @@ impl<'a> Driver<'a> {
         message: String,
         nodes: Vec<NodeFailure>,
     ) -> anyhow::Result<Outcome> {
+        self.leave_nodes_as_found().await?;
         if let Some(mut state) = self.state.clone() {
             state.phase = Phase::Failed;
             let why = describe_failures(&nodes);
@@ -1246,6 +1263,7 @@ impl<'a> Driver<'a> {
     }
 
     async fn complete(&mut self) -> anyhow::Result<Outcome> {
+        self.leave_nodes_as_found().await?;
         let mut state = self.state.clone().expect("begun");
         state.phase = Phase::Complete;
         let text = serde_json::to_string(&state)?;

@@ -4,6 +4,7 @@
 //! ops layer drives these against the API.
 
 pub mod analysis;
+pub mod drain;
 pub mod follow;
 pub mod gate;
 pub mod health;

@@ -425,4 +425,48 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_dry_run_shows_the_sick_nodes_and_each_waves_prepull_and_drain() {
+        let waves = vec![
+            Wave {
+                canary: true,
+                nodes: vec!["a".into()],
+            },
+            Wave {
+                canary: false,
+                nodes: vec!["b".into(), "c".into()],
+            },
+        ];
+        let health: BTreeMap<String, NodeHealth> = [
+            ("a".to_string(), NodeHealth::Ready),
+            ("b".to_string(), NodeHealth::Ready),
+            ("c".to_string(), NodeHealth::Unreachable { since: Some(0) }),
+        ]
+        .into();
+        let policy = NodePolicy {
+            drain: Some(Drain::default()),
+            prepull: Some(Prepull::default()),
+            ..NodePolicy::default()
+        };
+        let lines = policy.plan_lines(&waves, &health, &["agent:2".to_string()]);
+        assert!(
+            lines.contains(&"c: unreachable since 1970-01-01T00:00:00Z: deferred".to_string()),
+            "{lines:#?}"
+        );
+        assert!(lines.contains(&"wave 1/2: pre-pull agent:2 on a; then drain a (cordon, evict, replace the agent; uncordon after the gate)".to_string()), "{lines:#?}");
+        assert!(lines.contains(&"wave 2/2: pre-pull agent:2 on b; then drain b (cordon, evict, replace the agent; uncordon after the gate)".to_string()), "{lines:#?}");
+        let waiting = NodePolicy {
+            include_not_ready: true,
+            ..NodePolicy::default()
+        };
+        let lines = waiting.plan_lines(&waves, &health, &[]);
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.ends_with("waited for under the progress deadline")),
+            "{lines:#?}"
+        );
+        assert!(!lines.iter().any(|l| l.starts_with("wave")), "{lines:#?}");
+    }
 }

@@ -170,10 +170,6 @@ pub fn split_sick(
     (healthy, sick)
 }
 
-/// Seconds past the end of its grace period before a terminating pod counts as stuck: a kubelet
-/// that can act confirms the kill well within that.
-pub const STUCK_SLACK_SECONDS: i64 = 10;
-
 /// A pod stuck terminating: its deletion's grace period ended `for_seconds` ago.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stuck {

@@ -201,7 +201,7 @@ fn helper_labels(ds_name: &str, target_hash: &str) -> BTreeMap<String, String> {
 /// decides where and how images are pulled: images and pull policies, pull secrets and service
 /// account (registry credentials, including a service account's pull secrets and credential
 /// providers that use its token), tolerations (NoExecute taints are checked by the kubelet),
-/// runtime class and OS. No volumes, host namespaces, privileges, env, resources or priority
+/// runtime class, OS and the host network (when the agent uses it). No volumes, other host namespaces, privileges, env, resources or priority
 /// class: a priority class could make the kubelet evict other pods to admit it, and resources
 /// could keep it off a full node, where a pod without requests always fits.
 pub fn helper_pod(
@@ -240,6 +240,9 @@ pub fn helper_pod(
         image_pull_secrets: agent.image_pull_secrets,
         tolerations: Some(tolerations),
         runtime_class_name: agent.runtime_class_name,
+        // A network agent (CNI) runs in the host's network: where pod networking depends on it
+        // a sandbox of its own might not start, so the helper shares the host's network too.
+        host_network: agent.host_network.filter(|on| *on),
         security_context: Some(pod_security(windows)),
         os: agent.os,
         ..PodSpec::default()
@@ -681,6 +684,7 @@ mod tests {
                     "activeDeadlineSeconds": 360,
                     "automountServiceAccountToken": false,
                     "serviceAccountName": "agent",
+                    "hostNetwork": true,
                     "imagePullSecrets": [{"name": "registry"}],
                     "tolerations": [
                         {"operator": "Exists"},

@@ -283,8 +283,12 @@ pub enum Step {
         wave: usize,
     },
     Complete,
-    /// Every node is done but these deferred ones (sick).
-    Incomplete(Vec<String>),
+    /// Every node is done but the `deferred` ones (sick), or the sick nodes without a Ready pod
+    /// use up the budget that the `blocked` ones need.
+    Incomplete {
+        deferred: Vec<String>,
+        blocked: Vec<String>,
+    },
     /// Uncordon these nodes this rollout cordoned: their wave is done and passed its gate.
     Uncordon(Vec<String>),
     /// Pull the new images onto these nodes of wave `wave` (0-based) before its first deletion.
@@ -526,7 +530,10 @@ impl RolloutState {
         let Some(index) = current else {
             return match self.deferred.is_empty() {
                 true => Step::Complete,
-                false => Step::Incomplete(self.deferred.keys().cloned().collect()),
+                false => Step::Incomplete {
+                    deferred: self.deferred.keys().cloned().collect(),
+                    blocked: Vec::new(),
+                },
             };
         };
         // The canary wave is done and the rollout was asked to stop there.
@@ -558,7 +565,17 @@ impl RolloutState {
         if !failures.is_empty() {
             return Step::Fail(failures);
         }
+        let in_flight = !waiting.is_empty();
+        let blocked: Vec<String> = to_delete.iter().map(|(n, _)| n.clone()).collect();
         let allowed = self.within_budget(observed, to_delete, &mut waiting);
+        if allowed.is_empty() && !in_flight && self.budget_held_by_deferred(observed) {
+            // Nothing in flight frees the budget, and the sick nodes holding it may stay sick:
+            // end rather than wait on them.
+            return Step::Incomplete {
+                deferred: self.deferred.keys().cloned().collect(),
+                blocked,
+            };
+        }
         if !allowed.is_empty() {
             if let Some(step) = self.prepull_step(observed, index, now) {
                 return step;
@@ -585,6 +602,13 @@ impl RolloutState {
             .cloned()
             .collect();
         Some(Step::Prepull { wave: index, nodes })
+    }
+
+    /// Some deferred node uses up part of the budget.
+    fn budget_held_by_deferred(&self, observed: &Observation) -> bool {
+        Self::budget_users(observed)
+            .iter()
+            .any(|n| self.deferred.contains_key(n))
     }
 
     /// The nodes without a Ready pod now, which use up the budget.
@@ -1168,7 +1192,10 @@ mod tests {
         ]);
         assert_eq!(
             s.next_step(&all_but_b, NOW),
-            Step::Incomplete(vec!["b".into()])
+            Step::Incomplete {
+                deferred: vec!["b".into()],
+                blocked: Vec::new()
+            }
         );
     }
 
@@ -1184,7 +1211,10 @@ mod tests {
         // Deferred: its long-passed deadline fails nothing.
         assert_eq!(
             s.next_step(&observed, NOW),
-            Step::Incomplete(vec!["b".into()])
+            Step::Incomplete {
+                deferred: vec!["b".into()],
+                blocked: Vec::new()
+            }
         );
         let change = s.update_deferred(&health(&[], &["a", "b"]), &observed, NOW);
         assert_eq!(change.recovered, vec!["b".to_string()]);
@@ -1260,5 +1290,29 @@ mod tests {
             s.next_step(&observed, NOW),
             Step::Wait(_) | Step::Delete(_)
         ));
+    }
+
+    #[test]
+    fn sick_nodes_holding_the_whole_budget_end_the_run_rather_than_wait() {
+        let mut s = state(&[(false, &["a", "b", "c"])], 1);
+        let observed = observe(&[
+            ("a", pod("a1", "old", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", false)),
+        ]);
+        s.update_deferred(&health(&["c"], &["a", "b"]), &observed, NOW);
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Incomplete {
+                deferred: vec!["c".into()],
+                blocked: vec!["a".into(), "b".into()],
+            }
+        );
+        // With room beside the sick node, the rest rolls.
+        s.max_unavailable = 2;
+        assert_eq!(
+            s.next_step(&observed, NOW),
+            Step::Delete(vec![("a".into(), "a1".into())])
+        );
     }
 }

@@ -9,6 +9,9 @@ mod harness;
 #[path = "../e2e/rollout_support.rs"]
 mod rollout_support;
 
+mod drain;
+mod nodes;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};

@@ -120,9 +120,15 @@ pub async fn resume(args: &RolloutResumeArgs, global: &GlobalArgs) -> anyhow::Re
     match controlled {
         Some(mut state) if !args.detach => {
             state.resume();
-            Driver::new(&cluster, ds, me, Start::Recorded(Box::new(state)), &mut progress)
-                .drive()
-                .await
+            Driver::new(
+                &cluster,
+                ds,
+                me,
+                Start::Recorded(Box::new(state)),
+                &mut progress,
+            )
+            .drive()
+            .await
         }
         _ => Ok(ExitStatus::Ok),
     }
@@ -235,8 +241,15 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         .find(|r| r.revision == Some(number))
         .expect("resolved numbers exist");
 
+    let released = match args.engine.dry_run {
+        true => Vec::new(),
+        false => crate::ops::ondelete::release_recorded_nodes(&cluster, &ds).await?,
+    };
     if args.engine.mode.is_some() {
         let mut progress = Progress::new(args.engine.output);
+        for message in released {
+            progress.emit(Event::Note { message });
+        }
         progress.emit(Event::Note {
             message: format!(
                 "daemonset {namespace}/{name}: rolling back to the template of revision {number}"
@@ -272,6 +285,7 @@ pub async fn undo(args: &RolloutUndoArgs, global: &GlobalArgs) -> anyhow::Result
         latest,
         &changes,
     );
+    lines.extend(released.into_iter().map(|l| format!("  {l}")));
     lines.extend(undo_pending_note(&ds, name, &namespace));
     render::print_lines(lines)?;
     Ok(ExitStatus::Ok)

@@ -549,6 +549,12 @@ struct Recorded {
     /// The wave (1-based) that passed its gate and awaits approval.
     #[serde(skip_serializing_if = "Option::is_none")]
     awaiting_approval: Option<usize>,
+    /// Nodes left alone while NotReady or unreachable.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    deferred: std::collections::BTreeMap<String, crate::rollout::state::Deferral>,
+    /// Nodes the rollout cordoned to drain them and has not uncordoned yet.
+    #[serde(skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    cordoned: std::collections::BTreeSet<String>,
 }
 
 impl Recorded {
@@ -563,7 +569,39 @@ impl Recorded {
             failure: state.failure.clone(),
             gates: state.gates.clone(),
             awaiting_approval: state.awaiting_approval().map(|w| w + 1),
+            deferred: state.deferred.clone(),
+            cordoned: state.cordoned.clone(),
         }
+    }
+
+    /// `deferred: n3 (unreachable since ...), ...` and `cordoned by the rollout: ...`, when any.
+    fn node_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if !self.deferred.is_empty() {
+            let nodes: Vec<String> = self
+                .deferred
+                .iter()
+                .map(|(node, d)| {
+                    format!(
+                        "{node} ({} since {})",
+                        d.reason,
+                        crate::clock::rfc3339(d.since)
+                    )
+                })
+                .collect();
+            lines.push(format!(
+                "deferred (left alone while sick): {}",
+                nodes.join(", ")
+            ));
+        }
+        if !self.cordoned.is_empty() {
+            let nodes: Vec<&str> = self.cordoned.iter().map(String::as_str).collect();
+            lines.push(format!(
+                "cordoned by the rollout (drain): {}",
+                nodes.join(", ")
+            ));
+        }
+        lines
     }
 }
 
@@ -731,6 +769,19 @@ impl StatusView {
                     _ => "paused".into(),
                 };
             }
+            (Some(Phase::Incomplete), _) => {
+                self.state = ViewState::Paused;
+                let nodes: Vec<&str> = self
+                    .recorded
+                    .iter()
+                    .flat_map(|r| r.deferred.keys().map(String::as_str))
+                    .collect();
+                self.detail = format!(
+                    "incomplete: {} deferred ({}); rollout resume finishes them once they are Ready",
+                    crate::render::plural(nodes.len(), "node", "nodes"),
+                    nodes.join(", ")
+                );
+            }
             (_, true) if self.state != ViewState::Complete => {
                 self.state = ViewState::Paused;
                 self.detail = "paused by rollout pause; rollout resume continues".into();
@@ -856,6 +907,10 @@ impl StatusView {
                     .map(|f| format!(", failure: {f}"))
                     .unwrap_or_default()
             ));
+            for line in r.node_lines() {
+                out.push_str(&line);
+                out.push('\n');
+            }
         }
         out
     }

@@ -114,7 +114,11 @@ impl Driver<'_> {
 
     /// Every node is done but the deferred ones: recorded `incomplete`, the lock released,
     /// exit 1 naming them; `rollout resume` finishes them once they are Ready.
-    pub(super) async fn incomplete(&mut self, nodes: Vec<String>) -> anyhow::Result<Outcome> {
+    pub(super) async fn incomplete(
+        &mut self,
+        nodes: Vec<String>,
+        blocked: Vec<String>,
+    ) -> anyhow::Result<Outcome> {
         self.leave_nodes_as_found().await?;
         let mut state = self.state.clone().expect("begun");
         state.phase = Phase::Incomplete;
@@ -140,11 +144,19 @@ impl Driver<'_> {
             })
             .collect();
         let (name, namespace) = (&self.name, &self.namespace);
-        let message = format!(
-            "incomplete: {} deferred ({}); every other node is done. kubectl ds rollout resume {name} -n {namespace} finishes them once they are Ready",
-            crate::render::plural(nodes.len(), "node", "nodes"),
-            nodes.join(", ")
-        );
+        let deferred_nodes = crate::render::plural(nodes.len(), "node", "nodes");
+        let message = match blocked.is_empty() {
+            true => format!(
+                "incomplete: {deferred_nodes} deferred ({}); every other node is done. kubectl ds rollout resume {name} -n {namespace} finishes them once they are Ready",
+                nodes.join(", ")
+            ),
+            false => format!(
+                "incomplete: {deferred_nodes} deferred ({}) without a Ready pod use up the budget (max unavailable {}), so {} could not be updated; bring the nodes back or raise --max-unavailable, then kubectl ds rollout resume {name} -n {namespace}",
+                nodes.join(", "),
+                state.max_unavailable,
+                blocked.join(", ")
+            ),
+        };
         self.progress.emit(Event::Incomplete { message, deferred });
         Ok(ExitStatus::Findings)
     }

@@ -1,0 +1,159 @@
+//! The ondelete engine and sick nodes: hollow kubelets killed mid-rollout (`scripts/testenv
+//! stop-node`), their nodes deferred, the rest rolled within the budget, the run ending
+//! incomplete; the kubelets back, `rollout resume` finishes.
+
+use std::collections::BTreeSet;
+
+use crate::harness::{env, require_cluster, Namespace};
+use crate::rollout_support::{agent, agent_pods, named, newest_hash, EventRun, PodWatcher};
+
+/// Hollow nodes every agent runs on.
+const NODES: [&str; 4] = ["kds-node-1", "kds-node-2", "kds-node-3", "kds-node-4"];
+
+/// Starts the node again when the test ends, passed or not, so the next test finds it Ready.
+struct Stopped(&'static str);
+
+impl Stopped {
+    fn node(name: &'static str) -> Self {
+        env().stop_node(name);
+        Stopped(name)
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        env().start_node(self.0);
+    }
+}
+
+fn pod_on(ns: &str, node: &str) -> String {
+    let pods = crate::rollout_support::get_json(&[
+        "get",
+        "pods",
+        "-n",
+        ns,
+        "-l",
+        "app=agent",
+        "--field-selector",
+        &format!("spec.nodeName={node}"),
+        "-o",
+        "json",
+    ]);
+    pods["items"][0]["metadata"]["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no agent pod on {node}: {pods}"))
+        .to_string()
+}
+
+#[test]
+fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
+    require_cluster!();
+    let _alone = crate::disruption();
+    let ns = Namespace::new("dis-sick");
+    let ns = ns.name.as_str();
+    // Grace 1s: a pod deleted on a dead node is past its grace period (stuck) soon after.
+    env().apply(ns, &agent("busybox:1.36").grace_period(1).yaml());
+    env().wait_rollout(ns, "agent");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.yaml");
+    std::fs::write(&file, agent("busybox:1.37").grace_period(1).yaml()).unwrap();
+    let eligible: BTreeSet<String> = NODES.iter().map(|n| n.to_string()).collect();
+    let watcher = PodWatcher::start(ns, eligible);
+    let mut run = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary-nodes",
+        "kds-node-1",
+        "--max-unavailable",
+        "3",
+        "--min-ready",
+        "15",
+        "-o",
+        "json",
+    ]);
+    // Mid-rollout: the canary replaced, its min-ready not over.
+    assert!(
+        run.until(|e| e["event"] == "deleting" && e["node"] == "kds-node-1"),
+        "{:?}",
+        run.events
+    );
+    let stopped = [Stopped::node("kds-node-3"), Stopped::node("kds-node-4")];
+    // kds-node-3's old pod deleted while its kubelet is gone: it stays terminating.
+    let stuck = pod_on(ns, "kds-node-3");
+    env()
+        .kubectl(&["delete", "pod", "-n", ns, &stuck, "--wait=false"])
+        .success();
+    let (code, stderr, events) = run.finish();
+    let seen = watcher.stop();
+    assert_eq!(code, 1, "{stderr}\n{events:#?}");
+    let deferred: BTreeSet<&str> = named(&events, "node")
+        .iter()
+        .filter(|e| e["action"] == "deferred")
+        .map(|e| e["node"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        deferred,
+        BTreeSet::from(["kds-node-3", "kds-node-4"]),
+        "{events:#?}"
+    );
+    let stuck_reports: Vec<_> = named(&events, "node")
+        .into_iter()
+        .filter(|e| e["action"] == "stuck-terminating")
+        .collect();
+    assert_eq!(stuck_reports.len(), 1, "{events:#?}");
+    assert_eq!(stuck_reports[0]["node"], "kds-node-3");
+    assert_eq!(stuck_reports[0]["pod"], stuck.as_str());
+    assert!(stuck_reports[0]["seconds"].as_i64().unwrap() > 0);
+    let incomplete = named(&events, "incomplete");
+    assert_eq!(incomplete.len(), 1, "{events:#?}");
+    let message = incomplete[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("2 nodes deferred (kds-node-3, kds-node-4)"),
+        "{message}"
+    );
+    let stuck_line = incomplete[0]["deferred"][0]["reason"].as_str().unwrap();
+    assert!(
+        stuck_line.contains(&format!("pod {stuck} stuck terminating for")),
+        "{stuck_line}"
+    );
+    // The rest was rolled, never more than 3 nodes (two of them the sick ones) without a
+    // Ready pod; the sick nodes' old pods were left alone.
+    assert!(seen.worst <= 3, "{seen:?}");
+    let deleted: BTreeSet<&str> = named(&events, "deleting")
+        .iter()
+        .map(|e| e["node"].as_str().unwrap())
+        .collect();
+    assert_eq!(deleted, BTreeSet::from(["kds-node-1", "kds-node-2"]));
+    let status = env().ds(&["rollout", "status", "agent", "-n", ns, "-o", "json"]);
+    assert!(status.stdout.contains("incomplete"), "{}", status.stdout);
+
+    // The kubelets back: the stuck pod goes, the controller starts the new revision on
+    // kds-node-3 (OnDelete creates on a node without a pod), resume replaces kds-node-4's.
+    drop(stopped);
+    let resumed = env().ds(&["rollout", "resume", "agent", "-n", ns, "-o", "json"]);
+    assert_eq!(resumed.code, 0, "{}\n{}", resumed.stdout, resumed.stderr);
+    let events: Vec<serde_json::Value> = resumed
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let deleted: Vec<&str> = named(&events, "deleting")
+        .iter()
+        .map(|e| e["node"].as_str().unwrap())
+        .collect();
+    assert!(deleted.contains(&"kds-node-4"), "{events:#?}");
+    assert_eq!(named(&events, "complete").len(), 1, "{events:#?}");
+    let hash = newest_hash(ns);
+    let pods = agent_pods(ns);
+    assert_eq!(pods.len(), NODES.len(), "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
+        "{pods:?}"
+    );
+}
