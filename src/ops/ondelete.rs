@@ -545,30 +545,7 @@ impl<'a> Driver<'a> {
             // Whether the deferred nodes are back is for the node watch to say, once it listed.
             return Ok(None);
         }
-        let podless = planned_without_pods(&state, &pods);
-        let ineligible = if podless.is_empty() {
-            BTreeSet::new()
-        } else {
-            // Whether a node without a pod still runs the DaemonSet, from the node watch. Until
-            // it has listed (or if it may not), every planned node counts as still running it:
-            // waited for, under the progress deadline, never skipped on a guess.
-            match self.nodes.entries() {
-                Some(nodes) => {
-                    let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-                    let nodes: Vec<Node> = nodes.values().cloned().collect();
-                    not_eligible(&podless, &nodes, &template)
-                }
-                None => BTreeSet::new(),
-            }
-        };
-        for node in &ineligible {
-            if self.reported.insert(node.clone()) {
-                self.progress.emit(Event::NodeSkipped {
-                    node: node.clone(),
-                    reason: "no longer runs the daemonset".into(),
-                });
-            }
-        }
+        let ineligible = self.ineligible(&state, &pods);
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
         self.look_after_nodes(&observed, &pods, at).await?;
@@ -588,25 +565,15 @@ impl<'a> Driver<'a> {
                 let undrained = self.undrained(&targets);
                 if undrained.is_empty() {
                     self.delete(targets, &observed, &pods, at).await?
+                } else if let Some(outcome) = self.drain_before_delete(&undrained).await? {
+                    return Ok(Some(outcome));
                 } else {
-                    if let Some(outcome) = self.drain_before_delete(&undrained).await? {
-                        return Ok(Some(outcome));
-                    }
                     // A drain takes a while: decide the deletes again on what the cluster
                     // shows now.
                     *wake = Some(now());
                 }
             }
-            Step::Wait(_) => {
-                let health = self.planned_health(&state);
-                *wake = [
-                    next_wake(&state, &observed, at),
-                    sick::next_node_wake(&state, &health, &pods, at),
-                ]
-                .into_iter()
-                .flatten()
-                .min();
-            }
+            Step::Wait(_) => *wake = self.next_wake(&state, &observed, &pods, at),
             Step::Incomplete { deferred, blocked } => {
                 return self.incomplete(deferred, blocked).await.map(Some)
             }
@@ -632,6 +599,56 @@ impl<'a> Driver<'a> {
         let renew_at = self.lock.expires - lock::RENEW_BELOW_SECONDS + 1;
         *wake = Some(wake.map_or(renew_at, |w| w.min(renew_at)));
         Ok(None)
+    }
+
+    /// The plan's nodes without a pod that no longer run the DaemonSet (reported once each).
+    fn ineligible(
+        &mut self,
+        state: &RolloutState,
+        pods: &BTreeMap<String, Pod>,
+    ) -> BTreeSet<String> {
+        let podless = planned_without_pods(state, pods);
+        if podless.is_empty() {
+            return BTreeSet::new();
+        }
+        // Whether a node without a pod still runs the DaemonSet, from the node watch. Until it
+        // has listed (or if it may not), every planned node counts as still running it: waited
+        // for, under the progress deadline, never skipped on a guess.
+        let ineligible = match self.nodes.entries() {
+            Some(nodes) => {
+                let template = self.ds.spec.template.spec.clone().unwrap_or_default();
+                let nodes: Vec<Node> = nodes.values().cloned().collect();
+                not_eligible(&podless, &nodes, &template)
+            }
+            None => BTreeSet::new(),
+        };
+        for node in &ineligible {
+            if self.reported.insert(node.clone()) {
+                self.progress.emit(Event::NodeSkipped {
+                    node: node.clone(),
+                    reason: "no longer runs the daemonset".into(),
+                });
+            }
+        }
+        ineligible
+    }
+
+    /// While waiting, the next instant a decision can change without an event.
+    fn next_wake(
+        &self,
+        state: &RolloutState,
+        observed: &Observation,
+        pods: &BTreeMap<String, Pod>,
+        at: i64,
+    ) -> Option<i64> {
+        let health = self.planned_health(state);
+        [
+            next_wake(state, observed, at),
+            sick::next_node_wake(state, &health, pods, at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Finds the target and the recorded or planned state; false while the controller or the

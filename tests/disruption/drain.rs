@@ -290,7 +290,7 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
     let agents = crate::rollout_support::PodWatcher::start(ns, eligible);
     let web = ReadyWatch::start(ns);
     let dir = tempfile::tempdir().unwrap();
-    let (mut killed, mut version, mut rollouts) = (0, 0, 0);
+    let (mut killed, mut version, mut rollouts, mut while_cordoned) = (0, 0, 0, 0);
     let mut resume = false;
     while killed < kills {
         let args: Vec<String> = if resume {
@@ -323,7 +323,9 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
                 run.kill_9();
                 killed += 1;
                 resume = true;
-                println!("kill {killed} after {wait:?} (rollout {rollouts})");
+                let cordoned = cordoned_by_annotation();
+                while_cordoned += usize::from(!cordoned.is_empty());
+                println!("kill {killed} after {wait:?} (rollout {rollouts}), cordoned by the rollout: {cordoned:?}");
             }
         }
     }
@@ -332,7 +334,7 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
     let seen = agents.stop();
     let fewest = web.stop();
     println!(
-        "chaos: {killed} kills over {rollouts} rollouts; most agent nodes without a Ready pod at once: {}; fewest Ready web pods: {fewest}; nodes left cordoned: {:?}",
+        "chaos: {killed} kills over {rollouts} rollouts ({while_cordoned} with a node cordoned); most agent nodes without a Ready pod at once: {}; fewest Ready web pods: {fewest}; nodes left cordoned: {:?}",
         seen.worst,
         unschedulable()
     );

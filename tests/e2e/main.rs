@@ -21,6 +21,7 @@ mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
 mod rollout_gates;
+mod rollout_prepull;
 mod rollout_rolling;
 mod rollout_status;
 mod rollout_support;
