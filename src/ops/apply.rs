@@ -79,18 +79,25 @@ pub async fn run(rollout: Rollout<'_>) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The analysis file's name (for messages) and text, when `--analysis` names one.
+fn analysis_file(flags: &GateArgs) -> Result<Option<(String, String)>, Failure> {
+    let Some(path) = &flags.analysis else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::usage(format!(
+            "cannot read the analysis file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Some((path.display().to_string(), text)))
+}
+
 /// How the engine treats the nodes, from the flags over the analysis file's `nodes:`, validated.
 pub fn node_policy_of(args: &RolloutEngineArgs) -> Result<NodePolicy, Failure> {
-    let base = match &args.gates.analysis {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::usage(format!(
-                    "cannot read the analysis file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            NodePolicy::from_analysis_yaml(&path.display().to_string(), &text)
-                .map_err(Failure::usage)?
+    let base = match analysis_file(&args.gates)? {
+        Some((file, text)) => {
+            NodePolicy::from_analysis_yaml(&file, &text).map_err(Failure::usage)?
         }
         None => NodePolicy::default(),
     };
@@ -99,16 +106,8 @@ pub fn node_policy_of(args: &RolloutEngineArgs) -> Result<NodePolicy, Failure> {
 
 /// The gate the flags (and the --analysis file) ask for, validated; `None` without one.
 pub fn analysis_of(flags: &GateArgs) -> Result<Option<Analysis>, Failure> {
-    let base = match &flags.analysis {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::usage(format!(
-                    "cannot read the analysis file {}: {e}",
-                    path.display()
-                ))
-            })?;
-            Analysis::from_yaml(&path.display().to_string(), &text).map_err(Failure::usage)?
-        }
+    let base = match analysis_file(flags)? {
+        Some((file, text)) => Analysis::from_yaml(&file, &text).map_err(Failure::usage)?,
         None => Analysis::default(),
     };
     let analysis = base.with_flags(flags).map_err(Failure::usage)?;

@@ -20,7 +20,8 @@ use serde_json::Value;
 
 use harness::{env, require_cluster, testenv, Namespace};
 use rollout_support::{
-    agent, agent_pods, get_json, named, newest_hash, ondelete_args, ready_agent, EventRun,
+    agent, agent_pod_on, agent_pods, get_json, named, newest_hash, ondelete_args, ready_agent,
+    EventRun,
 };
 
 /// Taken by every test here for its whole run: cargo runs the tests of a binary in parallel
@@ -90,13 +91,13 @@ fn an_ondelete_rollout_reconnects_after_an_api_server_restart_and_completes() {
 
 /// A node stopped with `scripts/testenv stop-node`, started again when dropped unless
 /// [`StoppedNode::start`] did: a failing test leaves every node running for the next.
-struct StoppedNode {
+pub(crate) struct StoppedNode {
     name: &'static str,
     started: bool,
 }
 
 impl StoppedNode {
-    fn stop(name: &'static str) -> Self {
+    pub(crate) fn stop(name: &'static str) -> Self {
         env().stop_node(name);
         Self {
             name,
@@ -151,25 +152,6 @@ fn lifecycle_taints(node: &Value) -> Vec<String> {
                 .then(|| format!("{key}:{}", t["effect"].as_str().unwrap_or("")))
         })
         .collect()
-}
-
-/// The agent's one pod on `node`.
-fn agent_pod_on(ns: &str, node: &str) -> Value {
-    let pods = get_json(&[
-        "get",
-        "pods",
-        "-n",
-        ns,
-        "-l",
-        "app=agent",
-        "--field-selector",
-        &format!("spec.nodeName={node}"),
-        "-o",
-        "json",
-    ]);
-    let items = pods["items"].as_array().expect("items");
-    assert_eq!(items.len(), 1, "one agent pod on {node}: {items:?}");
-    items[0].clone()
 }
 
 #[test]

@@ -5,45 +5,13 @@
 use std::collections::BTreeSet;
 
 use crate::harness::{env, require_cluster, Namespace};
-use crate::rollout_support::{agent, agent_pods, named, newest_hash, EventRun, PodWatcher};
+use crate::rollout_support::{
+    agent, agent_pod_on, agent_pods, named, newest_hash, resume_agent, EventRun, PodWatcher,
+};
+use crate::StoppedNode;
 
 /// Hollow nodes every agent runs on.
 const NODES: [&str; 4] = ["kds-node-1", "kds-node-2", "kds-node-3", "kds-node-4"];
-
-/// Starts the node again when the test ends, passed or not, so the next test finds it Ready.
-struct Stopped(&'static str);
-
-impl Stopped {
-    fn node(name: &'static str) -> Self {
-        env().stop_node(name);
-        Stopped(name)
-    }
-}
-
-impl Drop for Stopped {
-    fn drop(&mut self) {
-        env().start_node(self.0);
-    }
-}
-
-fn pod_on(ns: &str, node: &str) -> String {
-    let pods = crate::rollout_support::get_json(&[
-        "get",
-        "pods",
-        "-n",
-        ns,
-        "-l",
-        "app=agent",
-        "--field-selector",
-        &format!("spec.nodeName={node}"),
-        "-o",
-        "json",
-    ]);
-    pods["items"][0]["metadata"]["name"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no agent pod on {node}: {pods}"))
-        .to_string()
-}
 
 #[test]
 fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
@@ -83,9 +51,15 @@ fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
         "{:?}",
         run.events
     );
-    let stopped = [Stopped::node("kds-node-3"), Stopped::node("kds-node-4")];
+    let stopped = [
+        StoppedNode::stop("kds-node-3"),
+        StoppedNode::stop("kds-node-4"),
+    ];
     // kds-node-3's old pod deleted while its kubelet is gone: it stays terminating.
-    let stuck = pod_on(ns, "kds-node-3");
+    let stuck = agent_pod_on(ns, "kds-node-3")["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
     env()
         .kubectl(&["delete", "pod", "-n", ns, &stuck, "--wait=false"])
         .success();
@@ -135,14 +109,10 @@ fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
 
     // The kubelets back: the stuck pod goes, the controller starts the new revision on
     // kds-node-3 (OnDelete creates on a node without a pod), resume replaces kds-node-4's.
-    drop(stopped);
-    let resumed = env().ds(&["rollout", "resume", "agent", "-n", ns, "-o", "json"]);
-    assert_eq!(resumed.code, 0, "{}\n{}", resumed.stdout, resumed.stderr);
-    let events: Vec<serde_json::Value> = resumed
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    for node in stopped {
+        node.start();
+    }
+    let events = resume_agent(ns);
     let deleted: Vec<&str> = named(&events, "deleting")
         .iter()
         .map(|e| e["node"].as_str().unwrap())

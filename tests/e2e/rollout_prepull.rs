@@ -6,13 +6,15 @@
 
 use std::collections::BTreeSet;
 use std::io::BufReader;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace};
-use crate::rollout_support::{agent, get_json, named, node_of, ready_agent, EventRun};
+use crate::rollout_support::{
+    agent, get_json, named, node_of, ready_agent, resume_agent, watch_pods, EventRun,
+};
 
 const HELPER_LABEL: &str = "rollout.kubectl-ds.io/prepull-for";
 
@@ -33,23 +35,7 @@ struct NamespaceWatch {
 
 impl NamespaceWatch {
     fn start(ns: &str) -> Self {
-        let mut child = Command::new("kubectl")
-            .args([
-                "get",
-                "pods",
-                "-n",
-                ns,
-                "-w",
-                "--output-watch-events",
-                "-o",
-                "json",
-            ])
-            .env("KUBECONFIG", &env().kubeconfig)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("kubectl get -w");
+        let mut child = watch_pods(ns, None);
         let stdout = child.stdout.take().expect("stdout");
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
@@ -238,13 +224,7 @@ fn kill_9_during_a_prepull_then_resume_removes_the_leftovers_and_completes() {
         }
         false => false,
     };
-    let resumed = env().ds(&["rollout", "resume", "agent", "-n", ns, "-o", "json"]);
-    assert_eq!(resumed.code, 0, "{}\n{}", resumed.stdout, resumed.stderr);
-    let events: Vec<Value> = resumed
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = resume_agent(ns);
     let removed = named(&events, "note").iter().any(|e| {
         e["message"]
             .as_str()

@@ -124,25 +124,7 @@ impl PodWatcher {
     /// so that whatever the test starts next is seen from its first change: `kubectl get -w`
     /// lists a moment after it is spawned, and a pod deleted before that would go unseen.
     pub fn start(ns: &str, eligible: BTreeSet<String>) -> Self {
-        let mut child = Command::new("kubectl")
-            .args([
-                "get",
-                "pods",
-                "-n",
-                ns,
-                "-l",
-                "app=agent",
-                "-w",
-                "--output-watch-events",
-                "-o",
-                "json",
-            ])
-            .env("KUBECONFIG", &env().kubeconfig)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("kubectl get -w");
+        let mut child = watch_pods(ns, Some("app=agent"));
         let stdout = child.stdout.take().expect("stdout");
         let seen = Arc::new(Mutex::new(Watched::default()));
         let reader = {
@@ -304,4 +286,51 @@ pub fn ondelete_args<'a>(file: &'a str, ns: &'a str, extra: &[&'a str]) -> Vec<&
 /// The events of a stream with this `event` name.
 pub fn named<'a>(events: &'a [Value], name: &str) -> Vec<&'a Value> {
     events.iter().filter(|e| e["event"] == name).collect()
+}
+
+/// The agent's one pod on `node`.
+#[allow(dead_code)] // the disruption tests use it
+pub fn agent_pod_on(ns: &str, node: &str) -> Value {
+    let pods = get_json(&[
+        "get",
+        "pods",
+        "-n",
+        ns,
+        "-l",
+        "app=agent",
+        "--field-selector",
+        &format!("spec.nodeName={node}"),
+        "-o",
+        "json",
+    ]);
+    let items = pods["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "one agent pod on {node}: {items:?}");
+    items[0].clone()
+}
+
+/// `kubectl get pods -n NS [-l SELECTOR] -w -o json` with watch events, its stdout piped.
+pub fn watch_pods(ns: &str, selector: Option<&str>) -> Child {
+    let mut args = vec!["get", "pods", "-n", ns];
+    if let Some(selector) = selector {
+        args.extend(["-l", selector]);
+    }
+    args.extend(["-w", "--output-watch-events", "-o", "json"]);
+    Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", &env().kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("kubectl get -w")
+}
+
+/// `kubectl ds rollout resume agent -n NS -o json`, which must succeed: its events.
+pub fn resume_agent(ns: &str) -> Vec<Value> {
+    let run = env().ds(&["rollout", "resume", "agent", "-n", ns, "-o", "json"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    run.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON event ({e}): {l}")))
+        .collect()
 }
