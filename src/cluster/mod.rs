@@ -183,6 +183,20 @@ impl Cluster {
             .map_err(|e| describe(e, &request, &self.target()))
     }
 
+    /// Every PodDisruptionBudget, in all namespaces.
+    pub async fn list_pod_disruption_budgets(
+        &self,
+    ) -> Result<Vec<k8s_openapi::api::policy::v1::PodDisruptionBudget>, Failure> {
+        let api = Api::all(self.client.clone());
+        self.list_pages(
+            api,
+            "poddisruptionbudgets.policy",
+            None,
+            ListParams::default(),
+        )
+        .await
+    }
+
     pub async fn list_priority_classes(&self) -> Result<Vec<PriorityClass>, Failure> {
         let params = ListParams::default();
         let api = Api::all(self.client.clone());

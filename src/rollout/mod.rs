@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod drain;
+pub mod eviction;
 pub mod follow;
 pub mod gate;
 pub mod health;

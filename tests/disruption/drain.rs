@@ -281,6 +281,7 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
     let web = ReadyWatch::start(ns);
     let dir = tempfile::tempdir().unwrap();
     let (mut killed, mut version, mut rollouts, mut while_cordoned) = (0, 0, 0, 0);
+    let mut finished_evictions = 0;
     let mut resume = false;
     while killed < kills {
         let args: Vec<String> = if resume {
@@ -307,11 +308,13 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
                 // It finished before the kill: the next rollout starts from a new version.
                 let (_, stderr, events) = run.finish();
                 assert_eq!(status.code(), Some(0), "{stderr}\n{events:#?}");
+                finished_evictions += granted_evictions_finished(&events);
                 resume = false;
             }
             None => {
                 run.child.kill().expect("kill");
                 let (_, _, events) = run.finish();
+                finished_evictions += granted_evictions_finished(&events);
                 killed += 1;
                 let last = events.last().map(|e| e.to_string()).unwrap_or_default();
                 println!("  the killed run's last event: {last}");
@@ -322,11 +325,11 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
             }
         }
     }
-    resume_agent(ns);
+    finished_evictions += granted_evictions_finished(&resume_agent(ns));
     let seen = agents.stop();
     let fewest = web.stop();
     println!(
-        "chaos: {killed} kills over {rollouts} rollouts ({while_cordoned} with a node cordoned); most agent nodes without a Ready pod at once: {}; fewest Ready web pods: {fewest}; nodes left cordoned: {:?}",
+        "chaos: {killed} kills over {rollouts} rollouts ({while_cordoned} with a node cordoned, {finished_evictions} evictions granted to a killed run finished by the next); most agent nodes without a Ready pod at once: {}; fewest Ready web pods: {fewest}; nodes left cordoned: {:?}",
         seen.worst,
         unschedulable()
     );
@@ -334,4 +337,16 @@ fn chaos_drain_rollouts_killed_at_random_keep_every_budget() {
     assert!(fewest >= 2, "the web budget was violated: {fewest} Ready");
     assert!(unschedulable().is_empty());
     assert!(cordoned_by_annotation().is_empty());
+}
+
+/// How many pods granted an eviction by a killed run this run deleted.
+fn granted_evictions_finished(events: &[Value]) -> usize {
+    named(events, "note")
+        .iter()
+        .filter(|e| {
+            e["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("granted its eviction"))
+        })
+        .count()
 }

@@ -127,3 +127,66 @@ fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
         "{pods:?}"
     );
 }
+
+#[test]
+fn force_delete_stuck_deletes_a_stuck_pod_once_its_node_was_sick_long_enough() {
+    require_cluster!();
+    let _alone = crate::disruption();
+    let ns = Namespace::new("dis-force");
+    let ns = ns.name.as_str();
+    env().apply(ns, &agent("busybox:1.36").grace_period(1).yaml());
+    env().wait_rollout(ns, "agent");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.yaml");
+    std::fs::write(&file, agent("busybox:1.37").grace_period(1).yaml()).unwrap();
+    let stopped = StoppedNode::stop("kds-node-4");
+    let stuck = agent_pod_on(ns, "kds-node-4")["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env()
+        .kubectl(&["delete", "pod", "-n", ns, &stuck, "--wait=false"])
+        .success();
+    // Long enough for the pod to count as stuck, then for the node to be sick 15s: the canary's
+    // min-ready keeps the run going meanwhile.
+    let run = EventRun::start(&[
+        "rollout",
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--canary-nodes",
+        "kds-node-1",
+        "--max-unavailable",
+        "3",
+        "--min-ready",
+        "20",
+        "--force-delete-stuck",
+        "15s",
+        "-o",
+        "json",
+    ]);
+    let (code, stderr, events) = run.finish();
+    assert_eq!(code, 1, "{stderr}\n{events:#?}");
+    let forced: Vec<_> = named(&events, "node")
+        .into_iter()
+        .filter(|e| e["action"] == "force-deleted")
+        .collect();
+    assert_eq!(forced.len(), 1, "{events:#?}");
+    assert_eq!(forced[0]["node"], "kds-node-4");
+    assert_eq!(forced[0]["pod"], stuck.as_str());
+    let gone = env().kubectl(&["get", "pod", "-n", ns, &stuck]);
+    assert_ne!(gone.code, 0, "the stuck pod is gone: {}", gone.stdout);
+    stopped.start();
+    resume_agent(ns);
+    let hash = newest_hash(ns);
+    let pods = agent_pods(ns);
+    assert_eq!(pods.len(), NODES.len(), "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
+        "{pods:?}"
+    );
+}

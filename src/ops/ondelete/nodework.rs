@@ -11,6 +11,7 @@ use crate::ops::retry::with_retry;
 use crate::ops::Outcome;
 use crate::render::progress::{Event, NodeNews};
 use crate::rollout::drain::{DrainOptions, CORDONED_BY_ANNOTATION};
+use crate::rollout::eviction::granted_not_deleted;
 use crate::rollout::node_policy::Drain;
 use crate::rollout::prepull::{images_of, PrepullOptions};
 use crate::rollout::state::Phase;
@@ -95,7 +96,35 @@ impl Driver<'_> {
             .is_some_and(|by| *by == owner)
     }
 
+    /// Deletes the pods on `node` whose eviction a killed run was granted but never saw carried
+    /// out (`rollout::eviction`), so the budget they hold frees now rather than in two minutes.
+    /// Without the right to list budgets this is skipped: the drain then waits them out.
+    async fn finish_granted_evictions(&mut self, node: &str) -> Result<(), Failure> {
+        let Ok(budgets) = self.cluster.list_pod_disruption_budgets().await else {
+            return Ok(());
+        };
+        let pods = self.cluster.pods_on_node(node).await?;
+        for pod in granted_not_deleted(&pods, &budgets) {
+            let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+            let name = pod.metadata.name.clone().unwrap_or_default();
+            let uid = pod.metadata.uid.clone().unwrap_or_default();
+            if self
+                .cluster
+                .delete_pod_with_uid(&namespace, &name, &uid)
+                .await?
+            {
+                self.progress.emit(Event::Note {
+                    message: format!(
+                        "{node}: pod {namespace}/{name} was granted its eviction by an interrupted run but not deleted; deleted"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     async fn drain(&mut self, node: &str, drain: &Drain) -> Result<(), Failure> {
+        self.finish_granted_evictions(node).await?;
         let options = DrainOptions {
             timeout_seconds: i64::try_from(drain.timeout.as_secs()).unwrap_or(i64::MAX),
             delete_emptydir_data: drain.delete_emptydir_data,
