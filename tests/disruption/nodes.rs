@@ -139,17 +139,9 @@ fn force_delete_stuck_deletes_a_stuck_pod_once_its_node_was_sick_long_enough() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
     std::fs::write(&file, agent("busybox:1.37").grace_period(1).yaml()).unwrap();
-    let stopped = StoppedNode::stop("kds-node-4");
-    let stuck = agent_pod_on(ns, "kds-node-4")["metadata"]["name"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    env()
-        .kubectl(&["delete", "pod", "-n", ns, &stuck, "--wait=false"])
-        .success();
     // Long enough for the pod to count as stuck, then for the node to be sick 15s: the canary's
     // min-ready keeps the run going meanwhile.
-    let run = EventRun::start(&[
+    let mut run = EventRun::start(&[
         "rollout",
         "apply",
         "-f",
@@ -169,6 +161,20 @@ fn force_delete_stuck_deletes_a_stuck_pod_once_its_node_was_sick_long_enough() {
         "-o",
         "json",
     ]);
+    assert!(
+        run.until(|e| e["event"] == "deleting" && e["node"] == "kds-node-1"),
+        "{:?}",
+        run.events
+    );
+    // Mid-rollout: kds-node-4's kubelet dies and its old pod, deleted then, stays terminating.
+    let stopped = StoppedNode::stop("kds-node-4");
+    let stuck = agent_pod_on(ns, "kds-node-4")["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env()
+        .kubectl(&["delete", "pod", "-n", ns, &stuck, "--wait=false"])
+        .success();
     let (code, stderr, events) = run.finish();
     assert_eq!(code, 1, "{stderr}\n{events:#?}");
     let forced: Vec<_> = named(&events, "node")
