@@ -4,6 +4,7 @@ mod conflict;
 mod connect;
 mod errors;
 mod mirror;
+mod nodes;
 mod placement;
 pub mod server_version;
 pub mod warnings;
@@ -21,6 +22,7 @@ pub use conflict::{Planned, ATTEMPTS};
 pub use connect::{connect, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
 pub use mirror::Mirror;
+pub use nodes::{Cordoned, Eviction};
 
 use crate::error::Failure;
 

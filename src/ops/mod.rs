@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod delete;
+pub mod drain;
 pub mod gate;
 pub mod gating;
 pub mod interrupt;
