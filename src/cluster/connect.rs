@@ -19,6 +19,7 @@ use crate::logging;
 #[derive(Clone)]
 pub struct Cluster {
     pub client: Client,
+    unretried: Unretried,
     pub namespace: String,
     pub context: String,
     pub server: String,
@@ -51,23 +52,55 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Cluster, Failure> {
         .trim_end_matches('/')
         .to_string();
     tracing::info!(%server, %context, %namespace, kubeconfig = %source, "connecting");
-    let client = ClientBuilder::try_from(config)
-        .map_err(|e| {
-            Failure::connection(format!(
-                "cannot set up a client for {server} (context {context:?}): {e}; check the certificate data in {source}"
-            ))
-        })?
-        // Outermost, so it sees every response as the server sent it, errors included.
-        .with_layer(&super::warnings::layer())
-        .build();
+    let client = build_client(config.clone(), &context, &source)?;
     super::server_version::start(&client);
+    config.default_retry = false;
     Ok(Cluster {
         client,
+        unretried: Unretried {
+            config: std::sync::Arc::new(config),
+            source,
+            client: std::sync::Arc::default(),
+        },
         namespace,
         context,
         server,
         kubeconfig: args.kubeconfig.clone(),
     })
+}
+
+fn build_client(config: Config, context: &str, source: &str) -> Result<Client, Failure> {
+    let server = config.cluster_url.to_string();
+    let builder = ClientBuilder::try_from(config).map_err(|e| {
+        Failure::connection(format!(
+            "cannot set up a client for {} (context {context:?}): {e}; check the certificate data in {source}",
+            server.trim_end_matches('/')
+        ))
+    })?;
+    // Outermost, so it sees every response as the server sent it, errors included.
+    Ok(builder.with_layer(&super::warnings::layer()).build())
+}
+
+/// The connection without kube's own retry of 429, 503 and 504 (up to 15 times over minutes,
+/// unseen), built the first time it is needed.
+#[derive(Clone)]
+struct Unretried {
+    config: std::sync::Arc<Config>,
+    source: String,
+    client: std::sync::Arc<std::sync::OnceLock<Client>>,
+}
+
+impl Cluster {
+    /// The client for requests whose refusal is the answer, such as an eviction a
+    /// PodDisruptionBudget refuses (429): the caller retries on its own terms.
+    pub(super) fn unretried(&self) -> Result<Client, Failure> {
+        let slot = &self.unretried;
+        if let Some(client) = slot.client.get() {
+            return Ok(client.clone());
+        }
+        let client = build_client((*slot.config).clone(), &self.context, &slot.source)?;
+        Ok(slot.client.get_or_init(|| client).clone())
+    }
 }
 
 /// Flag combinations kubectl refuses before it reads any kubeconfig.

@@ -134,6 +134,19 @@ impl Cluster {
             .await
     }
 
+    /// One pod, or `None` when it does not exist.
+    pub async fn get_pod(&self, namespace: &str, name: &str) -> Result<Option<Pod>, Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let request = Request {
+            verb: "get",
+            resource: "pods",
+            namespace: Some(namespace),
+        };
+        api.get_opt(name)
+            .await
+            .map_err(|e| describe(e, &request, &self.target()))
+    }
+
     /// Evicts a pod through the Eviction API, only if it is still the pod with `uid` (a
     /// precondition checked by the server, so a same-named replacement is never evicted).
     pub async fn evict_pod(
@@ -148,11 +161,9 @@ impl Cluster {
             namespace: Some(namespace),
         };
         let http_request = eviction_request(namespace, name, uid)?;
-        match self
-            .client
-            .request::<kube::core::Status>(http_request)
-            .await
-        {
+        // Unretried: kube would retry a refusal (429) by itself for minutes before answering.
+        let client = self.unretried()?;
+        match client.request::<kube::core::Status>(http_request).await {
             Ok(_) => Ok(Eviction::Evicted),
             Err(e) => match lost_race(&e) {
                 // 409: the uid precondition failed, the name is another pod's now.

@@ -446,6 +446,36 @@ mod tests {
         past_grace: None,
     };
 
+    impl Shape {
+        fn owner(self, controller: Option<&'static str>) -> Self {
+            Shape { controller, ..self }
+        }
+        fn empty_dir(self) -> Self {
+            Shape {
+                empty_dir: true,
+                ..self
+            }
+        }
+        fn mirror(self) -> Self {
+            Shape {
+                mirror: true,
+                ..self
+            }
+        }
+        fn phase(self, phase: &'static str) -> Self {
+            Shape {
+                phase: Some(phase),
+                ..self
+            }
+        }
+        fn past_grace(self, seconds: i64) -> Self {
+            Shape {
+                past_grace: Some(seconds),
+                ..self
+            }
+        }
+    }
+
     fn pod(name: &str, shape: Shape) -> Pod {
         let owners: Vec<Value> = shape
             .controller
@@ -498,138 +528,104 @@ mod tests {
     }
 
     #[test]
-    fn each_pod_is_evicted_skipped_or_refused_as_kubectl_drain_decides() {
-        let none = options(false, false);
-        let both = options(true, true);
+    fn daemonset_mirror_and_stuck_pods_are_skipped_whatever_the_options() {
+        const LIMIT: i64 = SKIP_TERMINATING_AFTER_SECONDS;
         let cases = [
-            ("a Deployment's pod", DEPLOYED, none.clone(), "evict"),
             (
                 "a DaemonSet's pod",
-                Shape {
-                    controller: Some("DaemonSet"),
-                    ..DEPLOYED
-                },
-                both.clone(),
+                DEPLOYED.owner(Some("DaemonSet")),
                 "skip: managed by daemonset apps/p-owner",
             ),
             (
                 "a DaemonSet's finished pod stays the rollout's",
-                Shape {
-                    controller: Some("DaemonSet"),
-                    phase: Some("Failed"),
-                    ..DEPLOYED
-                },
-                none.clone(),
+                DEPLOYED.owner(Some("DaemonSet")).phase("Failed"),
                 "skip: managed by daemonset apps/p-owner",
             ),
             (
                 "a mirror pod",
-                Shape {
-                    controller: Some("Node"),
-                    mirror: true,
-                    ..DEPLOYED
-                },
-                both.clone(),
+                DEPLOYED.owner(Some("Node")).mirror(),
                 "skip: a mirror pod (static pod of the kubelet)",
             ),
             (
-                "emptyDir without the option",
-                Shape {
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-                none.clone(),
-                "refuse: --delete-emptydir-data",
-            ),
-            (
-                "emptyDir with the option",
-                Shape {
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-                options(true, false),
+                "terminating within its grace period",
+                DEPLOYED.past_grace(-20),
                 "evict",
             ),
             (
-                "unmanaged without --force",
-                Shape {
-                    controller: None,
-                    ..DEPLOYED
-                },
-                none.clone(),
-                "refuse: --force",
-            ),
-            (
-                "unmanaged with --force",
-                Shape {
-                    controller: None,
-                    ..DEPLOYED
-                },
-                options(false, true),
-                "evict",
-            ),
-            (
-                "unmanaged with emptyDir needs both",
-                Shape {
-                    controller: None,
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-                none.clone(),
-                "refuse: --delete-emptydir-data --force",
-            ),
-            (
-                "unmanaged with emptyDir, one option given",
-                Shape {
-                    controller: None,
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-                options(true, false),
-                "refuse: --force",
-            ),
-            (
-                "a finished unmanaged pod with emptyDir",
-                Shape {
-                    controller: None,
-                    empty_dir: true,
-                    phase: Some("Succeeded"),
-                    ..DEPLOYED
-                },
-                none.clone(),
-                "evict",
-            ),
-            (
-                "terminating within its grace period: waited for",
-                Shape {
-                    controller: None,
-                    empty_dir: true,
-                    past_grace: Some(-20),
-                    ..DEPLOYED
-                },
-                none.clone(),
-                "evict",
-            ),
-            (
-                "terminating just at the limit: waited for",
-                Shape {
-                    past_grace: Some(SKIP_TERMINATING_AFTER_SECONDS),
-                    ..DEPLOYED
-                },
-                none.clone(),
+                "terminating just at the limit",
+                DEPLOYED.past_grace(LIMIT),
                 "evict",
             ),
             (
                 "stuck terminating",
-                Shape {
-                    past_grace: Some(SKIP_TERMINATING_AFTER_SECONDS + 1),
-                    ..DEPLOYED
-                },
-                none.clone(),
+                DEPLOYED.past_grace(LIMIT + 1),
                 "skip: terminating, 61s past its grace period (longer than 60s)",
             ),
         ];
-        for (what, shape, options, want) in cases {
+        for (what, shape, want) in cases {
+            for options in [options(false, false), options(true, true)] {
+                assert_eq!(
+                    verdict(&pod("p", shape), &options),
+                    want,
+                    "{what} {options:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn emptydir_and_unmanaged_pods_are_refused_without_their_options() {
+        let unmanaged = DEPLOYED.owner(None);
+        let cases = [
+            ("a Deployment's pod", DEPLOYED, (false, false), "evict"),
+            (
+                "emptyDir",
+                DEPLOYED.empty_dir(),
+                (false, false),
+                "refuse: --delete-emptydir-data",
+            ),
+            (
+                "emptyDir allowed",
+                DEPLOYED.empty_dir(),
+                (true, false),
+                "evict",
+            ),
+            ("unmanaged", unmanaged, (false, false), "refuse: --force"),
+            ("unmanaged allowed", unmanaged, (false, true), "evict"),
+            (
+                "both",
+                unmanaged.empty_dir(),
+                (false, false),
+                "refuse: --delete-emptydir-data --force",
+            ),
+            (
+                "both, one allowed",
+                unmanaged.empty_dir(),
+                (true, false),
+                "refuse: --force",
+            ),
+            ("both allowed", unmanaged.empty_dir(), (true, true), "evict"),
+            (
+                "finished",
+                unmanaged.empty_dir().phase("Succeeded"),
+                (false, false),
+                "evict",
+            ),
+            (
+                "failed",
+                unmanaged.empty_dir().phase("Failed"),
+                (false, false),
+                "evict",
+            ),
+            (
+                "terminating already",
+                unmanaged.empty_dir().past_grace(-20),
+                (false, false),
+                "evict",
+            ),
+        ];
+        for (what, shape, (emptydir, force), want) in cases {
+            let options = options(emptydir, force);
             assert_eq!(verdict(&pod("p", shape), &options), want, "{what}");
         }
     }
@@ -638,21 +634,9 @@ mod tests {
     fn the_plan_is_sorted_and_keeps_every_pod() {
         let pods = [
             pod("web-b", DEPLOYED),
-            pod(
-                "ds",
-                Shape {
-                    controller: Some("DaemonSet"),
-                    ..DEPLOYED
-                },
-            ),
+            pod("ds", DEPLOYED.owner(Some("DaemonSet"))),
             pod("web-a", DEPLOYED),
-            pod(
-                "scratch",
-                Shape {
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-            ),
+            pod("scratch", DEPLOYED.empty_dir()),
         ];
         let plan = plan(&pods, &DrainOptions::default(), NOW);
         let names = |refs: Vec<&PodRef>| refs.iter().map(|p| p.to_string()).collect::<Vec<_>>();
@@ -674,13 +658,7 @@ mod tests {
     #[test]
     fn refusals_name_the_pods_and_the_options_that_allow_them() {
         let one = plan(
-            &[pod(
-                "x",
-                Shape {
-                    empty_dir: true,
-                    ..DEPLOYED
-                },
-            )],
+            &[pod("x", DEPLOYED.empty_dir())],
             &DrainOptions::default(),
             NOW,
         );
@@ -693,13 +671,7 @@ mod tests {
             "cannot drain node/kds-node-1: pod apps/x on node/kds-node-1 uses emptyDir volumes; rerun with --delete-emptydir-data to evict it (its emptyDir data is lost); nothing was evicted"
         );
         let bare = plan(
-            &[pod(
-                "y",
-                Shape {
-                    controller: None,
-                    ..DEPLOYED
-                },
-            )],
+            &[pod("y", DEPLOYED.owner(None))],
             &DrainOptions::default(),
             NOW,
         );
@@ -709,27 +681,9 @@ mod tests {
         );
         let many = plan(
             &[
-                pod(
-                    "y",
-                    Shape {
-                        controller: None,
-                        ..DEPLOYED
-                    },
-                ),
-                pod(
-                    "x",
-                    Shape {
-                        empty_dir: true,
-                        ..DEPLOYED
-                    },
-                ),
-                pod(
-                    "z",
-                    Shape {
-                        empty_dir: true,
-                        ..DEPLOYED
-                    },
-                ),
+                pod("y", DEPLOYED.owner(None)),
+                pod("x", DEPLOYED.empty_dir()),
+                pod("z", DEPLOYED.empty_dir()),
             ],
             &DrainOptions::default(),
             NOW,
@@ -754,19 +708,10 @@ mod tests {
         replaced.metadata.uid = Some("new-uid".into());
         let current = [
             replaced,
-            pod(
-                "leaving",
-                Shape {
-                    past_grace: Some(-10),
-                    ..DEPLOYED
-                },
-            ),
+            pod("leaving", DEPLOYED.past_grace(-10)),
             pod(
                 "stuck",
-                Shape {
-                    past_grace: Some(SKIP_TERMINATING_AFTER_SECONDS + 5),
-                    ..DEPLOYED
-                },
+                DEPLOYED.past_grace(SKIP_TERMINATING_AFTER_SECONDS + 5),
             ),
             pod("running", DEPLOYED),
         ];

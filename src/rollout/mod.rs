@@ -1,7 +1,8 @@
 //! Controlled rollouts without I/O: the wave plan (canary, waves of max-unavailable, node order)
 //! and the recorded state with the decision of the next step, which makes a rollout resumable
-//! from anywhere; and rolling mode's health gate over the DaemonSet's own controller. The
-//! ops layer drives these against the API.
+//! from anywhere; rolling mode's health gate over the DaemonSet's own controller; and what
+//! draining a node before its pod is replaced evicts, skips or refuses. The ops layer drives
+//! these against the API.
 
 pub mod analysis;
 pub mod drain;
