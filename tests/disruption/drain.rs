@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent, agent_pods, get_json, named, newest_hash, resume_agent, watch_pods, EventRun,
+    agent, assert_all_updated, get_json, named, resume_agent, watch_pods, EventRun,
 };
 
 const NODES: [&str; 4] = ["kds-node-1", "kds-node-2", "kds-node-3", "kds-node-4"];
@@ -235,13 +235,7 @@ fn drain_keeps_the_budget_survives_kill_9_and_leaves_a_foreign_cordon() {
     // Every node uncordoned but the one the test cordoned; no mark of ours left.
     assert_eq!(unschedulable(), BTreeSet::from(["kds-node-3".to_string()]));
     assert!(cordoned_by_annotation().is_empty());
-    let hash = newest_hash(ns);
-    let pods = agent_pods(ns);
-    assert_eq!(pods.len(), NODES.len(), "{pods:?}");
-    assert!(
-        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
-        "{pods:?}"
-    );
+    assert_all_updated(ns, NODES.len());
 }
 
 /// The chaos run behind the reliability figure (not part of the suite: it takes minutes): drain

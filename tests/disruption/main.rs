@@ -20,8 +20,8 @@ use serde_json::Value;
 
 use harness::{env, require_cluster, testenv, Namespace};
 use rollout_support::{
-    agent, agent_pod_on, agent_pods, get_json, named, newest_hash, ondelete_args, ready_agent,
-    EventRun,
+    agent, agent_pod_on, agent_pods, assert_all_updated, get_json, named, ondelete_args,
+    ready_agent, EventRun,
 };
 
 /// Taken by every test here for its whole run: cargo runs the tests of a binary in parallel
@@ -80,13 +80,7 @@ fn an_ondelete_rollout_reconnects_after_an_api_server_restart_and_completes() {
         "a pod deleted twice: {deleted:?}"
     );
     assert_eq!(deleted.len(), nodes);
-    let hash = newest_hash(ns);
-    let pods = agent_pods(ns);
-    assert_eq!(pods.len(), nodes, "{pods:?}");
-    assert!(
-        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
-        "{pods:?}"
-    );
+    assert_all_updated(ns, nodes);
 }
 
 /// A node stopped with `scripts/testenv stop-node`, started again when dropped unless

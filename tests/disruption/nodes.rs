@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent, agent_pod_on, agent_pods, named, newest_hash, resume_agent, EventRun, PodWatcher,
+    agent, agent_pod_on, assert_all_updated, named, ondelete_args, resume_agent, EventRun,
+    PodWatcher,
 };
 use crate::StoppedNode;
 
@@ -27,24 +28,20 @@ fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
     std::fs::write(&file, agent("busybox:1.37").grace_period(1).yaml()).unwrap();
     let eligible: BTreeSet<String> = NODES.iter().map(|n| n.to_string()).collect();
     let watcher = PodWatcher::start(ns, eligible);
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         file.to_str().unwrap(),
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary-nodes",
-        "kds-node-1",
-        "--max-unavailable",
-        "3",
-        "--min-ready",
-        "15",
-        "-o",
-        "json",
-    ]);
+        &[
+            "--canary-nodes",
+            "kds-node-1",
+            "--max-unavailable",
+            "3",
+            "--min-ready",
+            "15",
+            "-o",
+            "json",
+        ],
+    ));
     // Mid-rollout: the canary replaced, its min-ready not over.
     assert!(
         run.until(|e| e["event"] == "deleting" && e["node"] == "kds-node-1"),
@@ -119,13 +116,7 @@ fn nodes_stopped_mid_rollout_are_deferred_and_resume_finishes_them() {
         .collect();
     assert!(deleted.contains(&"kds-node-4"), "{events:#?}");
     assert_eq!(named(&events, "complete").len(), 1, "{events:#?}");
-    let hash = newest_hash(ns);
-    let pods = agent_pods(ns);
-    assert_eq!(pods.len(), NODES.len(), "{pods:?}");
-    assert!(
-        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
-        "{pods:?}"
-    );
+    assert_all_updated(ns, NODES.len());
 }
 
 #[test]
@@ -141,26 +132,22 @@ fn force_delete_stuck_deletes_a_stuck_pod_once_its_node_was_sick_long_enough() {
     std::fs::write(&file, agent("busybox:1.37").grace_period(1).yaml()).unwrap();
     // Long enough for the pod to count as stuck, then for the node to be sick 15s: the canary's
     // min-ready keeps the run going meanwhile.
-    let mut run = EventRun::start(&[
-        "rollout",
-        "apply",
-        "-f",
+    let mut run = EventRun::start(&ondelete_args(
         file.to_str().unwrap(),
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary-nodes",
-        "kds-node-1",
-        "--max-unavailable",
-        "3",
-        "--min-ready",
-        "20",
-        "--force-delete-stuck",
-        "15s",
-        "-o",
-        "json",
-    ]);
+        &[
+            "--canary-nodes",
+            "kds-node-1",
+            "--max-unavailable",
+            "3",
+            "--min-ready",
+            "20",
+            "--force-delete-stuck",
+            "15s",
+            "-o",
+            "json",
+        ],
+    ));
     assert!(
         run.until(|e| e["event"] == "deleting" && e["node"] == "kds-node-1"),
         "{:?}",
@@ -188,11 +175,5 @@ fn force_delete_stuck_deletes_a_stuck_pod_once_its_node_was_sick_long_enough() {
     assert_ne!(gone.code, 0, "the stuck pod is gone: {}", gone.stdout);
     stopped.start();
     resume_agent(ns);
-    let hash = newest_hash(ns);
-    let pods = agent_pods(ns);
-    assert_eq!(pods.len(), NODES.len(), "{pods:?}");
-    assert!(
-        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
-        "{pods:?}"
-    );
+    assert_all_updated(ns, NODES.len());
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace};
 use crate::rollout_support::{
-    agent, get_json, named, node_of, ready_agent, resume_agent, watch_pods, EventRun,
+    agent, get_json, named, node_of, ondelete_args, ready_agent, resume_agent, watch_pods, EventRun,
 };
 
 const HELPER_LABEL: &str = "rollout.kubectl-ds.io/prepull-for";
@@ -141,23 +141,19 @@ fn prepull_runs_on_each_waves_nodes_before_its_deletes_and_leaves_nothing() {
     let file = dir.path().join("new.yaml");
     std::fs::write(&file, agent("busybox:1.37").yaml()).unwrap();
     let watch = NamespaceWatch::start(ns);
-    let args = [
-        "rollout",
-        "apply",
-        "-f",
+    let args = ondelete_args(
         file.to_str().unwrap(),
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--max-unavailable",
-        "2",
-        "--prepull",
-        "-o",
-        "json",
-    ];
+        &[
+            "--canary",
+            "1",
+            "--max-unavailable",
+            "2",
+            "--prepull",
+            "-o",
+            "json",
+        ],
+    );
     let (code, stderr, events) = EventRun::start(&args).finish();
     assert_eq!(code, 0, "{stderr}\n{events:#?}");
     let seen = watch.stop();
@@ -180,23 +176,19 @@ fn kill_9_during_a_prepull_then_resume_removes_the_leftovers_and_completes() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("new.yaml");
     std::fs::write(&file, agent("busybox:1.37").yaml()).unwrap();
-    let args = [
-        "rollout",
-        "apply",
-        "-f",
+    let args = ondelete_args(
         file.to_str().unwrap(),
-        "-n",
         ns,
-        "--mode",
-        "ondelete",
-        "--canary",
-        "1",
-        "--max-unavailable",
-        "2",
-        "--prepull",
-        "-o",
-        "json",
-    ];
+        &[
+            "--canary",
+            "1",
+            "--max-unavailable",
+            "2",
+            "--prepull",
+            "-o",
+            "json",
+        ],
+    );
     let mut first = EventRun::start(&args);
     // The second wave's pre-pull has started: its helper pods are being created.
     let starts = std::cell::Cell::new(0);

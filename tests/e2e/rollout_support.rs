@@ -334,3 +334,15 @@ pub fn resume_agent(ns: &str) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON event ({e}): {l}")))
         .collect()
 }
+
+/// Every one of `nodes` runs an agent pod of the newest revision, Ready.
+#[allow(dead_code)] // the disruption tests use it
+pub fn assert_all_updated(ns: &str, nodes: usize) {
+    let hash = newest_hash(ns);
+    let pods = agent_pods(ns);
+    assert_eq!(pods.len(), nodes, "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, _, h, ready)| *h == hash && *ready),
+        "{pods:?}"
+    );
+}
