@@ -92,11 +92,13 @@ pub(crate) struct StoppedNode {
 
 impl StoppedNode {
     pub(crate) fn stop(name: &'static str) -> Self {
-        env().stop_node(name);
-        Self {
+        // Made first, so that a stop-node failing halfway still starts the node again.
+        let stopped = Self {
             name,
             started: false,
-        }
+        };
+        env().stop_node(name);
+        stopped
     }
 
     fn start(mut self) {
