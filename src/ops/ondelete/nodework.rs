@@ -10,7 +10,7 @@ use crate::ops::prepull::{prepull, remove_leftovers, PrepullEvent};
 use crate::ops::retry::with_retry;
 use crate::ops::Outcome;
 use crate::render::progress::{Event, NodeNews};
-use crate::rollout::drain::{DrainOptions, CORDONED_BY_ANNOTATION};
+use crate::rollout::drain::{cordoned_by_us, DrainOptions};
 use crate::rollout::eviction::granted_not_deleted;
 use crate::rollout::node_policy::Drain;
 use crate::rollout::prepull::{images_of, PrepullOptions};
@@ -91,9 +91,7 @@ impl Driver<'_> {
         self.nodes
             .entries()
             .and_then(|nodes| nodes.get(node))
-            .and_then(|n| n.metadata.annotations.as_ref())
-            .and_then(|a| a.get(CORDONED_BY_ANNOTATION))
-            .is_some_and(|by| *by == owner)
+            .is_some_and(|n| cordoned_by_us(n, &owner))
     }
 
     /// Deletes the pods on `node` whose eviction a killed run was granted but never saw carried
