@@ -541,8 +541,9 @@ impl<'a> Driver<'a> {
         };
         let at = now();
         let state = self.state.clone().expect("begun");
-        if !state.deferred.is_empty() && self.nodes.entries().is_none() {
-            // Whether the deferred nodes are back is for the node watch to say, once it listed.
+        if self.nodes.entries().is_none() {
+            // Which nodes are sick (to defer) or back (to take again) is for the node watch to
+            // say, once it listed: a decision before would delete on a node already gone.
             return Ok(None);
         }
         let ineligible = self.ineligible(&state, &pods);
