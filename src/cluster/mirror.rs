@@ -2,6 +2,7 @@
 //! (re-)list, then one object applied or deleted at a time).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// What the watch delivered of one kind of object, keyed and projected by the caller: `key` names
 /// an object in the map, `project` makes the value kept for it (the object itself, or what the
@@ -10,10 +11,12 @@ pub struct Mirror<K, V> {
     key: fn(&K) -> Option<String>,
     project: Box<dyn Fn(K) -> Option<V> + Send>,
     /// `None` until the first list: changes before it are ignored (the list brings them).
-    entries: Option<BTreeMap<String, V>>,
+    /// Shared, so a decision can hold the set while changes come in without copying it (a
+    /// change copies it only while a holder still has it).
+    entries: Option<Arc<BTreeMap<String, V>>>,
 }
 
-impl<K, V> Mirror<K, V> {
+impl<K, V: Clone> Mirror<K, V> {
     pub fn new(
         key: fn(&K) -> Option<String>,
         project: impl Fn(K) -> Option<V> + Send + 'static,
@@ -27,16 +30,21 @@ impl<K, V> Mirror<K, V> {
 
     /// The objects as last listed and changed since; `None` before the first list.
     pub fn entries(&self) -> Option<&BTreeMap<String, V>> {
-        self.entries.as_ref()
+        self.entries.as_deref()
+    }
+
+    /// The same set as [`Mirror::entries`], to hold across awaits without a copy.
+    pub fn shared(&self) -> Option<Arc<BTreeMap<String, V>>> {
+        self.entries.clone()
     }
 
     /// A (re-)list: the complete set, replacing whatever was kept.
     pub fn list(&mut self, all: Vec<K>) {
-        self.entries = Some(
+        self.entries = Some(Arc::new(
             all.into_iter()
                 .filter_map(|object| Some(((self.key)(&object)?, (self.project)(object)?)))
                 .collect(),
-        );
+        ));
     }
 
     /// One object added or changed; one whose projection is now `None` is dropped.
@@ -44,6 +52,7 @@ impl<K, V> Mirror<K, V> {
         let (Some(entries), Some(key)) = (self.entries.as_mut(), (self.key)(&object)) else {
             return;
         };
+        let entries = Arc::make_mut(entries);
         match (self.project)(object) {
             Some(value) => entries.insert(key, value),
             None => entries.remove(&key),
@@ -53,12 +62,12 @@ impl<K, V> Mirror<K, V> {
     /// One object deleted.
     pub fn delete(&mut self, object: &K) {
         if let (Some(entries), Some(key)) = (self.entries.as_mut(), (self.key)(object)) {
-            entries.remove(&key);
+            Arc::make_mut(entries).remove(&key);
         }
     }
 }
 
-impl<V> Mirror<k8s_openapi::api::core::v1::Pod, V> {
+impl<V: Clone> Mirror<k8s_openapi::api::core::v1::Pod, V> {
     /// Takes in a pod change of a watch; any other change is handed back.
     pub fn take_pod_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
         use super::WatchChange;
@@ -72,7 +81,7 @@ impl<V> Mirror<k8s_openapi::api::core::v1::Pod, V> {
     }
 }
 
-impl<V> Mirror<k8s_openapi::api::core::v1::Node, V> {
+impl<V: Clone> Mirror<k8s_openapi::api::core::v1::Node, V> {
     /// Takes in a node change of a watch; any other change is handed back.
     pub fn take_node_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
         use super::WatchChange;

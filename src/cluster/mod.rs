@@ -41,6 +41,13 @@ fn slim_node(mut node: Node) -> Node {
     node
 }
 
+/// A watched pod as it is kept over a rollout: without the field managers' records, which no
+/// decision reads and which are a good part of a pod's size.
+fn slim_pod(mut pod: Pod) -> Pod {
+    pod.metadata.managed_fields = None;
+    pod
+}
+
 /// The field manager for everything the plugin applies.
 pub const FIELD_MANAGER: &str = "kubectl-ds";
 
@@ -653,8 +660,8 @@ impl Cluster {
             Config::default().labels(selector),
             Changes {
                 what: "pods",
-                listed: WatchChange::PodsListed,
-                applied: |pod| WatchChange::PodApplied(Box::new(pod)),
+                listed: |all| WatchChange::PodsListed(all.into_iter().map(slim_pod).collect()),
+                applied: |pod| WatchChange::PodApplied(Box::new(slim_pod(pod))),
                 deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),
             },
         );

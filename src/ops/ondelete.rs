@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use futures::StreamExt as _;
+use futures::{FutureExt as _, StreamExt as _};
 use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, PodTemplateSpec};
 use serde_json::Value;
@@ -18,7 +18,7 @@ use super::gate::GateInput;
 use super::gating::{self, Approval, GateMessage, RunningGate};
 use super::interrupt::{self, Interrupt, Signals};
 use super::lock::recorded_lock;
-use super::retry::with_retry;
+use super::retry::{retrying, with_retry};
 use super::Outcome;
 use crate::cli::RolloutEngineArgs;
 use crate::clock::{now, rfc3339, until_second};
@@ -48,6 +48,9 @@ mod nodework;
 mod sick;
 
 pub use nodework::release_recorded_nodes;
+
+/// Pod deletes in flight at once in a wave.
+const DELETES_AT_ONCE: usize = 16;
 
 /// The recorded state, for a caller that does without an unreadable one: the run that starts
 /// next replaces it, and says so (`Driver::begin`).
@@ -110,15 +113,14 @@ fn planned_without_pods(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> B
 /// or excluded by the template's placement).
 fn not_eligible(
     candidates: &BTreeSet<String>,
-    nodes: &[Node],
+    nodes: &BTreeMap<String, Node>,
     template: &PodSpec,
 ) -> BTreeSet<String> {
     candidates
         .iter()
         .filter(|name| {
             nodes
-                .iter()
-                .find(|n| n.metadata.name.as_deref() == Some(name.as_str()))
+                .get(name.as_str())
                 .is_none_or(|node| !placement::evaluate(template, node).should_run)
         })
         .cloned()
@@ -432,7 +434,7 @@ impl<'a> Driver<'a> {
                 },
                 change = changes.next() => match change {
                     Some(change) => {
-                        let changed = self.take(change);
+                        let changed = self.take_with_ready(change, &mut changes);
                         // A change with nothing to decide on must not drop the running gate.
                         if self.gate.is_none() {
                             self.gate = gate.take();
@@ -458,6 +460,26 @@ impl<'a> Driver<'a> {
                 return Ok(outcome);
             }
         }
+    }
+
+    /// Takes in `first` and every change the watches already have ready, so one decision
+    /// follows a burst of changes (thousands of pods changing at once in a large wave) rather
+    /// than one per change; false when there is nothing new to decide on.
+    fn take_with_ready(
+        &mut self,
+        first: WatchChange,
+        changes: &mut (impl futures::Stream<Item = WatchChange> + Unpin),
+    ) -> Result<bool, Failure> {
+        // Bounded, so a watch that never pauses cannot hold the decisions off.
+        const MOST_AT_ONCE: usize = 10_000;
+        let mut changed = self.take(first)?;
+        for _ in 1..MOST_AT_ONCE {
+            match changes.next().now_or_never() {
+                Some(Some(change)) => changed |= self.take(change)?,
+                _ => break,
+            }
+        }
+        Ok(changed)
     }
 
     /// Takes in one watch change; false when there is nothing new to decide on.
@@ -536,7 +558,7 @@ impl<'a> Driver<'a> {
         if self.state.is_none() && !self.begin().await? {
             return Ok(None);
         }
-        let Some(pods) = self.pods.entries().cloned() else {
+        let Some(pods) = self.pods.shared() else {
             return Ok(None);
         };
         let at = now();
@@ -618,8 +640,7 @@ impl<'a> Driver<'a> {
         let ineligible = match self.nodes.entries() {
             Some(nodes) => {
                 let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-                let nodes: Vec<Node> = nodes.values().cloned().collect();
-                not_eligible(&podless, &nodes, &template)
+                not_eligible(&podless, nodes, &template)
             }
             None => BTreeSet::new(),
         };
@@ -749,7 +770,7 @@ impl<'a> Driver<'a> {
             // Run again over an incomplete rollout: the deferred nodes are looked at anew.
             recorded.phase = Phase::Running;
         }
-        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let pods = self.pods.shared().unwrap_or_default();
         let nodes: usize = recorded.waves.iter().map(|w| w.nodes.len()).sum();
         let done = recorded
             .waves
@@ -786,7 +807,7 @@ impl<'a> Driver<'a> {
         let cluster = self.cluster;
         let all_nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
         let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let pods = self.pods.shared().unwrap_or_default();
         let (nodes, stranded) = split_stranded(nodes_off(&pods, hash), &all_nodes, &template);
         for stranded in &stranded {
             self.progress.emit(Event::Warning {
@@ -965,7 +986,7 @@ impl<'a> Driver<'a> {
             wave: wave + 1,
             reason: reason.clone(),
         });
-        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let pods = self.pods.shared().unwrap_or_default();
         let observed = observe(&pods, &self.deleted, &state, &BTreeSet::new());
         let failures = state.waves[wave]
             .nodes
@@ -1057,33 +1078,49 @@ impl<'a> Driver<'a> {
             // Paused while recording: delete nothing; the next step stops the run.
             return Ok(());
         }
-        for (node, pod_uid) in targets {
+        let (cluster, namespace) = (self.cluster, self.namespace.as_str());
+        let troubles = std::sync::Mutex::new(Vec::new());
+        let deletes = targets.into_iter().map(|(node, pod_uid)| {
             let pod_name = pods
                 .get(&pod_uid)
                 .and_then(|p| p.metadata.name.clone())
                 .unwrap_or_else(|| pod_uid.clone());
-            let (cluster, namespace) = (self.cluster, self.namespace.clone());
-            let deleted = with_retry(self.progress, "deleting a pod", || {
-                cluster.delete_pod_with_uid(&namespace, &pod_name, &pod_uid)
-            })
-            .await?;
+            let troubles = &troubles;
+            async move {
+                let deleted = retrying(
+                    || cluster.delete_pod_with_uid(namespace, &pod_name, &pod_uid),
+                    |e| troubles.lock().unwrap_or_else(|e| e.into_inner()).push(e.message.clone()),
+                )
+                .await;
+                (node, pod_name, pod_uid, deleted)
+            }
+        });
+        // Side by side, as the controller deletes: a wave of hundreds of nodes one request
+        // after another would take seconds the native rollout does not.
+        let mut deletes = futures::stream::iter(deletes).buffer_unordered(DELETES_AT_ONCE);
+        while let Some((node, pod, uid, deleted)) = deletes.next().await {
+            for trouble in troubles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+                self.progress.emit(Event::Warning {
+                    message: format!("deleting a pod: {trouble}; retrying"),
+                });
+            }
             // Reported once the request is through: a run killed before it never reported a
             // delete that its resumed run then makes.
-            if deleted {
+            if deleted? {
                 self.progress.emit(Event::Deleting {
                     wave: index + 1,
                     waves: state.waves.len(),
                     canary: state.waves.get(index).is_some_and(|w| w.canary),
                     node,
-                    pod: pod_name.clone(),
-                    uid: pod_uid.clone(),
+                    pod,
+                    uid: uid.clone(),
                 });
             } else {
                 self.progress.emit(Event::Note {
-                    message: format!("{node}: pod {pod_name} was already gone"),
+                    message: format!("{node}: pod {pod} was already gone"),
                 });
             }
-            self.deleted.insert(pod_uid);
+            self.deleted.insert(uid);
         }
         Ok(())
     }
@@ -1343,7 +1380,7 @@ impl<'a> Driver<'a> {
         &mut self,
         state: &RolloutState,
     ) -> anyhow::Result<Vec<(String, String)>> {
-        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let pods = self.pods.shared().unwrap_or_default();
         let outdated = nodes_off(&pods, &state.target_hash);
         if outdated.is_empty() {
             return Ok(Vec::new());
@@ -1579,11 +1616,14 @@ mod tests {
             "containers": [{"name": "c", "image": "i"}]
         }))
         .unwrap();
-        let nodes = [
+        let nodes: BTreeMap<String, Node> = [
             node("n1", json!({"agent": "yes"})),
             node("n2", json!({"agent": "yes"})),
             node("n3", json!({"agent": "no"})),
-        ];
+        ]
+        .into_iter()
+        .map(|n| (n.metadata.name.clone().unwrap_or_default(), n))
+        .collect();
         let ineligible = not_eligible(&podless, &nodes, &template);
         assert_eq!(ineligible, BTreeSet::from(["n3".into(), "n4".into()]));
         let observed = observe(&pods, &HashSet::new(), &state, &ineligible);

@@ -14,7 +14,25 @@ const RETRY_FOR: Duration = Duration::from_secs(300);
 pub async fn with_retry<T, F, Fut>(
     progress: &mut Progress,
     what: &str,
+    call: F,
+) -> Result<T, Failure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Failure>>,
+{
+    retrying(call, |e| {
+        progress.emit(Event::Warning {
+            message: format!("{what}: {}; retrying", e.message),
+        })
+    })
+    .await
+}
+
+/// The retries of [`with_retry`], telling `first_retry` of the first failure retried (once)
+/// rather than reporting it, for calls made side by side that cannot each hold the progress.
+pub async fn retrying<T, F, Fut>(
     mut call: F,
+    mut first_retry: impl FnMut(&Failure),
 ) -> Result<T, Failure>
 where
     F: FnMut() -> Fut,
@@ -28,9 +46,7 @@ where
             Ok(value) => return Ok(value),
             Err(e) if e.retryable && tokio::time::Instant::now() < give_up => {
                 if !warned {
-                    progress.emit(Event::Warning {
-                        message: format!("{what}: {}; retrying", e.message),
-                    });
+                    first_retry(&e);
                     warned = true;
                 }
                 tokio::time::sleep(delay).await;

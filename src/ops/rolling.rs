@@ -397,6 +397,7 @@ struct Follow<'a> {
 
 /// A pod the DaemonSet owns as the watch shows it: the gate's view, and the pod itself while a
 /// restart limit needs its container statuses.
+#[derive(Clone)]
 struct Seen {
     view: PodView,
     pod: Option<Pod>,

@@ -123,7 +123,7 @@ impl Driver<'_> {
         let mut state = self.state.clone().expect("begun");
         state.phase = Phase::Incomplete;
         self.write_state(&mut state, false).await?;
-        let pods = self.pods.entries().cloned().unwrap_or_default();
+        let pods = self.pods.shared().unwrap_or_default();
         let stuck = planned_stuck(&state, &pods, crate::clock::now());
         let deferred = nodes
             .iter()
