@@ -26,7 +26,7 @@ use crate::render::progress::{Event, Progress};
 use crate::rollout::analysis::Analysis;
 use crate::rollout::lock::LOCK_ANNOTATION;
 use crate::rollout::node_policy::NodePolicy;
-use crate::rollout::state::ORIGINAL_STRATEGY_ANNOTATION;
+use crate::rollout::state::{RolloutState, ORIGINAL_STRATEGY_ANNOTATION};
 
 /// The mode asked for, or the one the manifest's own update strategy implies.
 pub fn mode_of(manifest: &Value, args: &RolloutEngineArgs) -> RolloutMode {
@@ -414,6 +414,16 @@ pub(crate) async fn dry_run(
     let policy = node_policy_of(args)?;
     for message in engine::node_plan(&state, &policy, &inputs.nodes, &applied) {
         progress.emit(Event::Note { message });
+    }
+    let recorded = RolloutState {
+        analysis,
+        nodes: policy,
+        ..state
+    };
+    if let Err(message) = crate::rollout::record::check_budget(&recorded, &live) {
+        progress.emit(Event::Warning {
+            message: format!("the rollout would stop before deleting any pod: {message}"),
+        });
     }
     progress.emit(Event::Complete {
         message: format!("dry run: daemonset {namespace}/{name} was not changed"),

@@ -717,6 +717,13 @@ impl<'a> Driver<'a> {
                 state
             }
         };
+        // Refused here, before any pod is deleted, rather than when a write of the grown state
+        // is refused halfway through the rollout.
+        if let Err(message) = crate::rollout::record::check_budget(&state, &self.ds) {
+            self.release_lock().await?;
+            let message = format!("stopped before deleting any pod: {message}");
+            return Err(Failure::api(message).into());
+        }
         self.write_state(&mut state, true).await?;
         self.state = Some(state);
         Ok(true)
@@ -1321,7 +1328,7 @@ impl<'a> Driver<'a> {
         self.leave_nodes_as_found().await?;
         let mut state = self.state.clone().expect("begun");
         state.phase = Phase::Complete;
-        let text = serde_json::to_string(&state)?;
+        let text = state.to_annotation();
         let original = annotation(&self.ds, ORIGINAL_STRATEGY_ANNOTATION)
             .and_then(|s| serde_json::from_str::<Value>(s).ok());
         let stranded = match &original {
@@ -1435,7 +1442,7 @@ impl<'a> Driver<'a> {
     ) -> anyhow::Result<()> {
         let (cluster, namespace, name) = (self.cluster, self.namespace.clone(), self.name.clone());
         for _ in 0..10 {
-            let mut pairs = vec![(STATE_ANNOTATION, serde_json::to_string(&*state)?)];
+            let mut pairs = vec![(STATE_ANNOTATION, state.to_annotation())];
             if hold {
                 pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
             }

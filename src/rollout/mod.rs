@@ -15,6 +15,7 @@ pub mod lock;
 pub mod node_policy;
 pub mod nodes;
 pub mod prepull;
+pub mod record;
 pub mod rolling;
 pub mod rolling_gate;
 pub mod state;

@@ -14,7 +14,8 @@ use super::node_policy::NodePolicy;
 use super::nodes::NodeHealth;
 use super::waves::Wave;
 
-/// The annotation holding the recorded state as JSON.
+/// The annotation holding the recorded state: JSON, or when large the compact form
+/// ([`super::record`]).
 pub const STATE_ANNOTATION: &str = "rollout.kubectl-ds.io/state";
 
 /// The update strategy the manifest asks for, as JSON, while the rollout runs with OnDelete.
@@ -228,7 +229,7 @@ pub enum GateResult {
 pub struct Unreadable {
     pub daemonset: String,
     pub namespace: String,
-    /// What the JSON decoder found wrong.
+    /// What the decoder found wrong ([`super::record::decode`]).
     pub reason: String,
 }
 
@@ -310,18 +311,19 @@ impl RolloutState {
         else {
             return Ok(None);
         };
-        serde_json::from_str(text)
+        super::record::decode(text)
             .map(Some)
-            .map_err(|e| Unreadable {
+            .map_err(|reason| Unreadable {
                 daemonset: ds.metadata.name.clone().unwrap_or_default(),
                 namespace: ds.metadata.namespace.clone().unwrap_or_default(),
-                reason: e.to_string(),
+                reason,
             })
     }
 
-    /// The annotation's text for this state.
+    /// The annotation's text for this state: plain JSON while small, else the compact form.
+    /// Every writer of the annotation goes through here.
     pub fn to_annotation(&self) -> String {
-        serde_json::to_string(self).expect("a rollout state serializes: string keys only")
+        super::record::encode(self)
     }
 
     /// The wave in progress: the first with a node not yet done.
