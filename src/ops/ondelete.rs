@@ -49,6 +49,11 @@ mod sick;
 
 pub use nodework::release_recorded_nodes;
 
+/// The least time between two decisions while changes keep coming: each decision reads every
+/// pod and node of the plan, so one per change would cost a large rollout more CPU than the
+/// changes themselves, for nothing (the next change comes within milliseconds).
+const STEP_GAP: Duration = Duration::from_millis(20);
+
 /// Pod deletes in flight at once in a wave.
 const DELETES_AT_ONCE: usize = 16;
 
@@ -365,6 +370,8 @@ pub struct Driver<'a> {
     stuck_reported: BTreeSet<String>,
     /// Drain mode: nodes this run drained (a resumed run drains again: nothing is evicted twice).
     drained: BTreeSet<String>,
+    /// When the last decision was taken: changes are gathered for [`STEP_GAP`] after it.
+    last_step: tokio::time::Instant,
 }
 
 impl<'a> Driver<'a> {
@@ -398,6 +405,7 @@ impl<'a> Driver<'a> {
             gate: None,
             stuck_reported: BTreeSet::new(),
             drained: BTreeSet::new(),
+            last_step: tokio::time::Instant::now(),
         }
     }
 
@@ -434,7 +442,7 @@ impl<'a> Driver<'a> {
                 },
                 change = changes.next() => match change {
                     Some(change) => {
-                        let changed = self.take_with_ready(change, &mut changes);
+                        let changed = self.take_burst(change, &mut changes).await;
                         // A change with nothing to decide on must not drop the running gate.
                         if self.gate.is_none() {
                             self.gate = gate.take();
@@ -459,24 +467,34 @@ impl<'a> Driver<'a> {
             if let Some(outcome) = self.step(&mut wake).await? {
                 return Ok(outcome);
             }
+            self.last_step = tokio::time::Instant::now();
         }
     }
 
-    /// Takes in `first` and every change the watches already have ready, so one decision
-    /// follows a burst of changes (thousands of pods changing at once in a large wave) rather
-    /// than one per change; false when there is nothing new to decide on.
-    fn take_with_ready(
+    /// Takes in `first` and the changes that follow it until [`STEP_GAP`] after the last
+    /// decision, so one decision follows a burst of changes (hundreds of pods changing at once
+    /// in a large wave) rather than one per change; after a quiet spell the first change is
+    /// decided on at once. False when there is nothing new to decide on.
+    async fn take_burst(
         &mut self,
         first: WatchChange,
         changes: &mut (impl futures::Stream<Item = WatchChange> + Unpin),
     ) -> Result<bool, Failure> {
         // Bounded, so a watch that never pauses cannot hold the decisions off.
         const MOST_AT_ONCE: usize = 10_000;
+        let until = self.last_step + STEP_GAP;
         let mut changed = self.take(first)?;
         for _ in 1..MOST_AT_ONCE {
-            match changes.next().now_or_never() {
-                Some(Some(change)) => changed |= self.take(change)?,
-                _ => break,
+            let next = match changes.next().now_or_never() {
+                Some(next) => next,
+                None => match tokio::time::timeout_at(until, changes.next()).await {
+                    Ok(next) => next,
+                    Err(_) => break,
+                },
+            };
+            match next {
+                Some(change) => changed |= self.take(change)?,
+                None => break,
             }
         }
         Ok(changed)
@@ -1096,7 +1114,12 @@ impl<'a> Driver<'a> {
             async move {
                 let deleted = retrying(
                     || cluster.delete_pod_with_uid(namespace, &pod_name, &pod_uid),
-                    |e| troubles.lock().unwrap_or_else(|e| e.into_inner()).push(e.message.clone()),
+                    |e| {
+                        troubles
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(e.message.clone())
+                    },
                 )
                 .await;
                 (node, pod_name, pod_uid, deleted)
