@@ -36,12 +36,15 @@ pub fn ready_agent(ns: &str, image: &str) {
     env().wait_rollout(ns, "agent");
 }
 
-/// (node, uid, revision hash, ready and not terminating) of the agent's pods.
+/// (node, uid, revision hash, ready and not terminating) of the agent's pods, leaving out, as the
+/// DaemonSet controller does, pods that have finished and are being deleted: the controller has
+/// already replaced them, and the kubelet removes them in its own time.
 pub fn agent_pods(ns: &str) -> Vec<(String, String, String, bool)> {
     get_json(&["get", "pods", "-n", ns, "-l", "app=agent", "-o", "json"])["items"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|p| !deleted_and_finished(p))
         .map(|p| {
             (
                 p["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
@@ -70,6 +73,15 @@ pub fn node_of(pod: &Value) -> String {
         .find(|field| field["key"] == "metadata.name")
         .and_then(|field| field["values"][0].as_str().map(String::from))
         .unwrap_or_default()
+}
+
+/// The controller's "deleted terminal" pod: a deletion timestamp and phase Succeeded or Failed.
+fn deleted_and_finished(pod: &Value) -> bool {
+    !pod["metadata"]["deletionTimestamp"].is_null()
+        && matches!(
+            pod["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        )
 }
 
 fn available(pod: &Value) -> bool {
