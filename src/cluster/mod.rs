@@ -6,8 +6,10 @@ mod errors;
 mod helper_pods;
 mod mirror;
 mod nodes;
+mod pages;
 mod placement;
 pub mod server_version;
+mod slim;
 pub mod warnings;
 
 use json_patch::PatchOperation;
@@ -139,21 +141,17 @@ impl Cluster {
     }
 
     /// Every node, without what placement never reads (image lists, managed fields), so 5,000
-    /// nodes stay small in memory.
+    /// nodes stay small in memory and quick to decode.
     pub async fn list_nodes(&self) -> Result<Vec<Node>, Failure> {
-        let mut nodes = Vec::new();
-        let api = Api::all(self.client.clone());
-        self.for_each_page(
-            api,
-            "nodes",
-            None,
-            ListParams::default(),
-            |page: Vec<Node>| {
-                nodes.extend(page.into_iter().map(slim_node));
-            },
-        )
-        .await?;
-        Ok(nodes)
+        let list =
+            pages::List::cluster_wide(Node::url_path(&(), None), "nodes", ListParams::default());
+        self.fold_pages(list, Vec::new(), |nodes: &mut Vec<Node>, page| {
+            let page = pages::items::<slim::SlimNode>(page)?;
+            let count = page.len();
+            nodes.extend(page.into_iter().map(Node::from));
+            Ok(count)
+        })
+        .await
     }
 
     /// Every node's labels by node name (what wave planning reads).
@@ -255,56 +253,26 @@ impl Cluster {
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
     {
-        let mut items = Vec::new();
-        self.for_each_page(api, resource, namespace, params, |page| items.extend(page))
-            .await?;
-        Ok(items)
-    }
-
-    /// Lists page by page, handing each page to `each` before the next is fetched, so a caller
-    /// can fold a very long list (50,000 pods) without holding it.
-    async fn for_each_page<K>(
-        &self,
-        api: Api<K>,
-        resource: &str,
-        namespace: Option<&str>,
-        params: ListParams,
-        mut each: impl FnMut(Vec<K>),
-    ) -> Result<(), Failure>
-    where
-        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
-    {
         let request = Request {
             verb: "list",
             resource,
             namespace,
         };
         let mut params = params.limit(PAGE_SIZE);
-        let mut count = 0;
+        let mut items = Vec::new();
         loop {
             let page = api
                 .list(&params)
                 .await
                 .map_err(|e| describe(e, &request, &self.target()))?;
-            count += page.items.len();
-            each(page.items);
+            items.extend(page.items);
             match page.metadata.continue_.filter(|token| !token.is_empty()) {
                 Some(token) => params = params.continue_token(&token),
                 None => break,
             }
         }
-        tracing::info!(resource, count, "listed");
-        Ok(())
-    }
-
-    /// Every active pod in the cluster, handed over a page at a time.
-    pub async fn for_each_active_pod_page(
-        &self,
-        each: impl FnMut(Vec<Pod>),
-    ) -> Result<(), Failure> {
-        let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
-        self.for_each_page(Api::all(self.client.clone()), "pods", None, params, each)
-            .await
+        tracing::info!(resource, count = items.len(), "listed");
+        Ok(items)
     }
 
     /// The pods matching a label selector in one namespace.

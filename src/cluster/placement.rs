@@ -2,11 +2,14 @@
 //! the objects admission and the scheduler read besides (RuntimeClasses, DRA DeviceClasses, the
 //! namespace's labels for Pod Security).
 
-use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::resource::v1::DeviceClass;
 use kube::api::{Api, ListParams};
+use kube::Resource as _;
 
+use super::pages::{items, List};
+use super::slim::SlimPod;
 use super::Cluster;
 use crate::error::ExitStatus;
 use crate::error::Failure;
@@ -81,17 +84,35 @@ impl Cluster {
         (facts, warnings)
     }
 
-    /// Every active pod folded per node. Without permission to list pods: `None`, and why.
+    /// Every active pod folded per node, decoded with only the fields the index reads. Without
+    /// permission to list pods: `None`, and why.
     pub async fn pod_index(&self) -> Result<Result<PodIndex, String>, Failure> {
-        let mut index = PodIndex::default();
+        let params = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
+        let list = List::cluster_wide(Pod::url_path(&(), None), "pods", params);
         let listed = self
-            .for_each_active_pod_page(|page| page.iter().for_each(|pod| index.add(pod)))
+            .fold_pages(list, PodIndex::default(), |index: &mut PodIndex, page| {
+                let page = items::<SlimPod>(page)?;
+                let count = page.len();
+                page.into_iter().for_each(|pod| index.add(&Pod::from(pod)));
+                Ok(count)
+            })
             .await;
         match listed {
-            Ok(()) => Ok(Ok(index)),
+            Ok(index) => Ok(Ok(index)),
             Err(failure) if failure.exit_status() == ExitStatus::Api => Ok(Err(failure.message)),
             Err(failure) => Err(failure),
         }
+    }
+
+    /// [`Cluster::list_nodes`] and [`Cluster::pod_index`] at the same time: both lists are
+    /// paged, and while the server prepares a page of one, a page of the other can travel.
+    pub async fn nodes_and_pod_index(
+        &self,
+    ) -> (
+        Result<Vec<Node>, Failure>,
+        Result<Result<PodIndex, String>, Failure>,
+    ) {
+        tokio::join!(self.list_nodes(), self.pod_index())
     }
 
     /// Nodes (required), pods and admission facts for planning `template` in `namespace`.
@@ -100,9 +121,10 @@ impl Cluster {
         namespace: &str,
         template: &PodSpec,
     ) -> Result<PlacementInputs, Failure> {
-        let nodes = self.list_nodes().await?;
+        let (nodes, pods) = self.nodes_and_pod_index().await;
+        let nodes = nodes?;
         let (facts, mut warnings) = self.admission_facts(namespace, &[template]).await;
-        let pods = match self.pod_index().await? {
+        let pods = match pods? {
             Ok(index) => Some(index),
             Err(why) => {
                 warnings.push(format!("{why}; pods not counted (fit unknown)"));

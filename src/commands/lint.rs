@@ -125,11 +125,9 @@ fn read_input(
 /// Nodes are required; pods, PriorityClasses, ServiceAccounts, namespaces and RuntimeClasses the
 /// user may not read only switch their rules off, with one warning each.
 async fn read_cluster(cluster: &Cluster, input: &Input) -> Result<ClusterFacts, Failure> {
-    let nodes: Vec<Node> = cluster
-        .list_nodes()
-        .await
-        .map_err(|e| Failure::api(format!("{}; --cluster needs to list nodes", e.message)))?;
-    let listed = cluster.pod_index().await;
+    let (nodes, listed) = cluster.nodes_and_pod_index().await;
+    let nodes: Vec<Node> =
+        nodes.map_err(|e| Failure::api(format!("{}; --cluster needs to list nodes", e.message)))?;
     let pods = optional(
         listed.and_then(|index| index.map_err(Failure::api)),
         "DS405",

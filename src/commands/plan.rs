@@ -101,16 +101,7 @@ pub async fn exec(args: &PlanArgs, global: &GlobalArgs) -> anyhow::Result<Outcom
             Failure::usage(format!("{}: {message}", target.locate(&path)))
         })?;
     }
-    let nodes = match (&args.nodes, &cluster) {
-        (Some(path), _) => read_nodes(path)?,
-        (None, Some(cluster)) => cluster.list_nodes().await?,
-        (None, None) => unreachable!("a cluster is connected unless --nodes is given"),
-    };
-    let pods = match (&args.pods, &cluster, offline) {
-        (Some(path), _, _) => Some(read_pods(path)?),
-        (None, Some(cluster), false) => index_cluster_pods(cluster).await?,
-        _ => None,
-    };
+    let (nodes, pods) = nodes_and_pods(args, cluster.as_ref()).await?;
     let mut documents = Vec::new();
     let mut facts_by_namespace: HashMap<String, AdmissionFacts> = HashMap::new();
     for target in &targets {
@@ -226,16 +217,39 @@ fn read_pods(path: &Path) -> Result<PodIndex, Failure> {
     Ok(index)
 }
 
-/// Pods folded per node as the pages arrive. Without permission to list pods the plan still
-/// shows placement, with one warning.
-async fn index_cluster_pods(cluster: &Cluster) -> Result<Option<PodIndex>, Failure> {
-    Ok(match cluster.pod_index().await? {
+/// The nodes and the pods to plan against: from the files given, else from the cluster (both
+/// lists at once). `--nodes` alone plans offline, without pods.
+async fn nodes_and_pods(
+    args: &PlanArgs,
+    cluster: Option<&Cluster>,
+) -> Result<(Vec<Node>, Option<PodIndex>), Failure> {
+    if let (None, None, Some(cluster)) = (&args.nodes, &args.pods, cluster) {
+        let (nodes, pods) = cluster.nodes_and_pod_index().await;
+        return Ok((nodes?, cluster_pods(pods?)));
+    }
+    let nodes = match (&args.nodes, cluster) {
+        (Some(path), _) => read_nodes(path)?,
+        (None, Some(cluster)) => cluster.list_nodes().await?,
+        (None, None) => unreachable!("a cluster is connected unless --nodes is given"),
+    };
+    let pods = match (&args.pods, cluster, args.nodes.is_some()) {
+        (Some(path), _, _) => Some(read_pods(path)?),
+        (None, Some(cluster), false) => cluster_pods(cluster.pod_index().await?),
+        _ => None,
+    };
+    Ok((nodes, pods))
+}
+
+/// The cluster's pods folded per node. Without permission to list pods the plan still shows
+/// placement, with one warning.
+fn cluster_pods(listed: Result<PodIndex, String>) -> Option<PodIndex> {
+    match listed {
         Ok(index) => Some(index),
         Err(why) => {
             eprintln!("warning: {why}; showing placement only (no FIT, no CURRENT)");
             None
         }
-    })
+    }
 }
 
 async fn read_live(cluster: &Cluster, target: &Target) -> Result<Live, Failure> {
