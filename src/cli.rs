@@ -505,7 +505,8 @@ pub struct RolloutEngineArgs {
     pub canary_selector: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
 
     /// The order nodes are updated in: name, label:KEY (grouped by the label's value, e.g. a
-    /// zone; a wave never spans two values) or list:A,B,C (nodes not listed follow, by name)
+    /// zone; a wave never spans two values, and one value's waves are done before the next
+    /// value's start) or list:A,B,C (nodes not listed follow, by name)
     /// (default name)
     #[arg(long, value_name = "ORDER", value_parser = parse_node_order)]
     pub node_order: Option<crate::rollout::waves::NodeOrder>,
@@ -514,8 +515,9 @@ pub struct RolloutEngineArgs {
     #[arg(long)]
     pub pause_after_canary: bool,
 
-    /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes
-    /// (default 1)
+    /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes;
+    /// also the size of a wave. With no gate, interval, drain or pre-pull between waves, a wave
+    /// starts as soon as the budget allows, not once the one before is done (default 1)
     #[arg(long, value_name = "N|N%", value_parser = parse_budget)]
     pub max_unavailable: Option<crate::daemonset::budget::Budget>,
 

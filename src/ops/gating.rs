@@ -270,6 +270,7 @@ mod tests {
             deferred: BTreeMap::new(),
             cordoned: Default::default(),
             prepulled: Default::default(),
+            waves_overlap: false,
             unknown: Default::default(),
         }
     }

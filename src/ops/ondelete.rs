@@ -42,7 +42,7 @@ use crate::rollout::state::{GateResult, GateRun};
 use crate::rollout::state::{
     Observation, Phase, RolloutState, Step, ORIGINAL_STRATEGY_ANNOTATION, STATE_ANNOTATION,
 };
-use crate::rollout::waves::{plan_waves, Canary, NodeInfo, Wave, WaveOptions};
+use crate::rollout::waves::{plan_waves, Canary, NodeInfo, NodeOrder, Wave, WaveOptions};
 
 mod nodework;
 mod sick;
@@ -250,6 +250,7 @@ pub fn plan(
         max_unavailable: args.max_unavailable(),
         order: args.node_order(),
     };
+    let waves_overlap = !matches!(options.order, NodeOrder::Label(_));
     let waves = plan_waves(&infos, eligible, &options).map_err(Failure::usage)?;
     Ok(RolloutState {
         target_hash: hash.to_string(),
@@ -275,6 +276,7 @@ pub fn plan(
         deferred: BTreeMap::new(),
         cordoned: Default::default(),
         prepulled: Default::default(),
+        waves_overlap,
         unknown: Default::default(),
     })
 }
@@ -323,6 +325,25 @@ fn rollback_state(failed: &RolloutState, previous: &str, nodes: Vec<String>) -> 
         prepulled: BTreeSet::new(),
         ..failed.clone()
     }
+}
+
+/// The wave (0-based) of each node of `targets`, looked for from wave `first` on (waves may
+/// overlap, so a step can delete in several).
+fn waves_of(
+    state: &RolloutState,
+    first: usize,
+    targets: &[(String, String)],
+) -> BTreeMap<String, usize> {
+    let wanted: BTreeSet<&str> = targets.iter().map(|(node, _)| node.as_str()).collect();
+    state
+        .waves
+        .iter()
+        .enumerate()
+        .skip(first)
+        .flat_map(|(index, wave)| wave.nodes.iter().map(move |node| (node, index)))
+        .filter(|(node, _)| wanted.contains(node.as_str()))
+        .map(|(node, index)| (node.clone(), index))
+        .collect()
 }
 
 /// How a drive starts.
@@ -1092,7 +1113,8 @@ impl<'a> Driver<'a> {
         at: i64,
     ) -> anyhow::Result<()> {
         let mut state = self.state.clone().expect("begun");
-        let index = state.current_wave(observed, at).unwrap_or(0);
+        let first = state.current_wave(observed, at).unwrap_or(0);
+        let wave_of = waves_of(&state, first, &targets);
         for (node, _) in &targets {
             state.deleted_at.insert(node.clone(), at);
         }
@@ -1137,6 +1159,7 @@ impl<'a> Driver<'a> {
             // Reported once the request is through: a run killed before it never reported a
             // delete that its resumed run then makes.
             if deleted? {
+                let index = wave_of.get(&node).copied().unwrap_or(first);
                 self.progress.emit(Event::Deleting {
                     wave: index + 1,
                     waves: state.waves.len(),
@@ -1623,6 +1646,7 @@ mod tests {
             deferred: BTreeMap::new(),
             cordoned: Default::default(),
             prepulled: Default::default(),
+            waves_overlap: false,
             unknown: Default::default(),
         }
     }

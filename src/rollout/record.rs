@@ -615,6 +615,7 @@ mod tests {
             deferred: BTreeMap::new(),
             cordoned: BTreeSet::new(),
             prepulled: BTreeSet::new(),
+            waves_overlap: false,
             unknown: Map::new(),
         }
     }

@@ -146,6 +146,13 @@ pub struct RolloutState {
     /// Waves (0-based) whose nodes got the new images pulled before their first deletion.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub prepulled: BTreeSet<usize>,
+    /// A wave may start before the one ahead of it is done when nothing has to happen between
+    /// the two (no canary to prove, gate, interval, drain or pre-pull; not planned by label
+    /// groups, which go one after the other): the budget alone paces the nodes, as the controller's RollingUpdate
+    /// does, instead of every wave waiting for its slowest node. A state without it (an earlier
+    /// version's) runs its waves one after the other.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waves_overlap: bool,
     /// Fields this version does not know (a newer one wrote them), written back unchanged when
     /// the state is rewritten (a pause, a resume), so an older binary never drops them.
     #[serde(flatten)]
@@ -548,13 +555,12 @@ impl RolloutState {
                 return Step::Soak { wave: index, until };
             }
         }
-        let wave = &self.waves[index];
         let mut failures = Vec::new();
         let mut waiting = Vec::new();
         let mut to_delete = Vec::new();
-        for node in wave
-            .nodes
+        for node in self.waves[self.open_waves(index)]
             .iter()
+            .flat_map(|w| w.nodes.iter())
             .filter(|n| !self.deferred.contains_key(*n))
         {
             match self.node_step(observed, node, now) {
@@ -586,6 +592,22 @@ impl RolloutState {
         }
         waiting.sort();
         Step::Wait(waiting)
+    }
+
+    /// The waves whose nodes may be replaced now, wave `index` being the first not done: it,
+    /// and when waves overlap, every one after it.
+    fn open_waves(&self, index: usize) -> std::ops::Range<usize> {
+        let overlap = self.waves_overlap
+            && self.analysis.is_none()
+            && self.wave_interval_seconds <= 0
+            && self.nodes.drain.is_none()
+            && self.nodes.prepull.is_none();
+        // Only the canary wave is ever followed by one that must wait (label groups never
+        // overlap: such a plan does not record `waves_overlap`).
+        match overlap && !self.waves[index].canary {
+            true => index..self.waves.len(),
+            false => index..index + 1,
+        }
     }
 
     /// With pre-pull on, wave `index` gets the new images onto its nodes still to update before
@@ -739,6 +761,7 @@ mod tests {
             deferred: BTreeMap::new(),
             cordoned: Default::default(),
             prepulled: Default::default(),
+            waves_overlap: false,
             unknown: Default::default(),
         }
     }
@@ -752,6 +775,89 @@ mod tests {
                 .push(pod.clone());
         }
         observed
+    }
+
+    #[test]
+    fn overlapping_waves_are_paced_by_the_budget_alone_unless_something_comes_between() {
+        let waves: &[(bool, &[&str])] =
+            &[(true, &["a"]), (false, &["b", "c"]), (false, &["d", "e"])];
+        let mut fresh = pod("b2", "new", true);
+        fresh.ready_since = Some(NOW);
+        // The canary done, b replaced and not Ready for min-ready yet, c, d, e still old.
+        let rolling = observe(&[
+            ("a", pod("a2", "new", true)),
+            ("b", fresh),
+            ("c", pod("c1", "old", true)),
+            ("d", pod("d1", "old", true)),
+            ("e", pod("e1", "old", true)),
+        ]);
+        let canary_only = observe(&[
+            ("a", pod("a1", "old", true)),
+            ("b", pod("b1", "old", true)),
+            ("c", pod("c1", "old", true)),
+        ]);
+        let overlapping = |change: fn(&mut RolloutState)| {
+            let mut s = state(waves, 2);
+            s.waves_overlap = true;
+            s.deleted_at.insert("a".into(), NOW - 60);
+            s.deleted_at.insert("b".into(), NOW - 5);
+            change(&mut s);
+            s
+        };
+        let drain = crate::rollout::node_policy::Drain {
+            timeout: std::time::Duration::from_secs(60),
+            delete_emptydir_data: false,
+            force: false,
+        };
+        let c_and_d = Step::Delete(vec![("c".into(), "c1".into()), ("d".into(), "d1".into())]);
+        let c_only = Step::Delete(vec![("c".into(), "c1".into())]);
+        let with = |change: fn(&mut RolloutState)| {
+            let mut s = overlapping(change);
+            if s.analysis.is_some() {
+                let mut run = GateRun::started(NOW - 30);
+                run.finish(NOW - 20, None);
+                s.gates.insert(0, run);
+            }
+            s
+        };
+        let mut drained = with(|_| {});
+        drained.nodes.drain = Some(drain);
+        let cases: Vec<(&str, RolloutState, &Observation, Step)> = vec![
+            (
+                "wave 3 starts beside wave 2",
+                with(|_| {}),
+                &rolling,
+                c_and_d,
+            ),
+            (
+                "recorded without overlap",
+                with(|s| s.waves_overlap = false),
+                &rolling,
+                c_only.clone(),
+            ),
+            (
+                "a gate",
+                with(|s| s.analysis = Some(Analysis::default())),
+                &rolling,
+                c_only.clone(),
+            ),
+            (
+                "an interval",
+                with(|s| s.wave_interval_seconds = 60),
+                &rolling,
+                c_only.clone(),
+            ),
+            ("a drain", drained, &rolling, c_only),
+            (
+                "the canary goes alone",
+                with(|s| s.deleted_at.clear()),
+                &canary_only,
+                Step::Delete(vec![("a".into(), "a1".into())]),
+            ),
+        ];
+        for (name, s, observed, want) in cases {
+            assert_eq!(s.next_step(observed, NOW), want, "{name}");
+        }
     }
 
     #[test]
