@@ -590,8 +590,9 @@ impl Cluster {
             kube::runtime::watcher::Config::default(),
             Changes {
                 what: "nodes",
-                listed: |all| WatchChange::NodesListed(all.into_iter().map(slim_node).collect()),
-                applied: |node| WatchChange::NodeApplied(Box::new(slim_node(node))),
+                kept: slim_node,
+                listed: WatchChange::NodesListed,
+                applied: |node| WatchChange::NodeApplied(Box::new(node)),
                 deleted: |node| WatchChange::NodeDeleted(Box::new(node)),
             },
         )
@@ -617,6 +618,7 @@ impl Cluster {
             Config::default().fields(&format!("metadata.name={name}")),
             Changes {
                 what: "the daemonset",
+                kept: |ds| ds,
                 // A (re-)list without it: it was deleted.
                 listed: |found| WatchChange::DaemonSet(found.into_iter().next().map(Box::new)),
                 applied: |ds| WatchChange::DaemonSet(Some(Box::new(ds))),
@@ -628,8 +630,9 @@ impl Cluster {
             Config::default().labels(selector),
             Changes {
                 what: "pods",
-                listed: |all| WatchChange::PodsListed(all.into_iter().map(slim_pod).collect()),
-                applied: |pod| WatchChange::PodApplied(Box::new(slim_pod(pod))),
+                kept: slim_pod,
+                listed: WatchChange::PodsListed,
+                applied: |pod| WatchChange::PodApplied(Box::new(pod)),
                 deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),
             },
         );
@@ -653,6 +656,9 @@ impl Cluster {
 struct Changes<K> {
     /// For the warning when the watch fails ("watching pods: ...").
     what: &'static str,
+    /// What is kept of each object, from the moment it arrives: a (re-)list of thousands is held
+    /// until its last page, and a node as the server sends it is several times what is read.
+    kept: fn(K) -> K,
     /// The complete set after a (re-)list.
     listed: fn(Vec<K>) -> WatchChange,
     applied: fn(K) -> WatchChange,
@@ -684,11 +690,11 @@ where
                     None
                 }
                 Ok(Event::InitApply(object)) => {
-                    buffer.push(object);
+                    buffer.push((changes.kept)(object));
                     None
                 }
                 Ok(Event::InitDone) => Some((changes.listed)(std::mem::take(&mut buffer))),
-                Ok(Event::Apply(object)) => Some((changes.applied)(object)),
+                Ok(Event::Apply(object)) => Some((changes.applied)((changes.kept)(object))),
                 Ok(Event::Delete(object)) => Some((changes.deleted)(object)),
                 Err(e) => Some(WatchChange::Trouble(format!(
                     "watching {}: {e}",

@@ -40,9 +40,11 @@ pub fn is_finished(pod: &Pod) -> bool {
 }
 
 /// Each node's labels by node name (what wave planning reads).
-pub fn labels_by_node(nodes: &[Node]) -> BTreeMap<String, BTreeMap<String, String>> {
+pub fn labels_by_node<'n>(
+    nodes: impl IntoIterator<Item = &'n Node>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     nodes
-        .iter()
+        .into_iter()
         .filter_map(|n| {
             Some((
                 n.metadata.name.clone()?,

@@ -55,7 +55,7 @@ pub use nodework::release_recorded_nodes;
 const STEP_GAP: Duration = Duration::from_millis(20);
 
 /// Pod deletes in flight at once in a wave.
-const DELETES_AT_ONCE: usize = 16;
+const DELETES_AT_ONCE: usize = 64;
 
 /// The recorded state, for a caller that does without an unreadable one: the run that starts
 /// next replaces it, and says so (`Driver::begin`).
@@ -135,13 +135,13 @@ fn not_eligible(
 /// Of the nodes to replace, those where the controller would not start a new pod although the
 /// old one may stay (an untolerated NoSchedule taint added after it started), with why: deleting
 /// their pod would leave them without one, so the engine leaves them out.
-pub(super) fn split_stranded(
+pub(super) fn split_stranded<'n>(
     nodes: BTreeSet<String>,
-    all: &[Node],
+    all: impl IntoIterator<Item = &'n Node>,
     template: &PodSpec,
 ) -> (BTreeSet<String>, Vec<(String, String)>) {
     let by_name: HashMap<&str, &Node> = all
-        .iter()
+        .into_iter()
         .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
         .collect();
     let mut stranded = Vec::new();
@@ -344,6 +344,12 @@ fn waves_of(
         .filter(|(node, _)| wanted.contains(node.as_str()))
         .map(|(node, index)| (node.clone(), index))
         .collect()
+}
+
+/// The messages behind the mutex, even if a holder panicked: a list of messages cannot be left
+/// half-changed.
+fn held(messages: &std::sync::Mutex<Vec<String>>) -> std::sync::MutexGuard<'_, Vec<String>> {
+    messages.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// How a drive starts.
@@ -594,6 +600,12 @@ impl<'a> Driver<'a> {
         if let Some(message) = self.template_changed_by_another() {
             return self.stop_failed(message, Vec::new()).await.map(Some);
         }
+        if self.nodes.entries().is_none() {
+            // Which nodes are sick (to defer) or back (to take again) is for the node watch to
+            // say, once it listed: a decision before would delete on a node already gone. The
+            // plan reads its nodes too.
+            return Ok(None);
+        }
         if self.state.is_none() && !self.begin().await? {
             return Ok(None);
         }
@@ -602,11 +614,6 @@ impl<'a> Driver<'a> {
         };
         let at = now();
         let state = self.state.clone().expect("begun");
-        if self.nodes.entries().is_none() {
-            // Which nodes are sick (to defer) or back (to take again) is for the node watch to
-            // say, once it listed: a decision before would delete on a node already gone.
-            return Ok(None);
-        }
         let ineligible = self.ineligible(&state, &pods);
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
@@ -850,17 +857,19 @@ impl<'a> Driver<'a> {
         self.progress.emit(Event::Target {
             hash: hash.to_string(),
         });
-        let cluster = self.cluster;
-        let all_nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+        // The node watch has listed (no step begins before): its nodes, not another list of
+        // thousands.
+        let all_nodes = self.nodes.shared().unwrap_or_default();
         let template = self.ds.spec.template.spec.clone().unwrap_or_default();
         let pods = self.pods.shared().unwrap_or_default();
-        let (nodes, stranded) = split_stranded(nodes_off(&pods, hash), &all_nodes, &template);
+        let (nodes, stranded) =
+            split_stranded(nodes_off(&pods, hash), all_nodes.values(), &template);
         for stranded in &stranded {
             self.progress.emit(Event::Warning {
                 message: stranded_warning(stranded),
             });
         }
-        let labels = crate::daemonset::labels_by_node(&all_nodes);
+        let labels = crate::daemonset::labels_by_node(all_nodes.values());
         let eligible = crate::daemonset::desired_nodes(&self.ds);
         let previous = previous_hash.filter(|p| p != hash);
         let min_ready_default = self.ds.spec.min_ready_seconds.unwrap_or(0);
@@ -1136,12 +1145,7 @@ impl<'a> Driver<'a> {
             async move {
                 let deleted = retrying(
                     || cluster.delete_pod_with_uid(namespace, &pod_name, &pod_uid),
-                    |e| {
-                        troubles
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(e.message.clone())
-                    },
+                    |e| held(troubles).push(e.message.clone()),
                 )
                 .await;
                 (node, pod_name, pod_uid, deleted)
@@ -1151,7 +1155,7 @@ impl<'a> Driver<'a> {
         // after another would take seconds the native rollout does not.
         let mut deletes = futures::stream::iter(deletes).buffer_unordered(DELETES_AT_ONCE);
         while let Some((node, pod, uid, deleted)) = deletes.next().await {
-            for trouble in troubles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+            for trouble in held(&troubles).drain(..) {
                 self.progress.emit(Event::Warning {
                     message: format!("deleting a pod: {trouble}; retrying"),
                 });
@@ -1378,7 +1382,7 @@ impl<'a> Driver<'a> {
         let original = annotation(&self.ds, ORIGINAL_STRATEGY_ANNOTATION)
             .and_then(|s| serde_json::from_str::<Value>(s).ok());
         let stranded = match &original {
-            Some(o) if o["type"] == "RollingUpdate" => self.stranded_outdated(&state).await?,
+            Some(o) if o["type"] == "RollingUpdate" => self.stranded_outdated(&state),
             _ => Vec::new(),
         };
         // Restoring RollingUpdate would make the controller delete the outdated pods the waves
@@ -1429,20 +1433,16 @@ impl<'a> Driver<'a> {
     }
 
     /// Outdated pods (node, pod) on nodes where the template may keep a pod but not start one.
-    async fn stranded_outdated(
-        &mut self,
-        state: &RolloutState,
-    ) -> anyhow::Result<Vec<(String, String)>> {
+    fn stranded_outdated(&self, state: &RolloutState) -> Vec<(String, String)> {
         let pods = self.pods.shared().unwrap_or_default();
         let outdated = nodes_off(&pods, &state.target_hash);
         if outdated.is_empty() {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        let cluster = self.cluster;
-        let nodes = with_retry(self.progress, "listing nodes", || cluster.list_nodes()).await?;
+        let nodes = self.nodes.shared().unwrap_or_default();
         let template = self.ds.spec.template.spec.clone().unwrap_or_default();
-        let (_, stranded) = split_stranded(outdated, &nodes, &template);
-        Ok(stranded
+        let (_, stranded) = split_stranded(outdated, nodes.values(), &template);
+        stranded
             .into_iter()
             .filter_map(|(node, _)| {
                 let pod = pods.values().find(|p| {
@@ -1451,7 +1451,7 @@ impl<'a> Driver<'a> {
                 })?;
                 Some((node, pod.metadata.name.clone()?))
             })
-            .collect())
+            .collect()
     }
 
     async fn release_lock(&mut self) -> anyhow::Result<()> {
