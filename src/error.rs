@@ -115,6 +115,12 @@ pub fn report(error: &anyhow::Error) -> (String, ExitStatus) {
     (one_line(&chain.join(": ")), ExitStatus::Internal)
 }
 
+/// Whether a panic's message is `print!` finding stdout closed (`kubectl ds ... | head`): the
+/// standard library panics there instead of returning the broken pipe.
+pub fn stdout_closed(panic_message: &str) -> bool {
+    panic_message.starts_with("failed printing to stdout") && panic_message.contains("Broken pipe")
+}
+
 /// Error lines must stay one line, whatever a server or library put in them.
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -167,6 +173,21 @@ mod tests {
     fn broken_pipe_is_silent_success() {
         let err = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
         assert_eq!(report(&err).1, ExitStatus::Ok);
+        let cases = [
+            ("failed printing to stdout: Broken pipe (os error 32)", true),
+            (
+                "failed printing to stdout: No space left on device (os error 28)",
+                false,
+            ),
+            (
+                "failed printing to stderr: Broken pipe (os error 32)",
+                false,
+            ),
+            ("index out of bounds", false),
+        ];
+        for (message, closed) in cases {
+            assert_eq!(stdout_closed(message), closed, "{message}");
+        }
     }
 
     #[test]

@@ -66,6 +66,10 @@ fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "panic".into());
+        if error::stdout_closed(&what) {
+            // `kubectl ds ... | head`: the reader had enough, as with a broken pipe returned.
+            std::process::exit(0);
+        }
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
