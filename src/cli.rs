@@ -516,8 +516,9 @@ pub struct RolloutEngineArgs {
     pub pause_after_canary: bool,
 
     /// Nodes that may be without a Ready pod at once: a count or a percentage of the eligible nodes;
-    /// also the size of a wave. With no gate, interval, drain or pre-pull between waves, a wave
-    /// starts as soon as the budget allows, not once the one before is done (default 1)
+    /// also the size of a wave. With no gate, interval, drain, pre-pull or min-ready between
+    /// waves, a wave starts as soon as the budget allows, not once the one before is done
+    /// (default 1)
     #[arg(long, value_name = "N|N%", value_parser = parse_budget)]
     pub max_unavailable: Option<crate::daemonset::budget::Budget>,
 

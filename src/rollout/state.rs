@@ -147,10 +147,10 @@ pub struct RolloutState {
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub prepulled: BTreeSet<usize>,
     /// A wave may start before the one ahead of it is done when nothing has to happen between
-    /// the two (no canary to prove, gate, interval, drain or pre-pull; not planned by label
-    /// groups, which go one after the other): the budget alone paces the nodes, as the controller's RollingUpdate
-    /// does, instead of every wave waiting for its slowest node. A state without it (an earlier
-    /// version's) runs its waves one after the other.
+    /// the two (no canary to prove, gate, interval, drain, pre-pull or min-ready; not planned by
+    /// label groups, which go one after the other): the budget alone paces the nodes, as the
+    /// controller's RollingUpdate does, instead of every wave waiting for its slowest node. A
+    /// state without it (an earlier version's) runs its waves one after the other.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub waves_overlap: bool,
     /// Fields this version does not know (a newer one wrote them), written back unchanged when
@@ -597,7 +597,10 @@ impl RolloutState {
     /// The waves whose nodes may be replaced now, wave `index` being the first not done: it,
     /// and when waves overlap, every one after it.
     fn open_waves(&self, index: usize) -> std::ops::Range<usize> {
+        // With min-ready, a node counts against the budget until its new pod has been Ready that
+        // long, which the budget below does not track yet: waves then go one after the other.
         let overlap = self.waves_overlap
+            && self.min_ready_seconds <= 0
             && self.analysis.is_none()
             && self.wave_interval_seconds <= 0
             && self.nodes.drain.is_none()
@@ -799,6 +802,7 @@ mod tests {
         let overlapping = |change: fn(&mut RolloutState)| {
             let mut s = state(waves, 2);
             s.waves_overlap = true;
+            s.min_ready_seconds = 0;
             s.deleted_at.insert("a".into(), NOW - 60);
             s.deleted_at.insert("b".into(), NOW - 5);
             change(&mut s);
@@ -844,6 +848,12 @@ mod tests {
             (
                 "an interval",
                 with(|s| s.wave_interval_seconds = 60),
+                &rolling,
+                c_only.clone(),
+            ),
+            (
+                "min-ready",
+                with(|s| s.min_ready_seconds = 10),
                 &rolling,
                 c_only.clone(),
             ),
