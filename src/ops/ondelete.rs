@@ -54,7 +54,7 @@ pub use nodework::release_recorded_nodes;
 /// changes themselves, for nothing (the next change comes within milliseconds).
 const STEP_GAP: Duration = Duration::from_millis(20);
 
-/// Pod deletes in flight at once in a wave.
+/// Pod deletes in flight at once in one step (which may span several overlapping waves).
 const DELETES_AT_ONCE: usize = 64;
 
 /// The recorded state, for a caller that does without an unreadable one: the run that starts
