@@ -499,10 +499,12 @@ impl Cluster {
             resource: "daemonsets.apps",
             namespace: Some(namespace),
         };
+        let tests = ops.iter().any(|op| matches!(op, PatchOperation::Test(_)));
         let patch = json_patch::Patch(ops.to_vec());
         match api.patch(name, &params, &Patch::<()>::Json(patch)).await {
             Ok(stored) => Ok(stored),
             Err(e) if lost_race(&e) == Some(Race::Changed) => Err(PatchError::Conflict),
+            Err(e) if tests && test_failed(&e) => Err(PatchError::Conflict),
             Err(e) => Err(PatchError::Failed(describe(e, &request, &self.target()))),
         }
     }
@@ -526,6 +528,18 @@ fn lost_race(error: &kube::Error) -> Option<Race> {
         kube::Error::Api(status) if status.code == 409 => Some(Race::Changed),
         kube::Error::Api(status) if status.code == 404 => Some(Race::Gone),
         _ => None,
+    }
+}
+
+/// A JSON Patch that could not be applied to the object as stored: the server answers a failed
+/// `test` (as any op that does not apply) with a bare 422 Invalid, without the causes a
+/// validation error lists (`staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go`).
+fn test_failed(error: &kube::Error) -> bool {
+    match error {
+        kube::Error::Api(status) => {
+            status.code == 422 && status.details.as_ref().is_none_or(|d| d.causes.is_empty())
+        }
+        _ => false,
     }
 }
 

@@ -22,6 +22,19 @@ pub fn key(pod: &Pod) -> String {
         .unwrap_or_default()
 }
 
+/// Whether `ds` is an older version of the object than `than`: a watch can deliver a version
+/// older than the one a write of ours just returned. resourceVersions compare as integers on
+/// kube-apiserver (client-go's `CompareResourceVersion`, KEP-5504); anything else is not older.
+pub fn older_than(ds: &DaemonSet, than: &DaemonSet) -> bool {
+    let version = |d: &DaemonSet| {
+        d.metadata
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    matches!((version(ds), version(than)), (Some(a), Some(b)) if a < b)
+}
+
 /// The pod's `controller-revision-hash` label: the revision it runs.
 pub fn pod_hash(pod: &Pod) -> Option<&str> {
     pod.metadata
@@ -94,4 +107,29 @@ pub fn desired_nodes(ds: &DaemonSet) -> usize {
         .as_ref()
         .map(|s| usize::try_from(s.desired_number_scheduled).unwrap_or(0))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(version: Option<&str>) -> DaemonSet {
+        serde_json::from_value(json!({"metadata": {"resourceVersion": version}})).unwrap()
+    }
+
+    #[test]
+    fn only_a_smaller_integer_resource_version_is_older() {
+        let cases = [
+            (Some("9"), Some("10"), true),
+            (Some("10"), Some("9"), false),
+            (Some("10"), Some("10"), false),
+            (Some("abc"), Some("10"), false),
+            (None, Some("10"), false),
+            (Some("9"), None, false),
+        ];
+        for (ds, than, older) in cases {
+            assert_eq!(older_than(&at(ds), &at(than)), older, "{ds:?} < {than:?}");
+        }
+    }
 }

@@ -545,6 +545,9 @@ impl<'a> Driver<'a> {
                 let (namespace, name) = (self.namespace.as_str(), self.name.as_str());
                 let during = "during the rollout; nothing more was deleted";
                 super::ensure_same(&new, &self.uid, (namespace, name), during)?;
+                if crate::daemonset::older_than(&new, &self.ds) {
+                    return Ok(false);
+                }
                 self.ds = *new;
                 self.adopt_recorded_pause();
             }
@@ -1492,7 +1495,13 @@ impl<'a> Driver<'a> {
             if hold {
                 pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
             }
-            let mut ops = vec![patch::precondition(&self.ds)];
+            let held = annotation(&self.ds, LOCK_ANNOTATION).is_some();
+            let tested: &[&str] = if hold || held {
+                &[STATE_ANNOTATION, LOCK_ANNOTATION]
+            } else {
+                &[STATE_ANNOTATION]
+            };
+            let mut ops = patch::unchanged(&self.ds, tested);
             ops.extend(patch::set_annotations(&self.ds, pairs));
             if !hold && annotation(&self.ds, LOCK_ANNOTATION).is_some() {
                 ops.push(patch::remove_annotation(LOCK_ANNOTATION));
