@@ -40,11 +40,20 @@ impl<K, V: Clone> Mirror<K, V> {
 
     /// A (re-)list: the complete set, replacing whatever was kept.
     pub fn list(&mut self, all: Vec<K>) {
-        self.entries = Some(Arc::new(
-            all.into_iter()
-                .filter_map(|object| Some(((self.key)(&object)?, (self.project)(object)?)))
-                .collect(),
-        ));
+        // The old set goes first, and the new one is built an object at a time: collecting
+        // would sort a copy of the whole list, and a re-list of thousands of pods would hold the
+        // old set, the list and that copy at once.
+        self.entries = None;
+        let mut entries = BTreeMap::new();
+        for object in all {
+            let Some(key) = (self.key)(&object) else {
+                continue;
+            };
+            if let Some(value) = (self.project)(object) {
+                entries.insert(key, value);
+            }
+        }
+        self.entries = Some(Arc::new(entries));
     }
 
     /// One object added or changed; one whose projection is now `None` is dropped.

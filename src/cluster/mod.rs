@@ -43,10 +43,28 @@ fn slim_node(mut node: Node) -> Node {
     node
 }
 
-/// A watched pod as it is kept over a rollout: without the field managers' records, which no
-/// decision reads and which are a good part of a pod's size.
+/// A watched pod as it is kept over a rollout: without what no decision on the DaemonSet's own
+/// pods reads (the field managers' records, the volumes, and each container's environment,
+/// mounts, command and probes), which is most of a pod as it is held. Names, images, restart
+/// policies (sidecars), resources and ports stay, with all of the metadata and status.
 fn slim_pod(mut pod: Pod) -> Pod {
     pod.metadata.managed_fields = None;
+    if let Some(spec) = pod.spec.as_mut() {
+        spec.volumes = None;
+        let init = spec.init_containers.iter_mut().flatten();
+        for container in spec.containers.iter_mut().chain(init) {
+            container.args = None;
+            container.command = None;
+            container.env = None;
+            container.env_from = None;
+            container.lifecycle = None;
+            container.liveness_probe = None;
+            container.readiness_probe = None;
+            container.startup_probe = None;
+            container.volume_devices = None;
+            container.volume_mounts = None;
+        }
+    }
     pod
 }
 
@@ -822,6 +840,45 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watched_pod_keeps_what_rollout_decisions_read() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "agent-x", "uid": "u", "labels": {"controller-revision-hash": "h"},
+                         "managedFields": [{"manager": "m", "operation": "Update"}]},
+            "spec": {
+                "nodeName": "n1",
+                "volumes": [{"name": "v", "emptyDir": {}}],
+                "initContainers": [{"name": "side", "image": "s:1", "restartPolicy": "Always",
+                                    "env": [{"name": "E", "value": "v"}]}],
+                "containers": [{"name": "agent", "image": "a:1", "command": ["run"], "args": ["-v"],
+                                "ports": [{"containerPort": 9100, "hostPort": 9100}],
+                                "resources": {"requests": {"cpu": "10m"}},
+                                "volumeMounts": [{"name": "v", "mountPath": "/v"}],
+                                "readinessProbe": {"exec": {"command": ["true"]}}}]
+            },
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}
+        }))
+        .unwrap();
+        let slim = slim_pod(pod.clone());
+        let spec = slim.spec.as_ref().unwrap();
+        assert_eq!(slim.metadata.managed_fields, None);
+        assert_eq!(slim.metadata.labels, pod.metadata.labels);
+        assert_eq!(slim.status, pod.status);
+        assert_eq!(spec.node_name.as_deref(), Some("n1"));
+        assert_eq!(spec.volumes, None);
+        let agent = &spec.containers[0];
+        assert_eq!(
+            (agent.name.as_str(), agent.image.as_deref()),
+            ("agent", Some("a:1"))
+        );
+        assert!(agent.ports.is_some() && agent.resources.is_some());
+        assert!(agent.command.is_none() && agent.args.is_none() && agent.volume_mounts.is_none());
+        assert!(agent.readiness_probe.is_none());
+        let side = &spec.init_containers.as_ref().unwrap()[0];
+        assert_eq!(side.restart_policy.as_deref(), Some("Always"));
+        assert_eq!(side.env, None);
+    }
 
     fn status(code: u16, message: &str) -> kube::core::Status {
         kube::core::Status {

@@ -548,8 +548,14 @@ impl<'a> Driver<'a> {
                 if crate::daemonset::older_than(&new, &self.ds) {
                     return Ok(false);
                 }
+                // Most changes are the controller's status: the record is read again only
+                // when it changed.
+                let recorded =
+                    annotation(&new, STATE_ANNOTATION) != annotation(&self.ds, STATE_ANNOTATION);
                 self.ds = *new;
-                self.adopt_recorded_pause();
+                if recorded {
+                    self.adopt_recorded_pause();
+                }
             }
             WatchChange::DaemonSet(None) => {
                 return Err(Failure::api(format!(
