@@ -20,8 +20,8 @@ pub fn annotation_pointer(key: &str) -> PointerBuf {
 }
 
 /// The op most conditional patches start with: the resourceVersion read, which the server checks
-/// like an update's (409 Conflict when the object changed since). A `test` op would fail with a
-/// bare 422 that does not say why.
+/// like an update's (409 Conflict when the object changed since). Writes that would race the
+/// controller's status writes use [`unchanged`] instead, which falls back to this.
 pub fn precondition(ds: &DaemonSet) -> PatchOperation {
     PatchOperation::Replace(ReplaceOperation {
         path: pointer(&["metadata", "resourceVersion"]),

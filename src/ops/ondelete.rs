@@ -550,10 +550,10 @@ impl<'a> Driver<'a> {
                 }
                 // Most changes are the controller's status: the record is read again only
                 // when it changed.
-                let recorded =
+                let record_changed =
                     annotation(&new, STATE_ANNOTATION) != annotation(&self.ds, STATE_ANNOTATION);
                 self.ds = *new;
-                if recorded {
+                if record_changed {
                     self.adopt_recorded_pause();
                 }
             }
@@ -1509,7 +1509,7 @@ impl<'a> Driver<'a> {
             };
             let mut ops = patch::unchanged(&self.ds, tested);
             ops.extend(patch::set_annotations(&self.ds, pairs));
-            if !hold && annotation(&self.ds, LOCK_ANNOTATION).is_some() {
+            if !hold && held {
                 ops.push(patch::remove_annotation(LOCK_ANNOTATION));
             }
             let attempt = with_retry(self.progress, "recording the rollout state", || {
