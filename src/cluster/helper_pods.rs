@@ -94,7 +94,6 @@ impl Cluster {
             kube::runtime::watcher::Config::default().labels(selector),
             Changes {
                 what: "pods",
-                kept: |pod| pod,
                 listed: WatchChange::PodsListed,
                 applied: |pod| WatchChange::PodApplied(Box::new(pod)),
                 deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),

@@ -616,16 +616,15 @@ impl Cluster {
     /// Watches every node (slimmed like [`Cluster::list_nodes`]): the complete set after each
     /// (re-)list, then changes. For decisions that depend on nodes leaving or changing labels.
     pub fn watch_nodes(&self) -> futures::stream::BoxStream<'static, WatchChange> {
-        let nodes: Api<Node> = Api::all(self.client.clone());
+        let nodes: Api<slim::Watched<Node>> = Api::all(self.client.clone());
         watch_changes(
             nodes,
             kube::runtime::watcher::Config::default(),
             Changes {
                 what: "nodes",
-                kept: slim_node,
-                listed: WatchChange::NodesListed,
-                applied: |node| WatchChange::NodeApplied(Box::new(node)),
-                deleted: |node| WatchChange::NodeDeleted(Box::new(node)),
+                listed: |nodes| WatchChange::NodesListed(unwrapped(nodes)),
+                applied: |node| WatchChange::NodeApplied(Box::new(node.0)),
+                deleted: |node| WatchChange::NodeDeleted(Box::new(node.0)),
             },
         )
     }
@@ -644,13 +643,12 @@ impl Cluster {
         use kube::runtime::watcher::Config;
 
         let daemonsets: Api<DaemonSet> = Api::namespaced(self.client.clone(), namespace);
-        let pods: Api<Pod> = Api::namespaced(self.client.clone(), namespace);
+        let pods: Api<slim::Watched<Pod>> = Api::namespaced(self.client.clone(), namespace);
         let ds_stream = watch_changes(
             daemonsets,
             Config::default().fields(&format!("metadata.name={name}")),
             Changes {
                 what: "the daemonset",
-                kept: |ds| ds,
                 // A (re-)list without it: it was deleted.
                 listed: |found| WatchChange::DaemonSet(found.into_iter().next().map(Box::new)),
                 applied: |ds| WatchChange::DaemonSet(Some(Box::new(ds))),
@@ -662,10 +660,9 @@ impl Cluster {
             Config::default().labels(selector),
             Changes {
                 what: "pods",
-                kept: slim_pod,
-                listed: WatchChange::PodsListed,
-                applied: |pod| WatchChange::PodApplied(Box::new(pod)),
-                deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),
+                listed: |pods| WatchChange::PodsListed(unwrapped(pods)),
+                applied: |pod| WatchChange::PodApplied(Box::new(pod.0)),
+                deleted: |pod| WatchChange::PodDeleted(Box::new(pod.0)),
             },
         );
         futures::stream::select(ds_stream, pod_stream).boxed()
@@ -684,13 +681,15 @@ impl Cluster {
     }
 }
 
+/// The objects of a watch's (re-)list, as their kind (in place: a wrapper has its object's size).
+fn unwrapped<K>(watched: Vec<slim::Watched<K>>) -> Vec<K> {
+    watched.into_iter().map(|w| w.0).collect()
+}
+
 /// What the events of one watched kind become.
 struct Changes<K> {
     /// For the warning when the watch fails ("watching pods: ...").
     what: &'static str,
-    /// What is kept of each object, from the moment it arrives: a (re-)list of thousands is held
-    /// until its last page, and a node as the server sends it is several times what is read.
-    kept: fn(K) -> K,
     /// The complete set after a (re-)list.
     listed: fn(Vec<K>) -> WatchChange,
     applied: fn(K) -> WatchChange,
@@ -713,7 +712,7 @@ where
     use kube::runtime::WatchStreamExt as _;
 
     let mut buffer: Vec<K> = Vec::new();
-    watcher::watcher(api, config)
+    let changes = watcher::watcher(api, config)
         .default_backoff()
         .filter_map(move |event| {
             let change = match event {
@@ -722,11 +721,11 @@ where
                     None
                 }
                 Ok(Event::InitApply(object)) => {
-                    buffer.push((changes.kept)(object));
+                    buffer.push(object);
                     None
                 }
                 Ok(Event::InitDone) => Some((changes.listed)(std::mem::take(&mut buffer))),
-                Ok(Event::Apply(object)) => Some((changes.applied)((changes.kept)(object))),
+                Ok(Event::Apply(object)) => Some((changes.applied)(object)),
                 Ok(Event::Delete(object)) => Some((changes.deleted)(object)),
                 Err(e) => Some(WatchChange::Trouble(format!(
                     "watching {}: {e}",
@@ -735,7 +734,56 @@ where
             };
             std::future::ready(change)
         })
-        .boxed()
+        .boxed();
+    read_ahead(changes)
+}
+
+/// The stream read on its own task as fast as the server sends, its changes queued until the
+/// caller takes them. A caller busy for a while (deleting a wave's pods) would otherwise leave
+/// the watch unread: the API server closes a watch whose reader falls behind, and the watcher
+/// then lists every object again, thousands of pods at scale.
+fn read_ahead(
+    mut changes: futures::stream::BoxStream<'static, WatchChange>,
+) -> futures::stream::BoxStream<'static, WatchChange> {
+    use futures::StreamExt as _;
+
+    let (queue, queued) = futures::channel::mpsc::unbounded();
+    let reader = tokio::spawn(async move {
+        while let Some(change) = changes.next().await {
+            if queue.unbounded_send(change).is_err() {
+                break;
+            }
+        }
+    });
+    ReadAhead {
+        queued,
+        reader: reader.abort_handle(),
+    }
+    .boxed()
+}
+
+/// The queue of a [`read_ahead`] stream; dropping it stops the reader and its watch.
+struct ReadAhead {
+    queued: futures::channel::mpsc::UnboundedReceiver<WatchChange>,
+    reader: tokio::task::AbortHandle,
+}
+
+impl futures::Stream for ReadAhead {
+    type Item = WatchChange;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<WatchChange>> {
+        use futures::StreamExt as _;
+        self.queued.poll_next_unpin(cx)
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
 }
 
 /// How a DaemonSet delete treats its pods (the API's propagationPolicy).
@@ -840,6 +888,55 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_ahead_keeps_the_order_and_its_reader_stops_with_it() {
+        use futures::StreamExt as _;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        /// Set when the watch the reader reads is dropped.
+        struct Dropped(Arc<AtomicBool>);
+        impl Drop for Dropped {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (send, watch) = futures::channel::mpsc::unbounded::<WatchChange>();
+            let dropped = Arc::new(AtomicBool::new(false));
+            let guard = Dropped(dropped.clone());
+            let watch = watch.map(move |change| {
+                let _ = &guard;
+                change
+            });
+            let mut changes = read_ahead(watch.boxed());
+            for n in 0..3 {
+                send.unbounded_send(WatchChange::Trouble(n.to_string()))
+                    .unwrap();
+            }
+            tokio::task::yield_now().await;
+            send.unbounded_send(WatchChange::Trouble("3".into()))
+                .unwrap();
+            for n in 0..4 {
+                let Some(WatchChange::Trouble(seen)) = changes.next().await else {
+                    panic!("change {n} missing");
+                };
+                assert_eq!(seen, n.to_string());
+            }
+            assert!(!dropped.load(Ordering::SeqCst));
+            drop(changes);
+            tokio::task::yield_now().await;
+            assert!(
+                dropped.load(Ordering::SeqCst),
+                "the watch outlived its reader"
+            );
+        });
+    }
 
     #[test]
     fn a_watched_pod_keeps_what_rollout_decisions_read() {

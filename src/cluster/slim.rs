@@ -19,14 +19,16 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 pub(super) struct SlimNode {
     #[serde(default)]
-    metadata: NodeMeta,
+    metadata: Meta,
     spec: Option<NodeSpec>,
     status: Option<SlimNodeStatus>,
 }
 
+/// Metadata without the managed fields (half of a pod's JSON, most of its decoding time).
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct NodeMeta {
+struct Meta {
+    annotations: Option<BTreeMap<String, String>>,
     creation_timestamp: Option<Time>,
     deletion_grace_period_seconds: Option<i64>,
     deletion_timestamp: Option<Time>,
@@ -40,6 +42,30 @@ struct NodeMeta {
     resource_version: Option<String>,
     self_link: Option<String>,
     uid: Option<String>,
+}
+
+impl Meta {
+    fn into_object_meta(self) -> ObjectMeta {
+        // Every field is named (no `..Default`), so a field a newer k8s-openapi adds is a
+        // compile error here rather than silently missing.
+        ObjectMeta {
+            annotations: self.annotations,
+            creation_timestamp: self.creation_timestamp,
+            deletion_grace_period_seconds: self.deletion_grace_period_seconds,
+            deletion_timestamp: self.deletion_timestamp,
+            finalizers: self.finalizers,
+            generate_name: self.generate_name,
+            generation: self.generation,
+            labels: self.labels,
+            managed_fields: None,
+            name: self.name,
+            namespace: self.namespace,
+            owner_references: self.owner_references,
+            resource_version: self.resource_version,
+            self_link: self.self_link,
+            uid: self.uid,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -60,25 +86,9 @@ struct SlimNodeStatus {
 
 impl From<SlimNode> for Node {
     fn from(node: SlimNode) -> Node {
-        let m = node.metadata;
-        // Every field is named (no `..Default`), so a field a newer k8s-openapi adds is a
-        // compile error here rather than silently missing from nodes.
         let metadata = ObjectMeta {
             annotations: None,
-            creation_timestamp: m.creation_timestamp,
-            deletion_grace_period_seconds: m.deletion_grace_period_seconds,
-            deletion_timestamp: m.deletion_timestamp,
-            finalizers: m.finalizers,
-            generate_name: m.generate_name,
-            generation: m.generation,
-            labels: m.labels,
-            managed_fields: None,
-            name: m.name,
-            namespace: m.namespace,
-            owner_references: m.owner_references,
-            resource_version: m.resource_version,
-            self_link: m.self_link,
-            uid: m.uid,
+            ..node.metadata.into_object_meta()
         };
         let status = node.status.map(|s| NodeStatus {
             addresses: s.addresses,
@@ -109,6 +119,59 @@ impl From<SlimNode> for Node {
 /// claims (containers' resources and host ports, allocated and actuated resources, pod-level
 /// resources, overhead). Keep in step with `PodIndex::add`: the tests build an index from full
 /// and from slim pods and compare.
+/// An object as a watch decodes it: for pods and nodes, without what no reader of a watch needs,
+/// from the wire on (a pod's managed fields were most of the rollout engine's decoding time),
+/// then slimmed further as [`super::slim_pod`] and [`super::slim_node`] do. The watcher takes
+/// it as a resource of `K`'s kind.
+#[derive(Clone, Debug)]
+pub(super) struct Watched<K>(pub K);
+
+impl<K: k8s_openapi::Resource> k8s_openapi::Resource for Watched<K> {
+    const API_VERSION: &'static str = K::API_VERSION;
+    const GROUP: &'static str = K::GROUP;
+    const KIND: &'static str = K::KIND;
+    const VERSION: &'static str = K::VERSION;
+    const URL_PATH_SEGMENT: &'static str = K::URL_PATH_SEGMENT;
+    type Scope = K::Scope;
+}
+
+impl<K: k8s_openapi::Metadata<Ty = ObjectMeta>> k8s_openapi::Metadata for Watched<K> {
+    type Ty = ObjectMeta;
+
+    fn metadata(&self) -> &ObjectMeta {
+        self.0.metadata()
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        self.0.metadata_mut()
+    }
+}
+
+impl<'de> Deserialize<'de> for Watched<Node> {
+    fn deserialize<D: serde::Deserializer<'de>>(wire: D) -> Result<Self, D::Error> {
+        let node = Node::from(SlimNode::deserialize(wire)?);
+        Ok(Watched(super::slim_node(node)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Watched<Pod> {
+    fn deserialize<D: serde::Deserializer<'de>>(wire: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(default)]
+            metadata: Meta,
+            spec: Option<k8s_openapi::api::core::v1::PodSpec>,
+            status: Option<k8s_openapi::api::core::v1::PodStatus>,
+        }
+        let pod = Wire::deserialize(wire)?;
+        Ok(Watched(super::slim_pod(Pod {
+            metadata: pod.metadata.into_object_meta(),
+            spec: pod.spec,
+            status: pod.status,
+        })))
+    }
+}
+
 #[derive(Deserialize)]
 pub(super) struct SlimPod {
     #[serde(default)]
@@ -278,6 +341,37 @@ mod tests {
         status.volumes_in_use = None;
         assert_eq!(Node::from(slim), want);
         assert_eq!(Node::from(slim_of(json!({}))), Node::default());
+    }
+
+    #[test]
+    fn a_watched_object_is_what_the_watch_kept_before_and_still_its_kind() {
+        use kube::{Resource as _, ResourceExt as _};
+        let pod = json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "agent-x", "namespace": "ops", "uid": "u", "resourceVersion": "7",
+                "labels": {"controller-revision-hash": "h"}, "annotations": {"a": "b"},
+                "deletionTimestamp": "2026-01-01T00:00:00Z", "deletionGracePeriodSeconds": 30,
+                "managedFields": [{"manager": "m", "operation": "Update", "fieldsType": "FieldsV1",
+                    "fieldsV1": {"f:spec": {}}}]},
+            "spec": {"nodeName": "n1",
+                "volumes": [{"name": "token", "projected": {"sources": [{"serviceAccountToken": {"path": "t"}}]}}],
+                "containers": [{"name": "agent", "image": "i", "env": [{"name": "E", "value": "v"}],
+                    "resources": {"requests": {"cpu": "1"}}}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}
+        });
+        let watched: Watched<Pod> = serde_json::from_value(pod.clone()).unwrap();
+        let kept = super::super::slim_pod(serde_json::from_value(pod).unwrap());
+        assert_eq!(watched.0, kept);
+        assert_eq!(watched.resource_version().as_deref(), Some("7"));
+        assert_eq!(
+            Watched::<Pod>::url_path(&(), Some("ops")),
+            "/api/v1/namespaces/ops/pods"
+        );
+
+        let node: Watched<Node> = serde_json::from_value(full_node()).unwrap();
+        let kept = super::super::slim_node(serde_json::from_value(full_node()).unwrap());
+        assert_eq!(node.0, kept);
+        assert_eq!(Watched::<Node>::url_path(&(), None), "/api/v1/nodes");
     }
 
     fn slim_of(value: serde_json::Value) -> SlimNode {

@@ -67,7 +67,7 @@ pub fn unchanged(ds: &DaemonSet, keys: &[&str]) -> Vec<PatchOperation> {
 /// `evanphx/json-patch`) compares a string by its encoded bytes, and Go's encoder writes `<`,
 /// `>`, `&`, U+2028, U+2029, backspace and form feed as `\u` escapes where serde_json does not:
 /// a rollout state holding a metric `... < 1` or a check `... >&2` would never test equal.
-fn testable(value: &str) -> bool {
+pub fn testable(value: &str) -> bool {
     value.chars().all(|c| {
         !matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}')
             && (c >= ' ' || matches!(c, '\n' | '\r' | '\t'))

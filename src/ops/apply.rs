@@ -320,8 +320,7 @@ pub(crate) async fn run_ondelete(
         // Taken before anything changes, so a second run is refused before it applies.
         crate::ops::lock::take_lock(cluster, live, &me, args.force, progress).await?;
     } else {
-        object["metadata"]["annotations"][LOCK_ANNOTATION] =
-            Value::String(serde_json::to_string(&me)?);
+        object["metadata"]["annotations"][LOCK_ANNOTATION] = Value::String(me.to_annotation());
     }
     let ds = apply_reported(
         cluster, namespace, name, &object, write, "ondelete", progress,

@@ -88,10 +88,11 @@ pub fn warn_taken_over(taken_over: Option<&Lock>, progress: &mut Progress) {
 
 /// The ops that record `me` as the lock holder on `ds` (conditional on its resourceVersion).
 fn lock_ops(ds: &DaemonSet, me: &Lock) -> Result<Vec<PatchOperation>, Failure> {
-    let text = serde_json::to_string(me)
-        .map_err(|e| Failure::api(format!("recording the rollout lock: {e}")))?;
     let mut ops = vec![patch::precondition(ds)];
-    ops.extend(patch::set_annotations(ds, vec![(LOCK_ANNOTATION, text)]));
+    ops.extend(patch::set_annotations(
+        ds,
+        vec![(LOCK_ANNOTATION, me.to_annotation())],
+    ));
     Ok(ops)
 }
 
@@ -152,16 +153,10 @@ pub async fn keep_lock(cluster: Cluster, namespace: String, name: String, mut lo
         let wait = u64::try_from((renew_at - now()).max(1)).unwrap_or(1);
         tokio::time::sleep(Duration::from_secs(wait)).await;
         let renewed = lock.renewed(now());
-        let (Ok(old), Ok(new)) = (
-            serde_json::to_string(&lock),
-            serde_json::to_string(&renewed),
-        ) else {
-            return;
-        };
         // `test`: only a lock that is still exactly ours is renewed.
         let ops = [
-            patch::test_annotation(LOCK_ANNOTATION, old),
-            patch::replace_annotation(LOCK_ANNOTATION, new),
+            patch::test_annotation(LOCK_ANNOTATION, lock.to_annotation()),
+            patch::replace_annotation(LOCK_ANNOTATION, renewed.to_annotation()),
         ];
         match cluster
             .patch_daemonset_json(&namespace, &name, &ops, false)
@@ -201,8 +196,7 @@ mod tests {
             "spec": {"selector": {"matchLabels": {"app": "agent"}}, "template": {}},
         });
         if let Some(held) = held {
-            object["metadata"]["annotations"] =
-                json!({LOCK_ANNOTATION: serde_json::to_string(held).unwrap()});
+            object["metadata"]["annotations"] = json!({LOCK_ANNOTATION: held.to_annotation()});
         }
         serde_json::from_value(object).unwrap()
     }
@@ -242,7 +236,7 @@ mod tests {
                 (Ok(taken_over), Ok(expected)) => {
                     assert_eq!(taken_over, expected, "{what}");
                     let ops = lock_ops(&ds, &me).unwrap();
-                    let text = serde_json::to_string(&me).unwrap();
+                    let text = me.to_annotation();
                     let record = match held {
                         Some(_) => patch::set_annotation(LOCK_ANNOTATION, text),
                         // No annotations yet: the map is added with the lock in it.

@@ -27,7 +27,7 @@ use crate::daemonset::budget::Budget;
 use crate::daemonset::history::current_hash;
 use crate::daemonset::patch;
 use crate::daemonset::pause::annotation;
-use crate::daemonset::{history, is_finished, node_of, selector};
+use crate::daemonset::{history, is_finished, node_name_of, node_of, selector};
 use crate::daemonset::{key, pod_hash};
 use crate::error::{ExitStatus, Failure, FailureKind};
 use crate::placement;
@@ -53,6 +53,19 @@ pub use nodework::release_recorded_nodes;
 /// pod and node of the plan, so one per change would cost a large rollout more CPU than the
 /// changes themselves, for nothing (the next change comes within milliseconds).
 const STEP_GAP: Duration = Duration::from_millis(20);
+
+/// While changes keep coming, decisions take at most about this share of the time (one part in
+/// ten): a decision reads every pod of the plan, so at thousands of nodes it costs milliseconds,
+/// and deciding every [`STEP_GAP`] would take CPU from the control plane the rollout waits on.
+const DECISION_SHARE: u32 = 10;
+
+/// The longest gap between decisions while changes keep coming, however long one takes.
+const MOST_STEP_GAP: Duration = Duration::from_millis(200);
+
+/// The gap after a decision that took `took` (its reading and deciding, not its API calls).
+fn step_gap(took: Duration) -> Duration {
+    (took * DECISION_SHARE).clamp(STEP_GAP, MOST_STEP_GAP)
+}
 
 /// Pod deletes in flight at once in one step (which may span several overlapping waves).
 const DELETES_AT_ONCE: usize = 64;
@@ -100,16 +113,16 @@ fn observe(
 
 /// Nodes of the plan with no running pod of the DaemonSet.
 fn planned_without_pods(state: &RolloutState, pods: &BTreeMap<String, Pod>) -> BTreeSet<String> {
-    let with_pods: BTreeSet<String> = pods
+    let with_pods: HashSet<&str> = pods
         .values()
         .filter(|p| !is_finished(p))
-        .filter_map(node_of)
+        .filter_map(node_name_of)
         .collect();
     state
         .waves
         .iter()
         .flat_map(|w| w.nodes.iter())
-        .filter(|n| !with_pods.contains(*n))
+        .filter(|n| !with_pods.contains(n.as_str()))
         .cloned()
         .collect()
 }
@@ -397,8 +410,10 @@ pub struct Driver<'a> {
     stuck_reported: BTreeSet<String>,
     /// Drain mode: nodes this run drained (a resumed run drains again: nothing is evicted twice).
     drained: BTreeSet<String>,
-    /// When the last decision was taken: changes are gathered for [`STEP_GAP`] after it.
+    /// When the last decision was taken: changes are gathered for [`step_gap`] after it.
     last_step: tokio::time::Instant,
+    /// How long the last decision took to read what the cluster shows and decide.
+    decision_took: Duration,
 }
 
 impl<'a> Driver<'a> {
@@ -433,6 +448,7 @@ impl<'a> Driver<'a> {
             stuck_reported: BTreeSet::new(),
             drained: BTreeSet::new(),
             last_step: tokio::time::Instant::now(),
+            decision_took: Duration::ZERO,
         }
     }
 
@@ -498,7 +514,7 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// Takes in `first` and the changes that follow it until [`STEP_GAP`] after the last
+    /// Takes in `first` and the changes that follow it until [`step_gap`] after the last
     /// decision, so one decision follows a burst of changes (hundreds of pods changing at once
     /// in a large wave) rather than one per change; after a quiet spell the first change is
     /// decided on at once. False when there is nothing new to decide on.
@@ -509,7 +525,7 @@ impl<'a> Driver<'a> {
     ) -> Result<bool, Failure> {
         // Bounded, so a watch that never pauses cannot hold the decisions off.
         const MOST_AT_ONCE: usize = 10_000;
-        let until = self.last_step + STEP_GAP;
+        let until = self.last_step + step_gap(self.decision_took);
         let mut changed = self.take(first)?;
         for _ in 1..MOST_AT_ONCE {
             let next = match changes.next().now_or_never() {
@@ -622,10 +638,12 @@ impl<'a> Driver<'a> {
             return Ok(None);
         };
         let at = now();
+        let reading = std::time::Instant::now();
         let state = self.state.clone().expect("begun");
         let ineligible = self.ineligible(&state, &pods);
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
+        self.decision_took = reading.elapsed();
         self.look_after_nodes(&observed, &pods, at).await?;
         let state = self.state.clone().expect("begun");
         if let Some(reason) = gating::restarts_exceeded(&state, &pods) {
@@ -638,7 +656,10 @@ impl<'a> Driver<'a> {
             self.write_state(&mut state, true).await?;
             self.state = Some(state);
         }
-        match state.next_step(&observed, at) {
+        let deciding = std::time::Instant::now();
+        let step = state.next_step(&observed, at);
+        self.decision_took += deciding.elapsed();
+        match step {
             Step::Delete(targets) => {
                 let undrained = self.undrained(&targets);
                 if undrained.is_empty() {
@@ -1499,7 +1520,7 @@ impl<'a> Driver<'a> {
         for _ in 0..10 {
             let mut pairs = vec![(STATE_ANNOTATION, state.to_annotation())];
             if hold {
-                pairs.push((LOCK_ANNOTATION, serde_json::to_string(&self.lock)?));
+                pairs.push((LOCK_ANNOTATION, self.lock.to_annotation()));
             }
             let held = annotation(&self.ds, LOCK_ANNOTATION).is_some();
             let tested: &[&str] = if hold || held {
@@ -1611,6 +1632,20 @@ fn describe_failures(nodes: &[NodeFailure]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decisions_take_a_tenth_of_the_time_within_their_bounds() {
+        let ms = Duration::from_millis;
+        let cases = [
+            ("a quick decision waits the least gap", ms(0), ms(20)),
+            ("a tenth of the least gap", ms(2), ms(20)),
+            ("past it, ten times the decision", ms(5), ms(50)),
+            ("never more than the longest gap", ms(80), ms(200)),
+        ];
+        for (what, took, gap) in cases {
+            assert_eq!(step_gap(took), gap, "{what}");
+        }
+    }
 
     #[test]
     fn sleeps_until_the_second_itself_not_a_whole_second_more() {

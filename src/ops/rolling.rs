@@ -309,8 +309,7 @@ pub async fn run(rollout: Rollout<'_>, analysis: Option<Analysis>) -> anyhow::Re
             if !object["metadata"]["annotations"].is_object() {
                 object["metadata"]["annotations"] = json!({});
             }
-            object["metadata"]["annotations"][LOCK_ANNOTATION] =
-                Value::String(serde_json::to_string(&me)?);
+            object["metadata"]["annotations"][LOCK_ANNOTATION] = Value::String(me.to_annotation());
         }
     }
     let keeper = tokio::spawn(crate::ops::lock::keep_lock(
