@@ -94,6 +94,7 @@ impl Cluster {
             kube::runtime::watcher::Config::default().labels(selector),
             Changes {
                 what: "pods",
+                held: Box::new,
                 listed: WatchChange::PodsListed,
                 applied: |pod| WatchChange::PodApplied(Box::new(pod)),
                 deleted: |pod| WatchChange::PodDeleted(Box::new(pod)),

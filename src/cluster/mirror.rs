@@ -39,7 +39,7 @@ impl<K, V: Clone> Mirror<K, V> {
     }
 
     /// A (re-)list: the complete set, replacing whatever was kept.
-    pub fn list(&mut self, all: Vec<K>) {
+    pub fn list(&mut self, all: impl IntoIterator<Item = K>) {
         // The old set goes first, and the new one is built an object at a time: collecting
         // would sort a copy of the whole list, and a re-list of thousands of pods would hold the
         // old set, the list and that copy at once.
@@ -81,7 +81,7 @@ impl<V: Clone> Mirror<k8s_openapi::api::core::v1::Pod, V> {
     pub fn take_pod_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
         use super::WatchChange;
         match change {
-            WatchChange::PodsListed(list) => self.list(list),
+            WatchChange::PodsListed(list) => self.list(list.into_iter().map(|pod| *pod)),
             WatchChange::PodApplied(pod) => self.apply(*pod),
             WatchChange::PodDeleted(pod) => self.delete(&pod),
             other => return Some(other),
@@ -95,7 +95,7 @@ impl<V: Clone> Mirror<k8s_openapi::api::core::v1::Node, V> {
     pub fn take_node_change(&mut self, change: super::WatchChange) -> Option<super::WatchChange> {
         use super::WatchChange;
         match change {
-            WatchChange::NodesListed(list) => self.list(list),
+            WatchChange::NodesListed(list) => self.list(list.into_iter().map(|node| *node)),
             WatchChange::NodeApplied(node) => self.apply(*node),
             WatchChange::NodeDeleted(node) => self.delete(&node),
             other => return Some(other),
@@ -215,7 +215,7 @@ mod tests {
         let mut pods: Mirror<Pod, Pod> = Mirror::new(|p| p.metadata.name.clone(), Some);
         let mut nodes: Mirror<Node, Node> = Mirror::new(|n| n.metadata.name.clone(), Some);
         assert!(pods
-            .take_pod_change(WatchChange::PodsListed(vec![pod("a")]))
+            .take_pod_change(WatchChange::PodsListed(vec![Box::new(pod("a"))]))
             .is_none());
         assert!(pods
             .take_pod_change(WatchChange::PodApplied(Box::new(pod("b"))))
@@ -225,7 +225,7 @@ mod tests {
             .is_none());
         let names: Vec<&String> = pods.entries().unwrap().keys().collect();
         assert_eq!(names, ["b"]);
-        let handed = pods.take_pod_change(WatchChange::NodesListed(vec![Node::default()]));
+        let handed = pods.take_pod_change(WatchChange::NodesListed(vec![Box::default()]));
         assert!(matches!(handed, Some(WatchChange::NodesListed(_))));
         assert!(nodes.take_node_change(handed.unwrap()).is_none());
         assert!(nodes.entries().is_some());

@@ -35,10 +35,15 @@ const PAGE_SIZE: u32 = 500;
 fn slim_node(mut node: Node) -> Node {
     node.metadata.managed_fields = None;
     node.metadata.annotations = None;
+    if let Some(spec) = node.spec.as_mut() {
+        shrink(&mut spec.taints);
+    }
     if let Some(status) = node.status.as_mut() {
         status.images = None;
         status.volumes_attached = None;
         status.volumes_in_use = None;
+        shrink(&mut status.conditions);
+        shrink(&mut status.addresses);
     }
     node
 }
@@ -49,6 +54,7 @@ fn slim_node(mut node: Node) -> Node {
 /// policies (sidecars), resources and ports stay, with all of the metadata and status.
 fn slim_pod(mut pod: Pod) -> Pod {
     pod.metadata.managed_fields = None;
+    shrink(&mut pod.metadata.owner_references);
     if let Some(spec) = pod.spec.as_mut() {
         spec.volumes = None;
         let init = spec.init_containers.iter_mut().flatten();
@@ -63,9 +69,43 @@ fn slim_pod(mut pod: Pod) -> Pod {
             container.startup_probe = None;
             container.volume_devices = None;
             container.volume_mounts = None;
+            shrink(&mut container.ports);
+        }
+        spec.containers.shrink_to_fit();
+        shrink(&mut spec.init_containers);
+        shrink(&mut spec.tolerations);
+        let terms = spec
+            .affinity
+            .as_mut()
+            .and_then(|a| a.node_affinity.as_mut())
+            .and_then(|a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_mut()
+            });
+        if let Some(selector) = terms {
+            for term in &mut selector.node_selector_terms {
+                shrink(&mut term.match_fields);
+                shrink(&mut term.match_expressions);
+            }
+            selector.node_selector_terms.shrink_to_fit();
         }
     }
+    if let Some(status) = pod.status.as_mut() {
+        shrink(&mut status.conditions);
+        shrink(&mut status.container_statuses);
+        shrink(&mut status.init_container_statuses);
+        shrink(&mut status.pod_ips);
+        shrink(&mut status.host_ips);
+    }
     pod
+}
+
+/// A decoded list holds room for more than it has (a list of one container status holds room
+/// for four, 3 KB): over thousands of watched pods, tens of megabytes of nothing.
+fn shrink<T>(list: &mut Option<Vec<T>>) {
+    if let Some(list) = list.as_mut() {
+        list.shrink_to_fit();
+    }
 }
 
 /// The field manager for everything the plugin applies.
@@ -600,12 +640,12 @@ pub enum WatchChange {
     /// The DaemonSet as it is now; `None` when it was deleted.
     DaemonSet(Option<Box<DaemonSet>>),
     /// The complete set of matching pods (after a (re-)list), or one pod added/changed.
-    PodsListed(Vec<Pod>),
+    PodsListed(Vec<Box<Pod>>),
     PodApplied(Box<Pod>),
     PodDeleted(Box<Pod>),
     /// The complete set of nodes (after a (re-)list), or one node added/changed/deleted
     /// ([`Cluster::watch_nodes`]).
-    NodesListed(Vec<Node>),
+    NodesListed(Vec<Box<Node>>),
     NodeApplied(Box<Node>),
     NodeDeleted(Box<Node>),
     /// A watch request failed; the watcher backs off and re-lists by itself.
@@ -622,7 +662,8 @@ impl Cluster {
             kube::runtime::watcher::Config::default(),
             Changes {
                 what: "nodes",
-                listed: |nodes| WatchChange::NodesListed(unwrapped(nodes)),
+                held: |node| Box::new(node.0),
+                listed: WatchChange::NodesListed,
                 applied: |node| WatchChange::NodeApplied(Box::new(node.0)),
                 deleted: |node| WatchChange::NodeDeleted(Box::new(node.0)),
             },
@@ -649,6 +690,7 @@ impl Cluster {
             Config::default().fields(&format!("metadata.name={name}")),
             Changes {
                 what: "the daemonset",
+                held: |ds| ds,
                 // A (re-)list without it: it was deleted.
                 listed: |found| WatchChange::DaemonSet(found.into_iter().next().map(Box::new)),
                 applied: |ds| WatchChange::DaemonSet(Some(Box::new(ds))),
@@ -660,7 +702,8 @@ impl Cluster {
             Config::default().labels(selector),
             Changes {
                 what: "pods",
-                listed: |pods| WatchChange::PodsListed(unwrapped(pods)),
+                held: |pod| Box::new(pod.0),
+                listed: WatchChange::PodsListed,
                 applied: |pod| WatchChange::PodApplied(Box::new(pod.0)),
                 deleted: |pod| WatchChange::PodDeleted(Box::new(pod.0)),
             },
@@ -681,27 +724,26 @@ impl Cluster {
     }
 }
 
-/// The objects of a watch's (re-)list, as their kind (in place: a wrapper has its object's size).
-fn unwrapped<K>(watched: Vec<slim::Watched<K>>) -> Vec<K> {
-    watched.into_iter().map(|w| w.0).collect()
-}
-
 /// What the events of one watched kind become.
-struct Changes<K> {
+struct Changes<K, L> {
     /// For the warning when the watch fails ("watching pods: ...").
     what: &'static str,
+    /// How an object of a (re-)list is held until the list ends: boxed, for pods and nodes, so
+    /// a list of thousands grows a vector of pointers rather than of whole objects (twice over
+    /// while it grows).
+    held: fn(K) -> L,
     /// The complete set after a (re-)list.
-    listed: fn(Vec<K>) -> WatchChange,
+    listed: fn(Vec<L>) -> WatchChange,
     applied: fn(K) -> WatchChange,
     deleted: fn(K) -> WatchChange,
 }
 
 /// A kube runtime watcher (re-lists after expiry or a dropped connection, backing off) as
 /// [`WatchChange`]s: the objects of a (re-)list gathered into one change, then one per event.
-fn watch_changes<K>(
+fn watch_changes<K, L: Send + 'static>(
     api: Api<K>,
     config: kube::runtime::watcher::Config,
-    changes: Changes<K>,
+    changes: Changes<K, L>,
 ) -> futures::stream::BoxStream<'static, WatchChange>
 where
     K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
@@ -711,7 +753,7 @@ where
     use kube::runtime::watcher::{self, Event};
     use kube::runtime::WatchStreamExt as _;
 
-    let mut buffer: Vec<K> = Vec::new();
+    let mut buffer: Vec<L> = Vec::new();
     let changes = watcher::watcher(api, config)
         .default_backoff()
         .filter_map(move |event| {
@@ -721,7 +763,7 @@ where
                     None
                 }
                 Ok(Event::InitApply(object)) => {
-                    buffer.push(object);
+                    buffer.push((changes.held)(object));
                     None
                 }
                 Ok(Event::InitDone) => Some((changes.listed)(std::mem::take(&mut buffer))),
@@ -940,7 +982,8 @@ mod tests {
 
     #[test]
     fn a_watched_pod_keeps_what_rollout_decisions_read() {
-        let pod: Pod = serde_json::from_value(serde_json::json!({
+        // From text, as a watch decodes it: its lists are grown as they are read.
+        let pod: Pod = serde_json::from_str(&serde_json::json!({
             "metadata": {"name": "agent-x", "uid": "u", "labels": {"controller-revision-hash": "h"},
                          "managedFields": [{"manager": "m", "operation": "Update"}]},
             "spec": {
@@ -955,8 +998,11 @@ mod tests {
                                 "readinessProbe": {"exec": {"command": ["true"]}}}]
             },
             "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}
-        }))
+        })
+        .to_string())
         .unwrap();
+        let conditions = pod.status.as_ref().and_then(|s| s.conditions.as_ref());
+        assert!(conditions.is_some_and(|c| c.capacity() > 1));
         let slim = slim_pod(pod.clone());
         let spec = slim.spec.as_ref().unwrap();
         assert_eq!(slim.metadata.managed_fields, None);
@@ -975,6 +1021,9 @@ mod tests {
         let side = &spec.init_containers.as_ref().unwrap()[0];
         assert_eq!(side.restart_policy.as_deref(), Some("Always"));
         assert_eq!(side.env, None);
+        // Decoded lists hold no room beyond what they have.
+        let conditions = slim.status.as_ref().and_then(|s| s.conditions.as_ref());
+        assert_eq!(conditions.map(|c| c.capacity()), Some(1));
     }
 
     fn status(code: u16, message: &str) -> kube::core::Status {

@@ -1687,7 +1687,7 @@ mod tests {
         let mut nodes = Mirror::new(|n: &Node| n.metadata.name.clone(), |n| Some(health_view(n)));
         let listed = take_node_change(
             &mut nodes,
-            WatchChange::NodesListed(vec![cluster_node("n1", "True", NOW - 600)]),
+            WatchChange::NodesListed(vec![Box::new(cluster_node("n1", "True", NOW - 600))]),
         );
         assert_eq!(listed.ok(), Some(true));
         let heartbeat = cluster_node("n1", "True", NOW - 600);
