@@ -639,10 +639,11 @@ impl<'a> Driver<'a> {
         };
         let at = now();
         let reading = std::time::Instant::now();
-        let state = self.state.clone().expect("begun");
+        let state = self.state.take().expect("begun");
         let ineligible = self.ineligible(&state, &pods);
         let observed = observe(&pods, &self.deleted, &state, &ineligible);
         self.report_ready(&state, &observed, &pods, at);
+        self.state = Some(state);
         self.decision_took = reading.elapsed();
         self.look_after_nodes(&observed, &pods, at).await?;
         let state = self.state.clone().expect("begun");

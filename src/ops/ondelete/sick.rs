@@ -41,10 +41,15 @@ impl Driver<'_> {
         pods: &BTreeMap<String, Pod>,
         at: i64,
     ) -> anyhow::Result<()> {
-        let mut state = self.state.clone().expect("begun");
+        // Taken out rather than copied: a decision runs many times a second over every node
+        // of the plan, and nodes seldom change.
+        let mut state = self.state.take().expect("begun");
         let health = self.planned_health(&state);
         let change = state.update_deferred(&health, observed, at);
-        if !change.is_empty() {
+        let stuck = planned_stuck(&state, pods, at);
+        if change.is_empty() {
+            self.state = Some(state);
+        } else {
             for node in change.deferred {
                 let reason = state.deferred[&node].reason.clone();
                 self.emit_node(node, NodeNews::Deferred { reason });
@@ -52,10 +57,15 @@ impl Driver<'_> {
             for node in change.recovered {
                 self.emit_node(node, NodeNews::Recovered);
             }
-            self.write_state(&mut state, true).await?;
-            self.state = Some(state.clone());
+            let written = self.write_state(&mut state, true).await;
+            self.state = Some(state);
+            written?;
         }
-        for stuck in planned_stuck(&state, pods, at) {
+        if stuck.is_empty() {
+            return Ok(());
+        }
+        let state = self.state.clone().expect("begun");
+        for stuck in stuck {
             self.stuck_pod(&state, &health, pods, stuck, at).await?;
         }
         Ok(())
