@@ -170,10 +170,7 @@ async fn wait(
 
 fn take(tally: &mut Tally, change: WatchChange) -> Vec<PrepullEvent> {
     match change {
-        WatchChange::PodsListed(pods) => {
-            let pods: Vec<Pod> = pods.into_iter().map(|pod| *pod).collect();
-            tally.listed(&pods)
-        }
+        WatchChange::PodsListed(pods) => tally.listed(&pods),
         WatchChange::PodApplied(pod) => tally.seen(&pod).into_iter().collect(),
         WatchChange::PodDeleted(pod) => tally.gone(&pod).into_iter().collect(),
         _ => Vec::new(),

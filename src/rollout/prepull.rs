@@ -450,12 +450,17 @@ impl Tally {
     }
 
     /// The complete set of helper pods after a (re-)list: each one seen, those missing gone.
-    pub fn listed(&mut self, pods: &[Pod]) -> Vec<PrepullEvent> {
-        let mut events: Vec<PrepullEvent> = pods.iter().filter_map(|p| self.seen(p)).collect();
+    pub fn listed<P: std::borrow::Borrow<Pod>>(&mut self, pods: &[P]) -> Vec<PrepullEvent> {
+        let mut events: Vec<PrepullEvent> =
+            pods.iter().filter_map(|p| self.seen(p.borrow())).collect();
         let missing: Vec<String> = self
             .nodes_by_pod
             .keys()
-            .filter(|name| !pods.iter().any(|p| p.metadata.name.as_ref() == Some(*name)))
+            .filter(|name| {
+                !pods
+                    .iter()
+                    .any(|p| p.borrow().metadata.name.as_ref() == Some(*name))
+            })
             .cloned()
             .collect();
         events.extend(missing.iter().filter_map(|name| self.lost(name)));
