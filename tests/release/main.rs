@@ -4,6 +4,7 @@
 //! second run, and a binary that `kubectl ds` finds and runs once unpacked into a PATH directory.
 
 mod krew;
+mod krew_install;
 
 use std::collections::BTreeSet;
 use std::fs;
