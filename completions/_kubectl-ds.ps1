@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ds' -ScriptBlock {
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow, pause, resume and undo DaemonSet rollouts (both update strategies)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and proves it')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Change a DaemonSet''s immutable selector without taking its pods off the nodes: relabel, orphan-delete, re-create, then replace the adopted pods in controlled waves')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC roles the commands need, for a cluster admin to apply')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Shell completion: print the static scripts, or install the shim that makes `kubectl ds <TAB>` complete through kubectl')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -662,6 +663,29 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ds' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-ds;rbac' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules that read the cluster (the current context''s cluster unless a name is given)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace, else "default")')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Username to impersonate for the operation')
+            [CompletionResult]::new('--as-group', '--as-group', [CompletionResultType]::ParameterName, 'Group to impersonate for the operation; repeat for several groups')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a single server request (e.g. 5s, 1m, 250ms); 0 means the client''s defaults')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s numeric form, `--v=N` or `-v=N`: 0-1 quiet, 2-3 info, 4-5 debug, 6-7 trace, 8+ everything')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output')
+            [CompletionResult]::new('--operator', '--operator', [CompletionResultType]::ParameterName, 'Also the operator role: rollout, diff, delete, migrate (a Role in the namespace)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'The operator role for every namespace: a ClusterRole instead of a Role')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'The operator role for every namespace: a ClusterRole instead of a Role')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'Also what rollout --drain adds (a ClusterRole); implies --operator')
+            [CompletionResult]::new('--prepull', '--prepull', [CompletionResultType]::ParameterName, 'Add what rollout --prepull needs (create pods) to the operator role; implies --operator')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-ds;completion' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -837,6 +861,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ds' -ScriptBlock {
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Follow, pause, resume and undo DaemonSet rollouts (both update strategies)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and proves it')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Change a DaemonSet''s immutable selector without taking its pods off the nodes: relabel, orphan-delete, re-create, then replace the adopted pods in controlled waves')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC roles the commands need, for a cluster admin to apply')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Shell completion: print the static scripts, or install the shim that makes `kubectl ds <TAB>` complete through kubectl')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -895,6 +920,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ds' -ScriptBlock {
             break
         }
         'kubectl-ds;help;migrate' {
+            break
+        }
+        'kubectl-ds;help;rbac' {
             break
         }
         'kubectl-ds;help;completion' {

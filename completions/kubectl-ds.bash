@@ -46,6 +46,9 @@ _kubectl__ds() {
             kubectl__ds,plan)
                 cmd="kubectl__ds__subcmd__plan"
                 ;;
+            kubectl__ds,rbac)
+                cmd="kubectl__ds__subcmd__rbac"
+                ;;
             kubectl__ds,rollout)
                 cmd="kubectl__ds__subcmd__rollout"
                 ;;
@@ -117,6 +120,9 @@ _kubectl__ds() {
                 ;;
             kubectl__ds__subcmd__help,plan)
                 cmd="kubectl__ds__subcmd__help__subcmd__plan"
+                ;;
+            kubectl__ds__subcmd__help,rbac)
+                cmd="kubectl__ds__subcmd__help__subcmd__rbac"
                 ;;
             kubectl__ds__subcmd__help,rollout)
                 cmd="kubectl__ds__subcmd__help__subcmd__rollout"
@@ -224,7 +230,7 @@ _kubectl__ds() {
 
     case "${cmd}" in
         kubectl__ds)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help --version list ls lint plan diff history rollout delete migrate completion help"
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help --version list ls lint plan diff history rollout delete migrate rbac completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,7 +977,7 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__help)
-            opts="list lint plan diff history rollout delete migrate completion help"
+            opts="list lint plan diff history rollout delete migrate rbac completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1181,6 +1187,20 @@ _kubectl__ds() {
             return 0
             ;;
         kubectl__ds__subcmd__help__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ds__subcmd__help__subcmd__rbac)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1767,6 +1787,64 @@ _kubectl__ds() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ds__subcmd__rbac)
+            opts="-A -n -v -h --operator --all-namespaces --drain --prepull --kubeconfig --context --cluster --user --namespace --as --as-group --request-timeout --verbose --v --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -44,6 +44,7 @@ set edit:completion:arg-completer[kubectl-ds] = {|@words|
             cand rollout 'Follow, pause, resume and undo DaemonSet rollouts (both update strategies)'
             cand delete 'Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and proves it'
             cand migrate 'Change a DaemonSet''s immutable selector without taking its pods off the nodes: relabel, orphan-delete, re-create, then replace the adopted pods in controlled waves'
+            cand rbac 'Print the least-privilege RBAC roles the commands need, for a cluster admin to apply'
             cand completion 'Shell completion: print the static scripts, or install the shim that makes `kubectl ds <TAB>` complete through kubectl'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -631,6 +632,28 @@ set edit:completion:arg-completer[kubectl-ds] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubectl-ds;rbac'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)'
+            cand --context 'The kubeconfig context to use'
+            cand --cluster 'The kubeconfig cluster to use. For lint, `--cluster` without a name also turns on the rules that read the cluster (the current context''s cluster unless a name is given)'
+            cand --user 'The kubeconfig user to use'
+            cand -n 'Namespace (default: the context''s namespace, else "default")'
+            cand --namespace 'Namespace (default: the context''s namespace, else "default")'
+            cand --as 'Username to impersonate for the operation'
+            cand --as-group 'Group to impersonate for the operation; repeat for several groups'
+            cand --request-timeout 'How long to wait for a single server request (e.g. 5s, 1m, 250ms); 0 means the client''s defaults'
+            cand --v 'kubectl''s numeric form, `--v=N` or `-v=N`: 0-1 quiet, 2-3 info, 4-5 debug, 6-7 trace, 8+ everything'
+            cand --color 'When to colour output'
+            cand --operator 'Also the operator role: rollout, diff, delete, migrate (a Role in the namespace)'
+            cand -A 'The operator role for every namespace: a ClusterRole instead of a Role'
+            cand --all-namespaces 'The operator role for every namespace: a ClusterRole instead of a Role'
+            cand --drain 'Also what rollout --drain adds (a ClusterRole); implies --operator'
+            cand --prepull 'Add what rollout --prepull needs (create pods) to the operator role; implies --operator'
+            cand -v 'More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)'
+            cand --verbose 'More log output on stderr: -v info, -vv debug, -vvv trace (credentials are always redacted)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubectl-ds;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: the KUBECONFIG list, then ~/.kube/config)'
             cand --context 'The kubeconfig context to use'
@@ -791,6 +814,7 @@ set edit:completion:arg-completer[kubectl-ds] = {|@words|
             cand rollout 'Follow, pause, resume and undo DaemonSet rollouts (both update strategies)'
             cand delete 'Delete DaemonSets after a preview and a confirmation; --orphan keeps every pod running and proves it'
             cand migrate 'Change a DaemonSet''s immutable selector without taking its pods off the nodes: relabel, orphan-delete, re-create, then replace the adopted pods in controlled waves'
+            cand rbac 'Print the least-privilege RBAC roles the commands need, for a cluster admin to apply'
             cand completion 'Shell completion: print the static scripts, or install the shim that makes `kubectl ds <TAB>` complete through kubectl'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -833,6 +857,8 @@ set edit:completion:arg-completer[kubectl-ds] = {|@words|
         &'kubectl-ds;help;delete'= {
         }
         &'kubectl-ds;help;migrate'= {
+        }
+        &'kubectl-ds;help;rbac'= {
         }
         &'kubectl-ds;help;completion'= {
             cand install 'Create the kubectl_complete-ds link kubectl runs to complete `kubectl ds <TAB>`'

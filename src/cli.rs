@@ -143,6 +143,27 @@ pub enum Command {
     )]
     Migrate(MigrateArgs),
 
+    /// Print the least-privilege RBAC roles the commands need, for a cluster admin to apply
+    #[command(
+        long_about = "Print, as YAML to apply, the RBAC roles each command needs and no more: a read-only \
+                      ClusterRole (kubectl-ds-viewer) for list, lint --cluster, plan, history and rollout \
+                      status/history; with --operator a Role in the namespace (a ClusterRole with -A), \
+                      kubectl-ds-operator, for rollout apply/restart/set-image/pause/resume/undo, diff, \
+                      delete and migrate, bound beside the viewer role; with --drain the ClusterRole \
+                      kubectl-ds-drain that rollout --drain adds (cordon nodes, evict pods in any \
+                      namespace); with --prepull, create pods in the operator role. Each rule says which \
+                      commands need it. Gates need nothing more: --check runs where kubectl ds runs, \
+                      --metric asks Prometheus, --approve patches the DaemonSet. diff needs the operator \
+                      role: the API server authorizes its dry-run patch as a patch.\n\n\
+                      Nothing is read from the cluster; -n (else the context's namespace) names the \
+                      operator Role's namespace.",
+        after_help = "Examples:\n  kubectl ds rbac | kubectl apply -f -\n  \
+                      kubectl ds rbac --operator -n monitoring | kubectl apply -f -\n  \
+                      kubectl ds rbac --operator -A --drain --prepull > kubectl-ds-rbac.yaml\n  \
+                      kubectl create rolebinding kubectl-ds-operator-alice -n monitoring --role=kubectl-ds-operator --user=alice"
+    )]
+    Rbac(RbacArgs),
+
     /// Shell completion: print the static scripts, or install the shim that makes
     /// `kubectl ds <TAB>` complete through kubectl
     #[command(
@@ -198,6 +219,25 @@ pub enum CompletionCommand {
         after_help = "Examples:\n  kubectl ds completion elvish > ~/.config/elvish/lib/kubectl-ds.elv"
     )]
     Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    /// Also the operator role: rollout, diff, delete, migrate (a Role in the namespace)
+    #[arg(long)]
+    pub operator: bool,
+
+    /// The operator role for every namespace: a ClusterRole instead of a Role
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Also what rollout --drain adds (a ClusterRole); implies --operator
+    #[arg(long)]
+    pub drain: bool,
+
+    /// Add what rollout --prepull needs (create pods) to the operator role; implies --operator
+    #[arg(long)]
+    pub prepull: bool,
 }
 
 #[derive(Debug, Args)]

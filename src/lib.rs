@@ -15,5 +15,6 @@ pub mod manifest;
 pub mod ops;
 pub mod placement;
 pub mod quantity;
+pub mod rbac;
 pub mod render;
 pub mod rollout;

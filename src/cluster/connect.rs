@@ -172,6 +172,26 @@ fn require_entry<'a>(
 /// Where the kubeconfig came from, for error messages.
 /// The kubeconfig kubectl would read (the flag, else the KUBECONFIG list, else ~/.kube/config),
 /// for what needs its entries without connecting: completing context, cluster and user names.
+/// The namespace commands default to without contacting the server: -n, else the selected
+/// context's namespace, else "default" (also when there is no kubeconfig, as kubectl does).
+pub fn default_namespace(args: &ConnectionArgs) -> Result<String, Failure> {
+    check_flags(args)?;
+    if let Some(ns) = &args.namespace {
+        return Ok(ns.clone());
+    }
+    let Ok((kubeconfig, _)) = load_kubeconfig(args.kubeconfig.as_deref()) else {
+        return Ok("default".into());
+    };
+    let context = selected_context(&kubeconfig, args.context.as_deref())?;
+    let namespace = kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == context)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| c.namespace.clone());
+    Ok(namespace.unwrap_or_else(|| "default".into()))
+}
+
 pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, Failure> {
     load_kubeconfig(flag).map(|(kubeconfig, _)| kubeconfig)
 }

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 use conflict::PatchError;
 pub use conflict::{Planned, ATTEMPTS};
-pub use connect::{connect, read_kubeconfig, Cluster};
+pub use connect::{connect, default_namespace, read_kubeconfig, Cluster};
 pub use errors::{describe, Request, Target};
 pub use mirror::Mirror;
 pub use nodes::{Cordoned, Eviction};

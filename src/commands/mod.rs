@@ -8,6 +8,7 @@ mod lint;
 mod list;
 mod migrate;
 mod plan;
+mod rbac;
 mod rollout;
 
 use crate::cli::{Cli, Command};
@@ -71,5 +72,6 @@ async fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Delete(args) => delete::exec(args, &cli.global).await,
         Command::Migrate(args) => migrate::exec(args, &cli.global).await,
         Command::Completion(command) => completion::exec(command),
+        Command::Rbac(args) => rbac::exec(args, &cli.global),
     }
 }

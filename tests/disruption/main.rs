@@ -9,8 +9,13 @@ mod harness;
 #[path = "../e2e/rollout_support.rs"]
 mod rollout_support;
 
+#[allow(dead_code)] // shared with tests/e2e
+#[path = "../e2e/rbac_support.rs"]
+mod rbac_support;
+
 mod drain;
 mod nodes;
+mod rbac_drain;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -17,6 +17,9 @@ mod list;
 mod plan;
 mod plan_current;
 mod prometheus;
+mod rbac;
+#[allow(dead_code)] // shared with tests/disruption, which uses another part of it
+mod rbac_support;
 mod rollout_apply;
 mod rollout_control;
 mod rollout_engine;
