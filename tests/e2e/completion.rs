@@ -1,6 +1,6 @@
 //! Shell completion the way users get it: kubectl (1.26+) running the `kubectl_complete-ds` shim
-//! that `kubectl ds completion install` created, a real bash with kubectl's own completion
-//! loaded and TAB pressed in tmux, and the static scripts.
+//! that `kubectl ds completion install` created, a real bash and zsh with kubectl's own completion
+//! loaded and TAB pressed in tmux, and the static scripts (zsh's through TAB too).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -239,21 +239,39 @@ fn a_server_that_never_answers_gives_no_candidates_once_the_deadline_passes() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), ":4\n");
 }
 
-/// A real interactive bash in tmux, kubectl's own completion loaded, TAB pressed.
+/// A real interactive shell in tmux, its prompt `$ `, TAB pressed as a user presses it.
 struct Terminal {
-    socket: String,
+    /// The tmux server's socket, removed with it.
+    dir: tempfile::TempDir,
 }
 
 impl Terminal {
-    fn start(path: &OsString, kubeconfig: &Path) -> Self {
-        let socket = format!("kds-complete-{}", std::process::id());
-        let shell = format!(
-            "env -i HOME={home} TERM=xterm PATH={path} KUBECONFIG={kubeconfig} bash --norc --noprofile",
+    /// bash with bash-completion and kubectl's own completion loaded.
+    fn bash(path: &OsString, kubeconfig: &Path) -> Self {
+        Self::start(
+            "bash --norc --noprofile",
+            path,
+            kubeconfig,
+            "source /usr/share/bash-completion/bash_completion; source <(kubectl completion bash); PS1='$ '",
+        )
+    }
+
+    /// zsh with no rc files, running `setup` as a user's .zshrc would.
+    fn zsh(path: &OsString, kubeconfig: &Path, setup: &str) -> Self {
+        Self::start("zsh -f", path, kubeconfig, &format!("{setup}; PS1='$ '"))
+    }
+
+    fn start(shell: &str, path: &OsString, kubeconfig: &Path, setup: &str) -> Self {
+        // A server per terminal: tests run in parallel threads of one process, and a shared
+        // server would let one test's capture-pane read, or its kill-server end, another's shell.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let command = format!(
+            "env -i HOME={home} TERM=xterm PATH={path} KUBECONFIG={kubeconfig} {shell}",
             home = std::env::var("HOME").unwrap_or_else(|_| "/root".into()),
             path = path.to_str().expect("utf-8 PATH"),
             kubeconfig = kubeconfig.display(),
         );
-        let terminal = Self { socket };
+        let terminal = Self { dir };
         terminal.tmux(&[
             "-f",
             "/dev/null",
@@ -263,23 +281,24 @@ impl Terminal {
             "200",
             "-y",
             "50",
-            &shell,
+            &command,
         ]);
-        terminal.type_line(
-            "source /usr/share/bash-completion/bash_completion; source <(kubectl completion bash); PS1='$ '",
-        );
-        // Keys typed before the completion is loaded would get bash's file completion.
-        env().eventually("the shell to load kubectl's completion", || {
-            let screen = terminal.tmux(&["capture-pane", "-p"]);
-            screen.lines().rfind(|l| !l.trim().is_empty()) == Some("$")
+        // Typed before the shell is up, the setup line would be echoed twice, once by the tty.
+        env().eventually("the shell's first prompt", || {
+            !terminal.screen().trim().is_empty()
+        });
+        terminal.type_line(setup);
+        // Keys typed before the completion is loaded would get the shell's file completion.
+        env().eventually("the shell to load the completion", || {
+            terminal.screen().lines().rfind(|l| !l.trim().is_empty()) == Some("$")
         });
         terminal
     }
 
     fn tmux(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
+            .arg("-S")
+            .arg(self.socket())
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -292,30 +311,71 @@ impl Terminal {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    fn socket(&self) -> PathBuf {
+        self.dir.path().join("tmux")
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p"])
+    }
+
+    fn cursor_column(&self) -> usize {
+        let x = self.tmux(&["display-message", "-p", "#{cursor_x}"]);
+        x.trim().parse().expect("tmux's cursor_x")
+    }
+
     fn type_line(&self, text: &str) {
         self.tmux(&["send-keys", "-l", text]);
         self.tmux(&["send-keys", "Enter"]);
     }
 
     /// Types `text`, presses TAB, and waits until the line reads `want`; then clears the line.
+    /// Prints the screen before and after TAB (shown with --nocapture, or when the test fails).
     fn tab(&self, text: &str, want: &str) {
         self.tmux(&["send-keys", "-l", text]);
-        self.tmux(&["send-keys", "Tab"]);
-        let mut screen = String::new();
-        env().eventually(&format!("`{text}<TAB>` to become `{want}`"), || {
-            screen = self.tmux(&["capture-pane", "-p"]);
-            screen
+        let typed = format!("$ {text}");
+        env().eventually(&format!("`{text}` to be typed"), || {
+            self.screen()
                 .lines()
-                .any(|l| l.trim_end() == format!("$ {want}").trim_end())
+                .any(|l| l.trim_end() == typed.trim_end())
         });
+        eprintln!("before TAB:\n{}", self.screen().trim_end());
+        self.tmux(&["send-keys", "Tab"]);
+        let completed = format!("$ {want}");
+        let mut after = String::new();
+        // capture-pane drops trailing spaces: the cursor's column says whether `want`'s is there.
+        env().eventually(&format!("`{text}<TAB>` to become `{want}`"), || {
+            after = self.screen();
+            after.lines().any(|l| l.trim_end() == completed.trim_end())
+                && self.cursor_column() == completed.chars().count()
+        });
+        eprintln!(
+            "after TAB (cursor at column {}):\n{}",
+            completed.chars().count(),
+            after.trim_end()
+        );
         self.tmux(&["send-keys", "C-u"]);
     }
 }
 
 impl Drop for Terminal {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // What the shell showed when the test gave up on it; no tmux() here, whose assertion
+            // would panic again while unwinding.
+            if let Ok(output) = Command::new("tmux")
+                .arg("-S")
+                .arg(self.socket())
+                .args(["capture-pane", "-p"])
+                .output()
+            {
+                eprintln!("screen:\n{}", String::from_utf8_lossy(&output.stdout));
+            }
+        }
         let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
+            .arg("-S")
+            .arg(self.socket())
+            .arg("kill-server")
             .output();
     }
 }
@@ -327,12 +387,51 @@ fn tab_in_a_real_bash_completes_the_subcommand_and_a_daemonset_name() {
     let ns = ns.name.as_str();
     env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
     let shim = Shim::install();
-    let terminal = Terminal::start(&shim.path(), env().kubeconfig.as_path());
+    let terminal = Terminal::bash(&shim.path(), env().kubeconfig.as_path());
     terminal.tab("kubectl ds ro", "kubectl ds rollout ");
     terminal.tab(
         &format!("kubectl ds -n {ns} rollout status a"),
         &format!("kubectl ds -n {ns} rollout status agent "),
     );
+}
+
+/// compinit without a dump file: parallel tests' shells would otherwise all write ~/.zcompdump.
+const COMPINIT: &str = "autoload -U compinit; compinit -u -D";
+
+#[test]
+fn tab_in_a_real_zsh_completes_the_subcommand_and_a_daemonset_name() {
+    require_cluster!();
+    let ns = Namespace::new("complete-zsh");
+    let ns = ns.name.as_str();
+    env().apply(ns, &daemonset_yaml("agent", "busybox:1.36").yaml());
+    let shim = Shim::install();
+    let terminal = Terminal::zsh(
+        &shim.path(),
+        env().kubeconfig.as_path(),
+        &format!("{COMPINIT}; source <(kubectl completion zsh)"),
+    );
+    terminal.tab("kubectl ds ro", "kubectl ds rollout ");
+    terminal.tab(
+        &format!("kubectl ds -n {ns} rollout status a"),
+        &format!("kubectl ds -n {ns} rollout status agent "),
+    );
+}
+
+/// The static script installed the way zsh finds completions: a file `_kubectl-ds` in a directory
+/// on fpath before compinit.
+#[test]
+fn tab_in_a_real_zsh_completes_kubectl_ds_typed_directly_with_the_static_script() {
+    require_cluster!();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = ds_offline(dir.path(), &["completion", "zsh"], None);
+    run.success();
+    std::fs::write(dir.path().join("_kubectl-ds"), &run.stdout).expect("write script");
+    let terminal = Terminal::zsh(
+        &env().plugin_path().to_os_string(),
+        env().kubeconfig.as_path(),
+        &format!("fpath=({} $fpath); {COMPINIT}", dir.path().display()),
+    );
+    terminal.tab("kubectl-ds ro", "kubectl-ds rollout ");
 }
 
 #[test]
