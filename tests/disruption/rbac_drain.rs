@@ -4,7 +4,13 @@
 //! tests/e2e: a drain cordons shared nodes and evicts every other test's pods on them.
 
 use crate::harness::{env, require_cluster, Namespace};
-use crate::rbac_support::{apply_roles, other_team_pods, pod_names, User};
+use crate::rbac_support::{apply_roles, other_team_pods, pod_names, set_image_args, User};
+
+/// The next image, one node at a time, each drained first. Also pods no controller owns: an
+/// earlier test binary's orphans may still be on the nodes while their namespace goes.
+fn drain_rollout(ns: &str) -> Vec<&str> {
+    set_image_args(ns, &["--drain", "--drain-force"])
+}
 
 /// The nodes cordoned by the rollout of `ns`/agent (its mark on them).
 fn cordoned_by(ns: &str) -> Vec<String> {
@@ -44,22 +50,7 @@ fn a_rollout_with_drain_runs_as_a_user_bound_to_exactly_the_drain_roles() {
     // Another team's pods on the nodes, which the drain must evict from their namespace.
     let other = Namespace::new("rbac-other");
     let evicted = other_team_pods(&other.name);
-    drainer.ds_ok(&[
-        "rollout",
-        "set-image",
-        "agent",
-        "main=busybox:1.37",
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--max-unavailable",
-        "1",
-        "--drain",
-        // Also a pod no controller owns: an earlier test binary's orphans may still be on the
-        // nodes while their namespace goes.
-        "--drain-force",
-    ]);
+    drainer.ds_ok(&drain_rollout(ns));
     let left = pod_names(&other.name);
     assert!(
         evicted.iter().all(|pod| !left.contains(pod)),
@@ -99,22 +90,7 @@ fn a_drain_without_eviction_stops_naming_it_and_an_admin_resume_finishes_it() {
     let other = Namespace::new("rbac-no-evict-other");
     other_team_pods(&other.name);
 
-    let stopped = user.ds(&[
-        "rollout",
-        "set-image",
-        "agent",
-        "main=busybox:1.37",
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--max-unavailable",
-        "1",
-        "--drain",
-        // Also a pod no controller owns: an earlier test binary's orphans may still be on the
-        // nodes while their namespace goes.
-        "--drain-force",
-    ]);
+    let stopped = user.ds(&drain_rollout(ns));
     // A drain that cannot finish pauses the rollout (exit 1, as a PodDisruptionBudget that never
     // allows does), with the node left cordoned and one line saying why and what to do.
     assert_eq!(stopped.code, 1, "{}", stopped.stderr);

@@ -7,7 +7,7 @@
 use std::fs;
 
 use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
-use crate::rbac_support::{apply_roles, error_line, User};
+use crate::rbac_support::{apply_roles, error_line, set_image_args, User};
 
 fn image_of(ns: &str) -> String {
     env()
@@ -118,18 +118,7 @@ fn a_rollout_without_one_verb_stops_naming_it_and_an_admin_resume_finishes_it() 
     );
     user.wait_for("patch", "daemonsets", Some(ns));
 
-    let stopped = user.ds(&[
-        "rollout",
-        "set-image",
-        "agent",
-        "main=busybox:1.37",
-        "-n",
-        ns,
-        "--mode",
-        "ondelete",
-        "--max-unavailable",
-        "1",
-    ]);
+    let stopped = user.ds(&set_image_args(ns, &[]));
     assert_eq!(stopped.code, 4, "{}", stopped.stderr);
     let line = error_line(&stopped);
     assert!(line.contains("cannot delete resource \"pods\""), "{line}");

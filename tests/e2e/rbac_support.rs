@@ -2,7 +2,13 @@
 //! bound to exactly some of them (impersonated with --as, so nothing else is granted), and
 //! another team's pods for a drain to evict.
 
+use std::sync::Mutex;
+
 use crate::harness::{env, Run};
+
+/// Held while applying: the tests share the ClusterRoles, and two `kubectl apply`s creating the
+/// same one at once fail one of them with AlreadyExists.
+static APPLYING: Mutex<()> = Mutex::new(());
 
 /// The roles `kubectl ds rbac ARGS` prints for `ns`, applied by the admin.
 pub fn apply_roles(ns: &str, args: &[&str], edit: impl Fn(String) -> String) {
@@ -10,6 +16,7 @@ pub fn apply_roles(ns: &str, args: &[&str], edit: impl Fn(String) -> String) {
     all.extend_from_slice(args);
     let printed = env().ds(&all);
     printed.success();
+    let _one_at_a_time = APPLYING.lock().unwrap_or_else(|e| e.into_inner());
     env().apply(ns, &edit(printed.stdout));
 }
 
@@ -88,6 +95,24 @@ impl Drop for User {
             env().kubectl(&["delete", "clusterrolebinding", binding, "--wait=false"]);
         }
     }
+}
+
+/// `rollout set-image agent main=busybox:1.37` in `ns`, ondelete, one node at a time, and `extra`.
+pub fn set_image_args<'a>(ns: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "rollout",
+        "set-image",
+        "agent",
+        "main=busybox:1.37",
+        "-n",
+        ns,
+        "--mode",
+        "ondelete",
+        "--max-unavailable",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    args
 }
 
 /// The error line of a failed run: the last line of stderr, which must be its only error line.

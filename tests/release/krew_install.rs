@@ -13,14 +13,17 @@ use std::{fs, thread};
 
 use tempfile::TempDir;
 
-use super::{archive_name, fake_binary, host_platform, release_ok, repo, run, text, ALL_PLATFORMS};
+use super::{archive_name, fake_binary, host_platform, release_ok, repo, run, text};
 
 /// The directory holding `kubectl-krew` and `validate-krew-manifest`; None (the test says it is
-/// skipped) when run outside scripts/test.
+/// skipped) when run by plain `cargo test`. Under scripts/test (which sets KDS_TEST_KUBECONFIG)
+/// a missing krew is a failure, never a silent skip.
 fn krew_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("KDS_KREW_DIR").map(PathBuf::from);
-    if dir.is_none() {
-        eprintln!("skipped: KDS_KREW_DIR is not set (scripts/test builds krew and sets it)");
+    match (&dir, std::env::var_os("KDS_TEST_KUBECONFIG")) {
+        (None, Some(_)) => panic!("KDS_KREW_DIR is not set: scripts/test builds krew and sets it"),
+        (None, None) => eprintln!("skipped: KDS_KREW_DIR is not set (scripts/test sets it)"),
+        (Some(_), _) => {}
     }
     dir
 }
@@ -321,17 +324,7 @@ fn krews_validator_accepts_the_committed_manifest_and_installs_every_platform() 
     let url = serve(&served);
     let fake = fake_binary(tmp.path());
     let dist = served.join(super::VERSION);
-    for platform in ALL_PLATFORMS.iter().filter(|p| **p != host_platform()) {
-        release_ok(&[
-            "--archive-only",
-            "--binary",
-            fake.to_str().unwrap(),
-            "--platform",
-            platform,
-            "--dist",
-            dist.to_str().unwrap(),
-        ]);
-    }
+    super::archives_of_other_platforms(&fake, &dist);
     release_ok(&[
         "--binary",
         fake.to_str().unwrap(),

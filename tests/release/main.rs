@@ -92,6 +92,26 @@ fn fake_binary(dir: &Path) -> PathBuf {
     path
 }
 
+/// `scripts/release --archive-only` of `fake` for every platform but this machine's, into `dist`,
+/// as the other platforms' jobs would bring them; never a manifest.
+fn archives_of_other_platforms(fake: &Path, dist: &Path) {
+    for platform in ALL_PLATFORMS.iter().filter(|p| **p != host_platform()) {
+        release_ok(&[
+            "--archive-only",
+            "--binary",
+            fake.to_str().unwrap(),
+            "--platform",
+            platform,
+            "--dist",
+            dist.to_str().unwrap(),
+        ]);
+        assert!(
+            !dist.join("ds.yaml").exists(),
+            "--archive-only wrote a manifest"
+        );
+    }
+}
+
 fn sha256(path: &Path) -> String {
     let out = run(Command::new("sha256sum").arg(path));
     assert!(
@@ -438,21 +458,7 @@ fn archives_built_elsewhere_complete_the_manifest() {
     let fake = fake.to_str().unwrap();
     let dist = tmp.path().join("dist");
     let dist_arg = dist.to_str().unwrap();
-    for platform in ALL_PLATFORMS.iter().filter(|p| **p != host_platform()) {
-        release_ok(&[
-            "--archive-only",
-            "--binary",
-            fake,
-            "--platform",
-            platform,
-            "--dist",
-            dist_arg,
-        ]);
-        assert!(
-            !dist.join("ds.yaml").exists(),
-            "--archive-only wrote a manifest"
-        );
-    }
+    archives_of_other_platforms(Path::new(fake), &dist);
     let out = release_ok(&["--binary", fake, "--dist", dist_arg]);
     assert!(
         !text(&out.stderr).contains("warning"),
