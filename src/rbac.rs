@@ -1,5 +1,5 @@
 //! The Kubernetes permissions each command needs, as RBAC roles a cluster admin can apply: one
-//! table, rendered by `kubectl ds rbac`, shipped in deploy/rbac/ and checked end to end (each
+//! table, rendered by `kubectl ds rbac`, shipped as deploy/rbac.yaml and checked end to end (each
 //! command run as a user bound to exactly these roles). No I/O here.
 //!
 //! The API server authorizes a dry run as the write itself (a dry-run patch needs `patch`), so
