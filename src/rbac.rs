@@ -142,7 +142,7 @@ pub fn manifests(wanted: &Wanted) -> String {
             .collect();
         docs.push(role_yaml(
             OPERATOR_NAME,
-            Some(wanted.namespace.as_deref()),
+            wanted.namespace.as_deref(),
             "rollout apply/restart/set-image/pause/resume/undo, diff, delete and migrate \
              (with the viewer role)",
             &rules,
@@ -159,9 +159,8 @@ pub fn manifests(wanted: &Wanted) -> String {
     docs.join("---\n")
 }
 
-/// A ClusterRole when `namespace` is None or Some(None); a Role in the namespace otherwise.
-fn role_yaml(name: &str, namespace: Option<Option<&str>>, serves: &str, rules: &[Rule]) -> String {
-    let in_namespace = namespace.flatten();
+/// A Role in `namespace`, or a ClusterRole without one.
+fn role_yaml(name: &str, in_namespace: Option<&str>, serves: &str, rules: &[Rule]) -> String {
     let mut out = format!("# kubectl ds: {serves}.\n");
     out += &binding_hint(name, in_namespace);
     out += "apiVersion: rbac.authorization.k8s.io/v1\n";

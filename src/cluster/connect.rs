@@ -169,9 +169,6 @@ fn require_entry<'a>(
     )))
 }
 
-/// Where the kubeconfig came from, for error messages.
-/// The kubeconfig kubectl would read (the flag, else the KUBECONFIG list, else ~/.kube/config),
-/// for what needs its entries without connecting: completing context, cluster and user names.
 /// The namespace commands default to without contacting the server: -n, else the selected
 /// context's namespace, else "default" (also when there is no kubeconfig, as kubectl does).
 pub fn default_namespace(args: &ConnectionArgs) -> Result<String, Failure> {
@@ -192,6 +189,9 @@ pub fn default_namespace(args: &ConnectionArgs) -> Result<String, Failure> {
     Ok(namespace.unwrap_or_else(|| "default".into()))
 }
 
+/// Where the kubeconfig came from, for error messages.
+/// The kubeconfig kubectl would read (the flag, else the KUBECONFIG list, else ~/.kube/config),
+/// for what needs its entries without connecting: completing context, cluster and user names.
 pub fn read_kubeconfig(flag: Option<&Path>) -> Result<Kubeconfig, Failure> {
     load_kubeconfig(flag).map(|(kubeconfig, _)| kubeconfig)
 }

@@ -8,22 +8,7 @@ use std::fs;
 
 use crate::harness::{daemonset_yaml, env, require_cluster, Namespace};
 use crate::rbac_support::{apply_roles, error_line, set_image_args, User};
-
-fn image_of(ns: &str) -> String {
-    env()
-        .kubectl(&[
-            "get",
-            "ds",
-            "agent",
-            "-n",
-            ns,
-            "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}",
-        ])
-        .success()
-        .stdout
-        .clone()
-}
+use crate::rollout_support::agent_image;
 
 #[test]
 fn each_command_runs_as_a_user_bound_to_exactly_its_roles() {
@@ -83,7 +68,7 @@ fn each_command_runs_as_a_user_bound_to_exactly_its_roles() {
         "2",
         "--prepull",
     ]);
-    assert_eq!(image_of(ns), "busybox:1.37");
+    assert_eq!(agent_image(ns), "busybox:1.37");
     operator.ds_ok(&[
         "rollout",
         "undo",
@@ -95,7 +80,7 @@ fn each_command_runs_as_a_user_bound_to_exactly_its_roles() {
         "--max-unavailable",
         "2",
     ]);
-    assert_eq!(image_of(ns), "busybox:1.36");
+    assert_eq!(agent_image(ns), "busybox:1.36");
     operator.ds_ok(&["delete", "agent", "-n", ns, "--orphan", "--yes"]);
 }
 

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::harness::{env, require_cluster, Namespace, Run};
+use crate::rollout_support::agent_image;
 
 const PAUSED: &str = "rollout.kubectl-ds.io/paused-strategy";
 
@@ -19,13 +20,6 @@ fn daemonset(ns: &str) -> Value {
             .kubectl(&["get", "ds", "agent", "-n", ns, "-o", "json"])
             .success(),
     )
-}
-
-fn image(ns: &str) -> String {
-    daemonset(ns)["spec"]["template"]["spec"]["containers"][0]["image"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 fn set_image(ns: &str, image: &str) {
@@ -157,21 +151,21 @@ fn undo_restores_an_older_template() {
         "{}",
         run.stdout
     );
-    assert_eq!(image(ns), "busybox:1.37");
+    assert_eq!(agent_image(ns), "busybox:1.37");
     assert_eq!(revisions(ns).len(), 2);
 
     // A revision that does not exist: exit 2, listing those that do.
     let run = env().ds(&["rollout", "undo", "agent", "-n", ns, "--to-revision", "9"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.errors().contains("1, 2"), "{}", run.stderr);
-    assert_eq!(image(ns), "busybox:1.37");
+    assert_eq!(agent_image(ns), "busybox:1.37");
 
     // Default: the revision before the current one.
     let run = env().ds(&["rollout", "undo", "agent", "-n", ns]);
     let out = &run.success().stdout;
     assert!(out.contains("rolled back to revision 1"), "{out}");
     assert!(out.contains("busybox:1.37 → busybox:1.36"), "{out}");
-    assert_eq!(image(ns), "busybox:1.36");
+    assert_eq!(agent_image(ns), "busybox:1.36");
     // The controller records the old template as a new revision (1 becomes 3).
     env().eventually("revision 3", || {
         revisions(ns).iter().map(|r| r.0).collect::<Vec<_>>() == [2, 3]
@@ -184,7 +178,7 @@ fn undo_restores_an_older_template() {
         "{}",
         run.stdout
     );
-    assert_eq!(image(ns), "busybox:1.37");
+    assert_eq!(agent_image(ns), "busybox:1.37");
     env().wait_rollout(ns, "agent");
 }
 

@@ -30,6 +30,13 @@ pub fn get_json(args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("JSON ({e}): {}", run.stdout))
 }
 
+/// The image of the first container of the namespace's `agent`.
+pub fn agent_image(ns: &str) -> String {
+    let ds = get_json(&["get", "ds", "agent", "-n", ns, "-o", "json"]);
+    let image = &ds["spec"]["template"]["spec"]["containers"][0]["image"];
+    image.as_str().expect("an image").to_string()
+}
+
 /// The namespace's `agent` applied with kubectl and fully rolled out.
 pub fn ready_agent(ns: &str, image: &str) {
     env().apply(ns, &agent(image).yaml());

@@ -92,10 +92,10 @@ fn fake_binary(dir: &Path) -> PathBuf {
     path
 }
 
-/// `scripts/release --archive-only` of `fake` for every platform but this machine's, into `dist`,
-/// as the other platforms' jobs would bring them; never a manifest.
-fn archives_of_other_platforms(fake: &Path, dist: &Path) {
-    for platform in ALL_PLATFORMS.iter().filter(|p| **p != host_platform()) {
+/// `scripts/release --archive-only` of `fake` for each of `platforms` into `dist`, as the
+/// platforms' own jobs would bring them; never a manifest.
+fn archives_only<'a>(fake: &Path, dist: &Path, platforms: impl IntoIterator<Item = &'a str>) {
+    for platform in platforms {
         release_ok(&[
             "--archive-only",
             "--binary",
@@ -110,6 +110,11 @@ fn archives_of_other_platforms(fake: &Path, dist: &Path) {
             "--archive-only wrote a manifest"
         );
     }
+}
+
+/// Every platform but this machine's: those whose archives are built elsewhere.
+fn other_platforms() -> impl Iterator<Item = &'static str> {
+    ALL_PLATFORMS.into_iter().filter(|p| *p != host_platform())
 }
 
 fn sha256(path: &Path) -> String {
@@ -220,17 +225,7 @@ fn committed_manifest_follows_krews_rules_and_is_the_scripts_output() {
     let fake = fake_binary(tmp.path());
     let dist = tmp.path().join("dist");
     let dist_arg = dist.to_str().unwrap();
-    for platform in &listed {
-        release_ok(&[
-            "--archive-only",
-            "--binary",
-            fake.to_str().unwrap(),
-            "--platform",
-            platform,
-            "--dist",
-            dist_arg,
-        ]);
-    }
+    archives_only(&fake, &dist, listed.iter().map(String::as_str));
     release_ok(&[
         "--binary",
         fake.to_str().unwrap(),
@@ -458,7 +453,7 @@ fn archives_built_elsewhere_complete_the_manifest() {
     let fake = fake.to_str().unwrap();
     let dist = tmp.path().join("dist");
     let dist_arg = dist.to_str().unwrap();
-    archives_of_other_platforms(Path::new(fake), &dist);
+    archives_only(Path::new(fake), &dist, other_platforms());
     let out = release_ok(&["--binary", fake, "--dist", dist_arg]);
     assert!(
         !text(&out.stderr).contains("warning"),
